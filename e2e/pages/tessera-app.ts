@@ -1,0 +1,112 @@
+/**
+ * Page object of the Tessera window. Everything is found by role and accessible name, as a person using a
+ * screen reader would find it.
+ */
+import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
+
+export class TesseraApp {
+  constructor(
+    readonly page: Page,
+    private readonly testInfo: TestInfo,
+    readonly shell: 'browser' | 'electron',
+  ) {}
+
+  get palette(): Locator {
+    return this.page.getByRole('navigation', { name: 'Block palette' });
+  }
+
+  get canvas(): Locator {
+    return this.page.getByRole('application', { name: 'Design canvas' });
+  }
+
+  get inspector(): Locator {
+    return this.page.getByRole('complementary', { name: 'Inspector' });
+  }
+
+  get saveStatus(): Locator {
+    return this.page.getByRole('contentinfo', { name: 'Status bar' }).getByRole('status');
+  }
+
+  get alert(): Locator {
+    return this.page.getByRole('alert');
+  }
+
+  /** A path for a project file inside this test's output folder. */
+  projectPath(name = 'project.tessera'): string {
+    return this.testInfo.outputPath(name);
+  }
+
+  /** Goes to the start view (if a project is open) and creates a new project at `path`. */
+  async createProject(path: string): Promise<void> {
+    await this.toStartView();
+    await this.page.getByRole('textbox', { name: 'Project file' }).first().fill(path);
+    await this.page.getByRole('button', { name: 'Create project' }).click();
+    await expect(this.canvas).toBeVisible();
+  }
+
+  /** Goes to the start view and opens the project at `path` (which may fail: check `alert`). */
+  async openProject(path: string): Promise<void> {
+    await this.toStartView();
+    await this.page.getByRole('textbox', { name: 'Project file' }).nth(1).fill(path);
+    await this.page.getByRole('button', { name: 'Open project' }).click();
+  }
+
+  async toStartView(): Promise<void> {
+    const projects = this.page.getByRole('button', { name: 'Projects' });
+    await expect(this.page.getByRole('button', { name: 'Create project' }).or(projects)).toBeVisible();
+    if (await projects.isVisible()) await projects.click();
+    await expect(this.page.getByRole('button', { name: 'Create project' })).toBeVisible();
+  }
+
+  paletteEntry(name: string): Locator {
+    return this.palette.getByRole('button', { name, exact: true });
+  }
+
+  /** A block on the canvas, by its accessible name "<name> (<type name>)". */
+  block(name: string): Locator {
+    return this.canvas
+      .locator('.svelte-flow__node')
+      .filter({ has: this.page.locator(`.name:text-is("${name}")`) });
+  }
+
+  /** Drags a block type from the palette and drops it at a point of the canvas. */
+  async dropBlock(typeName: string, at: { x: number; y: number }): Promise<void> {
+    await this.paletteEntry(typeName).dragTo(this.canvas, { targetPosition: at });
+  }
+
+  /** The handle of a block's port, by its accessible name "<port> port of <block>". */
+  port(blockName: string, portName: string): Locator {
+    return this.canvas.getByLabel(`${portName} port of ${blockName}`, { exact: true });
+  }
+
+  async connect(from: { block: string; port: string }, to: { block: string; port: string }): Promise<void> {
+    await this.port(from.block, from.port).dragTo(this.port(to.block, to.port));
+  }
+
+  /** Drags a block on the canvas by an offset, in several steps as a hand would. */
+  async moveBlock(name: string, by: { x: number; y: number }): Promise<void> {
+    const box = await this.block(name).boundingBox();
+    if (!box) throw new Error(`block ${name} is not visible`);
+    const start = { x: box.x + 20, y: box.y + 12 };
+    await this.page.mouse.move(start.x, start.y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(start.x + by.x, start.y + by.y, { steps: 8 });
+    await this.page.mouse.up();
+  }
+
+  /** Where a block sits in design coordinates (independent of zoom and pan). */
+  async blockPosition(name: string): Promise<{ x: number; y: number }> {
+    const style = (await this.block(name).getAttribute('style')) ?? '';
+    const match = /translate\((-?[\d.]+)px, (-?[\d.]+)px\)/.exec(style);
+    if (!match) throw new Error(`block ${name} has no position in its style: ${style}`);
+    return { x: Number(match[1]), y: Number(match[2]) };
+  }
+
+  async expectSaved(): Promise<void> {
+    await expect(this.saveStatus).toHaveText('Saved');
+  }
+
+  async screenshot(name: string): Promise<void> {
+    await this.page.screenshot({ path: this.testInfo.outputPath(`${name}.png`) });
+  }
+}

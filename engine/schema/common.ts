@@ -1,0 +1,79 @@
+/**
+ * Shared pieces of every Tessera file format: ids, sources, and the way validation problems are reported.
+ *
+ * Every format is a zod schema (one definition, used for parsing, typing and the JSON Schema export).
+ */
+import { z } from 'zod';
+
+/** A stable identifier a person can type: letters, digits, `-`, `_` and `.`; starts with a letter. */
+export const idSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_.-]{0,79}$/,
+    'must start with a letter and use only letters, digits, "-", "_" or "."',
+  );
+
+/** Library ids are kebab-case (`nvidia-h100-sxm`) or dotted kebab-case for block types (`compute.systolic`). */
+export const libraryIdSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9]+(?:[-.][a-z0-9]+)*$/,
+    'must be lowercase kebab-case, e.g. "llama-3-8b" or "compute.systolic"',
+  );
+
+/** A finite number (never NaN or ±Infinity). */
+export const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
+/** A finite number ≥ 0. */
+export const nonNegative = () => finite().refine((value) => value >= 0, 'must be zero or more');
+/** A finite number > 0. */
+export const positive = () => finite().refine((value) => value > 0, 'must be greater than zero');
+/** A whole number ≥ 1. */
+export const countSchema = z.number().int('must be a whole number').min(1, 'must be at least 1');
+
+/**
+ * Where a number comes from. `original` keeps the figure as the source printed it when Tessera converted
+ * it to SI units ("3.35 TB/s", "700 W TDP", "0.9 pJ/bit at 45 nm").
+ */
+export const sourceSchema = z.strictObject({
+  citation: z.string().min(3, 'must name the datasheet, paper or page'),
+  url: z.string().url('must be a URL').optional(),
+  original: z.string().optional(),
+  note: z.string().optional(),
+  /** What the source backs, when it backs only part of an entry: a parameter path such as `hbm.bandwidthBytesPerSecond`. */
+  appliesTo: z.string().optional(),
+});
+export type Source = z.infer<typeof sourceSchema>;
+
+/** One problem found while validating a value: where (a JSON path such as `blocks[2].params.rows`) and why. */
+export interface ValidationProblem {
+  path: string;
+  message: string;
+}
+
+/** Result of parsing untrusted data: the typed value, or every problem with its path. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: ValidationProblem[] };
+
+/** Formats a zod issue path the way a person reads it: `blocks[2].params.rows`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else text += text === '' ? String(segment) : `.${String(segment)}`;
+  }
+  return text === '' ? '(top level)' : text;
+}
+
+/** Parses `value` with `schema`; never throws. */
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown): Parsed<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, value: result.data };
+  return {
+    ok: false,
+    problems: result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+  };
+}
+
+/** One line per problem, for messages shown to a person. */
+export function describeProblems(problems: readonly ValidationProblem[]): string {
+  return problems.map((problem) => `${problem.path}: ${problem.message}`).join('\n');
+}

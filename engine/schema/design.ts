@@ -1,0 +1,100 @@
+/**
+ * The design document: one JSON value that describes an architecture. It is the canvas state, the export
+ * format, the CLI input and the body of every preset. See ARCHITECTURE.md, "The design document".
+ */
+import { z } from 'zod';
+import { countSchema, finite, idSchema, nonNegative, positive, sourceSchema } from './common';
+import { tableRowSchema } from './block-type';
+
+export const DESIGN_FORMAT = 'tessera.design';
+export const DESIGN_VERSION = 1;
+
+export const positionSchema = z.strictObject({ x: finite(), y: finite() });
+export type Position = z.infer<typeof positionSchema>;
+
+/** A parameter value: a number in SI units, an option of an enum parameter, or the rows of a table parameter. */
+export const paramValueSchema = z.union([finite(), z.string(), z.array(tableRowSchema)]);
+export type ParamValue = z.infer<typeof paramValueSchema>;
+
+export const blockSchema = z.strictObject({
+  id: idSchema,
+  /** A block type id from the library, e.g. `compute.systolic`. */
+  type: z.string().min(1),
+  name: z.string().min(1).max(120),
+  /** Values that differ from the block type's defaults (omitted parameters take the default). */
+  params: z.record(z.string(), paramValueSchema),
+  position: positionSchema,
+});
+export type Block = z.infer<typeof blockSchema>;
+
+export const endpointSchema = z.strictObject({ block: idSchema, port: z.string().min(1) });
+export type Endpoint = z.infer<typeof endpointSchema>;
+
+/** A link's own limits. Omitted ones are not limits: the blocks at each end bound the path instead. */
+export const linkParamsSchema = z.strictObject({
+  bandwidthBytesPerSecond: positive().optional(),
+  latencySeconds: nonNegative().optional(),
+  energyJoulesPerBit: nonNegative().optional(),
+});
+export type LinkParams = z.infer<typeof linkParamsSchema>;
+
+export const linkSchema = z.strictObject({
+  id: idSchema,
+  from: endpointSchema,
+  to: endpointSchema,
+  params: linkParamsSchema,
+});
+export type Link = z.infer<typeof linkSchema>;
+
+export const groupKinds = ['chip', 'cluster', 'module'] as const;
+export type GroupKind = (typeof groupKinds)[number];
+
+/**
+ * A group frames blocks (and child groups) and replicates them `count` times: one SM drawn once with
+ * ×132, one chip ×8 in a node. The group with kind `chip` is the unit that tensor, pipeline and expert
+ * parallelism split a model over.
+ */
+export const groupSchema = z.strictObject({
+  id: idSchema,
+  name: z.string().min(1).max(120),
+  kind: z.enum(groupKinds),
+  count: countSchema,
+  blocks: z.array(idSchema),
+  groups: z.array(idSchema).optional(),
+});
+export type Group = z.infer<typeof groupSchema>;
+
+export const noteSchema = z.strictObject({
+  id: idSchema,
+  text: z.string().max(10_000),
+  position: positionSchema,
+});
+export type Note = z.infer<typeof noteSchema>;
+
+export const designMetaSchema = z.strictObject({
+  description: z.string().max(20_000).optional(),
+  author: z.string().max(200).optional(),
+  tags: z.array(z.string().max(60)).optional(),
+  /** Datasheets and papers the design's numbers come from; `appliesTo` names the parameter a source backs. */
+  sources: z.array(sourceSchema).optional(),
+  /** The preset this design started from, if any. */
+  preset: z.string().optional(),
+});
+export type DesignMeta = z.infer<typeof designMetaSchema>;
+
+export const designSchema = z.strictObject({
+  format: z.literal(DESIGN_FORMAT),
+  version: z.literal(DESIGN_VERSION),
+  name: z.string().min(1, 'a design needs a name').max(200),
+  meta: designMetaSchema.optional(),
+  blocks: z.array(blockSchema),
+  links: z.array(linkSchema),
+  groups: z.array(groupSchema),
+  notes: z.array(noteSchema).optional(),
+});
+export type DesignDocument = z.infer<typeof designSchema>;
+
+/** An empty design with the given name. */
+export function emptyDesign(name: string): DesignDocument {
+  return { format: DESIGN_FORMAT, version: DESIGN_VERSION, name, blocks: [], links: [], groups: [] };
+}

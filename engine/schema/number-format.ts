@@ -1,0 +1,36 @@
+/**
+ * Number formats of weights, activations and the KV cache, with the bits each element really costs in
+ * memory (scales and zero points included) and the arithmetic a compute unit uses for them.
+ */
+import { z } from 'zod';
+import { libraryIdSchema, sourceSchema } from './common';
+
+/**
+ * Arithmetic classes whose peak rates a compute unit states. A storage format maps to the class its
+ * multiply-accumulates run in; weight-only formats (GGUF, NF4) are dequantized and computed in the
+ * activations' class.
+ */
+export const computeClasses = ['fp32', 'tf32', 'bf16', 'fp8', 'int8', 'int4', 'fp4'] as const;
+export type ComputeClass = (typeof computeClasses)[number];
+
+export const numberFormatSchema = z.strictObject({
+  format: z.literal('tessera.numberFormat'),
+  version: z.literal(1),
+  id: libraryIdSchema,
+  name: z.string().min(1),
+  kind: z.enum(['float', 'integer', 'block']),
+  /** Bits of one stored element, before any shared scales. */
+  bitsPerElement: z.number().positive(),
+  /** Bits per element in memory including shared scales and zero points (q4_0: 4.5). */
+  effectiveBitsPerElement: z.number().positive(),
+  /** Elements sharing one scale, for block formats. */
+  blockSize: z.number().int().positive().optional(),
+  /**
+   * The arithmetic class that multiply-accumulates on this format run in, or `null` for storage-only formats
+   * that are dequantized to the activations' format before the arithmetic.
+   */
+  computeClass: z.enum(computeClasses).nullable(),
+  description: z.string().min(10),
+  source: sourceSchema,
+});
+export type NumberFormat = z.infer<typeof numberFormatSchema>;

@@ -1,0 +1,58 @@
+/**
+ * A workload: which model runs on a design and how — batch, prompt and output lengths, the number formats
+ * of weights, activations and KV cache, sparsity, parallelism and the power policy.
+ */
+import { z } from 'zod';
+import { countSchema, libraryIdSchema } from './common';
+
+export const parallelismSchema = z.union([
+  z.strictObject({ mode: z.literal('auto') }),
+  z.strictObject({
+    mode: z.literal('manual'),
+    tensor: countSchema,
+    pipeline: countSchema,
+    expert: countSchema,
+  }),
+]);
+export type Parallelism = z.infer<typeof parallelismSchema>;
+
+export const workloadSchema = z.strictObject({
+  format: z.literal('tessera.workload'),
+  version: z.literal(1),
+  /** A model id from the library or from the project's imported models. */
+  model: libraryIdSchema,
+  batch: countSchema.max(1_000_000),
+  inputTokens: countSchema.max(10_000_000),
+  outputTokens: countSchema.max(10_000_000),
+  /** The KV length of the reported decode step; defaults to input + output / 2 (the average step). */
+  decodeContext: countSchema.max(20_000_000).optional(),
+  weights: libraryIdSchema,
+  activations: libraryIdSchema,
+  kv: libraryIdSchema,
+  /** Structured sparsity of the weights; `2:4` halves the multiply work where a sparsity engine or unit supports it. */
+  weightSparsity: z.enum(['none', '2:4']),
+  parallelism: parallelismSchema,
+  /** Operating point name to run at; omitted means the power domain's selected point. */
+  operatingPoint: z.string().optional(),
+  /** How an operator is given to one of several kinds of compute unit: the one that finishes soonest, or uses least energy. */
+  unitPolicy: z.enum(['fastest', 'least-energy']),
+});
+export type Workload = z.infer<typeof workloadSchema>;
+
+/** The defaults the CLI and a new design use: batch 1, 512 tokens in, 128 out, bf16 everywhere. */
+export function defaultWorkload(model: string): Workload {
+  return {
+    format: 'tessera.workload',
+    version: 1,
+    model,
+    batch: 1,
+    inputTokens: 512,
+    outputTokens: 128,
+    weights: 'bf16',
+    activations: 'bf16',
+    kv: 'bf16',
+    weightSparsity: 'none',
+    parallelism: { mode: 'auto' },
+    unitPolicy: 'fastest',
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * One schema per payload shape: main validates the arguments of every API call before the backend sees
+ * them. The mapped type makes the compiler insist on a schema for every method of the contract.
+ */
+import { z } from 'zod';
+import { designSchema } from '../../engine/schema/design';
+import { workloadSchema } from '../../engine/schema/workload';
+import type { TesseraApi } from '../contract/api';
+
+type Method<D extends keyof TesseraApi> = {
+  [M in keyof TesseraApi[D]]: M extends `on${string}` ? never : M;
+}[keyof TesseraApi[D]];
+
+type Arguments<D extends keyof TesseraApi, M extends keyof TesseraApi[D]> = TesseraApi[D][M] extends (
+  ...args: infer A
+) => unknown
+  ? A
+  : never;
+
+type PayloadSchemas = {
+  [D in keyof TesseraApi]: { [M in Method<D>]: z.ZodType<Arguments<D, M>> };
+};
+
+const id = z.string().min(1, 'must not be empty').max(200, 'is too long');
+const path = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(4096, 'is too long')
+  .refine((value) => !value.includes('\0'), 'must not contain NUL characters');
+const name = z.string().trim().min(1, 'must not be empty').max(200, 'is too long (200 characters at most)');
+const none = z.tuple([]);
+
+export const payloadSchemas: PayloadSchemas = {
+  app: {
+    info: none,
+    getSettings: none,
+    setSettings: z.tuple([
+      z.strictObject({
+        theme: z.enum(['system', 'light', 'dark']).optional(),
+        authorName: z.string().max(120, 'is too long (120 characters at most)').optional(),
+      }),
+    ]),
+    chooseProjectFile: z.tuple([z.strictObject({ mode: z.enum(['open', 'create']) })]),
+  },
+  projects: {
+    current: none,
+    open: z.tuple([z.strictObject({ path })]),
+    create: z.tuple([z.strictObject({ path })]),
+    recent: none,
+  },
+  designs: {
+    list: none,
+    get: z.tuple([z.strictObject({ id })]),
+    create: z.tuple([
+      z.strictObject({ name, document: designSchema.optional(), workload: workloadSchema.optional() }),
+    ]),
+    save: z.tuple([
+      z.strictObject({
+        id,
+        document: designSchema,
+        workload: workloadSchema.nullable().optional(),
+        baseRevision: z.number().int().min(0),
+      }),
+    ]),
+    rename: z.tuple([z.strictObject({ id, name })]),
+    delete: z.tuple([z.strictObject({ id })]),
+  },
+  library: { catalog: none },
+  simulation: { check: z.tuple([z.strictObject({ design: designSchema })]) },
+};

@@ -1,0 +1,83 @@
+/**
+ * The application menu. Every entry sends a named command to the renderer (which owns undo, selection and
+ * the canvas), except Quit and Open Recent, which main handles itself.
+ */
+import type { MenuItemConstructorOptions } from 'electron';
+import type { MenuCommand } from '../contract/api';
+
+export interface MenuActions {
+  send: (command: MenuCommand) => void;
+  openRecent: (path: string) => void;
+  quit: () => void;
+}
+
+export function buildMenuTemplate(
+  actions: MenuActions,
+  recentProjects: string[],
+  platform: NodeJS.Platform,
+): MenuItemConstructorOptions[] {
+  // The renderer handles editing keys itself (so text fields keep their native undo, delete and select-all);
+  // these entries show the shortcut without registering it. File entries do register theirs.
+  const command = (
+    label: string,
+    name: MenuCommand,
+    accelerator?: string,
+    register = false,
+  ): MenuItemConstructorOptions => ({
+    label,
+    accelerator,
+    registerAccelerator: register,
+    click: () => actions.send(name),
+  });
+  const recent: MenuItemConstructorOptions[] =
+    recentProjects.length === 0
+      ? [{ label: 'No recent projects', enabled: false }]
+      : recentProjects.map((path) => ({ label: path, click: () => actions.openRecent(path) }));
+  return [
+    ...(platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: 'File',
+      submenu: [
+        command('New Project…', 'new-project', 'CmdOrCtrl+N', true),
+        command('Open…', 'open-project', 'CmdOrCtrl+O', true),
+        { label: 'Open Recent', submenu: recent },
+        { type: 'separator' },
+        command('Save As…', 'save-project-as', 'CmdOrCtrl+Shift+S', true),
+        command('Export…', 'export', 'CmdOrCtrl+E', true),
+        { type: 'separator' },
+        { label: 'Quit', accelerator: 'CmdOrCtrl+Q', click: () => actions.quit() },
+      ],
+    },
+    {
+      label: 'Edit',
+      submenu: [
+        command('Undo', 'undo', 'CmdOrCtrl+Z'),
+        command('Redo', 'redo', platform === 'darwin' ? 'Cmd+Shift+Z' : 'Ctrl+Y'),
+        { type: 'separator' },
+        // Roles fire the DOM clipboard events, which the canvas handles for blocks and text fields for text.
+        { label: 'Cut', role: 'cut' },
+        { label: 'Copy', role: 'copy' },
+        { label: 'Paste', role: 'paste' },
+        command('Select All', 'select-all', 'CmdOrCtrl+A'),
+        command('Delete', 'delete', 'Delete'),
+      ],
+    },
+    {
+      label: 'View',
+      submenu: [
+        command('Zoom In', 'zoom-in', 'CmdOrCtrl+='),
+        command('Zoom Out', 'zoom-out', 'CmdOrCtrl+-'),
+        command('Fit', 'fit-view', 'Shift+1'),
+        { type: 'separator' },
+        command('Toggle Theme', 'toggle-theme', 'CmdOrCtrl+Shift+T'),
+      ],
+    },
+    {
+      label: 'Help',
+      submenu: [
+        command('Keyboard Shortcuts', 'show-shortcuts', 'Shift+/'),
+        command('About Tessera', 'about'),
+      ],
+    },
+  ];
+}

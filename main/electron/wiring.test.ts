@@ -1,0 +1,201 @@
+/**
+ * The Electron wiring, tested in-process: `electron` is replaced by a fake whose ipcRenderer.invoke calls the
+ * handler that main registered with ipcMain.handle. The real main module and the real preload are loaded.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { Result, TesseraApi } from '../contract/api';
+import { listEvents, listMethods } from '../contract/methods';
+
+interface FakeWindow {
+  options: { webPreferences: Record<string, unknown> };
+  webContents: { sent: [string, unknown][]; send: (channel: string, payload: unknown) => void };
+}
+
+const fake = vi.hoisted(() => {
+  const handlers = new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>();
+  const rendererListeners = new Map<string, (event: unknown, payload: unknown) => void>();
+  const windows: FakeWindow[] = [];
+  const exposed: Record<string, unknown> = {};
+  let menuTemplate: unknown[] = [];
+  const userData = { path: '' };
+  const frameUrl = 'file:///app/out/renderer/index.html';
+  return {
+    handlers,
+    rendererListeners,
+    windows,
+    exposed,
+    userData,
+    frameUrl,
+    menu: () => menuTemplate,
+    setMenu: (template: unknown[]) => (menuTemplate = template),
+  };
+});
+
+vi.mock('electron', () => {
+  class BrowserWindow {
+    options: unknown;
+    webContents = {
+      sent: [] as [string, unknown][],
+      send(channel: string, payload: unknown) {
+        this.sent.push([channel, payload]);
+        fake.rendererListeners.get(channel)?.({}, payload);
+      },
+      setWindowOpenHandler: () => undefined,
+      on: () => undefined,
+      getURL: () => fake.frameUrl,
+    };
+    constructor(options: unknown) {
+      this.options = options;
+      fake.windows.push(this as unknown as FakeWindow);
+    }
+    once() {}
+    on() {}
+    show() {}
+    loadFile() {
+      return Promise.resolve();
+    }
+    loadURL() {
+      return Promise.resolve();
+    }
+  }
+  const ipcMain = {
+    handle: (channel: string, handler: (event: unknown, ...args: unknown[]) => Promise<unknown>) =>
+      fake.handlers.set(channel, handler),
+  };
+  const ipcRenderer = {
+    invoke: (channel: string, ...args: unknown[]) => {
+      const window = fake.windows[0];
+      const handler = fake.handlers.get(channel);
+      if (!handler || !window) return Promise.reject(new Error(`no handler for ${channel}`));
+      return handler({ sender: window.webContents, senderFrame: { url: fake.frameUrl } }, ...args);
+    },
+    on: (channel: string, listener: (event: unknown, payload: unknown) => void) =>
+      fake.rendererListeners.set(channel, listener),
+    removeListener: (channel: string) => fake.rendererListeners.delete(channel),
+  };
+  return {
+    app: {
+      whenReady: () => Promise.resolve(),
+      on: () => undefined,
+      isPackaged: false,
+      getAppPath: () => join(import.meta.dirname, '..', '..'),
+      getPath: () => fake.userData.path,
+      getVersion: () => '0.1.0-test',
+      quit: () => undefined,
+    },
+    BrowserWindow,
+    ipcMain,
+    ipcRenderer,
+    contextBridge: { exposeInMainWorld: (name: string, api: unknown) => (fake.exposed[name] = api) },
+    Menu: {
+      buildFromTemplate: (template: unknown[]) => fake.setMenu(template),
+      setApplicationMenu: () => undefined,
+    },
+    dialog: {
+      showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
+      showSaveDialog: () => Promise.resolve({ canceled: true }),
+      showErrorBox: () => undefined,
+    },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: () => undefined,
+        webRequest: { onHeadersReceived: () => undefined },
+      },
+    },
+  };
+});
+
+vi.mock('../services/create-engine-worker', async () => {
+  const { sourceWorker } = await import('../testing/fake-backend');
+  return { createEngineWorker: sourceWorker };
+});
+
+async function loadApp(): Promise<TesseraApi> {
+  fake.userData.path = await mkdtemp(join(tmpdir(), 'tessera-wiring-'));
+  await import('./index');
+  for (let attempt = 0; attempt < 200 && fake.windows.length === 0; attempt += 1)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  await import('./preload');
+  return fake.exposed.tessera as TesseraApi;
+}
+
+const tessera = await loadApp();
+
+afterAll(() => {
+  vi.restoreAllMocks();
+});
+
+describe('the Electron shell', () => {
+  it('keeps Electron’s secure defaults on the window', () => {
+    const preferences = fake.windows[0]?.options.webPreferences;
+    expect(preferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
+    expect(String(preferences?.preload)).toMatch(/preload[/\\]index\.cjs$/);
+  });
+
+  it('exposes exactly the API method list as window.tessera', () => {
+    const exposed = Object.entries(tessera as unknown as Record<string, Record<string, unknown>>).flatMap(
+      ([domain, methods]) => Object.keys(methods).map((method) => `${domain}.${method}`),
+    );
+    const expected = [...listMethods(), ...listEvents()].map(([domain, method]) => `${domain}.${method}`);
+    expect(exposed.sort()).toEqual(expected.sort());
+  });
+
+  it('delivers a window.tessera call to the backend and returns its result', async () => {
+    const info = await tessera.app.info();
+    expect(info).toEqual({
+      ok: true,
+      value: { name: 'Tessera', version: '0.1.0-test', shell: 'electron', platform: process.platform },
+    });
+    const folder = await mkdtemp(join(tmpdir(), 'tessera-wiring-project-'));
+    const created = await tessera.projects.create({ path: join(folder, 'wired.tessera') });
+    expect(created).toMatchObject({ ok: true, value: { name: 'wired' } });
+    expect(await tessera.designs.create({ name: 'Over IPC' })).toMatchObject({
+      ok: true,
+      value: { name: 'Over IPC' },
+    });
+  });
+
+  it('validates payloads that come over IPC', async () => {
+    const result = await (tessera.designs.get as (request: unknown) => Promise<Result<unknown>>)({ id: 42 });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+  });
+
+  it('refuses calls from any other sender or page', async () => {
+    const handler = fake.handlers.get('tessera:app.info');
+    const window = fake.windows[0];
+    const stranger = await handler?.({
+      sender: { id: 'another window' },
+      senderFrame: { url: fake.frameUrl },
+    });
+    expect(stranger).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('did not come from the Tessera window') as string },
+    });
+    const remotePage = await handler?.({
+      sender: window?.webContents,
+      senderFrame: { url: 'https://example.com/index.html' },
+    });
+    expect(remotePage).toMatchObject({ ok: false });
+  });
+
+  it('forwards menu commands to the renderer as events', () => {
+    const received: unknown[] = [];
+    const unsubscribe = tessera.app.onMenuCommand((command) => received.push(command));
+    const edit = (
+      fake.menu() as { label?: string; submenu?: { label?: string; click?: () => void }[] }[]
+    ).find((entry) => entry.label === 'Edit');
+    edit?.submenu?.find((item) => item.label === 'Undo')?.click?.();
+    unsubscribe();
+    edit?.submenu?.find((item) => item.label === 'Undo')?.click?.();
+    expect(received).toEqual(['undo']);
+  });
+});

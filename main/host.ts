@@ -1,0 +1,66 @@
+/**
+ * The test host: the real renderer and the real backend without Electron, for browsers (Playwright's
+ * Chromium, or a person where Electron cannot run). Plain Node, bound to 127.0.0.1 only.
+ *
+ *   node out/main/host.js --port <n> --project <file.tessera> [--user-data <folder>]
+ *
+ * Prints `listening on http://127.0.0.1:<port>` when ready; exits cleanly on SIGTERM and SIGINT. The server
+ * itself is `services/host-server.ts`.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createEngineWorker } from './services/create-engine-worker';
+import { startHost } from './services/host-server';
+
+function usage(message: string): never {
+  console.error(
+    `${message}\nusage: node out/main/host.js --port <n> [--project <file.tessera>] [--user-data <folder>]`,
+  );
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string', default: '0' },
+        project: { type: 'string' },
+        'user-data': { type: 'string' },
+        'renderer-dir': { type: 'string' },
+        library: { type: 'string' },
+        'test-hooks': { type: 'boolean', default: false },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    usage(`--port must be a number from 0 to 65535 (got "${String(values.port)}")`);
+  const here = import.meta.dirname;
+  const host = await startHost({
+    port,
+    project: values.project as string | undefined,
+    userData: values['user-data'] as string | undefined,
+    rendererDir: (values['renderer-dir'] as string | undefined) ?? join(here, '../renderer'),
+    libraryRoot: (values.library as string | undefined) ?? join(here, '../../library'),
+    testHooks: values['test-hooks'] === true,
+    createWorker: createEngineWorker,
+  });
+  console.log(`listening on ${host.url}`);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void host.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+void main();

@@ -1,0 +1,91 @@
+/**
+ * Loads the library (block types, presets, models, formats, technology constants) from its folder of JSON
+ * files and validates every entry against its schema. Plain Node; used by the app, the test host, the CLI and
+ * the tests.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import type { Catalog } from '../../engine/catalog';
+import {
+  blockTypeSchema,
+  modelSchema,
+  numberFormatSchema,
+  parseWith,
+  presetSchema,
+  techTableSchema,
+  type ValidationProblem,
+} from '../../engine/schema';
+
+/** A problem with one library file. */
+export interface LibraryProblem extends ValidationProblem {
+  file: string;
+}
+
+export interface LoadedLibrary {
+  catalog: Catalog;
+  problems: LibraryProblem[];
+}
+
+const folders = {
+  blockTypes: { folder: 'blocks', schema: blockTypeSchema },
+  presets: { folder: 'presets', schema: presetSchema },
+  models: { folder: 'models', schema: modelSchema },
+  formats: { folder: 'formats', schema: numberFormatSchema },
+  tech: { folder: 'tech', schema: techTableSchema },
+} as const;
+
+async function loadFolder<T extends { id: string }>(
+  root: string,
+  folder: string,
+  schema: z.ZodType<T>,
+  problems: LibraryProblem[],
+): Promise<T[]> {
+  const directory = join(root, folder);
+  let names: string[];
+  try {
+    names = (await readdir(directory)).filter((name) => name.endsWith('.json')).sort();
+  } catch {
+    return [];
+  }
+  const entries: T[] = [];
+  for (const name of names) {
+    const file = `${folder}/${name}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(await readFile(join(directory, name), 'utf8'));
+    } catch (error) {
+      problems.push({ file, path: '(file)', message: `not valid JSON: ${(error as Error).message}` });
+      continue;
+    }
+    const parsed = parseWith(schema, value);
+    if (!parsed.ok) {
+      for (const problem of parsed.problems) problems.push({ file, ...problem });
+      continue;
+    }
+    const expectedName = `${parsed.value.id}.json`;
+    if (name !== expectedName)
+      problems.push({
+        file,
+        path: 'id',
+        message: `the file of entry "${parsed.value.id}" must be named ${expectedName}`,
+      });
+    if (entries.some((entry) => entry.id === parsed.value.id))
+      problems.push({ file, path: 'id', message: `id "${parsed.value.id}" is used twice` });
+    entries.push(parsed.value);
+  }
+  return entries;
+}
+
+/** Reads every library file under `root`. Invalid entries are left out and reported in `problems`. */
+export async function loadLibrary(root: string): Promise<LoadedLibrary> {
+  const problems: LibraryProblem[] = [];
+  const catalog: Catalog = {
+    blockTypes: await loadFolder(root, folders.blockTypes.folder, folders.blockTypes.schema, problems),
+    presets: await loadFolder(root, folders.presets.folder, folders.presets.schema, problems),
+    models: await loadFolder(root, folders.models.folder, folders.models.schema, problems),
+    formats: await loadFolder(root, folders.formats.folder, folders.formats.schema, problems),
+    tech: await loadFolder(root, folders.tech.folder, folders.tech.schema, problems),
+  };
+  return { catalog, problems };
+}

@@ -1,0 +1,53 @@
+/**
+ * The library's own test: every file validates against its schema, ids match file names, references between
+ * entries resolve, and every entry cites a source.
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { indexCatalog } from '../../engine/catalog';
+import { checkDesign } from '../../engine/check';
+import { libraryRoot } from '../testing/fake-backend';
+import { loadLibrary } from './library-loader';
+
+const { catalog, problems } = await loadLibrary(libraryRoot);
+const index = indexCatalog(catalog);
+
+describe('the library', () => {
+  it('has no invalid files', () => {
+    expect(problems).toEqual([]);
+  });
+
+  it('loads every JSON file it holds', async () => {
+    const counted = async (folder: string) =>
+      (await readdir(join(libraryRoot, folder)).catch(() => [])).filter((name) => name.endsWith('.json'))
+        .length;
+    expect(catalog.blockTypes).toHaveLength(await counted('blocks'));
+    expect(catalog.presets).toHaveLength(await counted('presets'));
+    expect(catalog.models).toHaveLength(await counted('models'));
+    expect(catalog.formats).toHaveLength(await counted('formats'));
+    expect(catalog.tech).toHaveLength(await counted('tech'));
+  });
+
+  it('has the block types the palette needs at least', () => {
+    for (const id of ['compute.systolic', 'memory.sram', 'memory.hbm', 'interconnect.noc'])
+      expect(index.blockTypes.has(id), id).toBe(true);
+  });
+
+  it('cites a source for every entry', () => {
+    const entries = [...catalog.blockTypes, ...catalog.presets, ...catalog.models, ...catalog.formats];
+    for (const entry of entries) expect(entry.source.citation.length, entry.id).toBeGreaterThan(3);
+    for (const table of catalog.tech)
+      for (const row of table.rows)
+        expect(row.source.citation.length, `${table.id}/${row.id}`).toBeGreaterThan(3);
+  });
+
+  it('every preset is a valid design of library block types', () => {
+    for (const preset of catalog.presets) {
+      const errors = checkDesign(preset.design, index).filter(
+        (diagnostic) => diagnostic.severity === 'error',
+      );
+      expect(errors, preset.id).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * Assembles the backend services (library, engine pool, settings, project store) for a shell: the Electron
+ * main process and the test host both start Tessera through here, so they cannot drift apart.
+ */
+import type { Worker } from 'node:worker_threads';
+import type { Catalog } from '../../engine/catalog';
+import { createBackend, type BackendHandle } from '../api/backend';
+import { EventHub } from '../api/events';
+import type { AppInfo } from '../contract/api';
+import { EnginePool } from './engine-pool';
+import { loadLibrary } from './library-loader';
+import { SettingsStore } from './settings';
+
+export interface RuntimeOptions {
+  libraryRoot: string;
+  /** Settings file; undefined keeps settings in memory. */
+  settingsFile: string | undefined;
+  info: AppInfo;
+  createWorker: (catalog: Catalog) => Worker;
+  chooseProjectFile?: (mode: 'open' | 'create') => Promise<string | null>;
+  poolSize?: number;
+}
+
+export interface Runtime extends BackendHandle {
+  catalog: Catalog;
+  pool: EnginePool;
+  hub: EventHub;
+  settings: SettingsStore;
+  /** Problems with library files, reported at start-up (invalid entries are left out). */
+  libraryProblems: string[];
+}
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { catalog, problems } = await loadLibrary(options.libraryRoot);
+  const settings = await SettingsStore.load(options.settingsFile);
+  const pool = new EnginePool({ createWorker: () => options.createWorker(catalog), size: options.poolSize });
+  const hub = new EventHub();
+  const handle = createBackend({
+    catalog,
+    pool,
+    settings,
+    info: options.info,
+    chooseProjectFile: options.chooseProjectFile,
+  });
+  return {
+    ...handle,
+    catalog,
+    pool,
+    hub,
+    settings,
+    libraryProblems: problems.map((problem) => `${problem.file}: ${problem.path}: ${problem.message}`),
+    close: async () => {
+      await handle.close();
+      await pool.close();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+/** The drag-and-drop data type a palette entry carries onto the canvas (its value is the block type id). */
+export const BLOCK_TYPE_MIME = 'application/x-tessera-block-type';

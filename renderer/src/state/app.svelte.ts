@@ -1,0 +1,139 @@
+/**
+ * Application-wide state: settings and theme, the library catalog, the open project and its designs.
+ * Components read it; only the methods here change it.
+ */
+import { indexCatalog, type CatalogIndex } from '../../../engine/catalog';
+import { emptyDesign } from '../../../engine/schema/design';
+import type {
+  ApiError,
+  AppInfo,
+  DesignSummary,
+  ProjectInfo,
+  Settings,
+  ThemePreference,
+} from '../../../main/contract/api';
+import { api, ApiFailure, call, messageOf } from '../lib/api';
+import { editor } from './editor.svelte';
+
+export type ResolvedTheme = 'light' | 'dark';
+
+const systemDark =
+  typeof window !== 'undefined' ? window.matchMedia('(prefers-color-scheme: dark)') : undefined;
+
+class AppState {
+  info = $state.raw<AppInfo | null>(null);
+  settings = $state.raw<Settings>({ theme: 'system', authorName: '' });
+  catalog = $state.raw<CatalogIndex | null>(null);
+  project = $state.raw<ProjectInfo | null>(null);
+  designs = $state.raw<DesignSummary[]>([]);
+  recent = $state.raw<string[]>([]);
+  /** The last failure worth showing in a banner (opening a project, loading the library). */
+  problem = $state.raw<ApiError | null>(null);
+  loading = $state(true);
+  private systemPrefersDark = $state(systemDark?.matches ?? false);
+
+  readonly theme: ResolvedTheme = $derived(
+    this.settings.theme === 'system' ? (this.systemPrefersDark ? 'dark' : 'light') : this.settings.theme,
+  );
+
+  async start(): Promise<void> {
+    systemDark?.addEventListener('change', (event) => {
+      this.systemPrefersDark = event.matches;
+    });
+    try {
+      const tessera = api();
+      const [info, settings, catalog, current, recent] = await Promise.all([
+        call(tessera.app.info()),
+        call(tessera.app.getSettings()),
+        call(tessera.library.catalog()),
+        call(tessera.projects.current()),
+        call(tessera.projects.recent()),
+      ]);
+      this.info = info;
+      this.settings = settings;
+      this.catalog = indexCatalog(catalog);
+      this.recent = recent;
+      this.problem = current.lastError;
+      tessera.projects.onChanged((project) => void this.adopt(project));
+      if (current.project) await this.adopt(current.project);
+    } catch (error) {
+      this.problem =
+        error instanceof ApiFailure ? error.error : { code: 'internal', message: messageOf(error) };
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  async setTheme(theme: ThemePreference): Promise<void> {
+    this.settings = { ...this.settings, theme };
+    this.settings = await call(api().app.setSettings({ theme }));
+  }
+
+  toggleTheme(): Promise<void> {
+    return this.setTheme(this.theme === 'dark' ? 'light' : 'dark');
+  }
+
+  /** Opens (or creates) a project by path; a refusal is shown in the banner and changes nothing. */
+  async openProject(path: string, mode: 'open' | 'create'): Promise<boolean> {
+    const tessera = api();
+    const result =
+      mode === 'open' ? await tessera.projects.open({ path }) : await tessera.projects.create({ path });
+    if (!result.ok) {
+      this.problem = result.error;
+      return false;
+    }
+    this.problem = null;
+    await this.adopt(result.value);
+    this.recent = await call(tessera.projects.recent());
+    return true;
+  }
+
+  /** Shows the system file dialog where there is one; `null` when cancelled or unavailable. */
+  async chooseProjectFile(mode: 'open' | 'create'): Promise<string | null> {
+    const result = await api().app.chooseProjectFile({ mode });
+    return result.ok ? result.value : null;
+  }
+
+  /** Back to the start view (to create or open another project); pending saves finish first. */
+  async leaveProject(): Promise<void> {
+    await editor.settled();
+    editor.close();
+    this.project = null;
+    this.designs = [];
+    this.recent = await call(api().projects.recent());
+  }
+
+  dismissProblem(): void {
+    this.problem = null;
+  }
+
+  private async adopt(project: ProjectInfo): Promise<void> {
+    await editor.settled();
+    this.project = project;
+    this.designs = await call(api().designs.list());
+    if (this.designs.length === 0) {
+      const created = await call(
+        api().designs.create({ name: 'Design 1', document: emptyDesign('Design 1') }),
+      );
+      this.designs = await call(api().designs.list());
+      editor.load(created);
+      return;
+    }
+    const first = this.designs[0];
+    if (first) await this.openDesign(first.id);
+  }
+
+  async openDesign(id: string): Promise<void> {
+    await editor.settled();
+    editor.load(await call(api().designs.get({ id })));
+  }
+
+  async createDesign(name: string): Promise<void> {
+    await editor.settled();
+    const created = await call(api().designs.create({ name, document: emptyDesign(name) }));
+    this.designs = await call(api().designs.list());
+    editor.load(created);
+  }
+}
+
+export const app = new AppState();

@@ -1,0 +1,23 @@
+/**
+ * What the rest of the UI needs from the canvas without reaching into Svelte Flow: where the centre of the
+ * visible area is (to place a block added from the keyboard), and the view commands of the View menu.
+ * The canvas component registers the implementations when it mounts.
+ */
+import type { Position } from '../../../engine/schema/design';
+
+export interface CanvasControls {
+  viewCenter: () => Position;
+  zoomIn: () => void;
+  zoomOut: () => void;
+  fitView: () => void;
+}
+
+let controls: CanvasControls | undefined;
+
+export function registerCanvas(next: CanvasControls | undefined): void {
+  controls = next;
+}
+
+export function canvas(): CanvasControls | undefined {
+  return controls;
+}

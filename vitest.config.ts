@@ -1,0 +1,19 @@
+/**
+ * Unit tests, one project per environment: the engine and main run under plain Node, the renderer's pure
+ * modules in a DOM (happy-dom). Tests live next to their code as *.test.ts.
+ */
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'engine', include: ['engine/**/*.test.ts'], environment: 'node' } },
+      { test: { name: 'main', include: ['main/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
+      {
+        plugins: [svelte({ configFile: './svelte.config.js' })],
+        test: { name: 'renderer', include: ['renderer/**/*.test.ts'], environment: 'happy-dom' },
+      },
+    ],
+  },
+});

@@ -22,6 +22,7 @@ export type Unit =
   | 'joulesPerOperation'
   | 'volts'
   | 'squareMetres'
+  | 'wattsPerSquareMetre'
   | 'metres'
   | 'operationsPerSecond'
   | 'tokensPerSecond'
@@ -41,6 +42,7 @@ export const units: readonly Unit[] = [
   'joulesPerOperation',
   'volts',
   'squareMetres',
+  'wattsPerSquareMetre',
   'metres',
   'operationsPerSecond',
   'tokensPerSecond',
@@ -113,6 +115,7 @@ const styles: Record<Unit, UnitStyle> = {
     prefixes: [{ symbol: '', factor: 1 }],
     aliases: { mm2: 1e-6, 'mm²': 1e-6, m2: 1 },
   },
+  wattsPerSquareMetre: { symbol: 'W/m²', prefixes: [{ symbol: '', factor: 1 }], aliases: { 'W/mm2': 1e6, 'W/mm²': 1e6, 'W/m2': 1 } },
   metres: { symbol: 'm', prefixes: decimalDown, aliases: { um: 1e-6 } },
   operationsPerSecond: {
     symbol: 'OP/s',
@@ -142,6 +145,7 @@ export function formatQuantity(value: number, unit: Unit, digits = 3): string {
     return Number.isInteger(value) ? value.toLocaleString('en-US') : significant(value, digits);
   if (unit === 'ratio') return significant(value, digits);
   if (unit === 'squareMetres') return `${significant(value * 1e6, digits)} mm²`;
+  if (unit === 'wattsPerSquareMetre') return `${significant(value / 1e6, digits)} W/mm²`;
   if (unit === 'metres' && value < 1e-6 && value > 0) return `${significant(value * 1e9, digits)} nm`;
   const magnitude = Math.abs(value);
   let chosen = style.prefixes[0] ?? { symbol: '', factor: 1 };
@@ -218,6 +222,7 @@ export function describeUnit(unit: Unit): string {
     joulesPerOperation: 'energy per operation',
     volts: 'voltage',
     squareMetres: 'area',
+    wattsPerSquareMetre: 'power density',
     metres: 'length',
     operationsPerSecond: 'operations per second',
     tokensPerSecond: 'tokens per second',

@@ -132,6 +132,11 @@ export const blockTypeSchema = z
     category: z.enum(blockCategories),
     description: z.string().min(20, 'describe the block type in a sentence'),
     costModel: z.enum(costModels),
+    /**
+     * Facts about the block type the engine relies on: `dram` marks off-chip DRAM, whose bandwidth an operating
+     * point may scale (a Jetson power mode also lowers the memory clock).
+     */
+    traits: z.array(z.enum(['dram'])).optional(),
     /** Short template of the key figures shown on the block, e.g. "{rows}×{cols} MAC · {clockHertz}". */
     summary: z.string().optional(),
     params: z.array(paramSpecSchema),

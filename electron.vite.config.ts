@@ -19,6 +19,7 @@ export default defineConfig({
         input: {
           index: resolve(root, 'main/electron/index.ts'),
           host: resolve(root, 'main/host.ts'),
+          cli: resolve(root, 'main/cli/index.ts'),
         },
       },
     },

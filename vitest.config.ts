@@ -8,7 +8,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'engine', include: ['engine/**/*.test.ts'], environment: 'node' } },
+      {
+        test: { name: 'engine', include: ['engine/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+      },
       { test: { name: 'main', include: ['main/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
       {
         plugins: [svelte({ configFile: './svelte.config.js' })],

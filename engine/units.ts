@@ -115,7 +115,11 @@ const styles: Record<Unit, UnitStyle> = {
     prefixes: [{ symbol: '', factor: 1 }],
     aliases: { mm2: 1e-6, 'mm²': 1e-6, m2: 1 },
   },
-  wattsPerSquareMetre: { symbol: 'W/m²', prefixes: [{ symbol: '', factor: 1 }], aliases: { 'W/mm2': 1e6, 'W/mm²': 1e6, 'W/m2': 1 } },
+  wattsPerSquareMetre: {
+    symbol: 'W/m²',
+    prefixes: [{ symbol: '', factor: 1 }],
+    aliases: { 'W/mm2': 1e6, 'W/mm²': 1e6, 'W/m2': 1 },
+  },
   metres: { symbol: 'm', prefixes: decimalDown, aliases: { um: 1e-6 } },
   operationsPerSecond: {
     symbol: 'OP/s',

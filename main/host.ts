@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEngineWorker } from './services/create-engine-worker';
 import { startHost } from './services/host-server';
+import { locateLibrary } from './services/library-loader';
 
 function usage(message: string): never {
   console.error(
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     project: values.project as string | undefined,
     userData: values['user-data'] as string | undefined,
     rendererDir: (values['renderer-dir'] as string | undefined) ?? join(here, '../renderer'),
-    libraryRoot: (values.library as string | undefined) ?? join(here, '../../library'),
+    libraryRoot: (values.library as string | undefined) ?? locateLibrary(here),
     testHooks: values['test-hooks'] === true,
     createWorker: createEngineWorker,
   });

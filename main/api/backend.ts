@@ -3,7 +3,10 @@
  * host and the tests all use the same object (through `dispatch`, which validates payloads first).
  */
 import type { Catalog } from '../../engine/catalog';
+import type { ValidationProblem } from '../../engine/schema/common';
 import type { Diagnostic } from '../../engine/diagnostics';
+import { importHfConfig } from '../../engine/models/hf-import';
+import type { EvaluationResult } from '../../engine/report';
 import { emptyDesign } from '../../engine/schema/design';
 import type { ApiError, AppInfo, ProjectInfo, Result } from '../contract/api';
 import type { EnginePool } from '../services/engine-pool';
@@ -36,12 +39,26 @@ const fail = (code: ApiError['code'], message: string): Result<never> => ({
   error: { code, message },
 });
 
-/** Turns store exceptions into error results; anything else is re-thrown for `dispatch` to report. */
+/** An import refused with every problem found. */
+class ImportError extends Error {
+  constructor(readonly problems: ValidationProblem[]) {
+    super(
+      `The config.json cannot be imported:\n${problems.map((problem) => `${problem.path}: ${problem.message}`).join('\n')}`,
+    );
+  }
+}
+
+/** Turns store and import exceptions into error results; anything else is re-thrown for `dispatch` to report. */
 async function guard<T>(body: () => Promise<T>): Promise<Result<T>> {
   try {
     return ok(await body());
   } catch (error) {
     if (error instanceof StoreError) return fail(error.code, error.message);
+    if (error instanceof ImportError)
+      return {
+        ok: false,
+        error: { code: 'invalid-payload', message: error.message, problems: error.problems },
+      };
     throw error;
   }
 }
@@ -106,11 +123,41 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
         }),
     },
     library: {
-      catalog: () => Promise.resolve(ok(dependencies.catalog)),
+      catalog: () =>
+        guard(async () => {
+          const imported = project ? await project.listModels() : [];
+          return { ...dependencies.catalog, models: [...dependencies.catalog.models, ...imported] };
+        }),
+      importModel: ({ config, id, name, sourceUrl }) =>
+        guard(async () => {
+          const store = requireProject();
+          if (dependencies.catalog.models.some((model) => model.id === id)) {
+            throw new StoreError(
+              'exists',
+              `The library already has a model "${id}"; choose another id for the imported one.`,
+            );
+          }
+          const imported = importHfConfig(config, { id, name, sourceUrl });
+          if (!imported.ok) throw new ImportError(imported.problems);
+          await store.saveModel(imported.value);
+          return imported.value;
+        }),
     },
     simulation: {
       check: ({ design }) =>
         dependencies.pool.run<Diagnostic[]>('check', { design }, { supersedes: 'check' }),
+      run: async ({ design, workload, channel }) => {
+        const inLibrary = dependencies.catalog.models.some((model) => model.id === workload.model);
+        const model =
+          inLibrary || !project
+            ? undefined
+            : (await project.listModels()).find((candidate) => candidate.id === workload.model);
+        return dependencies.pool.run<EvaluationResult>(
+          'simulate',
+          { design, workload, model },
+          { supersedes: channel === undefined ? undefined : `simulate:${channel}` },
+        );
+      },
     },
   };
 

@@ -65,6 +65,27 @@ export const payloadSchemas: PayloadSchemas = {
     rename: z.tuple([z.strictObject({ id, name })]),
     delete: z.tuple([z.strictObject({ id })]),
   },
-  library: { catalog: none },
-  simulation: { check: z.tuple([z.strictObject({ design: designSchema })]) },
+  library: {
+    catalog: none,
+    importModel: z.tuple([
+      z.strictObject({
+        config: z.unknown(),
+        id: z
+          .string()
+          .regex(/^[a-z0-9]+(?:[-.][a-z0-9]+)*$/, 'must be lowercase kebab-case, e.g. "my-model-7b"'),
+        name: name.optional(),
+        sourceUrl: z.string().url('must be a URL').optional(),
+      }),
+    ]),
+  },
+  simulation: {
+    check: z.tuple([z.strictObject({ design: designSchema })]),
+    run: z.tuple([
+      z.strictObject({
+        design: designSchema,
+        workload: workloadSchema,
+        channel: z.string().max(100).optional(),
+      }),
+    ]),
+  },
 };

@@ -11,7 +11,9 @@
 import type { Catalog } from '../../engine/catalog';
 import type { Diagnostic } from '../../engine/diagnostics';
 import type { ValidationProblem } from '../../engine/schema/common';
+import type { EvaluationResult } from '../../engine/report';
 import type { DesignDocument } from '../../engine/schema/design';
+import type { ModelConfig } from '../../engine/schema/model';
 import type { Workload } from '../../engine/schema/workload';
 
 export type ErrorCode =
@@ -150,13 +152,33 @@ export interface DesignsApi {
 }
 
 export interface LibraryApi {
-  /** Every block type, preset, model, number format and technology table. */
+  /** Every block type, preset, model, number format and technology table, plus the open project's imported models. */
   catalog(): Promise<Result<Catalog>>;
+  /**
+   * Reads a Hugging Face `config.json` (already parsed) into a model entry and keeps it in the open project.
+   * Refuses with every missing or invalid field named; nothing is written then.
+   */
+  importModel(request: {
+    config: unknown;
+    id: string;
+    name?: string;
+    sourceUrl?: string;
+  }): Promise<Result<ModelConfig>>;
 }
 
 export interface SimulationApi {
   /** Checks a design on an engine worker and lists its problems. */
   check(request: { design: DesignDocument }): Promise<Result<Diagnostic[]>>;
+  /**
+   * Simulates a workload on a design on an engine worker. A newer `run` with the same `channel` cancels an older
+   * one still waiting (the editor re-simulates on every edit). The value is the report, or the diagnostics that
+   * stopped it.
+   */
+  run(request: {
+    design: DesignDocument;
+    workload: Workload;
+    channel?: string;
+  }): Promise<Result<EvaluationResult>>;
 }
 
 export interface TesseraApi {

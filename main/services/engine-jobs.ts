@@ -5,10 +5,41 @@
 import { indexCatalog, type Catalog, type CatalogIndex } from '../../engine/catalog';
 import { checkDesign } from '../../engine/check';
 import { readDesign } from '../../engine/design-io';
-import { describeProblems } from '../../engine/schema/common';
+import { evaluate } from '../../engine/evaluate';
+import { describeProblems, parseWith } from '../../engine/schema/common';
+import { modelSchema } from '../../engine/schema/model';
+import { applyOverrides, type Override } from '../../engine/overrides';
+import { workloadSchema, type Workload } from '../../engine/schema/workload';
 import type { Result } from '../contract/api';
 
-export type JobKind = 'check';
+export type JobKind = 'check' | 'simulate' | 'sweep';
+
+/** The headline numbers of one point of a sweep (a compact report, cheap to send between threads). */
+export interface SweepPoint {
+  ok: boolean;
+  decodeTokensPerSecond: number;
+  ttftSeconds: number;
+  tpotSeconds: number;
+  decodePowerWatts: number;
+  energyJoulesPerToken: number;
+  fits: boolean;
+}
+
+/** One point to evaluate: workload fields to change, and parameter overrides (`id.param=value`). */
+export interface SweepVariant {
+  workload?: Partial<Workload>;
+  overrides?: Override[];
+}
+
+const failedPoint: SweepPoint = {
+  ok: false,
+  decodeTokensPerSecond: 0,
+  ttftSeconds: 0,
+  tpotSeconds: 0,
+  decodePowerWatts: 0,
+  energyJoulesPerToken: 0,
+  fits: false,
+};
 
 export function createJobRunner(catalog: Catalog): (kind: string, payload: unknown) => Result<unknown> {
   const index: CatalogIndex = indexCatalog(catalog);
@@ -26,6 +57,93 @@ export function createJobRunner(catalog: Catalog): (kind: string, payload: unkno
             },
           };
         return { ok: true, value: checkDesign(design.value, index) };
+      }
+      case 'simulate': {
+        const request = (payload ?? {}) as { design?: unknown; workload?: unknown; model?: unknown };
+        const design = readDesign(request.design);
+        if (!design.ok)
+          return {
+            ok: false,
+            error: {
+              code: 'invalid-payload',
+              message: `The design is invalid:\n${describeProblems(design.problems)}`,
+              problems: design.problems,
+            },
+          };
+        const workload = parseWith(workloadSchema, request.workload);
+        if (!workload.ok)
+          return {
+            ok: false,
+            error: {
+              code: 'invalid-payload',
+              message: `The workload is invalid:\n${describeProblems(workload.problems)}`,
+              problems: workload.problems,
+            },
+          };
+        const model = request.model === undefined ? undefined : parseWith(modelSchema, request.model);
+        if (model && !model.ok)
+          return {
+            ok: false,
+            error: {
+              code: 'invalid-payload',
+              message: `The model is invalid:\n${describeProblems(model.problems)}`,
+              problems: model.problems,
+            },
+          };
+        return {
+          ok: true,
+          value: evaluate({ design: design.value, workload: workload.value, model: model?.value }, index),
+        };
+      }
+      case 'sweep': {
+        const request = (payload ?? {}) as {
+          design?: unknown;
+          workload?: unknown;
+          variants?: SweepVariant[];
+        };
+        const design = readDesign(request.design);
+        if (!design.ok)
+          return {
+            ok: false,
+            error: {
+              code: 'invalid-payload',
+              message: `The design is invalid:\n${describeProblems(design.problems)}`,
+              problems: design.problems,
+            },
+          };
+        const workload = parseWith(workloadSchema, request.workload);
+        if (!workload.ok)
+          return {
+            ok: false,
+            error: {
+              code: 'invalid-payload',
+              message: `The workload is invalid:\n${describeProblems(workload.problems)}`,
+              problems: workload.problems,
+            },
+          };
+        const points: SweepPoint[] = (request.variants ?? []).map((variant) => {
+          const changed =
+            variant.overrides && variant.overrides.length > 0
+              ? applyOverrides(design.value, variant.overrides, index)
+              : { ok: true as const, design: design.value };
+          if (!changed.ok) return failedPoint;
+          const result = evaluate(
+            { design: changed.design, workload: { ...workload.value, ...variant.workload } },
+            index,
+          );
+          if (!result.ok) return failedPoint;
+          const report = result.report;
+          return {
+            ok: true,
+            decodeTokensPerSecond: report.decode.tokensPerSecond,
+            ttftSeconds: report.prefill.seconds,
+            tpotSeconds: report.decode.secondsPerStep,
+            decodePowerWatts: report.decode.averagePowerWatts,
+            energyJoulesPerToken: report.decode.energyJoulesPerToken,
+            fits: report.memory.fits,
+          };
+        });
+        return { ok: true, value: points };
       }
       default:
         return { ok: false, error: { code: 'invalid-payload', message: `The engine has no job "${kind}".` } };

@@ -3,8 +3,9 @@
  * files and validates every entry against its schema. Plain Node; used by the app, the test host, the CLI and
  * the tests.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import type { Catalog } from '../../engine/catalog';
 import {
@@ -88,4 +89,16 @@ export async function loadLibrary(root: string): Promise<LoadedLibrary> {
     tech: await loadFolder(root, folders.tech.folder, folders.tech.schema, problems),
   };
   return { catalog, problems };
+}
+
+/**
+ * The library folder for code running from `start` (a source file, or a bundle in out/main or out/main/chunks):
+ * the nearest ancestor folder that holds `library/blocks`. `TESSERA_LIBRARY` overrides it.
+ */
+export function locateLibrary(start: string): string {
+  if (process.env.TESSERA_LIBRARY !== undefined) return process.env.TESSERA_LIBRARY;
+  for (let folder = start; ; folder = dirname(folder)) {
+    if (existsSync(join(folder, 'library', 'blocks'))) return join(folder, 'library');
+    if (dirname(folder) === folder) return join(start, 'library');
+  }
 }

@@ -13,6 +13,7 @@ import { basename, extname } from 'node:path';
 import { readDesign } from '../../engine/design-io';
 import { describeProblems, parseWith } from '../../engine/schema/common';
 import type { DesignDocument } from '../../engine/schema/design';
+import { modelSchema, type ModelConfig } from '../../engine/schema/model';
 import { workloadSchema, type Workload } from '../../engine/schema/workload';
 import type { DesignSummary, ErrorCode, ProjectInfo, StoredDesign } from '../contract/api';
 import { Connection } from './sqlite';
@@ -48,6 +49,11 @@ CREATE TABLE designs (
   revision INTEGER NOT NULL,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
+);
+CREATE TABLE models (
+  id TEXT PRIMARY KEY,
+  entry TEXT NOT NULL,
+  created_at TEXT NOT NULL
 );
 `;
 
@@ -311,6 +317,36 @@ export class ProjectStore {
       );
       if (changes === 0)
         throw new StoreError('not-found', `There is no design with id "${id}" in this project.`);
+    });
+  }
+
+  /** Models imported into this project (Hugging Face configs), each validated on the way out. */
+  listModels(): Promise<ModelConfig[]> {
+    return this.serial(async () => {
+      const rows = await this.connection.all<{ id: string; entry: string }>(
+        'SELECT id, entry FROM models ORDER BY id',
+      );
+      return rows.map((row) => {
+        const parsed = parseWith(modelSchema, safeJson(row.entry));
+        if (!parsed.ok)
+          throw new StoreError(
+            'damaged',
+            `Imported model "${row.id}" is damaged in the project file:\n${describeProblems(parsed.problems)}`,
+          );
+        return parsed.value;
+      });
+    });
+  }
+
+  /** Keeps an imported model in the project; a second import of the same id replaces the first. */
+  saveModel(model: ModelConfig): Promise<void> {
+    return this.serial(async () => {
+      await this.connection.transaction(() =>
+        this.connection.run(
+          'INSERT INTO models (id, entry, created_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET entry = excluded.entry',
+          [model.id, JSON.stringify(model), new Date().toISOString()],
+        ),
+      );
     });
   }
 

@@ -7,34 +7,54 @@
  * one is in flight only the newest document waits, so a burst of edits never reorders on disk.
  */
 import type { Diagnostic } from '../../../engine/diagnostics';
+import type { Report } from '../../../engine/report';
 import type { DesignDocument } from '../../../engine/schema/design';
+import { defaultWorkload, type Workload } from '../../../engine/schema/workload';
 import type { StoredDesign } from '../../../main/contract/api';
 import { api, call, messageOf } from '../lib/api';
 import type { Command } from '../editor/commands';
 
 const HISTORY_LIMIT = 500;
-const CHECK_DELAY_MS = 120;
+/** Edits arriving within this window are simulated once (typing "3.35 TB/s" is one run, not nine). */
+const SIMULATE_DELAY_MS = 30;
+
+/** What one undo step restores: the design document and the workload together. */
+interface Snapshot {
+  document: DesignDocument;
+  workload: Workload;
+}
 
 interface HistoryEntry {
   name: string;
-  before: DesignDocument;
-  after: DesignDocument;
+  before: Snapshot;
+  after: Snapshot;
 }
+
+/** The model a new design simulates until the user picks another. */
+export const DEFAULT_MODEL = 'llama-3-8b';
 
 export type SaveState = { kind: 'saved' } | { kind: 'saving' } | { kind: 'error'; message: string };
 
 export class Editor {
   designId = $state<string | null>(null);
   document = $state.raw<DesignDocument | null>(null);
+  workload = $state.raw<Workload>(defaultWorkload(DEFAULT_MODEL));
   selection = $state.raw<ReadonlySet<string>>(new Set());
   diagnostics = $state.raw<Diagnostic[]>([]);
   saveState = $state.raw<SaveState>({ kind: 'saved' });
+  /** The report of the latest simulation of the current document and workload, or null when it could not run. */
+  report = $state.raw<Report | null>(null);
+  simulating = $state(false);
+  /** Why the last simulation did not come back (the engine failed, the host is unreachable). */
+  simulationError = $state<string | null>(null);
+  /** Milliseconds from the edit to the report, for the status bar. */
+  lastSimulationMs = $state<number | null>(null);
   private undoStack = $state.raw<HistoryEntry[]>([]);
   private redoStack = $state.raw<HistoryEntry[]>([]);
   private revision = 0;
-  private pendingSave: DesignDocument | undefined;
+  private pendingSave: Snapshot | undefined;
   private saving = false;
-  private checkTimer: ReturnType<typeof setTimeout> | undefined;
+  private simulateTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly canUndo = $derived(this.undoStack.length > 0);
   readonly canRedo = $derived(this.redoStack.length > 0);
@@ -45,12 +65,14 @@ export class Editor {
   load(design: StoredDesign): void {
     this.designId = design.id;
     this.document = design.document;
+    this.workload = design.workload ?? defaultWorkload(DEFAULT_MODEL);
     this.revision = design.revision;
     this.selection = new Set();
+    this.report = null;
     this.undoStack = [];
     this.redoStack = [];
     this.saveState = { kind: 'saved' };
-    this.scheduleCheck();
+    this.scheduleSimulation();
   }
 
   close(): void {
@@ -58,20 +80,34 @@ export class Editor {
     this.document = null;
     this.selection = new Set();
     this.diagnostics = [];
+    this.report = null;
     this.undoStack = [];
     this.redoStack = [];
   }
 
   /** Applies a command as one undoable step; returns whether the document changed. */
   run(command: Command): boolean {
-    const before = this.document;
-    if (!before) return false;
-    const after = command.apply(before);
-    if (after === before) return false;
-    this.undoStack = [...this.undoStack.slice(-(HISTORY_LIMIT - 1)), { name: command.name, before, after }];
+    const document = this.document;
+    if (!document) return false;
+    const after = command.apply(document);
+    if (after === document) return false;
+    this.record(command.name, { document: after, workload: this.workload });
+    return true;
+  }
+
+  /** Changes the workload as one undoable step. */
+  setWorkload(workload: Workload, name: string): void {
+    if (!this.document || JSON.stringify(workload) === JSON.stringify(this.workload)) return;
+    this.record(name, { document: this.document, workload });
+  }
+
+  private record(name: string, after: Snapshot): void {
+    const document = this.document;
+    if (!document) return;
+    const before: Snapshot = { document, workload: this.workload };
+    this.undoStack = [...this.undoStack.slice(-(HISTORY_LIMIT - 1)), { name, before, after }];
     this.redoStack = [];
     this.replace(after);
-    return true;
   }
 
   undo(): void {
@@ -96,20 +132,22 @@ export class Editor {
     if (!same) this.selection = next;
   }
 
-  private replace(document: DesignDocument): void {
+  private replace(snapshot: Snapshot): void {
+    const { document } = snapshot;
     this.document = document;
+    this.workload = snapshot.workload;
     const present = new Set([
       ...document.blocks.map((block) => block.id),
       ...document.links.map((link) => link.id),
     ]);
     if ([...this.selection].some((id) => !present.has(id)))
       this.selection = new Set([...this.selection].filter((id) => present.has(id)));
-    this.queueSave(document);
-    this.scheduleCheck();
+    this.queueSave(snapshot);
+    this.scheduleSimulation();
   }
 
-  private queueSave(document: DesignDocument): void {
-    this.pendingSave = document;
+  private queueSave(snapshot: Snapshot): void {
+    this.pendingSave = snapshot;
     this.saveState = { kind: 'saving' };
     if (!this.saving) void this.flushSaves();
   }
@@ -117,11 +155,11 @@ export class Editor {
   private async flushSaves(): Promise<void> {
     this.saving = true;
     while (this.pendingSave && this.designId !== null) {
-      const document = this.pendingSave;
+      const { document, workload } = this.pendingSave;
       this.pendingSave = undefined;
       try {
         const stored = await call(
-          api().designs.save({ id: this.designId, document, baseRevision: this.revision }),
+          api().designs.save({ id: this.designId, document, workload, baseRevision: this.revision }),
         );
         this.revision = stored.revision;
         if (!this.pendingSave) this.saveState = { kind: 'saved' };
@@ -138,16 +176,34 @@ export class Editor {
     while (this.saving || this.pendingSave) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
-  private scheduleCheck(): void {
-    clearTimeout(this.checkTimer);
-    this.checkTimer = setTimeout(() => void this.check(), CHECK_DELAY_MS);
+  private scheduleSimulation(): void {
+    clearTimeout(this.simulateTimer);
+    const requested = performance.now();
+    this.simulateTimer = setTimeout(() => void this.simulate(requested), SIMULATE_DELAY_MS);
   }
 
-  private async check(): Promise<void> {
+  /** Runs the current document and workload on an engine worker; an older run still waiting is cancelled. */
+  private async simulate(requested: number): Promise<void> {
     const document = this.document;
+    const workload = this.workload;
     if (!document) return;
-    const result = await api().simulation.check({ design: document });
-    if (result.ok && this.document === document) this.diagnostics = result.value;
+    this.simulating = true;
+    const result = await api().simulation.run({ design: document, workload, channel: 'editor' });
+    if (this.document !== document || this.workload !== workload) return;
+    this.simulating = false;
+    if (!result.ok) {
+      if (result.error.code !== 'cancelled') this.simulationError = result.error.message;
+      return;
+    }
+    this.simulationError = null;
+    this.lastSimulationMs = performance.now() - requested;
+    if (result.value.ok) {
+      this.report = result.value.report;
+      this.diagnostics = result.value.report.diagnostics;
+    } else {
+      this.report = null;
+      this.diagnostics = result.value.diagnostics;
+    }
   }
 }
 

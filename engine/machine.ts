@@ -1,0 +1,153 @@
+/**
+ * The machine: a design resolved into what the cost models need — per chip, its compute units (identical
+ * blocks pooled), its memory levels, the effective path from every unit to every level, its power domain and
+ * static power; and between chips, the bandwidth collectives run at. All numbers in SI units.
+ */
+import type { Diagnostic } from './diagnostics';
+import type { ComputeClass } from './schema/number-format';
+
+/** How a unit's shape limits how well a GEMM fills it. */
+export type UnitGeometry =
+  /** A systolic / MAC array: K on rows, N on columns, M streams through. */
+  | { kind: 'array'; rows: number; cols: number }
+  /** GPU SMs: output tiles of tileM × tileN run in waves over the instances; split-K fills idle SMs. */
+  | { kind: 'tiles'; tileM: number; tileN: number; minTileM: number }
+  /** SIMD lanes or CPU cores: fills well at any shape. */
+  | { kind: 'simd' };
+
+/** Identical compute blocks of one chip, pooled: an operator runs on all instances of one unit. */
+export interface ComputeUnit {
+  /** The id of the first block in the pool (stable, used in reports). */
+  id: string;
+  blockIds: string[];
+  name: string;
+  typeId: string;
+  /** Instances of the unit on one chip (group counts multiplied out). */
+  instances: number;
+  /** Clock at the top operating point. */
+  clockHertz: number;
+  /** Dense MACs per cycle of one instance, by arithmetic class; 0 = unsupported. */
+  macsPerCycle: Record<ComputeClass, number>;
+  /** Element-wise operations per cycle of one instance. */
+  vectorOpsPerCycle: number;
+  geometry: UnitGeometry;
+  computeEfficiency: number;
+  dispatchOverheadSeconds: number;
+  /** Dynamic energy of one MAC by class, at the top operating point's voltage. */
+  energyJoulesPerMac: Record<ComputeClass, number>;
+  energyJoulesPerVectorOp: number;
+  /** Staging buffer of one instance (registers, shared memory). */
+  localBufferBytes: number;
+  /** Speed-up of 2:4-sparse GEMMs from a sparsity engine linked to the unit; 1 when none. */
+  sparsitySpeedup: number;
+  /** Time each request pays to reconfigure an FPGA between phases; 0 for fixed-function units. */
+  reconfigurationSeconds: number;
+}
+
+export type MemoryUsage = 'storage' | 'cache';
+
+/** Identical memory blocks of one chip (or shared by the system), pooled into one level. */
+export interface MemoryLevel {
+  id: string;
+  blockIds: string[];
+  name: string;
+  typeId: string;
+  usage: MemoryUsage;
+  /** Bytes on one chip (for a level shared by the system: its share per chip). */
+  capacityBytes: number;
+  /** Capacity of one instance: the staging space a GEMM's tiles live in. */
+  capacityBytesPerInstance: number;
+  /** Peak bandwidth of the level for one chip. */
+  bandwidthBytesPerSecond: number;
+  achievableBandwidthFraction: number;
+  latencySeconds: number;
+  energyJoulesPerBit: number;
+  /** Off-chip DRAM, whose bandwidth an operating point may scale. */
+  dram: boolean;
+  /** Outside every chip group: shared by all chips (host DRAM). */
+  shared: boolean;
+}
+
+/** A compression unit met on the way from a level to a unit. */
+export interface PathCompression {
+  blockId: string;
+  ratio: number;
+  /** Decompressed bytes per second the unit (all its instances) delivers. */
+  throughputBytesPerSecond: number;
+  energyJoulesPerBit: number;
+}
+
+/** The best way from one compute unit to one memory level. */
+export interface MemoryPath {
+  levelIndex: number;
+  /** Sustained bandwidth (max-flow over the links, times the achievable fractions along the way). */
+  bandwidthBytesPerSecond: number;
+  latencySeconds: number;
+  /** Energy per bit moved, from the level's read through every fabric and link on the way. */
+  energyJoulesPerBit: number;
+  /** The block or link whose capacity limits the path. */
+  limitedBy: string;
+  weightCompression: PathCompression | undefined;
+  kvCompression: PathCompression | undefined;
+  /** Largest staging capacity of one instance between the unit and the level (bounds GEMM re-fetch). */
+  stagingBytes: number;
+}
+
+export interface OperatingPoint {
+  name: string;
+  clockHertz: number;
+  voltageVolts: number;
+  memoryBandwidthScale: number;
+  /** A mode's own power limit per chip; 0 = none. */
+  capWatts: number;
+}
+
+export interface ChipPower {
+  /** Highest first; block energies and leakages are quoted at the first. Empty when the chip has no domain. */
+  operatingPoints: OperatingPoint[];
+  policy: 'fixed' | 'adaptive';
+  domainBlockId: string | undefined;
+  /** Average-power cap of one chip (the smaller of a cap block and the system cap's share); undefined = none. */
+  capWatts: number | undefined;
+  capBlockId: string | undefined;
+  /** Static power of one chip at the top operating point: blocks scaled by voltage, and DRAM (not scaled). */
+  staticScaledWatts: number;
+  staticFixedWatts: number;
+}
+
+export interface Chip {
+  /** The chip group's id, or `design` when the design has no chip group. */
+  id: string;
+  name: string;
+  /** Chips of this kind in the system. */
+  count: number;
+  units: ComputeUnit[];
+  levels: MemoryLevel[];
+  /** `paths[unit][level]`, undefined where a unit cannot reach a level. */
+  paths: (MemoryPath | undefined)[][];
+  power: ChipPower;
+  /** Static power of each block of one chip at the top voltage (for the per-block breakdown). */
+  blockStaticWatts: Record<string, number>;
+  /** Area of one chip from the blocks that state it. */
+  areaSquareMetres: number;
+}
+
+/** How chips reach each other for collectives (per chip, per direction). */
+export interface ChipNetwork {
+  bandwidthBytesPerSecond: number;
+  latencySeconds: number;
+  energyJoulesPerBit: number;
+  /** The blocks the path crosses, for reports. */
+  via: string[];
+}
+
+export interface Machine {
+  /** The chip the workload runs on. */
+  chip: Chip;
+  /** Between chips; undefined for a single chip or chips with no link between them. */
+  network: ChipNetwork | undefined;
+  /** Static power of blocks outside every chip (host, switches), total. */
+  systemStaticWatts: number;
+  systemBlockStaticWatts: Record<string, number>;
+  diagnostics: Diagnostic[];
+}

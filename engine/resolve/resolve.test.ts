@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { testCatalog, testDesign } from '../testing/fixtures';
+import { resolve } from './resolve';
+
+const catalog = testCatalog();
+
+describe('resolve: design → machine', () => {
+  it('multiplies group counts into instances and chips', () => {
+    const design = testDesign(
+      { tile: { type: 'test.array' }, dram: { type: 'test.dram' } },
+      [['tile', 'dram']],
+      [
+        { id: 'tiles', name: 'Tiles', kind: 'cluster', count: 16, blocks: ['tile'] },
+        { id: 'chip', name: 'Chip', kind: 'chip', count: 4, blocks: ['dram'], groups: ['tiles'] },
+      ],
+    );
+    const { chip } = resolve(design, catalog);
+    expect(chip.count).toBe(4);
+    expect(chip.units).toHaveLength(1);
+    expect(chip.units[0]?.instances).toBe(16);
+    expect(chip.units[0]?.macsPerCycle.bf16).toBe(128 * 128);
+  });
+
+  it('pools identical compute blocks drawn separately into one unit', () => {
+    const design = testDesign(
+      {
+        a: { type: 'test.array' },
+        b: { type: 'test.array' },
+        c: { type: 'test.array', params: { rows: 64 } },
+        dram: { type: 'test.dram' },
+      },
+      [
+        ['a', 'dram'],
+        ['b', 'dram'],
+        ['c', 'dram'],
+      ],
+    );
+    const { chip } = resolve(design, catalog);
+    expect(chip.units.map((unit) => [unit.blockIds, unit.instances])).toEqual([
+      [['a', 'b'], 2],
+      [['c'], 1],
+    ]);
+  });
+
+  it('bounds a path by its narrowest element', () => {
+    // tile → NoC (0.5 TB/s) → DRAM (1 TB/s): the NoC limits.
+    const design = testDesign(
+      {
+        tile: { type: 'test.array' },
+        noc: { type: 'test.fabric', params: { bandwidthBytesPerSecond: 5e11 } },
+        dram: { type: 'test.dram' },
+      },
+      [
+        ['tile', 'noc'],
+        ['noc', 'dram'],
+      ],
+    );
+    const { chip } = resolve(design, catalog);
+    expect(chip.paths[0]?.[0]?.bandwidthBytesPerSecond).toBeCloseTo(5e11, -3);
+    expect(chip.paths[0]?.[0]?.limitedBy).toBe('noc');
+  });
+
+  it('adds parallel paths and divides a shared one', () => {
+    // Two NoCs of 0.3 TB/s in parallel between the tile and DRAM (1 TB/s): 0.6 TB/s.
+    const parallel = testDesign(
+      {
+        tile: { type: 'test.array' },
+        n1: { type: 'test.fabric', params: { bandwidthBytesPerSecond: 3e11 } },
+        n2: { type: 'test.fabric', params: { bandwidthBytesPerSecond: 3e11 } },
+        dram: { type: 'test.dram' },
+      },
+      [
+        ['tile', 'n1'],
+        ['tile', 'n2'],
+        ['n1', 'dram'],
+        ['n2', 'dram'],
+      ],
+    );
+    expect(resolve(parallel, catalog).chip.paths[0]?.[0]?.bandwidthBytesPerSecond).toBeCloseTo(6e11, -3);
+    // 16 tiles, each with its own 0.1 TB/s link to a shared NoC of 1 TB/s: 16 × 0.1 = 1.6 > 1, so the NoC bounds at 1.
+    const shared = testDesign(
+      {
+        tile: { type: 'test.array' },
+        link: { type: 'test.link', params: { bandwidthBytesPerSecond: 1e11 } },
+        noc: { type: 'test.fabric', params: { bandwidthBytesPerSecond: 1e12 } },
+        dram: { type: 'test.dram', params: { bandwidthBytesPerSecond: 1e13 } },
+      },
+      [
+        ['tile', 'link'],
+        ['link', 'noc'],
+        ['noc', 'dram'],
+      ],
+      [{ id: 'tiles', name: 'Tiles', kind: 'cluster', count: 16, blocks: ['tile', 'link'] }],
+    );
+    expect(resolve(shared, catalog).chip.paths[0]?.[0]?.bandwidthBytesPerSecond).toBeCloseTo(1e12, -3);
+    // With 4 tiles the links bound instead: 4 × 0.1 = 0.4 TB/s.
+    const fewer = {
+      ...shared,
+      groups: [{ id: 'tiles', name: 'Tiles', kind: 'cluster' as const, count: 4, blocks: ['tile', 'link'] }],
+    };
+    expect(resolve(fewer, catalog).chip.paths[0]?.[0]?.bandwidthBytesPerSecond).toBeCloseTo(4e11, -3);
+  });
+
+  it('applies the achievable fraction of the memory', () => {
+    const design = testDesign(
+      {
+        tile: { type: 'test.array' },
+        dram: { type: 'test.dram', params: { achievableBandwidthFraction: 0.8 } },
+      },
+      [['tile', 'dram']],
+    );
+    expect(resolve(design, catalog).chip.paths[0]?.[0]?.bandwidthBytesPerSecond).toBeCloseTo(0.8e12, -3);
+  });
+
+  it('finds a decompression engine on the path', () => {
+    const design = testDesign(
+      { tile: { type: 'test.array' }, unzip: { type: 'test.decompress' }, dram: { type: 'test.dram' } },
+      [
+        ['tile', 'unzip'],
+        ['unzip', 'dram'],
+      ],
+    );
+    expect(resolve(design, catalog).chip.paths[0]?.[0]?.weightCompression).toMatchObject({
+      blockId: 'unzip',
+      ratio: 2,
+    });
+  });
+
+  it('reports unconnected memory and compute that reaches no storage, naming the blocks', () => {
+    const design = testDesign({ tile: { type: 'test.array' }, lonely: { type: 'test.dram' } }, []);
+    const codes = resolve(design, catalog).diagnostics.map((diagnostic) => [
+      diagnostic.code,
+      diagnostic.blockId,
+    ]);
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        ['unconnected-memory', 'lonely'],
+        ['unit-without-memory', 'tile'],
+      ]),
+    );
+  });
+
+  it('reports a design without compute', () => {
+    const design = testDesign({ dram: { type: 'test.dram' } }, []);
+    expect(resolve(design, catalog).diagnostics.map((diagnostic) => diagnostic.code)).toContain('no-compute');
+  });
+
+  it('gives chips a network through a switch outside the chip group, bounded by each chip’s link', () => {
+    const design = testDesign(
+      {
+        tile: { type: 'test.array' },
+        dram: { type: 'test.dram' },
+        link: { type: 'test.link', params: { bandwidthBytesPerSecond: 2e11 } },
+        switch: { type: 'test.fabric', params: { bandwidthBytesPerSecond: 1e13 } },
+      },
+      [
+        ['tile', 'dram'],
+        ['tile', 'link'],
+        ['link', 'switch'],
+      ],
+      [{ id: 'chip', name: 'Chip', kind: 'chip', count: 8, blocks: ['tile', 'dram', 'link'] }],
+    );
+    const machine = resolve(design, catalog);
+    expect(machine.chip.count).toBe(8);
+    expect(machine.network?.bandwidthBytesPerSecond).toBeCloseTo(2e11, -3);
+    // The switch's 10 TB/s shared by 8 chips is 1.25 TB/s each: not the limit. Make it one:
+    const slowSwitch = {
+      ...design,
+      blocks: design.blocks.map((block) =>
+        block.id === 'switch' ? { ...block, params: { bandwidthBytesPerSecond: 8e11 } } : block,
+      ),
+    };
+    expect(resolve(slowSwitch, catalog).network?.bandwidthBytesPerSecond).toBeCloseTo(1e11, -3);
+  });
+});

@@ -1,0 +1,200 @@
+/**
+ * `tessera bench`: how fast the engine is. One evaluation per case on one thread (warm: the design already
+ * resolved, as in a sweep or an edit of the workload; cold: checked and resolved again, as after a design
+ * edit), and a batch of evaluations across the worker pool. Prints a table and the change since the last run
+ * (kept in bench-results/engine.json); `--json` prints one object with `evaluationsPerSecond` per case.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CatalogIndex } from '../../engine/catalog';
+import { evaluate } from '../../engine/evaluate';
+import type { DesignDocument } from '../../engine/schema/design';
+import { defaultWorkload, type Workload } from '../../engine/schema/workload';
+import { createEngineWorker } from '../services/create-engine-worker';
+import { EnginePool } from '../services/engine-pool';
+import type { SweepPoint, SweepVariant } from '../services/engine-jobs';
+import { loadCatalog, UsageError, type Streams } from './commands';
+import { table } from './output';
+
+interface Case {
+  name: string;
+  preset: string;
+  workload: Workload;
+}
+
+export interface BenchResult {
+  name: string;
+  /** Evaluations per second on one thread. */
+  evaluationsPerSecond: number;
+  microsecondsPerEvaluation: number;
+  /** Including the design check and resolve stage (a design edit). */
+  coldEvaluationsPerSecond?: number;
+}
+
+const cases: Case[] = [
+  { name: 'Llama-3-8B on H100 SXM', preset: 'nvidia-h100-sxm', workload: defaultWorkload('llama-3-8b') },
+  {
+    name: 'Llama-3-70B TP8 on 8×H100 (DGX H100)',
+    preset: 'nvidia-dgx-h100',
+    workload: {
+      ...defaultWorkload('llama-3-70b'),
+      parallelism: { mode: 'manual', tensor: 8, pipeline: 1, expert: 1 },
+    },
+  },
+  { name: 'Mixtral 8x7B on H200 SXM', preset: 'nvidia-h200-sxm', workload: defaultWorkload('mixtral-8x7b') },
+];
+
+function timeLoop(seconds: number, body: () => void): { iterations: number; seconds: number } {
+  for (let warm = 0; warm < 200; warm += 1) body();
+  const start = performance.now();
+  let iterations = 0;
+  while (performance.now() - start < seconds * 1000) {
+    for (let batch = 0; batch < 50; batch += 1) body();
+    iterations += 50;
+  }
+  return { iterations, seconds: (performance.now() - start) / 1000 };
+}
+
+function singleThread(catalog: CatalogIndex, benchCase: Case, seconds: number): BenchResult {
+  const preset = catalog.presets.get(benchCase.preset);
+  if (!preset) throw new UsageError(`bench: the library has no preset "${benchCase.preset}"`);
+  const check = evaluate({ design: preset.design, workload: benchCase.workload }, catalog);
+  if (!check.ok)
+    throw new UsageError(
+      `bench: ${benchCase.name} does not run: ${check.diagnostics.map((diagnostic) => diagnostic.message).join('; ')}`,
+    );
+  const warm = timeLoop(seconds, () =>
+    evaluate({ design: preset.design, workload: benchCase.workload }, catalog),
+  );
+  const copies: DesignDocument[] = Array.from({ length: 64 }, () => structuredClone(preset.design));
+  let next = 0;
+  const cold = timeLoop(seconds / 2, () => {
+    next = (next + 1) % copies.length;
+    // A fresh object each time defeats the per-design cache: check + resolve run again.
+    copies[next] = { ...(copies[next] as DesignDocument) };
+    evaluate({ design: copies[next] as DesignDocument, workload: benchCase.workload }, catalog);
+  });
+  const perSecond = warm.iterations / warm.seconds;
+  return {
+    name: benchCase.name,
+    evaluationsPerSecond: perSecond,
+    microsecondsPerEvaluation: 1e6 / perSecond,
+    coldEvaluationsPerSecond: cold.iterations / cold.seconds,
+  };
+}
+
+async function acrossPool(
+  catalog: CatalogIndex,
+  evaluations: number,
+): Promise<{ evaluations: number; seconds: number; evaluationsPerSecond: number; workers: number }> {
+  const preset = catalog.presets.get('nvidia-h100-sxm');
+  if (!preset) throw new UsageError('bench: the library has no preset "nvidia-h100-sxm"');
+  const workers = availableParallelism();
+  const pool = new EnginePool({ createWorker: () => createEngineWorker(catalog.catalog), size: workers });
+  try {
+    const workload = defaultWorkload('llama-3-8b');
+    const chunk = 500;
+    const jobs: SweepVariant[][] = [];
+    for (let start = 0; start < evaluations; start += chunk) {
+      jobs.push(
+        Array.from({ length: Math.min(chunk, evaluations - start) }, (_, index) => ({
+          workload: { batch: 1 + ((start + index) % 256) },
+        })),
+      );
+    }
+    // Warm the workers (module load, JIT) before timing.
+    await Promise.all(
+      Array.from({ length: workers }, () =>
+        pool.run('sweep', { design: preset.design, workload, variants: [{}] }),
+      ),
+    );
+    const started = performance.now();
+    const results = await Promise.all(
+      jobs.map((variants) => pool.run<SweepPoint[]>('sweep', { design: preset.design, workload, variants })),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const failed = results.find((result) => !result.ok);
+    if (failed && !failed.ok) throw new UsageError(`bench: a pool job failed: ${failed.error.message}`);
+    return { evaluations, seconds, evaluationsPerSecond: evaluations / seconds, workers };
+  } finally {
+    await pool.close();
+  }
+}
+
+export async function runBench(args: string[], streams: Streams): Promise<number> {
+  let values: { json?: boolean; quick?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const catalog = await loadCatalog();
+  const seconds = values.quick === true ? 0.3 : 1.5;
+  const results = cases.map((benchCase) => singleThread(catalog, benchCase, seconds));
+  const pool = await acrossPool(catalog, 10_000);
+
+  const historyFile = join(process.cwd(), 'bench-results', 'engine.json');
+  const previous = await readFile(historyFile, 'utf8').then(
+    (text) => JSON.parse(text) as { cases: BenchResult[]; pool: { evaluationsPerSecond: number } },
+    () => undefined,
+  );
+  const output = {
+    cases: results,
+    pool,
+    targets: { microsecondsPerEvaluation70B: 100, poolEvaluationsPerSecond: 20_000 },
+  };
+  await mkdir(join(process.cwd(), 'bench-results'), { recursive: true });
+  await writeFile(historyFile, `${JSON.stringify(output, null, 2)}\n`, 'utf8');
+
+  if (values.json === true) {
+    streams.stdout(`${JSON.stringify(output, null, 2)}\n`);
+    return 0;
+  }
+  const change = (now: number, before: number | undefined): string =>
+    before === undefined
+      ? '—'
+      : `${now >= before ? '+' : ''}${(((now - before) / before) * 100).toFixed(1)} %`;
+  streams.stdout(
+    table(
+      ['case (one thread)', 'µs / evaluation', 'evaluations / s', 'cold evaluations / s', 'vs last run'],
+      results.map((result) => [
+        result.name,
+        result.microsecondsPerEvaluation.toFixed(1),
+        Math.round(result.evaluationsPerSecond).toLocaleString('en-US'),
+        Math.round(result.coldEvaluationsPerSecond ?? 0).toLocaleString('en-US'),
+        change(
+          result.evaluationsPerSecond,
+          previous?.cases.find((entry) => entry.name === result.name)?.evaluationsPerSecond,
+        ),
+      ]),
+      ['left', 'right', 'right', 'right', 'right'],
+    ),
+  );
+  streams.stdout('\n');
+  streams.stdout(
+    table(
+      ['worker pool', 'evaluations', 'seconds', 'evaluations / s', 'vs last run'],
+      [
+        [
+          `${pool.workers} workers`,
+          pool.evaluations.toLocaleString('en-US'),
+          pool.seconds.toFixed(3),
+          Math.round(pool.evaluationsPerSecond).toLocaleString('en-US'),
+          change(pool.evaluationsPerSecond, previous?.pool.evaluationsPerSecond),
+        ],
+      ],
+      ['left', 'right', 'right', 'right', 'right'],
+    ),
+  );
+  const seventy = results[1];
+  streams.stdout(
+    `\ntargets: 70B evaluation ≤ 100 µs on one core — ${seventy ? `${seventy.microsecondsPerEvaluation.toFixed(1)} µs (${seventy.microsecondsPerEvaluation <= 100 ? 'met' : 'not met'})` : 'not run'}; ≥ 20,000 evaluations/s across the pool — ${Math.round(pool.evaluationsPerSecond).toLocaleString('en-US')} (${pool.evaluationsPerSecond >= 20_000 ? 'met' : 'not met'})\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,343 @@
+/**
+ * The CLI's commands as a function of (arguments, output streams) → exit code, so tests run it in-process.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { indexCatalog, type CatalogIndex } from '../../engine/catalog';
+import { readDesign } from '../../engine/design-io';
+import { evaluate } from '../../engine/evaluate';
+import { importHfConfig } from '../../engine/models/hf-import';
+import { applyOverrides, parseOverride, type Override } from '../../engine/overrides';
+import type { Report } from '../../engine/report';
+import { describeProblems } from '../../engine/schema/common';
+import type { DesignDocument } from '../../engine/schema/design';
+import type { ModelConfig } from '../../engine/schema/model';
+import { defaultWorkload, type Workload } from '../../engine/schema/workload';
+import { formatQuantity } from '../../engine/units';
+import { loadLibrary, locateLibrary } from '../services/library-loader';
+import { ProjectStore, StoreError } from '../store/project-store';
+import { table } from './output';
+
+export interface Streams {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** A failure the user caused: printed as one message, exit code 2. */
+export class UsageError extends Error {}
+
+const usage = `usage: tessera <command> [options]
+
+commands:
+  presets [--json]            list the architecture presets
+  models [--json]             list the LLM models
+  formats [--json]            list the number formats
+  simulate --design <file.json | preset:ID> --model <ID | config.json> [--batch N] [--input N] [--output N]
+           [--context N] [--weights F] [--activations F] [--kv F] [--tp N] [--pp N] [--ep N]
+           [--operating-point NAME] [--set ID.param=VALUE ...] [--json]
+  import-model <config.json> --id <id> [--name NAME] [--out FILE] [--project FILE.tessera]
+  validate [--out FILE] [--json]
+  bench [--json] [--quick]
+`;
+
+/** Where the library folder is, for the built CLI (out/main) and the sources (main/cli) alike. */
+export function defaultLibraryRoot(): string {
+  return locateLibrary(import.meta.dirname);
+}
+
+export async function loadCatalog(root = defaultLibraryRoot()): Promise<CatalogIndex> {
+  const { catalog, problems } = await loadLibrary(root);
+  if (problems.length > 0)
+    throw new UsageError(
+      `The library at ${root} has invalid files:\n${problems.map((problem) => `${problem.file}: ${problem.path}: ${problem.message}`).join('\n')}`,
+    );
+  return indexCatalog(catalog);
+}
+
+export async function runCli(argv: string[], streams: Streams): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'presets':
+      case 'models':
+      case 'formats':
+        return await list(command, rest, streams);
+      case 'simulate':
+        return await simulate(rest, streams);
+      case 'import-model':
+        return await importModel(rest, streams);
+      case 'validate': {
+        const { runValidation } = await import('./validate');
+        return await runValidation(rest, streams);
+      }
+      case 'bench': {
+        const { runBench } = await import('./bench');
+        return await runBench(rest, streams);
+      }
+      case undefined:
+      case '--help':
+      case 'help':
+        streams.stdout(usage);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"\n\n${usage}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof StoreError) {
+      streams.stderr(`tessera: ${error.message}\n`);
+      return 2;
+    }
+    streams.stderr(`tessera: unexpected failure: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+/** Runs `parseArgs`, turning its complaints into a usage message. */
+function parsed<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${usage}`);
+  }
+}
+
+async function list(
+  what: 'presets' | 'models' | 'formats',
+  args: string[],
+  streams: Streams,
+): Promise<number> {
+  const { values } = parsed(() =>
+    parseArgs({ args, strict: true, options: { json: { type: 'boolean', default: false } } }),
+  );
+  const catalog = await loadCatalog();
+  const entries =
+    what === 'presets'
+      ? catalog.catalog.presets
+      : what === 'models'
+        ? catalog.catalog.models
+        : catalog.catalog.formats;
+  if (values.json === true) {
+    streams.stdout(`${JSON.stringify(entries.map((entry) => entry.id))}\n`);
+    return 0;
+  }
+  streams.stdout(entries.map((entry) => `${entry.id}\n`).join(''));
+  return 0;
+}
+
+function positiveInteger(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new UsageError(`--${name} must be a whole number from 1 (got "${text}")`);
+  return value;
+}
+
+async function readJsonFile(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UsageError(`${what} ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** A design from `preset:ID` or a design-document file (JSON). */
+export async function designFrom(reference: string, catalog: CatalogIndex): Promise<DesignDocument> {
+  if (reference.startsWith('preset:')) {
+    const id = reference.slice('preset:'.length);
+    const preset = catalog.presets.get(id);
+    if (!preset) throw new UsageError(`there is no preset "${id}"; \`tessera presets\` lists them`);
+    return preset.design;
+  }
+  const parsed = readDesign(await readJsonFile(reference, 'design'));
+  if (!parsed.ok)
+    throw new UsageError(`design ${reference} is invalid:\n${describeProblems(parsed.problems)}`);
+  return parsed.value;
+}
+
+/** A model by library id, or from a Hugging Face config.json file. */
+async function modelFrom(reference: string, catalog: CatalogIndex): Promise<ModelConfig> {
+  const known = catalog.models.get(reference);
+  if (known) return known;
+  if (!reference.endsWith('.json'))
+    throw new UsageError(
+      `there is no model "${reference}"; \`tessera models\` lists them, or pass a config.json`,
+    );
+  const imported = importHfConfig(await readJsonFile(reference, 'model config'), {
+    id: 'imported-model',
+    name: reference,
+  });
+  if (!imported.ok)
+    throw new UsageError(`model config ${reference} cannot be used:\n${describeProblems(imported.problems)}`);
+  return imported.value;
+}
+
+async function simulate(args: string[], streams: Streams): Promise<number> {
+  const { values } = parsed(() =>
+    parseArgs({
+      args,
+      strict: true,
+      options: {
+        design: { type: 'string' },
+        model: { type: 'string' },
+        batch: { type: 'string' },
+        input: { type: 'string' },
+        output: { type: 'string' },
+        context: { type: 'string' },
+        weights: { type: 'string' },
+        activations: { type: 'string' },
+        kv: { type: 'string' },
+        tp: { type: 'string' },
+        pp: { type: 'string' },
+        ep: { type: 'string' },
+        'operating-point': { type: 'string' },
+        set: { type: 'string', multiple: true },
+        json: { type: 'boolean', default: false },
+      },
+    }),
+  );
+  if (values.design === undefined) throw new UsageError('simulate needs --design <file.json | preset:ID>');
+  if (values.model === undefined) throw new UsageError('simulate needs --model <ID | config.json>');
+  const catalog = await loadCatalog();
+  let design = await designFrom(values.design, catalog);
+  const model = await modelFrom(values.model, catalog);
+  const overrides: Override[] = [];
+  for (const text of values.set ?? []) {
+    const parsed = parseOverride(text);
+    if ('error' in parsed) throw new UsageError(`--set ${parsed.error}`);
+    overrides.push(parsed);
+  }
+  if (overrides.length > 0) {
+    const applied = applyOverrides(design, overrides, catalog);
+    if (!applied.ok) throw new UsageError(`--set: ${applied.problems.join('\n')}`);
+    design = applied.design;
+  }
+  const tp = positiveInteger('tp', values.tp);
+  const pp = positiveInteger('pp', values.pp);
+  const ep = positiveInteger('ep', values.ep);
+  const base = defaultWorkload(model.id);
+  const workload: Workload = {
+    ...base,
+    batch: positiveInteger('batch', values.batch) ?? base.batch,
+    inputTokens: positiveInteger('input', values.input) ?? base.inputTokens,
+    outputTokens: positiveInteger('output', values.output) ?? base.outputTokens,
+    decodeContext: positiveInteger('context', values.context),
+    weights: values.weights ?? base.weights,
+    activations: values.activations ?? base.activations,
+    kv: values.kv ?? base.kv,
+    parallelism:
+      tp !== undefined || pp !== undefined || ep !== undefined
+        ? { mode: 'manual', tensor: tp ?? 1, pipeline: pp ?? 1, expert: ep ?? 1 }
+        : { mode: 'auto' },
+    operatingPoint: values['operating-point'],
+  };
+  if (workload.decodeContext === undefined) delete workload.decodeContext;
+  if (workload.operatingPoint === undefined) delete workload.operatingPoint;
+  for (const [flag, id] of [
+    ['weights', workload.weights],
+    ['activations', workload.activations],
+    ['kv', workload.kv],
+  ] as const) {
+    if (!catalog.formats.has(id))
+      throw new UsageError(`--${flag}: there is no number format "${id}"; \`tessera formats\` lists them`);
+  }
+  const result = evaluate({ design, workload, model }, catalog);
+  if (!result.ok) {
+    const lines = result.diagnostics
+      .filter((diagnostic) => diagnostic.severity === 'error')
+      .map((diagnostic) => `  ${diagnostic.blockId ? `[${diagnostic.blockId}] ` : ''}${diagnostic.message}`);
+    throw new UsageError(`the simulation cannot run:\n${lines.join('\n')}`);
+  }
+  if (values.json === true) streams.stdout(`${JSON.stringify(result.report, null, 2)}\n`);
+  else streams.stdout(summary(result.report));
+  return 0;
+}
+
+/** The human-readable summary of a report. */
+export function summary(report: Report): string {
+  const q = formatQuantity;
+  const lines = [
+    `${report.model.name} on ${report.machine.chipName}${report.machine.chips > 1 ? ` ×${report.machine.chips}` : ''} · batch ${report.workload.batch} · ${report.workload.inputTokens} in / ${report.workload.outputTokens} out · ${report.workload.weights} weights`,
+    `parallelism: tensor ${report.parallelism.tensor} · pipeline ${report.parallelism.pipeline} · expert ${report.parallelism.expert} · ${report.parallelism.dataReplicas} replica(s)${report.parallelism.automatic ? ' (automatic)' : ''}`,
+    '',
+    table(
+      ['', 'prefill', 'decode'],
+      [
+        [
+          'time',
+          `${q(report.prefill.seconds, 'seconds')} (TTFT)`,
+          `${q(report.decode.secondsPerStep, 'seconds')} per step (TPOT)`,
+        ],
+        [
+          'tokens/s',
+          q(report.prefill.tokensPerSecond, 'tokensPerSecond'),
+          q(report.decode.tokensPerSecond, 'tokensPerSecond'),
+        ],
+        ['power', q(report.prefill.averagePowerWatts, 'watts'), q(report.decode.averagePowerWatts, 'watts')],
+        [
+          'energy',
+          q(report.prefill.energyJoules, 'joules'),
+          `${q(report.decode.energyJoulesPerToken, 'joulesPerToken')}`,
+        ],
+        ['clock', q(report.prefill.clockHertz, 'hertz'), q(report.decode.clockHertz, 'hertz')],
+        ['bound', report.prefill.bound, `${report.decode.bound} (context ${report.decode.context})`],
+      ],
+    ),
+    `memory: ${report.memory.fits ? 'fits' : 'DOES NOT FIT'} — ${q(report.memory.requiredBytesPerChip, 'bytes')} of ${q(report.memory.availableBytesPerChip, 'bytes')} per chip; largest batch ${report.memory.maxBatch}`,
+    report.bottleneck.prefill,
+    report.bottleneck.decode,
+    ...report.diagnostics.map((diagnostic) => `${diagnostic.severity}: ${diagnostic.message}`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+async function importModel(args: string[], streams: Streams): Promise<number> {
+  const { values, positionals } = parsed(() =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        id: { type: 'string' },
+        name: { type: 'string' },
+        out: { type: 'string' },
+        project: { type: 'string' },
+        url: { type: 'string' },
+      },
+    }),
+  );
+  const file = positionals[0];
+  if (file === undefined) throw new UsageError('import-model needs the path of a config.json');
+  if (values.id === undefined) throw new UsageError('import-model needs --id <kebab-case id>');
+  const imported = importHfConfig(await readJsonFile(file, 'model config'), {
+    id: values.id,
+    name: values.name,
+    sourceUrl: values.url,
+  });
+  if (!imported.ok)
+    throw new UsageError(
+      `${file} cannot be imported; nothing was written:\n${describeProblems(imported.problems)}`,
+    );
+  const text = `${JSON.stringify(imported.value, null, 2)}\n`;
+  if (values.project !== undefined) {
+    const store = await ProjectStore.open(values.project);
+    try {
+      await store.saveModel(imported.value);
+    } finally {
+      await store.close();
+    }
+    streams.stderr(`imported "${imported.value.id}" into ${values.project}\n`);
+  }
+  if (values.out !== undefined) await writeFile(values.out, text, 'utf8');
+  else if (values.project === undefined) streams.stdout(text);
+  return 0;
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+/**
+ * `tessera`, the command line: the same library, engine and project store as the app, without a window.
+ *
+ *   tessera presets | models | formats [--json]
+ *   tessera simulate --design <file.json | preset:ID> --model <ID | config.json> [options] [--json]
+ *   tessera import-model <config.json> --id <id> [--name <name>] [--out <file.json>] [--project <file.tessera>]
+ *   tessera validate [--out <file>] [--json]
+ *   tessera bench [--json]
+ *
+ * Exit code 0 with a result; 2 with a readable message for bad arguments, unknown ids or invalid input.
+ */
+import { runCli } from './commands';
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+});

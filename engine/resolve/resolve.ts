@@ -741,15 +741,51 @@ export function resolve(design: DesignDocument, catalog: CatalogIndex): Machine 
       });
       return undefined;
     }
-    const via = [
-      ...boundary.map(({ node }) => node.block.id),
-      ...inside.filter(({ node }) => node.type.costModel === 'fabric').map(({ node }) => node.block.id),
-    ];
-    const crossing = [...inside, ...boundary]
-      .filter(({ node }) => node.type.costModel === 'fabric')
-      .map(({ node }) => node);
-    const latency = crossing.reduce((sum, node) => sum + nodeLatency(node), 0);
-    const energy = crossing.reduce((sum, node) => sum + nodeEnergyPerBit(node), 0);
+    // Latency and energy follow the lowest-latency route from the chip's compute to the system fabric.
+    const distance = new Float64Array(nodes.length).fill(Infinity);
+    const previous = new Int32Array(nodes.length).fill(-1);
+    const done = new Uint8Array(nodes.length);
+    for (const { node, index } of inside) if (computeModels.has(node.type.costModel)) distance[index] = 0;
+    let reached = -1;
+    for (;;) {
+      let current = -1;
+      for (let index = 0; index < nodes.length; index += 1) {
+        if (
+          !done[index] &&
+          Number.isFinite(distance[index]) &&
+          (current < 0 || (distance[index] as number) < (distance[current] as number))
+        )
+          current = index;
+      }
+      if (current < 0) break;
+      if (boundarySet.has(current)) {
+        reached = current;
+        break;
+      }
+      done[current] = 1;
+      const node = nodes[current] as Node;
+      if (node.system || (!computeModels.has(node.type.costModel) && !traversable.has(node.type.costModel)))
+        continue;
+      for (const { other, linkIndex } of adjacency[current] ?? []) {
+        const step =
+          (distance[current] as number) +
+          (links[linkIndex]?.latency ?? 0) +
+          nodeLatency(nodes[other] as Node);
+        if (!done[other] && step < (distance[other] as number)) {
+          distance[other] = step;
+          previous[other] = current;
+        }
+      }
+    }
+    const via: string[] = [];
+    let energy = 0;
+    for (let at = reached; at >= 0; at = previous[at] as number) {
+      const node = nodes[at] as Node;
+      if (computeModels.has(node.type.costModel)) break;
+      via.unshift(node.block.id);
+      if (node.type.costModel === 'fabric') energy += nodeEnergyPerBit(node);
+    }
+    const latency = reached >= 0 ? (distance[reached] as number) : 0;
     return { bandwidthBytesPerSecond: flow, latencySeconds: latency, energyJoulesPerBit: energy, via };
   }
 }

@@ -2,7 +2,6 @@
  * The CLI's commands as a function of (arguments, output streams) → exit code, so tests run it in-process.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { indexCatalog, type CatalogIndex } from '../../engine/catalog';
 import { readDesign } from '../../engine/design-io';

@@ -6,6 +6,7 @@ import type { BlockType, NumberParamSpec, ParamSpec } from './schema/block-type'
 import type { ModelConfig } from './schema/model';
 import type { NumberFormat } from './schema/number-format';
 import type { Preset } from './schema/preset';
+import type { Runtime } from './schema/runtime';
 import type { TechTable } from './schema/tech';
 
 /** The library as plain, structured-clone-safe data. */
@@ -15,6 +16,7 @@ export interface Catalog {
   models: ModelConfig[];
   formats: NumberFormat[];
   tech: TechTable[];
+  runtimes: Runtime[];
 }
 
 /** The catalog with lookups by id. */
@@ -25,6 +27,7 @@ export interface CatalogIndex {
   models: ReadonlyMap<string, ModelConfig>;
   formats: ReadonlyMap<string, NumberFormat>;
   tech: ReadonlyMap<string, TechTable>;
+  runtimes: ReadonlyMap<string, Runtime>;
 }
 
 function byId<T extends { id: string }>(entries: readonly T[]): Map<string, T> {
@@ -39,6 +42,7 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
     models: byId(catalog.models),
     formats: byId(catalog.formats),
     tech: byId(catalog.tech),
+    runtimes: byId(catalog.runtimes),
   };
 }
 

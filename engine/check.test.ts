@@ -45,6 +45,7 @@ const catalog: Catalog = {
   models: [],
   formats: [],
   tech: [],
+  runtimes: [],
 };
 const index = indexCatalog(catalog);
 

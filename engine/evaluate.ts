@@ -189,6 +189,14 @@ export function evaluate(
         message: `The ${what} format "${id}" is not in the library.`,
       });
   }
+  const runtime = workload.runtime === undefined ? undefined : catalog.runtimes.get(workload.runtime);
+  if (workload.runtime !== undefined && !runtime) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'unknown-runtime',
+      message: `The runtime "${workload.runtime}" is not in the library.`,
+    });
+  }
   const weightsFormat = catalog.formats.get(workload.weights);
   const activationFormat = catalog.formats.get(workload.activations);
   const kvFormat = catalog.formats.get(workload.kv);
@@ -330,7 +338,11 @@ export function evaluate(
           best = cost;
         }
       });
-      return { operator, cost: best ?? costOperator(operator, primary, context) };
+      const chosen = best ?? costOperator(operator, primary, context);
+      // An eager runtime pays a host-side launch cost per operator on top of the unit's own dispatch.
+      if (runtime && runtime.operatorOverheadSeconds > 0)
+        chosen.overheadSeconds += runtime.operatorOverheadSeconds;
+      return { operator, cost: chosen };
     });
 
   const prefillOps = lowerStep(
@@ -355,17 +367,19 @@ export function evaluate(
     sparse,
   );
   const reconfiguration = Math.max(0, ...units.map((unit) => unit.reconfigurationSeconds));
+  // Host-side time per engine step (the runtime's scheduling and sampling): the chip idles at static power.
+  const stepOverhead = runtime?.stepOverheadSeconds ?? 0;
   const prefillPlan: PhasePlan = {
     costed: costAll(prefillOps.operators),
     runsPerChip: 1,
     stages: plan.pipeline,
-    extraSeconds: reconfiguration,
+    extraSeconds: reconfiguration + stepOverhead,
   };
   const decodePlan: PhasePlan = {
     costed: costAll(decodeOps.operators),
     runsPerChip: microbatches,
     stages: plan.pipeline,
-    extraSeconds: 0,
+    extraSeconds: stepOverhead,
   };
 
   const staticScaled = chip.power.staticScaledWatts;
@@ -589,10 +603,12 @@ export function evaluate(
       systemStaticWatts: machine.systemStaticWatts,
     },
     clockHertz: decode.clockHertz,
-    bottleneck: {
-      prefill: explain('Prefill', prefill, chip, 'of the time'),
-      decode: explain('Decode', decode, chip, 'of each step'),
-    },
+    bottleneck: full
+      ? {
+          prefill: explain('Prefill', prefill, chip, 'of the time'),
+          decode: explain('Decode', decode, chip, 'of each step'),
+        }
+      : { prefill: '', decode: '' },
     diagnostics,
   };
   return { ok: true, report };

@@ -32,6 +32,8 @@ export interface ComputeUnit {
   vectorOpsPerCycle: number;
   geometry: UnitGeometry;
   computeEfficiency: number;
+  /** Multiplies `computeEfficiency` for formats narrower than BF16. */
+  lowPrecisionEfficiencyScale: number;
   dispatchOverheadSeconds: number;
   /** Dynamic energy of one MAC by class, at the top operating point's voltage. */
   energyJoulesPerMac: Record<ComputeClass, number>;

@@ -45,6 +45,9 @@ export interface OperatorCost {
   macs: number;
 }
 
+/** Arithmetic classes narrower than BF16, whose efficiency a unit may scale. */
+const narrowClasses = new Set(['fp8', 'int8', 'int4', 'fp4']);
+
 /** Fraction of a unit's peak a GEMM of this shape can use (1 = fills it perfectly). */
 export function shapeUtilization(unit: ComputeUnit, shape: GemmShape): number {
   const m = Math.max(1, Math.ceil(shape.m));
@@ -68,12 +71,13 @@ export function shapeUtilization(unit: ComputeUnit, shape: GemmShape): number {
   if (geometry.kind === 'tiles') {
     const tileM = Math.min(geometry.tileM, Math.ceil(m / geometry.minTileM) * geometry.minTileM);
     const outputTiles = Math.ceil(m / tileM) * Math.ceil(n / geometry.tileN) * batch;
-    // Too few output tiles to fill the SMs: kernels split K across the idle ones (split-K / stream-K).
-    const splitK = Math.max(1, Math.min(Math.floor(instances / outputTiles), Math.ceil(k / 64)));
-    const work = outputTiles * splitK;
-    const waves = Math.ceil(work / instances);
     const tileUse = (m * n * batch) / (outputTiles * tileM * geometry.tileN);
-    return tileUse * (work / (waves * instances));
+    // At least one tile per SM: stream-K kernels split the last partial wave's work over every SM, so no wave is
+    // left part-empty (Osama et al., Stream-K, PPoPP 2023; CUTLASS and cuBLAS on Ampere and later).
+    if (outputTiles >= instances) return tileUse;
+    // Too few output tiles to fill the SMs: kernels split K across the idle ones (split-K).
+    const splitK = Math.max(1, Math.min(Math.floor(instances / outputTiles), Math.ceil(k / 64)));
+    return tileUse * ((outputTiles * splitK) / instances);
   }
   return 1;
 }
@@ -240,8 +244,10 @@ export function costOperator(operator: Operator, unitIndex: number, context: Cos
   if (macs > 0) {
     const peak = peakMacsPerSecond(unit, operator);
     const utilization = operator.gemm ? shapeUtilization(unit, operator.gemm) : 1;
-    computeSeconds =
-      peak > 0 ? macs / (peak * unit.computeEfficiency * Math.max(utilization, 1e-6)) : Infinity;
+    const efficiency =
+      unit.computeEfficiency *
+      (narrowClasses.has(operator.computeClass) ? unit.lowPrecisionEfficiencyScale : 1);
+    computeSeconds = peak > 0 ? macs / (peak * efficiency * Math.max(utilization, 1e-6)) : Infinity;
   }
   computeSeconds +=
     operator.vectorOps / Math.max(1, unit.vectorOpsPerCycle * unit.instances * unit.clockHertz);

@@ -168,6 +168,7 @@ function computeUnit(node: Node, relative: Record<ComputeClass, number> | undefi
     vectorOpsPerCycle: vector,
     geometry,
     computeEfficiency: numberParam(type, p, 'computeEfficiency'),
+    lowPrecisionEfficiencyScale: optional(type, p, 'lowPrecisionEfficiencyScale', 1),
     dispatchOverheadSeconds: numberParam(type, p, 'dispatchOverheadSeconds'),
     energyJoulesPerMac: energy,
     energyJoulesPerVectorOp: numberParam(type, p, 'energyJoulesPerVectorOp'),

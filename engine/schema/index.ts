@@ -5,5 +5,6 @@ export * from './design';
 export * from './model';
 export * from './number-format';
 export * from './preset';
+export * from './runtime';
 export * from './tech';
 export * from './workload';

@@ -36,6 +36,8 @@ export const workloadSchema = z.strictObject({
   operatingPoint: z.string().optional(),
   /** How an operator is given to one of several kinds of compute unit: the one that finishes soonest, or uses least energy. */
   unitPolicy: z.enum(['fastest', 'least-energy']),
+  /** The runtime profile (library/runtimes) whose host-side costs are added; omitted means the hardware alone. */
+  runtime: libraryIdSchema.optional(),
 });
 export type Workload = z.infer<typeof workloadSchema>;
 

@@ -293,6 +293,7 @@ export const testCatalogData: Catalog = {
   models: testModels,
   formats: testFormats,
   tech: [],
+  runtimes: [],
 };
 
 export function testCatalog(extra: Partial<Catalog> = {}): CatalogIndex {

@@ -86,7 +86,7 @@ const summaryHeaders = [
 function markdownTable(headers: string[], rows: string[][]): string {
   const escape = (cell: string): string => cell.replace(/\|/g, '\\|');
   return [
-    `| ${headers.join(' | ')} |`,
+    `| ${headers.map(escape).join(' | ')} |`,
     `|${headers.map(() => '---').join('|')}|`,
     ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`),
   ].join('\n');

@@ -14,6 +14,7 @@ import {
   numberFormatSchema,
   parseWith,
   presetSchema,
+  runtimeSchema,
   techTableSchema,
   type ValidationProblem,
 } from '../../engine/schema';
@@ -34,6 +35,7 @@ const folders = {
   models: { folder: 'models', schema: modelSchema },
   formats: { folder: 'formats', schema: numberFormatSchema },
   tech: { folder: 'tech', schema: techTableSchema },
+  runtimes: { folder: 'runtimes', schema: runtimeSchema },
 } as const;
 
 async function loadFolder<T extends { id: string }>(
@@ -87,6 +89,7 @@ export async function loadLibrary(root: string): Promise<LoadedLibrary> {
     models: await loadFolder(root, folders.models.folder, folders.models.schema, problems),
     formats: await loadFolder(root, folders.formats.folder, folders.formats.schema, problems),
     tech: await loadFolder(root, folders.tech.folder, folders.tech.schema, problems),
+    runtimes: await loadFolder(root, folders.runtimes.folder, folders.runtimes.schema, problems),
   };
   return { catalog, problems };
 }

@@ -27,6 +27,7 @@ describe('the library', () => {
     expect(catalog.models).toHaveLength(await counted('models'));
     expect(catalog.formats).toHaveLength(await counted('formats'));
     expect(catalog.tech).toHaveLength(await counted('tech'));
+    expect(catalog.runtimes).toHaveLength(await counted('runtimes'));
   });
 
   it('has the block types the palette needs at least', () => {
@@ -35,7 +36,13 @@ describe('the library', () => {
   });
 
   it('cites a source for every entry', () => {
-    const entries = [...catalog.blockTypes, ...catalog.presets, ...catalog.models, ...catalog.formats];
+    const entries = [
+      ...catalog.blockTypes,
+      ...catalog.presets,
+      ...catalog.models,
+      ...catalog.formats,
+      ...catalog.runtimes,
+    ];
     for (const entry of entries) expect(entry.source.citation.length, entry.id).toBeGreaterThan(3);
     for (const table of catalog.tech)
       for (const row of table.rows)

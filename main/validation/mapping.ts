@@ -88,6 +88,7 @@ const modelMap: { pattern: RegExp; model: string | undefined; note?: string }[] 
   { pattern: /mixtral[\s-]*8x22b/i, model: 'mixtral-8x22b' },
   { pattern: /mistral[\s-]*7b/i, model: 'mistral-7b' },
   { pattern: /gpt-j/i, model: 'gpt-j-6b' },
+  { pattern: /gpt-3 175b/i, model: 'gpt-3-175b' },
   {
     pattern: /qwen2\.5-coder-7b/i,
     model: 'qwen2-5-7b',
@@ -103,6 +104,17 @@ const modelMap: { pattern: RegExp; model: string | undefined; note?: string }[] 
   { pattern: /gpt-oss/i, model: undefined },
   { pattern: /qwen2\.5-32b/i, model: undefined },
 ];
+
+/** The runtime profile of the software the row was measured with (library/runtimes). */
+function runtimeFor(software: string | undefined, group: string): string | undefined {
+  const text = software ?? '';
+  if (group === 'H1' || group === 'H2') return undefined;
+  if (/TensorRT-LLM|MLPerf|NIM/i.test(text)) return 'tensorrt-llm';
+  if (/vLLM/i.test(text)) return 'vllm';
+  if (/llama\.cpp|llama-bench/i.test(text)) return 'llama-cpp';
+  if (/FastChat|transformers|PyTorch/i.test(text)) return 'pytorch-eager';
+  return undefined;
+}
 
 interface Formats {
   weights: string;
@@ -204,9 +216,11 @@ export function predictRow(row: MeasurementRow, catalog: CatalogIndex): RowOutco
   const workload = row.workload;
   const tensor = numberFrom(workload.tensor_parallel);
   const pipeline = numberFrom(workload.pipeline_parallel);
+  const runtime = runtimeFor(row.software, group);
   const base: Workload = {
     ...defaultWorkload(modelEntry.model),
     ...formats,
+    ...(runtime !== undefined && catalog.runtimes.has(runtime) ? { runtime } : {}),
     batch: numberFrom(workload.batch_size) ?? 1,
     inputTokens: numberFrom(workload.input_len) ?? 512,
     outputTokens: Math.max(1, Math.round(numberFrom(workload.output_len) ?? 128)),

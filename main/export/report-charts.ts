@@ -1,0 +1,358 @@
+/**
+ * The report's charts as SVG text, drawn by ECharts' server-side renderer (no DOM): the per-operator time
+ * breakdown of each phase, the roofline, memory occupancy by level, and power by block. Each chart is a
+ * self-contained `<svg>` for inlining into the HTML report; ECharts escapes the text it draws.
+ */
+import {
+  BarChart,
+  LineChart,
+  ScatterChart,
+  type BarSeriesOption,
+  type LineSeriesOption,
+  type ScatterSeriesOption,
+} from 'echarts/charts';
+import {
+  GridComponent,
+  LegendComponent,
+  TitleComponent,
+  type GridComponentOption,
+  type LegendComponentOption,
+  type TitleComponentOption,
+} from 'echarts/components';
+import { init, use, type ComposeOption } from 'echarts/core';
+import { SVGRenderer } from 'echarts/renderers';
+import type { Bound } from '../../engine/cost/operator-cost';
+import type { PhaseReport, Report } from '../../engine/report';
+import type { DesignDocument } from '../../engine/schema/design';
+import type { Unit } from '../../engine/units';
+import { blockName, formatFlops, formatPercent, quantity } from './format';
+
+use([BarChart, LineChart, ScatterChart, GridComponent, LegendComponent, TitleComponent, SVGRenderer]);
+
+type ChartOption = ComposeOption<
+  | BarSeriesOption
+  | LineSeriesOption
+  | ScatterSeriesOption
+  | GridComponentOption
+  | LegendComponentOption
+  | TitleComponentOption
+>;
+
+/** Width of every chart in px; the HTML page scales them down to the column. */
+export const CHART_WIDTH = 960;
+
+const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif';
+
+/** The colours of the four resources a time is spent on (the same as the block categories that own them). */
+const boundColours: Readonly<Record<Bound, string>> = {
+  compute: '#2563eb',
+  memory: '#16a34a',
+  communication: '#7c3aed',
+  overhead: '#9ca3af',
+};
+const phaseColours = { prefill: '#2563eb', decode: '#ea580c' } as const;
+const classColours = { weights: '#2563eb', kv: '#16a34a', activations: '#d97706', free: '#e5e7eb' } as const;
+
+/** Renders one option to SVG text and always frees the chart. */
+function renderChart(option: ChartOption, height: number): string {
+  const chart = init(null, null, { renderer: 'svg', ssr: true, width: CHART_WIDTH, height });
+  try {
+    chart.setOption({ animation: false, textStyle: { fontFamily: FONT }, ...option });
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+/** An axis label in a unit; zero is just "0". */
+function axisLabel(unit: Unit): (value: number) => string {
+  return (value: number) => (value === 0 ? '0' : quantity(value, unit));
+}
+
+function title(text: string, subtext?: string): TitleComponentOption {
+  return {
+    text,
+    subtext,
+    left: 8,
+    top: 4,
+    textStyle: { fontSize: 14, fontWeight: 600 },
+    subtextStyle: { fontSize: 11, color: '#475569' },
+  };
+}
+
+/**
+ * The time of each operator of a phase, split by what it waited on. An operator takes
+ * dispatch + max(compute, memory) + communication + latency, so the larger of compute and memory is the part
+ * shown for them (the other overlaps it) and the bars add up to the operator's time.
+ */
+export function operatorBreakdownChart(phase: PhaseReport, phaseName: string): string {
+  const operators = phase.operators;
+  const parts = (['compute', 'memory', 'communication', 'overhead'] as const).map((bound) => ({
+    bound,
+    values: operators.map((operator) => {
+      const computeFirst = operator.computeSeconds >= operator.memorySeconds;
+      if (bound === 'compute') return computeFirst ? operator.computeSeconds : 0;
+      if (bound === 'memory') return computeFirst ? 0 : operator.memorySeconds;
+      if (bound === 'communication') return operator.communicationSeconds;
+      return operator.overheadSeconds;
+    }),
+  }));
+  const height = 110 + 24 * Math.max(1, operators.length);
+  return renderChart(
+    {
+      title: title(
+        `${phaseName}: time per operator`,
+        `all runs of each operator on one chip; phase ${quantity(phase.seconds, 'seconds')}`,
+      ),
+      legend: { bottom: 4, itemWidth: 14, itemHeight: 10, itemGap: 28 },
+      grid: {
+        left: 12,
+        right: 24,
+        top: 58,
+        bottom: 40,
+        outerBoundsMode: 'same',
+        outerBoundsContain: 'axisLabel',
+      },
+      xAxis: {
+        type: 'value',
+        axisLabel: { formatter: axisLabel('seconds'), fontSize: 10 },
+      },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: operators.map((operator) => operator.name),
+        axisLabel: { fontSize: 10, width: 220, overflow: 'truncate' },
+      },
+      series: parts.map((part): BarSeriesOption => ({
+        type: 'bar',
+        name: part.bound,
+        stack: 'time',
+        data: part.values,
+        itemStyle: { color: boundColours[part.bound] },
+        barMaxWidth: 16,
+      })),
+    },
+    height,
+  );
+}
+
+/** The powers of ten just below and above the given values, for a log axis. */
+function decades(values: readonly number[]): [number, number] {
+  const positive = values.filter((value) => value > 0 && Number.isFinite(value));
+  if (positive.length === 0) return [1, 10];
+  const low = 10 ** Math.floor(Math.log10(Math.min(...positive)));
+  const high = 10 ** Math.ceil(Math.log10(Math.max(...positive)));
+  return [low, high > low ? high : low * 10];
+}
+
+/**
+ * The roofline: each operator with arithmetic, at its arithmetic intensity (FLOP per byte moved) and the FLOP/s
+ * it achieved, under the compute roof (the fastest unit's dense BF16 peak, per chip) and one bandwidth roof
+ * per memory level. Operators without arithmetic (norms, collectives) have no place on log axes; the subtitle
+ * counts them.
+ */
+export function rooflineChart(report: Report): string {
+  const peak = Math.max(0, ...report.machine.computeUnits.map((unit) => unit.peakBf16FlopsPerSecond));
+  const points = (phase: PhaseReport): [number, number, string][] =>
+    phase.operators
+      .filter((operator) => operator.arithmeticIntensity > 0 && operator.achievedFlopsPerSecond > 0)
+      .map((operator) => [operator.arithmeticIntensity, operator.achievedFlopsPerSecond, operator.name]);
+  const prefill = points(report.prefill);
+  const decode = points(report.decode);
+  const omitted =
+    report.prefill.operators.length + report.decode.operators.length - prefill.length - decode.length;
+  const levels = report.memory.levels.filter((level) => level.bandwidthBytesPerSecond > 0);
+  const ridges = levels.map((level) => (peak > 0 ? peak / level.bandwidthBytesPerSecond : 0));
+  const [xLow, xHigh] = decades([...prefill, ...decode].map((point) => point[0]).concat(ridges, [1]));
+  const [yLow, yHigh] = decades(
+    [...prefill, ...decode]
+      .map((point) => point[1])
+      .concat([peak, ...levels.map((level) => level.bandwidthBytesPerSecond * xLow)]),
+  );
+  const levelDash = ['solid', 'dashed', 'dotted'] as const;
+  const roofs: LineSeriesOption[] = levels.map((level, index) => {
+    const ridge = ridges[index] ?? xHigh;
+    const end = peak > 0 ? Math.min(Math.max(ridge, xLow), xHigh) : xHigh;
+    return {
+      type: 'line',
+      name: `${level.name} roof: ${quantity(level.bandwidthBytesPerSecond, 'bytesPerSecond')}`,
+      data: [
+        [xLow, level.bandwidthBytesPerSecond * xLow],
+        [end, level.bandwidthBytesPerSecond * end],
+      ],
+      showSymbol: false,
+      lineStyle: { color: '#16a34a', width: 1.5, type: levelDash[index % levelDash.length] ?? 'solid' },
+      itemStyle: { color: '#16a34a' },
+    };
+  });
+  const computeRoof: LineSeriesOption[] =
+    peak > 0
+      ? [
+          {
+            type: 'line',
+            name: `compute roof: ${formatFlops(peak)} BF16`,
+            data: [
+              [Math.min(Math.max(Math.min(...ridges, xHigh), xLow), xHigh), peak],
+              [xHigh, peak],
+            ],
+            showSymbol: false,
+            lineStyle: { color: '#2563eb', width: 2 },
+            itemStyle: { color: '#2563eb' },
+          },
+        ]
+      : [];
+  return renderChart(
+    {
+      title: title(
+        'Roofline (one chip)',
+        `arithmetic intensity against achieved FLOP/s${omitted > 0 ? `; ${quantity(omitted, 'count')} operators without arithmetic not shown` : ''}`,
+      ),
+      // A column of legend entries on the right: the roofs' names are long.
+      legend: {
+        orient: 'vertical',
+        right: 8,
+        top: 64,
+        itemWidth: 14,
+        itemHeight: 10,
+        textStyle: { fontSize: 10, width: 250, overflow: 'truncate' },
+      },
+      grid: {
+        left: 12,
+        right: 290,
+        top: 62,
+        bottom: 40,
+        outerBoundsMode: 'same',
+        outerBoundsContain: 'axisLabel',
+      },
+      xAxis: {
+        type: 'log',
+        min: xLow,
+        max: xHigh,
+        name: 'FLOP per byte',
+        nameLocation: 'middle',
+        nameGap: 24,
+        axisLabel: { formatter: (value: number) => quantity(value, 'ratio'), fontSize: 10 },
+      },
+      yAxis: {
+        type: 'log',
+        min: yLow,
+        max: yHigh,
+        axisLabel: { formatter: (value: number) => formatFlops(value), fontSize: 10 },
+      },
+      series: [
+        ...computeRoof,
+        ...roofs,
+        {
+          type: 'scatter',
+          name: 'prefill operators',
+          data: prefill,
+          symbolSize: 8,
+          itemStyle: { color: phaseColours.prefill },
+        },
+        {
+          type: 'scatter',
+          name: 'decode operators',
+          data: decode,
+          symbolSize: 8,
+          symbol: 'diamond',
+          itemStyle: { color: phaseColours.decode },
+        },
+      ],
+    },
+    420,
+  );
+}
+
+/** What each memory level holds, as a share of its capacity, by tensor class. */
+export function memoryChart(report: Report): string {
+  const levels = report.memory.levels;
+  const share = (bytes: number, capacity: number): number => (capacity > 0 ? bytes / capacity : 0);
+  const used = levels.map((level) => level.used.weights + level.used.kv + level.used.activations);
+  const highest = Math.max(1, ...levels.map((level, index) => share(used[index] ?? 0, level.capacityBytes)));
+  const series = (['weights', 'kv', 'activations'] as const).map((tensorClass): BarSeriesOption => ({
+    type: 'bar',
+    name: tensorClass === 'kv' ? 'KV cache' : tensorClass,
+    stack: 'occupancy',
+    data: levels.map((level) => share(level.used[tensorClass], level.capacityBytes)),
+    itemStyle: { color: classColours[tensorClass] },
+    barMaxWidth: 20,
+  }));
+  series.push({
+    type: 'bar',
+    name: 'free',
+    stack: 'occupancy',
+    data: levels.map((level, index) => Math.max(0, 1 - share(used[index] ?? 0, level.capacityBytes))),
+    itemStyle: { color: classColours.free },
+    barMaxWidth: 20,
+  });
+  return renderChart(
+    {
+      title: title(
+        'Memory occupancy by level (one chip)',
+        report.memory.fits ? 'the workload fits' : 'the workload does not fit',
+      ),
+      legend: { bottom: 4, itemWidth: 14, itemHeight: 10, itemGap: 28 },
+      grid: {
+        left: 12,
+        right: 28,
+        top: 58,
+        bottom: 40,
+        outerBoundsMode: 'same',
+        outerBoundsContain: 'axisLabel',
+      },
+      xAxis: {
+        type: 'value',
+        min: 0,
+        max: highest,
+        axisLabel: { formatter: (value: number) => formatPercent(value), fontSize: 10 },
+      },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: levels.map((level) => `${level.name} · ${quantity(level.capacityBytes, 'bytes')}`),
+        axisLabel: { fontSize: 10, width: 240, overflow: 'truncate' },
+      },
+      series,
+    },
+    110 + 34 * Math.max(1, levels.length),
+  );
+}
+
+/** Average power of each block of one chip (and the shared blocks) in prefill and decode. */
+export function powerChart(report: Report, design: DesignDocument): string {
+  const ids = [...new Set([...report.prefill.blocks, ...report.decode.blocks].map((block) => block.blockId))];
+  const power = (phase: PhaseReport, id: string): number =>
+    phase.blocks.find((block) => block.blockId === id)?.averagePowerWatts ?? 0;
+  return renderChart(
+    {
+      title: title('Average power by block (one chip)', 'dynamic and static power over each phase'),
+      legend: { bottom: 4, itemWidth: 14, itemHeight: 10, itemGap: 28 },
+      grid: {
+        left: 12,
+        right: 28,
+        top: 58,
+        bottom: 40,
+        outerBoundsMode: 'same',
+        outerBoundsContain: 'axisLabel',
+      },
+      xAxis: {
+        type: 'value',
+        axisLabel: { formatter: axisLabel('watts'), fontSize: 10 },
+      },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: ids.map((id) => blockName(design, id)),
+        axisLabel: { fontSize: 10, width: 220, overflow: 'truncate' },
+      },
+      series: (['prefill', 'decode'] as const).map((phase): BarSeriesOption => ({
+        type: 'bar',
+        name: phase,
+        data: ids.map((id) => power(report[phase], id)),
+        itemStyle: { color: phaseColours[phase] },
+        barMaxWidth: 12,
+      })),
+    },
+    110 + 30 * Math.max(1, ids.length),
+  );
+}

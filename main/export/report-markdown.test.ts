@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../../engine/report';
+import { formatQuantity } from '../../engine/units';
+import { escapeMarkdown, reportToMarkdown } from './report-markdown';
+import { run, scenarios, withHostileNames, type Scenario } from './test-support';
+
+const { catalog, h100, dgx } = await scenarios();
+
+/** The lines of the section that starts with `heading`, up to the next heading of the same or a higher level. */
+function section(markdown: string, heading: string): string[] {
+  const lines = markdown.split('\n');
+  const start = lines.indexOf(heading);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const level = heading.indexOf(' ');
+  const rest = lines.slice(start + 1);
+  const end = rest.findIndex((line) => /^#+ /.test(line) && line.indexOf(' ') <= level);
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+/** Table rows of a section (header and rule excluded). */
+function tableRows(lines: readonly string[]): string[] {
+  const rows = lines.filter((line) => line.startsWith('| '));
+  return rows.slice(2);
+}
+
+/** Cells of a table row, split on pipes that are not escaped. */
+function cells(row: string): string[] {
+  return row
+    .slice(2, -2)
+    .split(/(?<!\\) \| /)
+    .map((cell) => cell.trim());
+}
+
+function headlineNumbers(report: Report): string[] {
+  return [
+    formatQuantity(report.request.ttftSeconds, 'seconds'),
+    formatQuantity(report.request.tpotSeconds, 'seconds'),
+    formatQuantity(report.prefill.tokensPerSecond, 'tokensPerSecond'),
+    formatQuantity(report.decode.tokensPerSecond, 'tokensPerSecond'),
+    formatQuantity(report.decode.averagePowerWatts, 'watts'),
+    formatQuantity(report.decode.energyJoulesPerToken, 'joulesPerToken'),
+    formatQuantity(report.decode.clockHertz, 'hertz'),
+    formatQuantity(report.memory.maxBatch, 'count'),
+    formatQuantity(report.memory.requiredBytesPerChip, 'bytes'),
+  ];
+}
+
+describe('reportToMarkdown', () => {
+  it.each([h100, dgx])(
+    'reports $name with its headline numbers in units',
+    ({ design, workload, report }: Scenario) => {
+      const markdown = reportToMarkdown({ design, workload, report, catalog });
+      expect(markdown.startsWith(`# ${escapeMarkdown(design.name)}`)).toBe(true);
+      const headline = section(markdown, '## Headline results').join('\n');
+      for (const number of headlineNumbers(report)) expect(headline).toContain(number);
+      expect(markdown).toContain(report.bottleneck.prefill);
+      expect(markdown).toContain(report.bottleneck.decode);
+    },
+  );
+
+  it.each([h100, dgx])(
+    'has a row for every operator of both phases of $name',
+    ({ design, workload, report }: Scenario) => {
+      const markdown = reportToMarkdown({ design, workload, report, catalog });
+      for (const phase of ['prefill', 'decode'] as const) {
+        const rows = tableRows(section(markdown, phase === 'prefill' ? '### Prefill' : '### Decode'));
+        expect(rows).toHaveLength(report[phase].operators.length);
+        report[phase].operators.forEach((operator, index) => {
+          const row = cells(rows[index] ?? '');
+          expect(row[0]).toBe(escapeMarkdown(operator.name));
+          expect(row[3]).toBe(formatQuantity(operator.repeat, 'count'));
+          expect(row[4]).toBe(formatQuantity(operator.seconds, 'seconds'));
+          expect(row[6]?.startsWith(operator.bound)).toBe(true);
+        });
+      }
+    },
+  );
+
+  it('summarizes the design and workload, and lists memory, parameters and sources', () => {
+    const markdown = reportToMarkdown({ ...dgx, catalog, sources: [{ citation: 'A bench run we trust' }] });
+    const workload = section(markdown, '## Workload').join('\n');
+    expect(workload).toContain('Llama 3 70B');
+    expect(workload).toContain('tensor 8 · pipeline 1');
+    expect(workload).toContain('weights BF16');
+    const memory = tableRows(section(markdown, '## Memory occupancy'));
+    expect(memory).toHaveLength(dgx.report.memory.levels.length);
+    expect(memory.join('\n')).toContain(
+      formatQuantity(dgx.report.memory.levels[1]?.capacityBytes ?? 0, 'bytes'),
+    );
+    const parameters = tableRows(section(markdown, '## Parameters'));
+    // Non-default values in human units, next to their defaults; parameters left at their default are not listed.
+    expect(parameters).toContain('| NVSwitch ×4 | Switch | Bandwidth | 6.4 TB/s | 7.2 TB/s |');
+    expect(parameters).toContain('| PCIe Gen5 x16 | Chip-to-chip link | Link class | PCIe | NVLink |');
+    expect(parameters.some((row) => row.startsWith('| HBM3 | HBM | Capacity'))).toBe(false);
+    expect(parameters).toContain('| NVLink 4 | Chip-to-chip link | — | defaults only |  |');
+    const sources = section(markdown, '## Sources').join('\n');
+    expect(sources).toContain('<https://huggingface.co/meta-llama/Meta-Llama-3-70B/blob/main/config.json>');
+    expect(sources).toContain('NVIDIA DGX H100 datasheet');
+    expect(sources).toContain('A bench run we trust');
+    expect(section(markdown, '## Diagnostics')).toContain('None.');
+  });
+
+  it('escapes names so they cannot become markup or break a table', () => {
+    const hostile = '<script>alert(1)</script> | *bold* [link](x)';
+    const design = withHostileNames(dgx.design, 'sm', hostile);
+    const scenario = run(catalog, 'hostile', design, dgx.workload);
+    const markdown = reportToMarkdown({ ...scenario, catalog });
+    expect(markdown).not.toContain('<script>');
+    expect(markdown).toContain('\\<script\\>');
+    for (const row of tableRows(section(markdown, '## Parameters'))) expect(cells(row)).toHaveLength(5);
+  });
+});

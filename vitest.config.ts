@@ -14,6 +14,8 @@ export default defineConfig({
       { test: { name: 'main', include: ['main/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
       {
         plugins: [svelte({ configFile: './svelte.config.js' })],
+        // Components are compiled for the browser; resolve Svelte's client build (not its server build) too.
+        resolve: { conditions: ['browser'] },
         test: { name: 'renderer', include: ['renderer/**/*.test.ts'], environment: 'happy-dom' },
       },
     ],

@@ -455,6 +455,7 @@ export function evaluate(
   const systemWatts = (chipWatts: number): number =>
     chipsActive * chipWatts + (chips - chipsActive) * idleChipWatts + machine.systemStaticWatts;
 
+  const blockNames = new Map(design.blocks.map((block) => [block.id, block.name]));
   const phaseReport = (
     phase: PhasePlan,
     solved: { timing: PhaseTiming; throttled: boolean },
@@ -544,7 +545,7 @@ export function evaluate(
       boundLevelId: bound === 'memory' ? chip.levels[slowestLevel]?.id : undefined,
       boundShares,
       operators,
-      blocks: full ? blockReports(chip, machine, phase, solved.timing) : [],
+      blocks: full ? blockReports(chip, machine, phase, solved.timing, blockNames) : [],
     };
   };
 
@@ -578,11 +579,13 @@ export function evaluate(
     machine: {
       chipName: chip.name,
       chips,
+      computeClass: formats.weightClass,
       computeUnits: units.map((unit) => ({
         id: unit.id,
         name: unit.name,
         instances: unit.instances,
         peakBf16FlopsPerSecond: 2 * unit.macsPerCycle.bf16 * unit.instances * unit.clockHertz,
+        peakFlopsPerSecond: 2 * unit.macsPerCycle[formats.weightClass] * unit.instances * unit.clockHertz,
       })),
     },
     parallelism: { ...plan },
@@ -614,7 +617,13 @@ export function evaluate(
   return { ok: true, report };
 }
 
-function blockReports(chip: Chip, machine: Machine, phase: PhasePlan, timing: PhaseTiming): BlockReport[] {
+function blockReports(
+  chip: Chip,
+  machine: Machine,
+  phase: PhasePlan,
+  timing: PhaseTiming,
+  names: ReadonlyMap<string, string>,
+): BlockReport[] {
   const seconds = timing.seconds;
   const reports: BlockReport[] = [];
   if (seconds <= 0) return reports;
@@ -634,7 +643,7 @@ function blockReports(chip: Chip, machine: Machine, phase: PhasePlan, timing: Ph
       const staticWatts = (chip.blockStaticWatts[blockId] ?? 0) * timing.voltageScale;
       reports.push({
         blockId,
-        name: blockId,
+        name: names.get(blockId) ?? blockId,
         category: 'compute',
         utilization,
         averagePowerWatts: (joules * phase.runsPerChip * share) / seconds + staticWatts,
@@ -643,6 +652,8 @@ function blockReports(chip: Chip, machine: Machine, phase: PhasePlan, timing: Ph
     }
   });
   chip.levels.forEach((level, levelIndex) => {
+    // Caches are not placement targets, so their traffic is not tracked; they get no utilization.
+    if (level.usage === 'cache') return;
     let bytes = 0;
     let joules = 0;
     for (const { operator, cost } of phase.costed) {
@@ -662,7 +673,7 @@ function blockReports(chip: Chip, machine: Machine, phase: PhasePlan, timing: Ph
         : (chip.blockStaticWatts[blockId] ?? 0);
       reports.push({
         blockId,
-        name: blockId,
+        name: names.get(blockId) ?? blockId,
         category: 'memory',
         utilization: capacity > 0 ? Math.min(1, (bytes * runs) / phase.stages / capacity) : 0,
         averagePowerWatts: (joules * phase.runsPerChip * share) / seconds + staticWatts,
@@ -675,7 +686,7 @@ function blockReports(chip: Chip, machine: Machine, phase: PhasePlan, timing: Ph
     if (!listed.has(blockId))
       reports.push({
         blockId,
-        name: blockId,
+        name: names.get(blockId) ?? blockId,
         category: 'other',
         utilization: 0,
         averagePowerWatts: watts,

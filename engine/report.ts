@@ -112,7 +112,15 @@ export interface Report {
   machine: {
     chipName: string;
     chips: number;
-    computeUnits: { id: string; name: string; instances: number; peakBf16FlopsPerSecond: number }[];
+    /** The arithmetic class the workload's weight GEMMs run in (e.g. `fp8`). */
+    computeClass: string;
+    computeUnits: {
+      id: string;
+      name: string;
+      instances: number;
+      peakBf16FlopsPerSecond: number;
+      peakFlopsPerSecond: number;
+    }[];
   };
   parallelism: {
     tensor: number;

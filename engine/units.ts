@@ -151,6 +151,7 @@ export function formatQuantity(value: number, unit: Unit, digits = 3): string {
   if (unit === 'squareMetres') return `${significant(value * 1e6, digits)} mm²`;
   if (unit === 'wattsPerSquareMetre') return `${significant(value / 1e6, digits)} W/mm²`;
   if (unit === 'metres' && value < 1e-6 && value > 0) return `${significant(value * 1e9, digits)} nm`;
+  if (value === 0) return `0 ${style.symbol}`.trim();
   const magnitude = Math.abs(value);
   let chosen = style.prefixes[0] ?? { symbol: '', factor: 1 };
   for (const prefix of style.prefixes) {

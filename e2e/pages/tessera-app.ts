@@ -41,6 +41,19 @@ export class TesseraApp {
     await this.toStartView();
     await this.page.getByRole('textbox', { name: 'Project file' }).first().fill(path);
     await this.page.getByRole('button', { name: 'Create project' }).click();
+    await this.page.getByRole('button', { name: /^Empty design/ }).click();
+    await expect(this.canvas).toBeVisible();
+  }
+
+  /** Goes to the start view, creates a project and starts its first design from a preset or template. */
+  async createProjectFromPreset(path: string, presetName: string): Promise<void> {
+    await this.toStartView();
+    await this.page.getByRole('textbox', { name: 'Project file' }).first().fill(path);
+    await this.page.getByRole('button', { name: 'Create project' }).click();
+    await this.page
+      .getByRole('button', { name: new RegExp(`^${presetName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })
+      .first()
+      .click();
     await expect(this.canvas).toBeVisible();
   }
 
@@ -100,6 +113,70 @@ export class TesseraApp {
     const match = /translate\((-?[\d.]+)px, (-?[\d.]+)px\)/.exec(style);
     if (!match) throw new Error(`block ${name} has no position in its style: ${style}`);
     return { x: Number(match[1]), y: Number(match[2]) };
+  }
+
+  /** A headline result card by its label, e.g. "Decode throughput". */
+  headline(label: string): Locator {
+    return this.page
+      .getByRole('list', { name: 'Headline results' })
+      .getByRole('listitem')
+      .filter({ hasText: label })
+      .locator('strong');
+  }
+
+  /** The number shown on a headline card (the text before its unit). */
+  async headlineNumber(label: string): Promise<number> {
+    const text = (await this.headline(label).textContent()) ?? '';
+    const match = /([\d.,]+)\s*(k?)/.exec(text);
+    if (!match) throw new Error(`headline "${label}" shows "${text}"`);
+    return Number((match[1] ?? '').replace(/,/g, '')) * (match[2] === 'k' ? 1000 : 1);
+  }
+
+  /** Waits until the headline differs from `previous` (a new simulation arrived) and returns it. */
+  async nextHeadline(label: string, previous: string): Promise<string> {
+    await expect(this.headline(label)).not.toHaveText(previous);
+    return (await this.headline(label).textContent()) ?? '';
+  }
+
+  /** Opens a side panel tab: Inspector, Workload or Spec. */
+  async panel(name: 'Inspector' | 'Workload' | 'Spec'): Promise<void> {
+    await this.page.getByRole('tab', { name }).click();
+  }
+
+  /** Types a value into a parameter of the inspector (by its label) and commits it with Enter. */
+  async setParameter(label: string, value: string): Promise<void> {
+    await this.panel('Inspector');
+    const field = this.inspector.getByLabel(label, { exact: true });
+    await field.fill(value);
+    await field.press('Enter');
+  }
+
+  /** Picks a model in the workload panel through its search. */
+  async pickModel(search: string, name: string): Promise<void> {
+    await this.panel('Workload');
+    await this.page.getByRole('button', { name: /^Model:/ }).click();
+    await this.page.getByRole('combobox', { name: 'Search models' }).fill(search);
+    await this.page
+      .getByRole('listbox', { name: 'Models' })
+      .getByRole('button', { name: new RegExp(`^${name}`) })
+      .click();
+  }
+
+  /** Runs an entry of the in-page menu bar, e.g. menu("Arrange", "Group"). */
+  async menu(menu: string, item: string): Promise<void> {
+    await this.page
+      .getByRole('menubar', { name: 'Main menu' })
+      .getByRole('menuitem', { name: menu, exact: true })
+      .click();
+    await this.page
+      .getByRole('menu', { name: menu })
+      .getByRole('menuitem', { name: new RegExp(`^${item}`) })
+      .click();
+  }
+
+  /** A group frame on the canvas by its name. */
+  frame(name: string): Locator {
+    return this.canvas.getByRole('group', { name: new RegExp(`^${name} \\(`) });
   }
 
   async expectSaved(): Promise<void> {

@@ -8,7 +8,7 @@ import type { Diagnostic } from '../../engine/diagnostics';
 import { importHfConfig } from '../../engine/models/hf-import';
 import type { EvaluationResult } from '../../engine/report';
 import { emptyDesign } from '../../engine/schema/design';
-import type { ApiError, AppInfo, ProjectInfo, Result } from '../contract/api';
+import type { ApiError, AppInfo, ProjectInfo, Result, SweepPoint } from '../contract/api';
 import type { EnginePool } from '../services/engine-pool';
 import type { SettingsStore } from '../services/settings';
 import { ProjectStore, StoreError } from '../store/project-store';
@@ -142,10 +142,24 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
           await store.saveModel(imported.value);
           return imported.value;
         }),
+      modules: () => guard(async () => (project ? await project.listModules() : [])),
+      saveModule: ({ name, description, fragment }) =>
+        guard(() => requireProject().saveModule(name, description ?? '', fragment)),
+      deleteModule: ({ id }) =>
+        guard(async () => {
+          await requireProject().deleteModule(id);
+          return null;
+        }),
     },
     simulation: {
       check: ({ design }) =>
         dependencies.pool.run<Diagnostic[]>('check', { design }, { supersedes: 'check' }),
+      sweep: ({ design, workload, variants, channel }) =>
+        dependencies.pool.run<SweepPoint[]>(
+          'sweep',
+          { design, workload, variants },
+          { supersedes: channel === undefined ? undefined : `sweep:${channel}` },
+        ),
       run: async ({ design, workload, channel }) => {
         const inLibrary = dependencies.catalog.models.some((model) => model.id === workload.model);
         const model =

@@ -3,7 +3,7 @@
  * them. The mapped type makes the compiler insist on a schema for every method of the contract.
  */
 import { z } from 'zod';
-import { designSchema } from '../../engine/schema/design';
+import { blockSchema, designSchema, groupSchema, linkSchema } from '../../engine/schema/design';
 import { workloadSchema } from '../../engine/schema/workload';
 import type { TesseraApi } from '../contract/api';
 
@@ -29,6 +29,11 @@ const path = z
   .refine((value) => !value.includes('\0'), 'must not contain NUL characters');
 const name = z.string().trim().min(1, 'must not be empty').max(200, 'is too long (200 characters at most)');
 const none = z.tuple([]);
+export const fragmentSchema = z.strictObject({
+  blocks: z.array(blockSchema).min(1, 'a module needs at least one block').max(5000),
+  links: z.array(linkSchema).max(20000),
+  groups: z.array(groupSchema).max(5000),
+});
 
 export const payloadSchemas: PayloadSchemas = {
   app: {
@@ -77,6 +82,11 @@ export const payloadSchemas: PayloadSchemas = {
         sourceUrl: z.string().url('must be a URL').optional(),
       }),
     ]),
+    modules: none,
+    saveModule: z.tuple([
+      z.strictObject({ name, description: z.string().max(2000).optional(), fragment: fragmentSchema }),
+    ]),
+    deleteModule: z.tuple([z.strictObject({ id })]),
   },
   simulation: {
     check: z.tuple([z.strictObject({ design: designSchema })]),
@@ -84,6 +94,30 @@ export const payloadSchemas: PayloadSchemas = {
       z.strictObject({
         design: designSchema,
         workload: workloadSchema,
+        channel: z.string().max(100).optional(),
+      }),
+    ]),
+    sweep: z.tuple([
+      z.strictObject({
+        design: designSchema,
+        workload: workloadSchema,
+        variants: z
+          .array(
+            z.strictObject({
+              workload: workloadSchema.partial().optional(),
+              overrides: z
+                .array(
+                  z.strictObject({
+                    target: z.string().max(100),
+                    param: z.string().max(100),
+                    value: z.string().max(200),
+                  }),
+                )
+                .max(100)
+                .optional(),
+            }),
+          )
+          .max(100_000, 'a sweep has at most 100,000 points'),
         channel: z.string().max(100).optional(),
       }),
     ]),

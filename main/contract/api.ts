@@ -90,14 +90,26 @@ export type MenuCommand =
   | 'new-project'
   | 'open-project'
   | 'save-project-as'
+  | 'new-design'
   | 'export'
   | 'undo'
   | 'redo'
+  | 'paste-with-links'
+  | 'duplicate'
   | 'select-all'
   | 'delete'
+  | 'quick-add'
+  | 'connect'
+  | 'group'
+  | 'ungroup'
+  | 'enter-group'
+  | 'leave-group'
+  | 'auto-layout'
   | 'zoom-in'
   | 'zoom-out'
   | 'fit-view'
+  | 'toggle-overlay'
+  | 'toggle-spec'
   | 'toggle-theme'
   | 'show-shortcuts'
   | 'about';
@@ -151,6 +163,18 @@ export interface DesignsApi {
   delete(request: { id: string }): Promise<Result<null>>;
 }
 
+/** A group saved to the palette: blocks, links and groups to insert again (positions relative to each other). */
+export interface ModuleEntry {
+  id: string;
+  name: string;
+  description: string;
+  fragment: {
+    blocks: DesignDocument['blocks'];
+    links: DesignDocument['links'];
+    groups: DesignDocument['groups'];
+  };
+}
+
 export interface LibraryApi {
   /** Every block type, preset, model, number format and technology table, plus the open project's imported models. */
   catalog(): Promise<Result<Catalog>>;
@@ -164,6 +188,31 @@ export interface LibraryApi {
     name?: string;
     sourceUrl?: string;
   }): Promise<Result<ModelConfig>>;
+  /** Modules (groups saved to the palette) of the open project. */
+  modules(): Promise<Result<ModuleEntry[]>>;
+  saveModule(request: {
+    name: string;
+    description?: string;
+    fragment: ModuleEntry['fragment'];
+  }): Promise<Result<ModuleEntry>>;
+  deleteModule(request: { id: string }): Promise<Result<null>>;
+}
+
+/** One point of a sweep: workload fields to change and `id.param=value` overrides of the design. */
+export interface SweepVariant {
+  workload?: Partial<Workload>;
+  overrides?: { target: string; param: string; value: string }[];
+}
+
+/** The headline numbers of one sweep point. */
+export interface SweepPoint {
+  ok: boolean;
+  decodeTokensPerSecond: number;
+  ttftSeconds: number;
+  tpotSeconds: number;
+  decodePowerWatts: number;
+  energyJoulesPerToken: number;
+  fits: boolean;
 }
 
 export interface SimulationApi {
@@ -179,6 +228,16 @@ export interface SimulationApi {
     workload: Workload;
     channel?: string;
   }): Promise<Result<EvaluationResult>>;
+  /**
+   * Evaluates many variants of one design and workload on the worker pool (a sweep) and returns the headline
+   * numbers of each, in order. A newer sweep on the same `channel` cancels an older one still waiting.
+   */
+  sweep(request: {
+    design: DesignDocument;
+    workload: Workload;
+    variants: SweepVariant[];
+    channel?: string;
+  }): Promise<Result<SweepPoint[]>>;
 }
 
 export interface TesseraApi {

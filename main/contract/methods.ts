@@ -20,8 +20,8 @@ export const apiMethods: MethodFlags = {
   app: { info: true, getSettings: true, setSettings: true, chooseProjectFile: true },
   projects: { current: true, open: true, create: true, recent: true },
   designs: { list: true, get: true, create: true, save: true, rename: true, delete: true },
-  library: { catalog: true, importModel: true },
-  simulation: { check: true, run: true },
+  library: { catalog: true, importModel: true, modules: true, saveModule: true, deleteModule: true },
+  simulation: { check: true, run: true, sweep: true },
 };
 
 export const apiEvents: EventFlags = {

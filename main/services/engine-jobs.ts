@@ -8,28 +8,13 @@ import { readDesign } from '../../engine/design-io';
 import { evaluate } from '../../engine/evaluate';
 import { describeProblems, parseWith } from '../../engine/schema/common';
 import { modelSchema } from '../../engine/schema/model';
-import { applyOverrides, type Override } from '../../engine/overrides';
-import { workloadSchema, type Workload } from '../../engine/schema/workload';
-import type { Result } from '../contract/api';
+import { applyOverrides } from '../../engine/overrides';
+import { workloadSchema } from '../../engine/schema/workload';
+import type { Result, SweepPoint, SweepVariant } from '../contract/api';
 
 export type JobKind = 'check' | 'simulate' | 'sweep';
 
-/** The headline numbers of one point of a sweep (a compact report, cheap to send between threads). */
-export interface SweepPoint {
-  ok: boolean;
-  decodeTokensPerSecond: number;
-  ttftSeconds: number;
-  tpotSeconds: number;
-  decodePowerWatts: number;
-  energyJoulesPerToken: number;
-  fits: boolean;
-}
-
-/** One point to evaluate: workload fields to change, and parameter overrides (`id.param=value`). */
-export interface SweepVariant {
-  workload?: Partial<Workload>;
-  overrides?: Override[];
-}
+export type { SweepPoint, SweepVariant };
 
 const failedPoint: SweepPoint = {
   ok: false,

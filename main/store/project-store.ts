@@ -15,7 +15,8 @@ import { describeProblems, parseWith } from '../../engine/schema/common';
 import type { DesignDocument } from '../../engine/schema/design';
 import { modelSchema, type ModelConfig } from '../../engine/schema/model';
 import { workloadSchema, type Workload } from '../../engine/schema/workload';
-import type { DesignSummary, ErrorCode, ProjectInfo, StoredDesign } from '../contract/api';
+import { fragmentSchema } from '../api/payloads';
+import type { DesignSummary, ErrorCode, ModuleEntry, ProjectInfo, StoredDesign } from '../contract/api';
 import { Connection } from './sqlite';
 
 /** `PRAGMA application_id` of Tessera projects: the bytes "TESS". */
@@ -53,6 +54,13 @@ CREATE TABLE designs (
 CREATE TABLE models (
   id TEXT PRIMARY KEY,
   entry TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE modules (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  fragment TEXT NOT NULL,
   created_at TEXT NOT NULL
 );
 `;
@@ -347,6 +355,47 @@ export class ProjectStore {
           [model.id, JSON.stringify(model), new Date().toISOString()],
         ),
       );
+    });
+  }
+
+  /** Groups saved to the palette. A row that no longer validates is skipped (and named in `damaged`). */
+  listModules(): Promise<ModuleEntry[]> {
+    return this.serial(async () => {
+      const rows = await this.connection.all<{
+        id: string;
+        name: string;
+        description: string;
+        fragment: string;
+      }>('SELECT id, name, description, fragment FROM modules ORDER BY created_at, id');
+      return rows.flatMap((row) => {
+        const parsed = fragmentSchema.safeParse(safeJson(row.fragment));
+        return parsed.success
+          ? [{ id: row.id, name: row.name, description: row.description, fragment: parsed.data }]
+          : [];
+      });
+    });
+  }
+
+  saveModule(name: string, description: string, fragment: ModuleEntry['fragment']): Promise<ModuleEntry> {
+    return this.serial(async () => {
+      const id = `m-${randomBytes(5).toString('hex')}`;
+      await this.connection.transaction(() =>
+        this.connection.run(
+          'INSERT INTO modules (id, name, description, fragment, created_at) VALUES (?, ?, ?, ?, ?)',
+          [id, name, description, JSON.stringify(fragment), new Date().toISOString()],
+        ),
+      );
+      return { id, name, description, fragment };
+    });
+  }
+
+  deleteModule(id: string): Promise<void> {
+    return this.serial(async () => {
+      const { changes } = await this.connection.transaction(() =>
+        this.connection.run('DELETE FROM modules WHERE id = ?', [id]),
+      );
+      if (changes === 0)
+        throw new StoreError('not-found', `There is no module with id "${id}" in this project.`);
     });
   }
 

@@ -7,6 +7,8 @@ import type {
   Block,
   DesignDocument,
   Endpoint,
+  Group,
+  GroupKind,
   Link,
   ParamValue,
   Position,
@@ -50,9 +52,11 @@ export function typeStem(type: BlockType): string {
   return type.id.split('.').pop() ?? type.id;
 }
 
+/** Adds a block of a type at a position; inside `scope` (a group being viewed from inside) it joins that group. */
 export function addBlock(
   type: BlockType,
   position: Position,
+  scope: string | null = null,
 ): Command & { blockId: (document: DesignDocument) => string } {
   const blockId = (document: DesignDocument): string => uniqueId(typeStem(type), usedIds(document));
   return {
@@ -68,7 +72,13 @@ export function addBlock(
         params: {},
         position: roundPosition(position),
       };
-      return { ...document, blocks: [...document.blocks, block] };
+      const groups =
+        scope === null
+          ? document.groups
+          : document.groups.map((group) =>
+              group.id === scope ? { ...group, blocks: [...group.blocks, id] } : group,
+            );
+      return { ...document, blocks: [...document.blocks, block], groups };
     },
   };
 }
@@ -173,5 +183,292 @@ export function renameBlock(blockId: string, name: string): Command {
       ...document,
       blocks: document.blocks.map((block) => (block.id === blockId ? { ...block, name } : block)),
     }),
+  };
+}
+
+/** Blocks, links and groups lifted out of a design: what the clipboard and palette modules hold. */
+export interface Fragment {
+  blocks: Block[];
+  /** Links between blocks of the fragment. */
+  links: Link[];
+  /** Groups whose blocks and child groups are all in the fragment. */
+  groups: Group[];
+  /** Links from a block of the fragment to a block outside it (recreated by "paste with links"). */
+  externalLinks: Link[];
+}
+
+/** The ids of a group's blocks and of every block of its descendants. */
+export function groupDescendantBlocks(
+  document: DesignDocument,
+  groupId: string,
+  seen = new Set<string>(),
+): string[] {
+  const group = document.groups.find((candidate) => candidate.id === groupId);
+  if (!group || seen.has(groupId)) return [];
+  seen.add(groupId);
+  return [
+    ...group.blocks,
+    ...(group.groups ?? []).flatMap((child) => groupDescendantBlocks(document, child, seen)),
+  ];
+}
+
+/** The group that directly contains a block or a group, if any. */
+export function parentGroup(document: DesignDocument, id: string): Group | undefined {
+  return document.groups.find((group) => group.blocks.includes(id) || (group.groups ?? []).includes(id));
+}
+
+/** Copies the selected blocks (and the blocks of selected groups) with their links and whole groups. */
+export function copyFragment(document: DesignDocument, selection: ReadonlySet<string>): Fragment {
+  const blockIds = new Set<string>();
+  for (const block of document.blocks) if (selection.has(block.id)) blockIds.add(block.id);
+  for (const group of document.groups)
+    if (selection.has(group.id)) for (const id of groupDescendantBlocks(document, group.id)) blockIds.add(id);
+  const blocks = document.blocks.filter((block) => blockIds.has(block.id));
+  const links = document.links.filter((link) => blockIds.has(link.from.block) && blockIds.has(link.to.block));
+  const externalLinks = document.links.filter(
+    (link) => blockIds.has(link.from.block) !== blockIds.has(link.to.block),
+  );
+  const groupIds = new Set<string>();
+  // A group travels with the fragment only when everything in it does.
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const group of document.groups) {
+      if (groupIds.has(group.id)) continue;
+      const complete =
+        group.blocks.every((id) => blockIds.has(id)) &&
+        (group.groups ?? []).every((id) => groupIds.has(id)) &&
+        group.blocks.length + (group.groups ?? []).length > 0;
+      if (complete) {
+        groupIds.add(group.id);
+        changed = true;
+      }
+    }
+  }
+  const groups = document.groups.filter((group) => groupIds.has(group.id));
+  return { blocks, links, groups, externalLinks };
+}
+
+/**
+ * Pastes a fragment with fresh ids, moved by `offset`. With `withLinks`, links from the copied blocks to blocks
+ * outside the copy are recreated to the same outside blocks (when they still exist).
+ */
+export function pasteFragment(
+  fragment: Fragment,
+  offset: Position,
+  withLinks: boolean,
+  label = 'Paste',
+): Command & { pastedIds: (document: DesignDocument) => string[] } {
+  const plan = (document: DesignDocument) => {
+    const used = usedIds(document);
+    const rename = new Map<string, string>();
+    const fresh = (id: string): string => {
+      const next = uniqueId(id.replace(/-\d+$/, ''), used);
+      used.add(next);
+      rename.set(id, next);
+      return next;
+    };
+    for (const block of fragment.blocks) fresh(block.id);
+    for (const group of fragment.groups) fresh(group.id);
+    return { used, rename, fresh };
+  };
+  return {
+    name: label,
+    pastedIds: (document) => {
+      const { rename } = plan(document);
+      return [...fragment.blocks.map((block) => rename.get(block.id) ?? block.id)];
+    },
+    apply: (document) => {
+      if (fragment.blocks.length === 0) return document;
+      const { rename, fresh } = plan(document);
+      const id = (old: string): string => rename.get(old) ?? old;
+      const existing = new Set(document.blocks.map((block) => block.id));
+      const blocks = fragment.blocks.map((block) => ({
+        ...block,
+        id: id(block.id),
+        params: { ...block.params },
+        position: { x: block.position.x + offset.x, y: block.position.y + offset.y },
+      }));
+      const links: Link[] = fragment.links.map((link) => ({
+        ...link,
+        id: fresh(link.id),
+        from: { ...link.from, block: id(link.from.block) },
+        to: { ...link.to, block: id(link.to.block) },
+        params: { ...link.params },
+      }));
+      if (withLinks) {
+        for (const link of fragment.externalLinks) {
+          const fromInside = rename.has(link.from.block);
+          const outside = fromInside ? link.to.block : link.from.block;
+          if (!existing.has(outside)) continue;
+          links.push({
+            ...link,
+            id: fresh(link.id),
+            from: { ...link.from, block: id(link.from.block) },
+            to: { ...link.to, block: id(link.to.block) },
+            params: { ...link.params },
+          });
+        }
+      }
+      const groups: Group[] = fragment.groups.map((group) => ({
+        ...group,
+        id: id(group.id),
+        blocks: group.blocks.map(id),
+        ...(group.groups ? { groups: group.groups.map(id) } : {}),
+      }));
+      return {
+        ...document,
+        blocks: [...document.blocks, ...blocks],
+        links: [...document.links, ...links],
+        groups: [...document.groups, ...groups],
+      };
+    },
+  };
+}
+
+/**
+ * Frames blocks (and groups) into a new group with a count. Everything framed must share the same parent group
+ * (or none); the new group takes that parent's place.
+ */
+export function groupElements(
+  ids: readonly string[],
+  options: { name?: string; kind?: GroupKind; count?: number } = {},
+): Command & { groupId: (document: DesignDocument) => string } {
+  const groupId = (document: DesignDocument): string => uniqueId(options.kind ?? 'group', usedIds(document));
+  return {
+    name: 'Group',
+    groupId,
+    apply: (document) => {
+      const blockIds = ids.filter((id) => document.blocks.some((block) => block.id === id));
+      const childIds = ids.filter((id) => document.groups.some((group) => group.id === id));
+      if (blockIds.length + childIds.length === 0) return document;
+      const parents = new Set([...blockIds, ...childIds].map((id) => parentGroup(document, id)?.id));
+      if (parents.size > 1) return document;
+      const parent = [...parents][0];
+      const id = groupId(document);
+      const kind = options.kind ?? 'cluster';
+      const count = options.count ?? 1;
+      const index = document.groups.length + 1;
+      const group: Group = {
+        id,
+        name: options.name ?? `Group ${index}`,
+        kind,
+        count,
+        blocks: blockIds,
+        ...(childIds.length > 0 ? { groups: childIds } : {}),
+      };
+      const taken = new Set([...blockIds, ...childIds]);
+      const groups = document.groups.map((candidate) => {
+        if (candidate.id !== parent) return candidate;
+        const blocks = candidate.blocks.filter((blockId) => !taken.has(blockId));
+        const children = [...(candidate.groups ?? []).filter((childId) => !taken.has(childId)), id];
+        return { ...candidate, blocks, groups: children };
+      });
+      return { ...document, groups: [...groups, group] };
+    },
+  };
+}
+
+/** Removes a group frame; its blocks and child groups move to its parent group (or to the top level). */
+export function ungroup(groupId: string): Command {
+  return {
+    name: 'Ungroup',
+    apply: (document) => {
+      const group = document.groups.find((candidate) => candidate.id === groupId);
+      if (!group) return document;
+      const parent = parentGroup(document, groupId);
+      const groups = document.groups
+        .filter((candidate) => candidate.id !== groupId)
+        .map((candidate) => {
+          if (candidate.id !== parent?.id) return candidate;
+          return {
+            ...candidate,
+            blocks: [...candidate.blocks, ...group.blocks],
+            groups: [
+              ...(candidate.groups ?? []).filter((child) => child !== groupId),
+              ...(group.groups ?? []),
+            ],
+          };
+        });
+      return { ...document, groups };
+    },
+  };
+}
+
+/** Changes a group's name, kind or count. */
+export function setGroup(
+  groupId: string,
+  changes: Partial<Pick<Group, 'name' | 'kind' | 'count'>>,
+  label: string,
+): Command {
+  return {
+    name: label,
+    apply: (document) => {
+      let changed = false;
+      const groups = document.groups.map((group) => {
+        if (group.id !== groupId) return group;
+        const next = { ...group, ...changes };
+        changed = JSON.stringify(next) !== JSON.stringify(group);
+        return next;
+      });
+      return changed ? { ...document, groups } : document;
+    },
+  };
+}
+
+/** Moves blocks and whole groups by an offset (arrow-key nudge, dragging a group frame). */
+export function moveBy(ids: readonly string[], offset: Position, label: string): Command {
+  return {
+    name: label,
+    apply: (document) => {
+      const blockIds = new Set<string>();
+      for (const id of ids) {
+        if (document.blocks.some((block) => block.id === id)) blockIds.add(id);
+        for (const member of groupDescendantBlocks(document, id)) blockIds.add(member);
+      }
+      if (blockIds.size === 0 || (offset.x === 0 && offset.y === 0)) return document;
+      return {
+        ...document,
+        blocks: document.blocks.map((block) =>
+          blockIds.has(block.id)
+            ? {
+                ...block,
+                position: roundPosition({ x: block.position.x + offset.x, y: block.position.y + offset.y }),
+              }
+            : block,
+        ),
+      };
+    },
+  };
+}
+
+/** Sets a link's own bandwidth, latency or energy per bit; `undefined` removes a limit. */
+export function setLinkParams(
+  linkId: string,
+  changes: Partial<Record<keyof Link['params'], number | undefined>>,
+  label: string,
+): Command {
+  return {
+    name: label,
+    apply: (document) => ({
+      ...document,
+      links: document.links.map((link) => {
+        if (link.id !== linkId) return link;
+        const params: Link['params'] = { ...link.params };
+        for (const [key, value] of Object.entries(changes) as [keyof Link['params'], number | undefined][]) {
+          if (value === undefined) delete params[key];
+          else params[key] = value;
+        }
+        return { ...link, params };
+      }),
+    }),
+  };
+}
+
+/** Replaces the whole document (an edit of the text spec, an auto-layout, a restored version). */
+export function replaceDocument(next: DesignDocument, label: string): Command {
+  return {
+    name: label,
+    apply: (document) => (JSON.stringify(next) === JSON.stringify(document) ? document : next),
   };
 }

@@ -1,22 +1,57 @@
 /**
  * Derives Svelte Flow's nodes and edges from the design document (the document is the source of truth; the
- * canvas only shows it). Pure functions, tested without a DOM.
+ * canvas only shows it). Groups are drawn as frames behind their blocks, sized to what they contain; blocks
+ * carry their multiplicity (the product of the counts of the groups around them) and, after a simulation, an
+ * overlay of what they did. Pure functions, tested without a DOM.
  */
 import type { Edge, Node } from '@xyflow/svelte';
 import type { CatalogIndex } from '../../../engine/catalog';
 import type { Diagnostic } from '../../../engine/diagnostics';
+import type { BlockReport, Report } from '../../../engine/report';
 import type { BlockType } from '../../../engine/schema/block-type';
-import type { Block, DesignDocument } from '../../../engine/schema/design';
+import type { Block, DesignDocument, Group } from '../../../engine/schema/design';
 import { formatQuantity } from '../../../engine/units';
+import { groupDescendantBlocks } from './commands';
+
+/** What a block shows over itself after a simulation. */
+export type OverlayMode = 'utilization' | 'power' | 'none';
+
+export interface BlockOverlay {
+  mode: OverlayMode;
+  /** 0…1 of the block's peak (compute) or bandwidth (memory). */
+  utilization: number;
+  powerWatts: number;
+  bound: BlockReport['bound'];
+  /** The share of the design's power this block draws (for the colour scale of the power view). */
+  powerShare: number;
+}
 
 export interface BlockNodeData extends Record<string, unknown> {
   block: Block;
   type: BlockType | undefined;
   summary: string;
   diagnostics: Diagnostic[];
+  /** Instances of the block in the whole design (group counts multiplied). */
+  multiplicity: number;
+  overlay: BlockOverlay | undefined;
+}
+
+export interface GroupNodeData extends Record<string, unknown> {
+  group: Group;
+  /** Count of this group times the counts of the groups around it. */
+  multiplicity: number;
+  width: number;
+  height: number;
 }
 
 export type BlockFlowNode = Node<BlockNodeData, 'block'>;
+export type GroupFlowNode = Node<GroupNodeData, 'frame'>;
+export type FlowNode = BlockFlowNode | GroupFlowNode;
+
+/** Size a block is drawn at before Svelte Flow has measured it. */
+export const DEFAULT_BLOCK_SIZE = { width: 200, height: 76 };
+const FRAME_PADDING = 22;
+const FRAME_HEADER = 26;
 
 /** Fills a block type's summary template ("{rows}×{cols} MAC · {clockHertz}") with the block's values. */
 export function blockSummary(block: Block, type: BlockType | undefined): string {
@@ -32,42 +67,179 @@ export function blockSummary(block: Block, type: BlockType | undefined): string 
   });
 }
 
-export function toNodes(
-  document: DesignDocument,
-  catalog: CatalogIndex,
-  selection: ReadonlySet<string>,
-  diagnostics: readonly Diagnostic[],
-): BlockFlowNode[] {
+/** The group ids around each block and group, innermost first. */
+function ancestry(document: DesignDocument): Map<string, Group[]> {
+  const parentOf = new Map<string, Group>();
+  for (const group of document.groups) {
+    for (const id of group.blocks) if (!parentOf.has(id)) parentOf.set(id, group);
+    for (const id of group.groups ?? []) if (!parentOf.has(id)) parentOf.set(id, group);
+  }
+  const chains = new Map<string, Group[]>();
+  const chain = (id: string): Group[] => {
+    const known = chains.get(id);
+    if (known) return known;
+    const result: Group[] = [];
+    const seen = new Set<string>([id]);
+    let parent = parentOf.get(id);
+    while (parent && !seen.has(parent.id)) {
+      result.push(parent);
+      seen.add(parent.id);
+      parent = parentOf.get(parent.id);
+    }
+    chains.set(id, result);
+    return result;
+  };
+  for (const block of document.blocks) chain(block.id);
+  for (const group of document.groups) chain(group.id);
+  return chains;
+}
+
+/** Whether `id` is inside the group `scope` (at any depth); everything is inside the top level (null). */
+function within(chains: Map<string, Group[]>, id: string, scope: string | null): boolean {
+  return scope === null || (chains.get(id) ?? []).some((group) => group.id === scope);
+}
+
+export interface FlowInput {
+  document: DesignDocument;
+  catalog: CatalogIndex;
+  selection: ReadonlySet<string>;
+  diagnostics: readonly Diagnostic[];
+  /** The group being viewed from inside (drill-in), or null for the whole design. */
+  scope: string | null;
+  report: Report | null;
+  overlay: OverlayMode;
+  /** Measured sizes of blocks, where Svelte Flow knows them. */
+  sizes?: ReadonlyMap<string, { width: number; height: number }>;
+}
+
+export function toNodes(input: FlowInput): FlowNode[] {
+  const { document, catalog, selection, diagnostics, scope, report, overlay } = input;
+  const chains = ancestry(document);
   const byBlock = new Map<string, Diagnostic[]>();
   for (const diagnostic of diagnostics) {
     if (diagnostic.blockId === undefined) continue;
     byBlock.set(diagnostic.blockId, [...(byBlock.get(diagnostic.blockId) ?? []), diagnostic]);
   }
-  return document.blocks.map((block) => {
-    const type = catalog.blockTypes.get(block.type);
-    return {
-      id: block.id,
-      type: 'block',
-      position: { ...block.position },
-      selected: selection.has(block.id),
-      ariaLabel: `${block.name} (${type?.name ?? block.type})`,
-      data: { block, type, summary: blockSummary(block, type), diagnostics: byBlock.get(block.id) ?? [] },
-    };
-  });
+  const results = new Map((report?.decode.blocks ?? []).map((entry) => [entry.blockId, entry]));
+  const totalPower = [...results.values()].reduce((sum, entry) => sum + entry.averagePowerWatts, 0);
+  const multiplicity = (id: string, own = 1): number =>
+    (chains.get(id) ?? []).reduce((product, group) => product * group.count, own);
+
+  const blocks: BlockFlowNode[] = document.blocks
+    .filter((block) => within(chains, block.id, scope))
+    .map((block) => {
+      const type = catalog.blockTypes.get(block.type);
+      const result = results.get(block.id);
+      const count = multiplicity(block.id);
+      return {
+        id: block.id,
+        type: 'block',
+        position: { ...block.position },
+        selected: selection.has(block.id),
+        zIndex: 10,
+        ariaLabel: `${block.name} (${type?.name ?? block.type})${count > 1 ? `, ×${count}` : ''}`,
+        data: {
+          block,
+          type,
+          summary: blockSummary(block, type),
+          diagnostics: byBlock.get(block.id) ?? [],
+          multiplicity: count,
+          overlay:
+            result && overlay !== 'none' && (overlay === 'power' || result.category !== 'other')
+              ? {
+                  mode: overlay,
+                  utilization: result.utilization,
+                  powerWatts: result.averagePowerWatts * count,
+                  bound: result.bound,
+                  powerShare: totalPower > 0 ? result.averagePowerWatts / totalPower : 0,
+                }
+              : undefined,
+        },
+      };
+    });
+
+  // Frames: the bounding box of everything a group contains, deeper groups drawn inside their parents.
+  const sizeOf = (id: string): { width: number; height: number } =>
+    input.sizes?.get(id) ?? DEFAULT_BLOCK_SIZE;
+  const positions = new Map(document.blocks.map((block) => [block.id, block.position]));
+  const depth = new Map<string, number>();
+  const subtreeHeight = (group: Group, seen = new Set<string>()): number => {
+    if (seen.has(group.id)) return 0;
+    seen.add(group.id);
+    const known = depth.get(group.id);
+    if (known !== undefined) return known;
+    const children = (group.groups ?? [])
+      .map((id) => document.groups.find((candidate) => candidate.id === id))
+      .filter((child): child is Group => child !== undefined);
+    const value =
+      children.length === 0 ? 0 : 1 + Math.max(...children.map((child) => subtreeHeight(child, seen)));
+    depth.set(group.id, value);
+    return value;
+  };
+  const frames: GroupFlowNode[] = [];
+  for (const group of document.groups) {
+    if (group.id === scope || !within(chains, group.id, scope)) continue;
+    const members = groupDescendantBlocks(document, group.id).filter((id) => positions.has(id));
+    if (members.length === 0) continue;
+    const padding = FRAME_PADDING * (1 + subtreeHeight(group));
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (const id of members) {
+      const position = positions.get(id) as { x: number; y: number };
+      const size = sizeOf(id);
+      minX = Math.min(minX, position.x);
+      minY = Math.min(minY, position.y);
+      maxX = Math.max(maxX, position.x + size.width);
+      maxY = Math.max(maxY, position.y + size.height);
+    }
+    const width = maxX - minX + 2 * padding;
+    const height = maxY - minY + 2 * padding + FRAME_HEADER;
+    const count = multiplicity(group.id, group.count);
+    frames.push({
+      id: group.id,
+      type: 'frame',
+      position: { x: minX - padding, y: minY - padding - FRAME_HEADER },
+      width,
+      height,
+      selected: selection.has(group.id),
+      zIndex: 1 - subtreeHeight(group),
+      ariaLabel: `Group ${group.name}, ${group.kind}, ×${group.count}`,
+      data: { group, multiplicity: count, width, height },
+    });
+  }
+  return [...frames, ...blocks];
 }
 
-export function toEdges(document: DesignDocument, selection: ReadonlySet<string>): Edge[] {
-  return document.links.map((link) => ({
-    id: link.id,
-    source: link.from.block,
-    sourceHandle: link.from.port,
-    target: link.to.block,
-    targetHandle: link.to.port,
-    selected: selection.has(link.id),
-    ariaLabel: `Link from ${link.from.block} to ${link.to.block}`,
-    label:
-      link.params.bandwidthBytesPerSecond === undefined
-        ? undefined
-        : formatQuantity(link.params.bandwidthBytesPerSecond, 'bytesPerSecond'),
-  }));
+export function toEdges(
+  document: DesignDocument,
+  selection: ReadonlySet<string>,
+  visible: ReadonlySet<string>,
+): Edge[] {
+  return document.links
+    .filter((link) => visible.has(link.from.block) && visible.has(link.to.block))
+    .map((link) => ({
+      id: link.id,
+      source: link.from.block,
+      sourceHandle: link.from.port,
+      target: link.to.block,
+      targetHandle: link.to.port,
+      selected: selection.has(link.id),
+      zIndex: 5,
+      ariaLabel: `Link from ${link.from.block} to ${link.to.block}`,
+      label:
+        link.params.bandwidthBytesPerSecond === undefined
+          ? undefined
+          : formatQuantity(link.params.bandwidthBytesPerSecond, 'bytesPerSecond'),
+    }));
+}
+
+/** The groups from the top level down to `scope`, for the breadcrumb. */
+export function scopePath(document: DesignDocument, scope: string | null): Group[] {
+  if (scope === null) return [];
+  const chains = ancestry(document);
+  const group = document.groups.find((candidate) => candidate.id === scope);
+  if (!group) return [];
+  return [...(chains.get(scope) ?? [])].reverse().concat(group);
 }

@@ -3,11 +3,12 @@
  * Components read it; only the methods here change it.
  */
 import { indexCatalog, type CatalogIndex } from '../../../engine/catalog';
-import { emptyDesign } from '../../../engine/schema/design';
+import { emptyDesign, type DesignDocument } from '../../../engine/schema/design';
 import type {
   ApiError,
   AppInfo,
   DesignSummary,
+  ModuleEntry,
   ProjectInfo,
   Settings,
   ThemePreference,
@@ -26,6 +27,8 @@ class AppState {
   catalog = $state.raw<CatalogIndex | null>(null);
   project = $state.raw<ProjectInfo | null>(null);
   designs = $state.raw<DesignSummary[]>([]);
+  /** Groups saved to the palette in the open project. */
+  modules = $state.raw<ModuleEntry[]>([]);
   recent = $state.raw<string[]>([]);
   /** The last failure worth showing in a banner (opening a project, loading the library). */
   problem = $state.raw<ApiError | null>(null);
@@ -107,16 +110,18 @@ class AppState {
     this.problem = null;
   }
 
+  async refreshModules(): Promise<void> {
+    this.modules = await call(api().library.modules());
+  }
+
   private async adopt(project: ProjectInfo): Promise<void> {
     await editor.settled();
     this.project = project;
     this.designs = await call(api().designs.list());
+    await this.refreshModules();
+    this.catalog = indexCatalog(await call(api().library.catalog()));
     if (this.designs.length === 0) {
-      const created = await call(
-        api().designs.create({ name: 'Design 1', document: emptyDesign('Design 1') }),
-      );
-      this.designs = await call(api().designs.list());
-      editor.load(created);
+      editor.close();
       return;
     }
     const first = this.designs[0];
@@ -128,9 +133,9 @@ class AppState {
     editor.load(await call(api().designs.get({ id })));
   }
 
-  async createDesign(name: string): Promise<void> {
+  async createDesign(name: string, document: DesignDocument = emptyDesign(name)): Promise<void> {
     await editor.settled();
-    const created = await call(api().designs.create({ name, document: emptyDesign(name) }));
+    const created = await call(api().designs.create({ name, document: { ...document, name } }));
     this.designs = await call(api().designs.list());
     editor.load(created);
   }

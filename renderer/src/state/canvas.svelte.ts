@@ -7,6 +7,8 @@ import type { Position } from '../../../engine/schema/design';
 
 export interface CanvasControls {
   viewCenter: () => Position;
+  /** The last pointer position over the canvas, in design coordinates. */
+  pointer: () => Position;
   zoomIn: () => void;
   zoomOut: () => void;
   fitView: () => void;

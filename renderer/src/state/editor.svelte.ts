@@ -47,6 +47,10 @@ export class Editor {
   simulating = $state(false);
   /** Why the last simulation did not come back (the engine failed, the host is unreachable). */
   simulationError = $state<string | null>(null);
+  /** Decode throughput against batch size for the current design and workload (the batch chart). */
+  batchSweep = $state.raw<{ batch: number; tokensPerSecond: number; tpotSeconds: number; fits: boolean }[]>(
+    [],
+  );
   /** Milliseconds from the edit to the report, for the status bar. */
   lastSimulationMs = $state<number | null>(null);
   private undoStack = $state.raw<HistoryEntry[]>([]);
@@ -200,10 +204,29 @@ export class Editor {
     if (result.value.ok) {
       this.report = result.value.report;
       this.diagnostics = result.value.report.diagnostics;
+      void this.sweepBatch(document, workload);
     } else {
       this.report = null;
       this.diagnostics = result.value.diagnostics;
     }
+  }
+
+  /** Batch sizes 1, 2, 4 … 1024 on the worker pool, for the throughput-against-batch chart. */
+  private async sweepBatch(document: DesignDocument, workload: Workload): Promise<void> {
+    const batches = Array.from({ length: 11 }, (_, index) => 2 ** index);
+    const result = await api().simulation.sweep({
+      design: document,
+      workload,
+      variants: batches.map((batch) => ({ workload: { batch } })),
+      channel: 'editor-batch',
+    });
+    if (!result.ok || this.document !== document || this.workload !== workload) return;
+    this.batchSweep = result.value.map((point, index) => ({
+      batch: batches[index] ?? 1,
+      tokensPerSecond: point.decodeTokensPerSecond,
+      tpotSeconds: point.tpotSeconds,
+      fits: point.ok && point.fits,
+    }));
   }
 }
 

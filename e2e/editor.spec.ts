@@ -1,0 +1,146 @@
+import { expect, test } from './fixtures';
+
+test('build a small accelerator from scratch, pick Llama-3-8B, and read its tokens/s', async ({
+  tessera,
+}) => {
+  await tessera.createProject(tessera.projectPath());
+  await tessera.dropBlock('Systolic-array tile', { x: 200, y: 120 });
+  await tessera.dropBlock('SRAM scratchpad', { x: 480, y: 120 });
+  await tessera.dropBlock('Network-on-chip', { x: 340, y: 280 });
+  await tessera.dropBlock('HBM', { x: 340, y: 420 });
+  await tessera.connect(
+    { block: 'Systolic-array tile', port: 'Memory' },
+    { block: 'Network-on-chip', port: 'Port' },
+  );
+  await tessera.connect(
+    { block: 'SRAM scratchpad', port: 'Port' },
+    { block: 'Network-on-chip', port: 'Port' },
+  );
+  await tessera.connect({ block: 'Network-on-chip', port: 'Port' }, { block: 'HBM', port: 'Port' });
+  await expect(tessera.canvas.locator('.svelte-flow__edge')).toHaveCount(3);
+
+  await tessera.pickModel('llama 3 8b', 'Llama 3 8B');
+  await expect(tessera.headline('Decode throughput')).toContainText('tok/s');
+  expect(await tessera.headlineNumber('Decode throughput')).toBeGreaterThan(0);
+  await expect(tessera.headline('Memory')).toHaveText('Fits');
+  await tessera.expectSaved();
+});
+
+test('halving HBM bandwidth on the H100 preset slows decode, and undo brings the number back exactly', async ({
+  tessera,
+}) => {
+  await tessera.createProjectFromPreset(tessera.projectPath(), 'NVIDIA H100 SXM 80GB');
+  await expect(tessera.headline('Decode throughput')).toContainText('tok/s');
+  const before = (await tessera.headline('Decode throughput').textContent()) ?? '';
+  const tokensBefore = await tessera.headlineNumber('Decode throughput');
+
+  await tessera.block('HBM3').click();
+  await tessera.setParameter('Bandwidth', '1.675 TB/s');
+  const after = await tessera.nextHeadline('Decode throughput', before);
+  const tokensAfter = await tessera.headlineNumber('Decode throughput');
+  // Batch-1 decode reads every weight once per step: with most of the step spent on HBM, halving its bandwidth
+  // must cut throughput by a lot, but not below half (the fixed per-operator overhead does not change).
+  expect(tokensAfter).toBeLessThan(tokensBefore * 0.75);
+  expect(tokensAfter).toBeGreaterThan(tokensBefore * 0.5);
+  expect(after).not.toBe(before);
+
+  await tessera.page.locator('body').click({ position: { x: 5, y: 300 } });
+  await tessera.page.keyboard.press('Control+z');
+  await expect(tessera.headline('Decode throughput')).toHaveText(before);
+});
+
+test('group four tiles, set ×32, enter and leave the group', async ({ tessera }) => {
+  await tessera.createProject(tessera.projectPath());
+  for (const [index, x] of [140, 360, 580, 800].entries()) {
+    await tessera.dropBlock('Systolic-array tile', { x, y: 160 + (index % 2) * 10 });
+  }
+  await tessera.page.keyboard.press('Control+a');
+  await tessera.page.keyboard.press('Control+g');
+  const frame = tessera.frame('Group 1');
+  await expect(frame).toBeVisible();
+
+  await tessera.panel('Inspector');
+  const count = tessera.inspector.getByLabel('Count', { exact: true });
+  await count.fill('32');
+  await count.press('Enter');
+  await expect(frame).toContainText('×32');
+  await expect(tessera.block('Systolic-array tile')).toContainText('×32');
+
+  await frame.dblclick({ position: { x: 30, y: 10 } });
+  const breadcrumb = tessera.canvas.getByRole('navigation', { name: 'Group path' });
+  await expect(breadcrumb).toContainText('Group 1 ×32');
+  await tessera.page.keyboard.press('Escape');
+  await expect(breadcrumb).toHaveCount(0);
+  await expect(frame).toBeVisible();
+});
+
+test('copy and paste with and without links; delete and undo', async ({ tessera }) => {
+  await tessera.createProject(tessera.projectPath());
+  await tessera.dropBlock('Systolic-array tile', { x: 200, y: 120 });
+  await tessera.dropBlock('HBM', { x: 200, y: 360 });
+  await tessera.connect({ block: 'Systolic-array tile', port: 'Memory' }, { block: 'HBM', port: 'Port' });
+  const edges = tessera.canvas.locator('.svelte-flow__edge');
+  await expect(edges).toHaveCount(1);
+
+  await tessera.block('Systolic-array tile').click();
+  await tessera.page.keyboard.press('Control+c');
+  await tessera.page.keyboard.press('Control+v');
+  await expect(tessera.canvas.locator('.svelte-flow__node-block')).toHaveCount(3);
+  await expect(edges).toHaveCount(1);
+
+  await tessera.page.keyboard.press('Control+Shift+v');
+  await expect(tessera.canvas.locator('.svelte-flow__node-block')).toHaveCount(4);
+  await expect(edges).toHaveCount(2);
+
+  await tessera.block('HBM').click();
+  await tessera.page.keyboard.press('Delete');
+  await expect(tessera.block('HBM')).toHaveCount(0);
+  await expect(edges).toHaveCount(0);
+  await tessera.page.keyboard.press('Control+z');
+  await expect(tessera.block('HBM')).toBeVisible();
+  await expect(edges).toHaveCount(2);
+});
+
+test('keyboard only: add a block with Ctrl+K, connect with the keyboard, change a parameter, undo', async ({
+  tessera,
+}) => {
+  await tessera.createProject(tessera.projectPath());
+  const page = tessera.page;
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('systolic');
+  await page.keyboard.press('Enter');
+  await expect(tessera.block('Systolic-array tile')).toBeVisible();
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('hbm');
+  await page.keyboard.press('Enter');
+  await expect(tessera.block('HBM')).toBeVisible();
+
+  // The new HBM block is selected; connect it to the tile's memory port from the keyboard.
+  await page.keyboard.press('l');
+  const dialog = page.getByRole('dialog', { name: /^Connect/ });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('combobox', { name: 'To' }).selectOption({ label: 'Systolic-array tile — Memory' });
+  await dialog.getByRole('button', { name: 'Connect', exact: true }).press('Enter');
+  await expect(tessera.canvas.locator('.svelte-flow__edge')).toHaveCount(1);
+
+  await tessera.panel('Inspector');
+  const capacity = tessera.inspector.getByLabel('Capacity', { exact: true });
+  await capacity.focus();
+  await capacity.fill('24 GiB');
+  await capacity.press('Enter');
+  await expect(tessera.block('HBM')).toContainText('24 GiB');
+  await capacity.press('Tab');
+  await page.keyboard.press('Escape');
+  await page.locator('body').press('Control+z');
+  await expect(tessera.block('HBM')).toContainText('80 GiB');
+});
+
+test('the main window in light and dark themes', async ({ tessera }) => {
+  await tessera.createProjectFromPreset(tessera.projectPath(), 'NVIDIA DGX H100');
+  await expect(tessera.headline('Decode throughput')).toContainText('tok/s');
+  await tessera.page.getByRole('combobox', { name: 'Theme' }).selectOption('light');
+  await tessera.screenshot('main-window-light');
+  await tessera.page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+  await expect(tessera.page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await tessera.screenshot('main-window-dark');
+});

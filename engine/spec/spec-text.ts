@@ -1,0 +1,427 @@
+/**
+ * The design document as text a person reads, writes and diffs: YAML in a readable shape (blocks and groups
+ * keyed by id, links one per line with `block.port` endpoints) and plain JSON, in both directions. Reading
+ * reports every problem with the line and column of the node it is about.
+ *
+ * Pure: no I/O; the caller reads and writes the files.
+ */
+import { Document, Pair, Scalar, YAMLMap, YAMLSeq, type Node as YamlNode } from 'yaml';
+import { z } from 'zod';
+import { readDesign } from '../design-io';
+import type { ValidationProblem } from '../schema/common';
+import {
+  designSchema,
+  type Block,
+  type DesignDocument,
+  type DesignMeta,
+  type Endpoint,
+  type Group,
+  type Link,
+  type Note,
+} from '../schema/design';
+import { readJsonSource } from './json-source';
+import { convertDesignSource, type Conversion } from './readable-shape';
+import { lineLocator, quote, type OffsetProblem } from './source-tree';
+import { readYamlSource } from './yaml-source';
+
+/** The two text formats of a design. */
+export type DesignTextFormat = 'yaml' | 'json';
+
+/** One problem in a design text: where (1-based line and column, in UTF-16 code units) and why. */
+export interface SpecProblem {
+  line: number;
+  column: number;
+  /**
+   * Where in the text's structure, as written: `blocks.hbm.params.rows` for a block keyed by id,
+   * `links[3].from` for a list entry; `(syntax)` for a syntax error, `(text)` for a problem with the
+   * whole text.
+   */
+  path: string;
+  message: string;
+}
+
+/** The result of reading a design text: the validated document, or every problem found. */
+export type ParsedDesignText = { ok: true; design: DesignDocument } | { ok: false; problems: SpecProblem[] };
+
+/**
+ * The longest text read per format, in UTF-16 code units. A preset is a few kilobytes and a design with a
+ * thousand blocks a few hundred. The YAML parser reads a few hundred kilobytes a second (the JSON reader
+ * here is about ten times faster), so the limits keep a mistaken file (a log, a checkpoint) from tying up an
+ * engine worker for more than a few seconds.
+ */
+export const maxDesignTextLength: Readonly<Record<DesignTextFormat, number>> = {
+  yaml: 1_000_000,
+  json: 4_000_000,
+};
+
+/** The `$id` of the design document's JSON Schema. */
+export const designSchemaId = 'https://tessera.dev/schema/design-v1.json';
+
+/** The most problems listed for one text (one more entry says how many were left out). */
+export const maxProblems = 100;
+
+const topLevel = '(top level)';
+const wholeText = '(text)';
+
+// ---------------------------------------------------------------------------------------------------------
+// Writing
+
+/**
+ * Writes a design as readable YAML: a header comment, then `format`, `version`, `name`, `meta`, `blocks`
+ * keyed by id, `links` one per line (`- { id: sm-l2, from: sm.mem, to: l2.port }`), `groups` keyed by id and
+ * `notes`. Parameters keep their SI values and unit-suffixed keys; empty `params` are left out; positions and
+ * table rows are one-line flow mappings. Deterministic (document order, fixed field order), no line folding,
+ * and every number reads back as the same double.
+ *
+ * Blocks or groups whose ids are not unique (a design `check` would reject) are written as a list with ids
+ * instead, so the text still reads back to the same document.
+ */
+export function designToYaml(design: DesignDocument): string {
+  const document = new Document();
+  document.commentBefore = ` Tessera design — ${oneLine(design.name)}`;
+  const root = new YAMLMap();
+  add(root, 'format', design.format);
+  add(root, 'version', design.version);
+  add(root, 'name', design.name);
+  if (design.meta !== undefined) add(root, 'meta', metaNode(design.meta));
+
+  const keyBlocks = hasUniqueIds(design.blocks);
+  const blocks = keyBlocks ? new YAMLMap() : new YAMLSeq();
+  design.blocks.forEach((block, index) => {
+    const node = blockNode(block, !keyBlocks);
+    if (blocks instanceof YAMLMap) add(blocks, block.id, node, index > 0);
+    else blocks.add(node);
+  });
+  add(root, 'blocks', flowIfEmpty(blocks), true);
+
+  const links = new YAMLSeq();
+  for (const link of design.links) links.add(linkNode(link));
+  add(root, 'links', flowIfEmpty(links), true);
+
+  const keyGroups = hasUniqueIds(design.groups);
+  const groups = keyGroups ? new YAMLMap() : new YAMLSeq();
+  design.groups.forEach((group, index) => {
+    const node = groupNode(group, !keyGroups);
+    if (groups instanceof YAMLMap) add(groups, group.id, node, index > 0);
+    else groups.add(node);
+  });
+  add(root, 'groups', flowIfEmpty(groups), true);
+
+  if (design.notes !== undefined) {
+    const notes = new YAMLSeq();
+    for (const note of design.notes) notes.add(noteNode(note));
+    add(root, 'notes', flowIfEmpty(notes), true);
+  }
+
+  document.contents = root;
+  // lineWidth 0: no folding, so one edit changes one line of a diff; flow mappings stay on their line.
+  return document.toString({ lineWidth: 0, minContentWidth: 0, indent: 2, indentSeq: true });
+}
+
+/** Writes a design as plain JSON, two-space indented, ending with a newline. */
+export function designToJson(design: DesignDocument): string {
+  return `${JSON.stringify(design, null, 2)}\n`;
+}
+
+function blockNode(block: Block, withId: boolean): YAMLMap {
+  const map = new YAMLMap();
+  if (withId) add(map, 'id', block.id);
+  add(map, 'type', block.type);
+  add(map, 'name', block.name);
+  const params = new YAMLMap();
+  for (const [key, value] of Object.entries(block.params)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) {
+      // Table parameters (operating points): one row per line.
+      const rows = new YAMLSeq();
+      for (const row of value) rows.add(flowMap(Object.entries(row)));
+      add(params, key, flowIfEmpty(rows));
+    } else {
+      add(params, key, value);
+    }
+  }
+  if (params.items.length > 0) add(map, 'params', params);
+  add(
+    map,
+    'position',
+    flowMap([
+      ['x', block.position.x],
+      ['y', block.position.y],
+    ]),
+  );
+  return map;
+}
+
+function linkNode(link: Link): YAMLMap {
+  const params = Object.entries(link.params).filter(([, value]) => value !== undefined);
+  return flowMap([
+    ['id', link.id],
+    ['from', endpointNode(link.from)],
+    ['to', endpointNode(link.to)],
+    ['params', params.length > 0 ? flowMap(params) : undefined],
+  ]);
+}
+
+/** `sm.mem` when that reads back unambiguously; `{ block: a.b, port: c }` when an id contains a dot. */
+function endpointNode(endpoint: Endpoint): YamlNode {
+  const { block, port } = endpoint;
+  if (block !== '' && port !== '' && !block.includes('.') && !port.includes('.')) {
+    return new Scalar(`${block}.${port}`);
+  }
+  return flowMap([
+    ['block', block],
+    ['port', port],
+  ]);
+}
+
+function groupNode(group: Group, withId: boolean): YAMLMap {
+  const map = new YAMLMap();
+  if (withId) add(map, 'id', group.id);
+  add(map, 'name', group.name);
+  add(map, 'kind', group.kind);
+  add(map, 'count', group.count);
+  add(map, 'blocks', flowSeq(group.blocks));
+  if (group.groups !== undefined) add(map, 'groups', flowSeq(group.groups));
+  return map;
+}
+
+function noteNode(note: Note): YAMLMap {
+  const map = new YAMLMap();
+  add(map, 'id', note.id);
+  add(map, 'text', note.text);
+  add(
+    map,
+    'position',
+    flowMap([
+      ['x', note.position.x],
+      ['y', note.position.y],
+    ]),
+  );
+  return map;
+}
+
+function metaNode(meta: DesignMeta): YAMLMap {
+  const map = new YAMLMap();
+  if (meta.description !== undefined) add(map, 'description', meta.description);
+  if (meta.author !== undefined) add(map, 'author', meta.author);
+  if (meta.tags !== undefined) add(map, 'tags', flowSeq(meta.tags));
+  if (meta.sources !== undefined) {
+    const sources = new YAMLSeq();
+    for (const source of meta.sources) {
+      const entry = new YAMLMap();
+      add(entry, 'citation', source.citation);
+      if (source.url !== undefined) add(entry, 'url', source.url);
+      if (source.original !== undefined) add(entry, 'original', source.original);
+      if (source.note !== undefined) add(entry, 'note', source.note);
+      if (source.appliesTo !== undefined) add(entry, 'appliesTo', source.appliesTo);
+      sources.add(entry);
+    }
+    add(map, 'sources', flowIfEmpty(sources));
+  }
+  if (meta.preset !== undefined) add(map, 'preset', meta.preset);
+  return map;
+}
+
+/** Adds `key: value`; `spaceBefore` puts a blank line above it, to set sections and blocks apart. */
+function add(map: YAMLMap, key: string, value: unknown, spaceBefore = false): void {
+  const keyNode = new Scalar(key);
+  keyNode.spaceBefore = spaceBefore;
+  // Pushed, not `map.add`: that searches the mapping for the key first, which is quadratic for a thousand
+  // blocks. Keys here are unique by construction (record keys, or ids checked by `hasUniqueIds`).
+  map.items.push(
+    new Pair(
+      keyNode,
+      value instanceof Scalar || value instanceof YAMLMap || value instanceof YAMLSeq
+        ? value
+        : new Scalar(value),
+    ),
+  );
+}
+
+/** A one-line `{ a: 1, b: 2 }` mapping; entries whose value is undefined are left out. */
+function flowMap(entries: readonly (readonly [string, unknown])[]): YAMLMap {
+  const map = new YAMLMap();
+  map.flow = true;
+  for (const [key, value] of entries) if (value !== undefined) add(map, key, value);
+  return map;
+}
+
+/** A one-line `[a, b]` list. */
+function flowSeq(values: readonly unknown[]): YAMLSeq {
+  const seq = new YAMLSeq();
+  seq.flow = true;
+  for (const value of values) seq.add(new Scalar(value));
+  return seq;
+}
+
+/** Empty collections are written `{}` and `[]` (a block-style empty collection would read back as null). */
+function flowIfEmpty<T extends YAMLMap | YAMLSeq>(collection: T): T {
+  if (collection.items.length === 0) collection.flow = true;
+  return collection;
+}
+
+function hasUniqueIds(entries: readonly { id: string }[]): boolean {
+  return new Set(entries.map((entry) => entry.id)).size === entries.length;
+}
+
+/** The name on one line, for the header comment (a line break would end the comment). */
+function oneLine(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading
+
+/**
+ * Reads a design from YAML or JSON text and validates it with `readDesign` (format tag, version,
+ * migration, schema). Accepts the readable shape written by `designToYaml` (blocks and groups keyed by id,
+ * endpoints as `block.port`) and the plain document shape (lists with ids, endpoints as `{ block, port }`),
+ * also mixed; an omitted `params` on a block or link is an empty one.
+ *
+ * Every problem has the line and column of the node it is about (a missing field: its parent's key), sorted
+ * by position. Never throws, whatever it is given; text longer than {@link maxDesignTextLength} is refused.
+ */
+export function parseDesignText(text: string, format: DesignTextFormat): ParsedDesignText {
+  try {
+    return parseOrFail(text, format);
+  } catch (error) {
+    // The last guard: a pathological text can still exhaust the YAML composer's stack.
+    const reason = error instanceof Error ? error.message : 'unknown error';
+    return failure(`could not read the text (${reason})`);
+  }
+}
+
+function parseOrFail(text: unknown, format: unknown): ParsedDesignText {
+  if (typeof text !== 'string') return failure(`expected the design as text, found ${typeDescription(text)}`);
+  if (format !== 'yaml' && format !== 'json') return failure('the format must be "yaml" or "json"');
+  const limit = maxDesignTextLength[format];
+  if (text.length > limit) {
+    return failure(`the text is too long for a design (${text.length} characters; the limit is ${limit})`);
+  }
+  const locate = lineLocator(text);
+  const reading = format === 'json' ? readJsonSource(text) : readYamlSource(text);
+  if (reading.root === undefined) {
+    return { ok: false, problems: located(reading.problems, locate, 'the text could not be read') };
+  }
+  const conversion = convertDesignSource(reading.root);
+  const result = readDesign(conversion.document);
+  const problems: OffsetProblem[] = [...conversion.problems];
+  if (!result.ok) {
+    for (const problem of result.problems) {
+      // A conversion problem already explains what the schema would say about the same node.
+      if (conversion.problems.some((known) => covers(known.documentPath, problem.path))) continue;
+      problems.push(...placeSchemaProblem(problem, conversion));
+    }
+  }
+  if (result.ok && problems.length === 0) return { ok: true, design: result.value };
+  return { ok: false, problems: located(problems, locate, 'the design is not valid') };
+}
+
+/**
+ * Turns offsets into lines and columns, sorted by position, at most {@link maxProblems} of them (a
+ * truncated or garbled file can raise thousands, and the first few say what is wrong); never empty.
+ */
+function located(
+  problems: readonly OffsetProblem[],
+  locate: ReturnType<typeof lineLocator>,
+  fallback: string,
+): SpecProblem[] {
+  const sorted = [...problems].sort((first, second) => first.offset - second.offset);
+  const result = sorted.slice(0, maxProblems).map((problem) => ({
+    ...locate(problem.offset),
+    path: problem.path,
+    message: problem.message,
+  }));
+  const firstHidden = sorted[maxProblems];
+  if (firstHidden !== undefined) {
+    result.push({
+      ...locate(firstHidden.offset),
+      path: firstHidden.path,
+      message: `${sorted.length - maxProblems} more problems from here on are not shown`,
+    });
+  }
+  return result.length > 0 ? result : [{ line: 1, column: 1, path: wholeText, message: fallback }];
+}
+
+function failure(message: string): ParsedDesignText {
+  return { ok: false, problems: [{ line: 1, column: 1, path: wholeText, message }] };
+}
+
+function typeDescription(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
+/** Whether `path` is `ancestor` or below it (formatted document paths). */
+function covers(ancestor: string, path: string): boolean {
+  if (ancestor === topLevel) return true;
+  return path === ancestor || path.startsWith(`${ancestor}.`) || path.startsWith(`${ancestor}[`);
+}
+
+/** Places a schema problem on the node its path names, or on the nearest written ancestor when it is missing. */
+function placeSchemaProblem(problem: ValidationProblem, conversion: Conversion): OffsetProblem[] {
+  // zod reports unknown keys on their mapping; each is better shown on its own line.
+  if (/^Unrecognized keys?: /.test(problem.message)) {
+    const keys = (conversion.keys.get(problem.path) ?? []).filter((key) =>
+      problem.message.includes(`"${key}"`),
+    );
+    const placed = [...new Set(keys)].flatMap((key) => {
+      const spot = conversion.spots.get(problem.path === topLevel ? key : `${problem.path}.${key}`);
+      return spot ? [{ offset: spot.offset, path: spot.path, message: `unknown key ${quote(key)}` }] : [];
+    });
+    if (placed.length > 0) return placed;
+  }
+  let matched = problem.path;
+  let spot = conversion.spots.get(matched);
+  while (spot === undefined && matched !== topLevel) {
+    matched = parentPath(matched);
+    spot = conversion.spots.get(matched);
+  }
+  const offset = spot?.offset ?? 0;
+  const base = spot?.path ?? topLevel;
+  const path = base === topLevel ? problem.path : `${base}${problem.path.slice(matched.length)}`;
+  return [{ offset, path, message: clearerMessage(problem, matched !== problem.path) }];
+}
+
+/** zod's generic messages, said in the terms of the design text where it helps. */
+function clearerMessage(problem: ValidationProblem, missing: boolean): string {
+  const expected = /^Invalid input: expected (.+), received undefined$/.exec(problem.message);
+  if (missing && expected) return `required but missing (expected ${expected[1]})`;
+  if (problem.message === 'Invalid input' && /^blocks\[\d+\]\.params\./.test(problem.path)) {
+    // A failed union is reported on the parameter itself; a bad cell on its own path inside a row.
+    return parentPath(problem.path).endsWith(']')
+      ? 'a table cell is a number or a text'
+      : 'a parameter is a number (in SI units), a text (an option), or a list of table rows';
+  }
+  return problem.message;
+}
+
+/** `blocks[2].params.rows` → `blocks[2].params` → `blocks[2]` → `blocks` → `(top level)`. */
+function parentPath(path: string): string {
+  const cut = path.endsWith(']') ? path.lastIndexOf('[') : path.lastIndexOf('.');
+  return cut > 0 && cut < path.length ? path.slice(0, cut) : topLevel;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// JSON Schema
+
+/**
+ * The JSON Schema (draft 2020-12) of the plain design document, the shape `designToJson` writes, for
+ * editors and other tools. zod leaves out the checks it cannot express (finite numbers, positive limits):
+ * `readDesign` still applies them.
+ */
+export function designJsonSchema(): Record<string, unknown> {
+  // Refinements are not representable and toJSONSchema skips them without throwing; `unrepresentable: 'any'`
+  // keeps any future unrepresentable type from throwing either.
+  const generated = z.toJSONSchema(designSchema, { target: 'draft-2020-12', unrepresentable: 'any' });
+  const { $schema, ...rest } = generated;
+  return {
+    $schema,
+    $id: designSchemaId,
+    title: 'Tessera design',
+    description:
+      'A Tessera design document: blocks with parameters in SI units, typed links between their ports, and groups that frame and replicate them.',
+    ...rest,
+  };
+}

@@ -1,0 +1,414 @@
+/**
+ * Every editing action of the app, once: its label, its menu, its shortcut and what it does. The in-page menu
+ * bar, the Electron menu's commands, the keyboard handler and the shortcuts dialog are all built from this list,
+ * so an action never has a shortcut without a menu entry or the other way round.
+ */
+import type { MenuCommand } from '../../../main/contract/api';
+import {
+  copyFragment,
+  deleteElements,
+  groupElements,
+  moveBy,
+  pasteFragment,
+  ungroup,
+  type Fragment,
+} from '../editor/commands';
+import { app } from './app.svelte';
+import { canvas } from './canvas.svelte';
+import { editor } from './editor.svelte';
+import { layoutDesign } from './layout';
+import { view } from './view.svelte';
+
+export type MenuName = 'File' | 'Edit' | 'Arrange' | 'View' | 'Help';
+
+export interface Action {
+  id: MenuCommand;
+  label: string;
+  menu: MenuName;
+  /** Shortcut as shown to people, e.g. "Ctrl+Shift+G". */
+  keys: string;
+  /** Whether a key press triggers the action (besides the menu). */
+  match?: (event: KeyboardEvent) => boolean;
+  run: () => void;
+  enabled?: () => boolean;
+}
+
+const mod = (event: KeyboardEvent): boolean => event.ctrlKey || event.metaKey;
+const key = (event: KeyboardEvent): string => event.key.toLowerCase();
+
+/** The in-app clipboard (also mirrored to the system clipboard as JSON where the platform allows). */
+let clipboard: Fragment | undefined;
+let pasteCount = 0;
+
+const selected = (): string[] => [...editor.selection];
+const hasSelection = (): boolean => editor.selection.size > 0;
+const selectedGroup = (): string | undefined =>
+  selected().find((id) => editor.document?.groups.some((group) => group.id === id));
+
+export function copySelection(): Fragment | undefined {
+  const document = editor.document;
+  if (!document || !hasSelection()) return undefined;
+  const fragment = copyFragment(document, editor.selection);
+  if (fragment.blocks.length === 0) return undefined;
+  clipboard = fragment;
+  pasteCount = 0;
+  void navigator.clipboard
+    ?.writeText(JSON.stringify({ format: 'tessera.fragment', version: 1, ...fragment }))
+    .catch(() => undefined);
+  return fragment;
+}
+
+export function deleteSelection(label?: string): void {
+  const document = editor.document;
+  if (!document || !hasSelection()) return;
+  const groupIds = selected().filter((id) => document.groups.some((group) => group.id === id));
+  const blocks = new Set(
+    document.blocks.filter((block) => editor.selection.has(block.id)).map((block) => block.id),
+  );
+  const links = new Set(
+    document.links.filter((link) => editor.selection.has(link.id)).map((link) => link.id),
+  );
+  // Deleting a frame removes the frame (its blocks stay); select the blocks too to delete them.
+  let next = deleteElements(blocks, links).apply(document);
+  for (const id of groupIds) next = ungroup(id).apply(next);
+  if (next !== document)
+    editor.run({
+      name: label ?? (groupIds.length > 0 && blocks.size === 0 ? 'Remove group' : 'Delete'),
+      apply: () => next,
+    });
+}
+
+export function pasteClipboard(withLinks: boolean, fragment: Fragment | undefined = clipboard): void {
+  const document = editor.document;
+  if (!document || !fragment) return;
+  pasteCount += 1;
+  const command = pasteFragment(
+    fragment,
+    { x: 32 * pasteCount, y: 32 * pasteCount },
+    withLinks,
+    withLinks ? 'Paste with links' : 'Paste',
+  );
+  const ids = command.pastedIds(document);
+  if (editor.run(command)) editor.select(ids);
+}
+
+export function nudge(dx: number, dy: number): void {
+  if (!hasSelection()) return;
+  editor.run(moveBy(selected(), { x: dx, y: dy }, 'Nudge'));
+}
+
+export const actions: Action[] = [
+  {
+    id: 'new-project',
+    label: 'New Project…',
+    menu: 'File',
+    keys: 'Ctrl+N',
+    run: () => void app.leaveProject(),
+  },
+  {
+    id: 'open-project',
+    label: 'Open Project…',
+    menu: 'File',
+    keys: 'Ctrl+O',
+    run: () => void app.leaveProject(),
+  },
+  {
+    id: 'new-design',
+    label: 'New Design…',
+    menu: 'File',
+    keys: 'Ctrl+Alt+N',
+    match: (event) => mod(event) && event.altKey && key(event) === 'n',
+    run: () => (view.newDesignOpen = true),
+  },
+  {
+    id: 'undo',
+    label: 'Undo',
+    menu: 'Edit',
+    keys: 'Ctrl+Z',
+    match: (event) => mod(event) && !event.shiftKey && key(event) === 'z',
+    run: () => editor.undo(),
+    enabled: () => editor.canUndo,
+  },
+  {
+    id: 'redo',
+    label: 'Redo',
+    menu: 'Edit',
+    keys: 'Ctrl+Shift+Z / Ctrl+Y',
+    match: (event) => mod(event) && ((event.shiftKey && key(event) === 'z') || key(event) === 'y'),
+    run: () => editor.redo(),
+    enabled: () => editor.canRedo,
+  },
+  {
+    id: 'paste-with-links',
+    label: 'Paste with Links',
+    menu: 'Edit',
+    keys: 'Ctrl+Shift+V',
+    match: (event) => mod(event) && event.shiftKey && key(event) === 'v',
+    run: () => pasteClipboard(true),
+    enabled: () => clipboard !== undefined,
+  },
+  {
+    id: 'duplicate',
+    label: 'Duplicate',
+    menu: 'Edit',
+    keys: 'Ctrl+D',
+    match: (event) => mod(event) && key(event) === 'd',
+    run: () => {
+      const document = editor.document;
+      if (!document || !hasSelection()) return;
+      const fragment = copyFragment(document, editor.selection);
+      const command = pasteFragment(fragment, { x: 32, y: 32 }, false, 'Duplicate');
+      const ids = command.pastedIds(document);
+      if (editor.run(command)) editor.select(ids);
+    },
+    enabled: hasSelection,
+  },
+  {
+    id: 'select-all',
+    label: 'Select All',
+    menu: 'Edit',
+    keys: 'Ctrl+A',
+    match: (event) => mod(event) && key(event) === 'a',
+    run: () => {
+      const document = editor.document;
+      if (document)
+        editor.select([
+          ...document.blocks.map((block) => block.id),
+          ...document.links.map((link) => link.id),
+        ]);
+    },
+  },
+  {
+    id: 'delete',
+    label: 'Delete',
+    menu: 'Edit',
+    keys: 'Delete / Backspace',
+    match: (event) => !mod(event) && (event.key === 'Delete' || event.key === 'Backspace'),
+    run: () => deleteSelection(),
+    enabled: hasSelection,
+  },
+  {
+    id: 'quick-add',
+    label: 'Add Block…',
+    menu: 'Edit',
+    keys: 'Ctrl+K',
+    match: (event) => mod(event) && key(event) === 'k',
+    run: () => (view.quickAdd = { at: canvas()?.viewCenter() ?? { x: 0, y: 0 } }),
+  },
+  {
+    id: 'connect',
+    label: 'Connect…',
+    menu: 'Edit',
+    keys: 'L',
+    match: (event) => !mod(event) && !event.altKey && key(event) === 'l',
+    run: () => (view.connectOpen = true),
+    enabled: () => selected().some((id) => editor.document?.blocks.some((block) => block.id === id)),
+  },
+  {
+    id: 'group',
+    label: 'Group',
+    menu: 'Arrange',
+    keys: 'Ctrl+G',
+    match: (event) => mod(event) && !event.shiftKey && key(event) === 'g',
+    run: () => {
+      const document = editor.document;
+      if (!document) return;
+      const ids = selected().filter(
+        (id) =>
+          document.blocks.some((block) => block.id === id) ||
+          document.groups.some((group) => group.id === id),
+      );
+      const command = groupElements(ids);
+      const id = command.groupId(document);
+      if (editor.run(command)) editor.select([id]);
+    },
+    enabled: hasSelection,
+  },
+  {
+    id: 'ungroup',
+    label: 'Ungroup',
+    menu: 'Arrange',
+    keys: 'Ctrl+Shift+G',
+    match: (event) => mod(event) && event.shiftKey && key(event) === 'g',
+    run: () => {
+      const id = selectedGroup();
+      if (id !== undefined) editor.run(ungroup(id));
+    },
+    enabled: () => selectedGroup() !== undefined,
+  },
+  {
+    id: 'enter-group',
+    label: 'Enter Group',
+    menu: 'Arrange',
+    keys: 'Enter (or double-click)',
+    match: (event) => !mod(event) && event.key === 'Enter' && selectedGroup() !== undefined,
+    run: () => {
+      const id = selectedGroup();
+      if (id !== undefined) {
+        view.enter(id);
+        editor.select([]);
+      }
+    },
+    enabled: () => selectedGroup() !== undefined,
+  },
+  {
+    id: 'leave-group',
+    label: 'Leave Group',
+    menu: 'Arrange',
+    keys: 'Escape',
+    match: (event) => event.key === 'Escape' && view.scope !== null,
+    run: () => {
+      const document = editor.document;
+      const parent = document?.groups.find((group) => (group.groups ?? []).includes(view.scope ?? ''));
+      view.enter(parent?.id ?? null);
+    },
+    enabled: () => view.scope !== null,
+  },
+  {
+    id: 'auto-layout',
+    label: 'Auto Layout',
+    menu: 'Arrange',
+    keys: 'Ctrl+Shift+L',
+    match: (event) => mod(event) && event.shiftKey && key(event) === 'l',
+    run: () => void layoutDesign(),
+  },
+  {
+    id: 'zoom-in',
+    label: 'Zoom In',
+    menu: 'View',
+    keys: 'Ctrl+=',
+    match: (event) => mod(event) && (event.key === '=' || event.key === '+'),
+    run: () => canvas()?.zoomIn(),
+  },
+  {
+    id: 'zoom-out',
+    label: 'Zoom Out',
+    menu: 'View',
+    keys: 'Ctrl+-',
+    match: (event) => mod(event) && event.key === '-',
+    run: () => canvas()?.zoomOut(),
+  },
+  {
+    id: 'fit-view',
+    label: 'Fit to Window',
+    menu: 'View',
+    keys: 'Shift+1',
+    match: (event) => event.shiftKey && (event.key === '!' || event.code === 'Digit1'),
+    run: () => canvas()?.fitView(),
+  },
+  {
+    id: 'toggle-overlay',
+    label: 'Overlay: Utilization / Power',
+    menu: 'View',
+    keys: 'O',
+    match: (event) => !mod(event) && key(event) === 'o',
+    run: () =>
+      (view.overlay =
+        view.overlay === 'utilization' ? 'power' : view.overlay === 'power' ? 'none' : 'utilization'),
+  },
+  {
+    id: 'toggle-spec',
+    label: 'Text Spec Panel',
+    menu: 'View',
+    keys: 'Ctrl+/',
+    match: (event) => mod(event) && event.key === '/',
+    run: () => (view.panel = view.panel === 'spec' ? 'inspector' : 'spec'),
+  },
+  {
+    id: 'toggle-theme',
+    label: 'Toggle Theme',
+    menu: 'View',
+    keys: 'Ctrl+Shift+T',
+    match: (event) => mod(event) && event.shiftKey && key(event) === 't',
+    run: () => void app.toggleTheme(),
+  },
+  {
+    id: 'show-shortcuts',
+    label: 'Keyboard Shortcuts',
+    menu: 'Help',
+    keys: '?',
+    match: (event) => !mod(event) && event.key === '?',
+    run: () => (view.shortcutsOpen = true),
+  },
+  { id: 'about', label: 'About Tessera', menu: 'Help', keys: '', run: () => (view.aboutOpen = true) },
+];
+
+/** Shortcuts that are not a menu entry of their own, for the shortcuts dialog. */
+export const otherShortcuts: { keys: string; label: string }[] = [
+  { keys: 'Ctrl+C / Ctrl+X / Ctrl+V', label: 'Copy, cut, paste blocks (links between them come along)' },
+  { keys: 'Arrow keys', label: 'Nudge the selection by 8 px (with Shift: 32 px)' },
+  { keys: 'Tab / Shift+Tab', label: 'Move the focus between blocks; Enter selects' },
+  { keys: 'Double-click the canvas', label: 'Add a block at the pointer' },
+  { keys: 'Double-click a group', label: 'Enter the group' },
+];
+
+/** Runs the action a menu entry (in-page or Electron) names. */
+export function runAction(id: MenuCommand): void {
+  const action = actions.find((candidate) => candidate.id === id);
+  if (action && (action.enabled?.() ?? true)) action.run();
+}
+
+function isTyping(element: Element | null): boolean {
+  if (!(element instanceof HTMLElement)) return false;
+  return element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName);
+}
+
+/** The window's keyboard handler: text fields keep their own keys; the canvas gets the editing shortcuts. */
+export function handleKey(event: KeyboardEvent): void {
+  if (isTyping(event.target as Element | null) || !editor.document || view.dialogOpen) return;
+  if (!mod(event) && event.key.startsWith('Arrow') && hasSelection()) {
+    const step = event.shiftKey ? 32 : 8;
+    const delta = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[
+      event.key
+    ] ?? [0, 0];
+    event.preventDefault();
+    nudge(delta[0] ?? 0, delta[1] ?? 0);
+    return;
+  }
+  if (mod(event) && !event.shiftKey && (key(event) === 'c' || key(event) === 'x' || key(event) === 'v')) {
+    event.preventDefault();
+    if (key(event) === 'v') pasteClipboard(false);
+    else if (copySelection() && key(event) === 'x') deleteSelection('Cut');
+    return;
+  }
+  const action = actions.find((candidate) => candidate.match?.(event));
+  if (!action) return;
+  event.preventDefault();
+  if (action.enabled?.() ?? true) action.run();
+}
+
+/** DOM clipboard events (the Electron menu's Cut/Copy/Paste roles) outside text fields. */
+export function handleClipboard(event: ClipboardEvent): void {
+  if (isTyping(document.activeElement) || !editor.document) return;
+  if (event.type === 'paste') {
+    const text = event.clipboardData?.getData('text/plain') ?? '';
+    const fragment = parseFragment(text) ?? clipboard;
+    if (!fragment) return;
+    event.preventDefault();
+    pasteClipboard(false, fragment);
+    return;
+  }
+  const fragment = copySelection();
+  if (!fragment) return;
+  event.preventDefault();
+  event.clipboardData?.setData(
+    'text/plain',
+    JSON.stringify({ format: 'tessera.fragment', version: 1, ...fragment }),
+  );
+  if (event.type === 'cut') deleteSelection('Cut');
+}
+
+function parseFragment(text: string): Fragment | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<Fragment> & { format?: string };
+    if (value.format !== 'tessera.fragment' || !Array.isArray(value.blocks)) return undefined;
+    return {
+      blocks: value.blocks,
+      links: value.links ?? [],
+      groups: value.groups ?? [],
+      externalLinks: value.externalLinks ?? [],
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { BlockType } from '../../../engine/schema/block-type';
 import { emptyDesign } from '../../../engine/schema/design';
-import { addBlock, connect, deleteElements, moveBlocks, setParams, uniqueId } from './commands';
+import {
+  addBlock,
+  connect,
+  copyFragment,
+  deleteElements,
+  groupElements,
+  moveBlocks,
+  moveBy,
+  pasteFragment,
+  replaceDocument,
+  setGroup,
+  setLinkParams,
+  setParams,
+  ungroup,
+  uniqueId,
+} from './commands';
 
 const tile: BlockType = {
   format: 'tessera.blockType',
@@ -81,5 +96,129 @@ describe('design commands', () => {
   it('make ids from names', () => {
     expect(uniqueId('HBM stack', new Set(['hbm-stack']))).toBe('hbm-stack-2');
     expect(uniqueId('3D SRAM', new Set())).toBe('b-3d-sram');
+  });
+});
+
+describe('groups', () => {
+  function threeTiles() {
+    let document = emptyDesign('d');
+    for (let index = 0; index < 3; index += 1)
+      document = addBlock(tile, { x: index * 300, y: 0 }).apply(document);
+    return document;
+  }
+
+  it('frame blocks into a group with a count, and ungroup puts them back', () => {
+    const document = threeTiles();
+    const grouped = groupElements(['systolic', 'systolic-2'], { count: 32 }).apply(document);
+    expect(grouped.groups).toEqual([
+      { id: 'group', name: 'Group 1', kind: 'cluster', count: 32, blocks: ['systolic', 'systolic-2'] },
+    ]);
+    expect(ungroup('group').apply(grouped).groups).toEqual([]);
+  });
+
+  it('nest a group inside the group its members were in, and ungrouping moves members up one level', () => {
+    const outer = groupElements(['systolic', 'systolic-2', 'systolic-3'], { kind: 'chip' }).apply(
+      threeTiles(),
+    );
+    const inner = groupElements(['systolic', 'systolic-2']).apply(outer);
+    const chip = inner.groups.find((group) => group.id === 'chip');
+    expect(chip?.blocks).toEqual(['systolic-3']);
+    expect(chip?.groups).toEqual(['group']);
+    const flattened = ungroup('group')
+      .apply(inner)
+      .groups.find((group) => group.id === 'chip');
+    expect(flattened?.blocks.sort()).toEqual(['systolic', 'systolic-2', 'systolic-3']);
+    expect(flattened?.groups).toEqual([]);
+  });
+
+  it('refuse to group blocks that sit in different groups', () => {
+    const document = groupElements(['systolic']).apply(threeTiles());
+    expect(groupElements(['systolic', 'systolic-2']).apply(document)).toBe(document);
+  });
+
+  it('move a group and everything in it by an offset', () => {
+    const document = groupElements(['systolic', 'systolic-2']).apply(threeTiles());
+    const moved = moveBy(['group'], { x: 10, y: 20 }, 'Move group').apply(document);
+    expect(moved.blocks.map((block) => block.position)).toEqual([
+      { x: 10, y: 20 },
+      { x: 310, y: 20 },
+      { x: 600, y: 0 },
+    ]);
+  });
+
+  it('change a group’s count and kind', () => {
+    const document = groupElements(['systolic']).apply(threeTiles());
+    const changed = setGroup('group', { count: 132, kind: 'chip' }, 'Set count').apply(document);
+    expect(changed.groups[0]).toMatchObject({ count: 132, kind: 'chip' });
+    expect(setGroup('group', { count: 132, kind: 'chip' }, 'Again').apply(changed)).toBe(changed);
+  });
+});
+
+describe('clipboard', () => {
+  function linkedPair() {
+    let document = addBlock(tile, { x: 0, y: 0 }).apply(emptyDesign('d'));
+    document = addBlock(tile, { x: 0, y: 200 }).apply(document);
+    return connect({ block: 'systolic', port: 'mem' }, { block: 'systolic-2', port: 'mem' }).apply(document);
+  }
+
+  it('copy the selected blocks with the links between them, and remember the links that leave', () => {
+    const fragment = copyFragment(linkedPair(), new Set(['systolic']));
+    expect(fragment.blocks.map((block) => block.id)).toEqual(['systolic']);
+    expect(fragment.links).toEqual([]);
+    expect(fragment.externalLinks).toHaveLength(1);
+  });
+
+  it('paste with fresh ids and an offset; with links, reconnect to the blocks outside the copy', () => {
+    const document = linkedPair();
+    const fragment = copyFragment(document, new Set(['systolic']));
+    const plain = pasteFragment(fragment, { x: 32, y: 32 }, false).apply(document);
+    expect(plain.blocks.map((block) => block.id)).toEqual(['systolic', 'systolic-2', 'systolic-3']);
+    expect(plain.blocks[2]?.position).toEqual({ x: 32, y: 32 });
+    expect(plain.links).toHaveLength(1);
+    const linked = pasteFragment(fragment, { x: 32, y: 32 }, true).apply(document);
+    expect(linked.links).toHaveLength(2);
+    expect(linked.links[1]).toMatchObject({ from: { block: 'systolic-3' }, to: { block: 'systolic-2' } });
+  });
+
+  it('carry whole groups along, renamed', () => {
+    const document = groupElements(['systolic', 'systolic-2'], { count: 4 }).apply(linkedPair());
+    const fragment = copyFragment(document, new Set(['group']));
+    expect(fragment.groups).toHaveLength(1);
+    const pasted = pasteFragment(fragment, { x: 0, y: 400 }, false).apply(document);
+    expect(pasted.groups.map((group) => [group.id, group.blocks, group.count])).toEqual([
+      ['group', ['systolic', 'systolic-2'], 4],
+      ['group-2', ['systolic-3', 'systolic-4'], 4],
+    ]);
+  });
+});
+
+describe('links and whole documents', () => {
+  it('set and clear a link’s own limits', () => {
+    let document = addBlock(tile, { x: 0, y: 0 }).apply(emptyDesign('d'));
+    document = addBlock(tile, { x: 0, y: 0 }).apply(document);
+    document = connect({ block: 'systolic', port: 'mem' }, { block: 'systolic-2', port: 'mem' }).apply(
+      document,
+    );
+    const id = document.links[0]?.id ?? '';
+    const limited = setLinkParams(id, { bandwidthBytesPerSecond: 1e11 }, 'Set').apply(document);
+    expect(limited.links[0]?.params).toEqual({ bandwidthBytesPerSecond: 1e11 });
+    expect(
+      setLinkParams(id, { bandwidthBytesPerSecond: undefined }, 'Clear').apply(limited).links[0]?.params,
+    ).toEqual({});
+  });
+
+  it('replace a document only when it differs', () => {
+    const document = addBlock(tile, { x: 0, y: 0 }).apply(emptyDesign('d'));
+    expect(replaceDocument(structuredClone(document), 'Edit spec').apply(document)).toBe(document);
+    const renamed = { ...document, name: 'other' };
+    expect(replaceDocument(renamed, 'Edit spec').apply(document)).toBe(renamed);
+  });
+
+  it('add a block inside the group being viewed', () => {
+    const document = groupElements(['systolic']).apply(
+      addBlock(tile, { x: 0, y: 0 }).apply(emptyDesign('d')),
+    );
+    const inside = addBlock(tile, { x: 0, y: 0 }, 'group').apply(document);
+    expect(inside.groups[0]?.blocks).toEqual(['systolic', 'systolic-2']);
   });
 });

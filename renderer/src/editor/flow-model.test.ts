@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../../engine/evaluate';
+import { defaultWorkload } from '../../../engine/schema/workload';
+import { testCatalog, testDesign } from '../../../engine/testing/fixtures';
+import { DEFAULT_BLOCK_SIZE, scopePath, toEdges, toNodes } from './flow-model';
+import { positionsFromLayout, toLayoutGraph } from './layout-graph';
+
+const catalog = testCatalog();
+const design = testDesign(
+  { tile: { type: 'test.array' }, sram: { type: 'test.sram' }, dram: { type: 'test.dram' } },
+  [
+    ['tile', 'sram'],
+    ['sram', 'dram'],
+  ],
+  [
+    { id: 'tiles', name: 'Tiles', kind: 'cluster', count: 16, blocks: ['tile'] },
+    { id: 'chip', name: 'Chip', kind: 'chip', count: 4, blocks: ['sram', 'dram'], groups: ['tiles'] },
+  ],
+);
+const input = {
+  document: design,
+  catalog,
+  selection: new Set<string>(),
+  diagnostics: [],
+  scope: null,
+  report: null,
+  overlay: 'utilization' as const,
+};
+
+describe('the canvas model', () => {
+  it('gives each block its multiplicity through every group around it', () => {
+    const nodes = toNodes(input);
+    const tile = nodes.find((node) => node.id === 'tile');
+    expect(tile?.type === 'block' && tile.data.multiplicity).toBe(64);
+    const sram = nodes.find((node) => node.id === 'sram');
+    expect(sram?.type === 'block' && sram.data.multiplicity).toBe(4);
+  });
+
+  it('frames each group around its contents, the outer frame around the inner one', () => {
+    const nodes = toNodes(input);
+    const inner = nodes.find((node) => node.id === 'tiles');
+    const outer = nodes.find((node) => node.id === 'chip');
+    if (inner?.type !== 'frame' || outer?.type !== 'frame') throw new Error('frames missing');
+    const tile = design.blocks.find((block) => block.id === 'tile');
+    expect(inner.position.x).toBeLessThan(tile?.position.x ?? 0);
+    expect(inner.position.x + inner.data.width).toBeGreaterThan(
+      (tile?.position.x ?? 0) + DEFAULT_BLOCK_SIZE.width,
+    );
+    expect(outer.position.x).toBeLessThan(inner.position.x);
+    expect(outer.position.y).toBeLessThan(inner.position.y);
+    expect(outer.position.x + outer.data.width).toBeGreaterThan(inner.position.x + inner.data.width);
+  });
+
+  it('shows only the inside of the group being viewed, and the path to it', () => {
+    const inside = toNodes({ ...input, scope: 'chip' });
+    expect(inside.map((node) => node.id).sort()).toEqual(['dram', 'sram', 'tile', 'tiles']);
+    const visible = new Set(inside.filter((node) => node.type === 'block').map((node) => node.id));
+    expect(toEdges(design, new Set(), visible)).toHaveLength(2);
+    expect(scopePath(design, 'tiles').map((group) => group.id)).toEqual(['chip', 'tiles']);
+  });
+
+  it('puts a simulation’s per-block results on the blocks', () => {
+    const result = evaluate({ design, workload: defaultWorkload('toy') }, catalog);
+    if (!result.ok) throw new Error('the test design must simulate');
+    const nodes = toNodes({ ...input, report: result.report });
+        // The toy model's weights fit the fast SRAM, so decode streams them from there; the DRAM idles.
+    const sram = nodes.find((node) => node.id === 'sram');
+    expect(sram?.type === 'block' && sram.data.overlay?.utilization).toBeGreaterThan(0);
+    const dram = nodes.find((node) => node.id === 'dram');
+    expect(dram?.type === 'block' && dram.data.overlay?.utilization).toBe(0);
+    expect(
+      toNodes({ ...input, report: result.report, overlay: 'none' }).some(
+        (node) => node.type === 'block' && node.data.overlay,
+      ),
+    ).toBe(false);
+  });
+});
+
+describe('auto-layout graph', () => {
+  it('nests groups as compound nodes and reads positions back as absolute coordinates', () => {
+    const graph = toLayoutGraph(design);
+    expect(graph.children?.map((child) => child.id)).toEqual(['group:chip']);
+    expect(graph.children?.[0]?.children?.map((child) => child.id)).toEqual(['sram', 'dram', 'group:tiles']);
+    expect(graph.edges).toHaveLength(2);
+    // Positions as ELK returns them: relative to the parent.
+    const laidOut = {
+      id: 'root',
+      children: [
+        {
+          id: 'group:chip',
+          x: 100,
+          y: 50,
+          children: [
+            { id: 'sram', x: 10, y: 20 },
+            { id: 'group:tiles', x: 200, y: 30, children: [{ id: 'tile', x: 5, y: 6 }] },
+          ],
+        },
+      ],
+    };
+    expect(Object.fromEntries(positionsFromLayout(laidOut))).toEqual({
+      sram: { x: 110, y: 70 },
+      tile: { x: 305, y: 86 },
+    });
+  });
+});

@@ -119,6 +119,7 @@ class Converter {
     }
     const document: Record<string, unknown> = {};
     for (const entry of root.entries) {
+      this.noteKey('', entry.key);
       const shape = this.shapes.get(entry.key);
       const value = shape
         ? this.collection(entry, shape)

@@ -285,7 +285,7 @@ export function parseDesignText(text: string, format: DesignTextFormat): ParsedD
   try {
     return parseOrFail(text, format);
   } catch (error) {
-    // The last guard: a pathological text can still exhaust the YAML composer's stack.
+    // The readers bound depth, size and alias expansion; this guard is for whatever they did not foresee.
     const reason = error instanceof Error ? error.message : 'unknown error';
     return failure(`could not read the text (${reason})`);
   }
@@ -307,9 +307,10 @@ function parseOrFail(text: unknown, format: unknown): ParsedDesignText {
   const result = readDesign(conversion.document);
   const problems: OffsetProblem[] = [...conversion.problems];
   if (!result.ok) {
+    const explained = new Set(conversion.problems.map((problem) => problem.documentPath));
     for (const problem of result.problems) {
       // A conversion problem already explains what the schema would say about the same node.
-      if (conversion.problems.some((known) => covers(known.documentPath, problem.path))) continue;
+      if (isUnder(problem.path, explained)) continue;
       problems.push(...placeSchemaProblem(problem, conversion));
     }
   }
@@ -353,10 +354,12 @@ function typeDescription(value: unknown): string {
   return typeof value;
 }
 
-/** Whether `path` is `ancestor` or below it (formatted document paths). */
-function covers(ancestor: string, path: string): boolean {
-  if (ancestor === topLevel) return true;
-  return path === ancestor || path.startsWith(`${ancestor}.`) || path.startsWith(`${ancestor}[`);
+/** Whether `path` or one of its ancestors is in `paths` (formatted document paths). */
+function isUnder(path: string, paths: ReadonlySet<string>): boolean {
+  for (let current = path; ; current = parentPath(current)) {
+    if (paths.has(current)) return true;
+    if (current === topLevel) return false;
+  }
 }
 
 /** Places a schema problem on the node its path names, or on the nearest written ancestor when it is missing. */

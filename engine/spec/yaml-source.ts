@@ -56,9 +56,10 @@ const parseOptions = {
  */
 export function readYamlSource(text: string): SourceReading {
   const tokens = Array.from(new Parser().parse(text));
-  // The composer recurses once per nesting level; near the stack limit V8 can abort the whole process
-  // (a regular expression compiled there fails to allocate) instead of throwing, so deep text is refused
-  // before it is composed. The lexer and parser keep their own stacks and are safe at any depth.
+  // The composer recurses once per nesting level. It catches its own stack overflow, but near the stack
+  // limit Node 20 can abort the whole process instead ("RegExpCompiler Allocation failed", seen on the second
+  // of two 10,000-deep texts), so deep text is refused before it is composed. The lexer and parser keep
+  // their own stacks and are safe at any depth.
   const tooDeep = firstTooDeep(tokens);
   if (tooDeep !== undefined) {
     return {
@@ -80,11 +81,13 @@ export function readYamlSource(text: string): SourceReading {
     });
     break;
   }
-  if (document === undefined)
+  if (document === undefined) {
+    // compose(…, forceDoc = true) always yields a document; this keeps the type honest.
     return {
       root: undefined,
       problems: [{ offset: 0, path: syntaxPath, message: 'the text holds no YAML document' }],
     };
+  }
   if (document.errors.length > 0 || problems.length > 0) {
     const locator = new ErrorLocator(document, text);
     // Placing an error searches the nodes, so only the first errors (the ones shown) are placed.

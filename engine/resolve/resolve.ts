@@ -16,6 +16,7 @@ import type { Diagnostic } from '../diagnostics';
 import type { BlockType, TableRow } from '../schema/block-type';
 import type { Block, DesignDocument, Group } from '../schema/design';
 import { computeClasses, type ComputeClass } from '../schema/number-format';
+import { MinHeap } from './min-heap';
 import type {
   Chip,
   ChipNetwork,
@@ -477,18 +478,15 @@ export function resolve(design: DesignDocument, catalog: CatalogIndex): Machine 
     const previous = new Int32Array(nodes.length).fill(-1);
     const previousLink = new Int32Array(nodes.length).fill(-1);
     const done = new Uint8Array(nodes.length);
-    for (const source of sources) distance[source] = 0;
-    for (;;) {
-      let current = -1;
-      for (let index = 0; index < nodes.length; index += 1) {
-        if (
-          !done[index] &&
-          Number.isFinite(distance[index]) &&
-          (current < 0 || (distance[index] as number) < (distance[current] as number))
-        )
-          current = index;
-      }
-      if (current < 0 || sinkSet.has(current)) break;
+    const queue = new MinHeap();
+    for (const source of sources) {
+      distance[source] = 0;
+      queue.push(source, 0);
+    }
+    for (let next = queue.pop(); next; next = queue.pop()) {
+      const current = next.item;
+      if (done[current] || next.key > (distance[current] as number)) continue;
+      if (sinkSet.has(current)) break;
       done[current] = 1;
       const node = nodes[current] as Node;
       if (!sourceSet.has(current) && !traversable.has(node.type.costModel)) continue;
@@ -501,6 +499,7 @@ export function resolve(design: DesignDocument, catalog: CatalogIndex): Machine 
           distance[other] = step;
           previous[other] = current;
           previousLink[other] = linkIndex;
+          queue.push(other, step);
         }
       }
     }

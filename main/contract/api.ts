@@ -158,7 +158,7 @@ export interface DesignsApi {
     document: DesignDocument;
     workload?: Workload | null;
     baseRevision: number;
-  }): Promise<Result<StoredDesign>>;
+  }): Promise<Result<DesignSummary>>;
   rename(request: { id: string; name: string }): Promise<Result<StoredDesign>>;
   delete(request: { id: string }): Promise<Result<null>>;
 }

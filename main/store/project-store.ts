@@ -272,10 +272,16 @@ export class ProjectStore {
     document: DesignDocument,
     workload: Workload | null | undefined,
     baseRevision: number,
-  ): Promise<StoredDesign> {
+  ): Promise<DesignSummary> {
     return this.serial(() =>
       this.connection.transaction(async () => {
-        const row = await this.requireRow(id);
+        // Only what the check needs: re-reading and re-validating the stored document on every save would
+        // cost as much as the save itself on a large design.
+        const row = await this.connection.get<Pick<DesignRow, 'name' | 'workload' | 'revision'>>(
+          'SELECT name, workload, revision FROM designs WHERE id = ?',
+          [id],
+        );
+        if (!row) throw new StoreError('not-found', `There is no design with id "${id}" in this project.`);
         if (row.revision !== baseRevision) {
           throw new StoreError(
             'conflict',
@@ -291,13 +297,7 @@ export class ProjectStore {
           'UPDATE designs SET document = ?, workload = ?, revision = ?, updated_at = ? WHERE id = ?',
           [JSON.stringify(named), workloadText, revision, now, id],
         );
-        return toStored({
-          ...row,
-          document: JSON.stringify(named),
-          workload: workloadText,
-          revision,
-          updated_at: now,
-        });
+        return { id, name: row.name, revision, updatedAt: now, blockCount: named.blocks.length };
       }),
     );
   }

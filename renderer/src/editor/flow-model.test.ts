@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../engine/evaluate';
 import { defaultWorkload } from '../../../engine/schema/workload';
 import { testCatalog, testDesign } from '../../../engine/testing/fixtures';
-import { DEFAULT_BLOCK_SIZE, scopePath, toEdges, toNodes } from './flow-model';
+import { setParams } from './commands';
+import {
+  DEFAULT_BLOCK_SIZE,
+  reconcileEdges,
+  reconcileNodes,
+  scopePath,
+  toEdges,
+  toNodes,
+} from './flow-model';
 import { positionsFromLayout, toLayoutGraph } from './layout-graph';
 
 const catalog = testCatalog();
@@ -63,7 +71,7 @@ describe('the canvas model', () => {
     const result = evaluate({ design, workload: defaultWorkload('toy') }, catalog);
     if (!result.ok) throw new Error('the test design must simulate');
     const nodes = toNodes({ ...input, report: result.report });
-        // The toy model's weights fit the fast SRAM, so decode streams them from there; the DRAM idles.
+    // The toy model's weights fit the fast SRAM, so decode streams them from there; the DRAM idles.
     const sram = nodes.find((node) => node.id === 'sram');
     expect(sram?.type === 'block' && sram.data.overlay?.utilization).toBeGreaterThan(0);
     const dram = nodes.find((node) => node.id === 'dram');
@@ -101,5 +109,45 @@ describe('auto-layout graph', () => {
       sram: { x: 110, y: 70 },
       tile: { x: 305, y: 86 },
     });
+  });
+});
+
+describe('keeping unchanged canvas elements', () => {
+  it('gives back the very same nodes and edges when nothing they show changed', () => {
+    const before = toNodes(input);
+    const again = toNodes({ ...input, document: { ...design } });
+    expect(again[0]).not.toBe(before[0]);
+    expect(reconcileNodes(before, again)).toBe(before);
+    const visible = new Set(['tile', 'sram', 'dram']);
+    const edges = toEdges(design, new Set(), visible);
+    expect(reconcileEdges(edges, toEdges(design, new Set(), visible))).toBe(edges);
+  });
+
+  it('replaces only the node that changed, and keeps the size Svelte Flow measured for it', () => {
+    const measured = { width: 214, height: 80 };
+    const before = toNodes(input).map((node) => (node.id === 'sram' ? { ...node, measured } : node));
+    const edited = setParams(['sram'], { capacityBytes: 2 ** 21 }, 'Set capacity').apply(design);
+    const after = reconcileNodes(before, toNodes({ ...input, document: edited }));
+    const changed = after.filter((node, index) => node !== before[index]).map((node) => node.id);
+    // The SRAM's summary changed; the frame around it keeps its size (sizes come from positions).
+    expect(changed).toEqual(['sram']);
+    expect(after.find((node) => node.id === 'sram')?.measured).toEqual(measured);
+  });
+
+  it('leaves nodes alone when a new simulation moves their figures by less than the overlay shows', () => {
+    const report = (scale: number) => {
+      const result = evaluate({ design, workload: defaultWorkload('toy') }, catalog);
+      if (!result.ok) throw new Error('the toy design should simulate');
+      const blocks = result.report.decode.blocks.map((block) => ({
+        ...block,
+        utilization: block.utilization * scale,
+        averagePowerWatts: block.averagePowerWatts * scale,
+      }));
+      return { ...result.report, decode: { ...result.report.decode, blocks } };
+    };
+    const first = toNodes({ ...input, report: report(1) });
+    expect(reconcileNodes(first, toNodes({ ...input, report: report(1 + 1e-9) }))).toBe(first);
+    const moved = reconcileNodes(first, toNodes({ ...input, report: report(1.5) }));
+    expect(moved).not.toBe(first);
   });
 });

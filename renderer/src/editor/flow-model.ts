@@ -53,8 +53,19 @@ export const DEFAULT_BLOCK_SIZE = { width: 200, height: 76 };
 const FRAME_PADDING = 22;
 const FRAME_HEADER = 26;
 
+/** Summaries already written, by block (blocks are replaced, never changed, so a block's summary is fixed). */
+const summaries = new WeakMap<Block, { type: BlockType | undefined; summary: string }>();
+
 /** Fills a block type's summary template ("{rows}×{cols} MAC · {clockHertz}") with the block's values. */
 export function blockSummary(block: Block, type: BlockType | undefined): string {
+  const known = summaries.get(block);
+  if (known && known.type === type) return known.summary;
+  const summary = writeSummary(block, type);
+  summaries.set(block, { type, summary });
+  return summary;
+}
+
+function writeSummary(block: Block, type: BlockType | undefined): string {
   if (!type?.summary) return '';
   return type.summary.replace(/\{(\w+)\}/g, (_match, key: string) => {
     const spec = type.params.find((param) => param.key === key);
@@ -147,11 +158,14 @@ export function toNodes(input: FlowInput): FlowNode[] {
           overlay:
             result && overlay !== 'none' && (overlay === 'power' || result.category !== 'other')
               ? {
+                  // Rounded to what the overlay can show, so a re-simulation that moves a block's figures by
+                  // less than that leaves its node untouched (see reconcileNodes).
                   mode: overlay,
-                  utilization: result.utilization,
-                  powerWatts: result.averagePowerWatts * count,
+                  utilization: Math.round(result.utilization * 1000) / 1000,
+                  powerWatts: Number((result.averagePowerWatts * count).toPrecision(3)),
                   bound: result.bound,
-                  powerShare: totalPower > 0 ? result.averagePowerWatts / totalPower : 0,
+                  powerShare:
+                    totalPower > 0 ? Math.round((result.averagePowerWatts / totalPower) * 1000) / 1000 : 0,
                 }
               : undefined,
         },
@@ -242,4 +256,85 @@ export function scopePath(document: DesignDocument, scope: string | null): Group
   const group = document.groups.find((candidate) => candidate.id === scope);
   if (!group) return [];
   return [...(chains.get(scope) ?? [])].reverse().concat(group);
+}
+
+/**
+ * Structural equality for the plain data a node or edge carries, a few levels deep: arrays element by element,
+ * plain objects key by key, anything else by identity (blocks and block types are shared, not copied, between
+ * documents, so an unchanged block compares equal at once).
+ */
+function sameValue(a: unknown, b: unknown, depth = 3): boolean {
+  if (Object.is(a, b)) return true;
+  if (depth === 0 || typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, index) => sameValue(item, b[index], depth - 1));
+  }
+  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype)
+    return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  if (keys.length !== Object.keys(right).length) return false;
+  return keys.every((key) => key in right && sameValue(left[key], right[key], depth - 1));
+}
+
+/** The fields of a flow node this module decides; Svelte Flow's own (measured, dragging) are left out. */
+const NODE_FIELDS = ['type', 'selected', 'zIndex', 'ariaLabel', 'width', 'height'] as const;
+
+function sameNode(previous: FlowNode, next: FlowNode): boolean {
+  return (
+    previous.position.x === next.position.x &&
+    previous.position.y === next.position.y &&
+    NODE_FIELDS.every((field) => previous[field] === next[field]) &&
+    sameValue(previous.data, next.data)
+  );
+}
+
+/**
+ * Keeps the node objects Svelte Flow already has wherever nothing it shows changed, and carries measured sizes
+ * over to the ones that did. Svelte Flow compares nodes by identity: a fresh object is re-adopted and, without
+ * its measured size, re-measured with its links hidden meanwhile — on a design of a thousand blocks, a parameter
+ * edit would otherwise rebuild every block and every link on the canvas.
+ */
+export function reconcileNodes(previous: readonly FlowNode[], next: readonly FlowNode[]): FlowNode[] {
+  const before = new Map(previous.map((node) => [node.id, node]));
+  let changed = previous.length !== next.length;
+  const result = next.map((node, index) => {
+    const old = before.get(node.id);
+    if (old && old.type === node.type && sameNode(old, node)) {
+      if (previous[index] !== old) changed = true;
+      return old;
+    }
+    changed = true;
+    return old?.measured && old.type === node.type ? { ...node, measured: old.measured } : node;
+  });
+  return changed ? result : (previous as FlowNode[]);
+}
+
+const EDGE_FIELDS = [
+  'source',
+  'sourceHandle',
+  'target',
+  'targetHandle',
+  'selected',
+  'zIndex',
+  'ariaLabel',
+  'label',
+] as const;
+
+/** Keeps the edge objects that did not change, for the same reason as `reconcileNodes`. */
+export function reconcileEdges(previous: readonly Edge[], next: readonly Edge[]): Edge[] {
+  const before = new Map(previous.map((edge) => [edge.id, edge]));
+  let changed = previous.length !== next.length;
+  const result = next.map((edge, index) => {
+    const old = before.get(edge.id);
+    if (old && EDGE_FIELDS.every((field) => old[field] === edge[field])) {
+      if (previous[index] !== old) changed = true;
+      return old;
+    }
+    changed = true;
+    return edge;
+  });
+  return changed ? result : (previous as Edge[]);
 }

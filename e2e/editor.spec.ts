@@ -133,6 +133,17 @@ test('keyboard only: add a block with Ctrl+K, connect with the keyboard, change 
   await page.keyboard.press('Escape');
   await page.locator('body').press('Control+z');
   await expect(tessera.block('HBM')).toContainText('80 GiB');
+
+  // The side panel is resized from the keyboard too (its divider is a focusable separator).
+  const divider = page.getByRole('separator', { name: 'Resize the side panel' });
+  const width = Number(await divider.getAttribute('aria-valuenow'));
+  const sidePanel = page.getByRole('tabpanel', { name: 'Inspector' });
+  const before = (await sidePanel.boundingBox())?.width ?? 0;
+  await divider.focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await expect(divider).toHaveAttribute('aria-valuenow', String(width + 32));
+  expect(Math.round(((await sidePanel.boundingBox())?.width ?? 0) - before)).toBe(32);
 });
 
 test('the main window in light and dark themes', async ({ tessera }) => {
@@ -143,4 +154,52 @@ test('the main window in light and dark themes', async ({ tessera }) => {
   await tessera.page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
   await expect(tessera.page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await tessera.screenshot('main-window-dark');
+});
+
+test('edit the YAML: a count changes the canvas and the results; invalid YAML shows its line until fixed', async ({
+  tessera,
+}) => {
+  await tessera.createProjectFromPreset(tessera.projectPath(), 'NVIDIA H100 SXM 80GB');
+  await expect(tessera.headline('Time to first token')).toContainText('ms');
+  const ttftBefore = await tessera.headlineNumber('Time to first token');
+  const before = (await tessera.headline('Time to first token').textContent()) ?? '';
+  await tessera.panel('Spec');
+  const editor = tessera.specEditor();
+  await expect(editor).toContainText('format: tessera.design');
+
+  // Half the SMs. Prefill is compute-bound on the H100 (about 85 % of it is arithmetic) and runs throttled to
+  // 1.56 GHz by the 700 W cap. With half the SMs drawing power the clock may rise, at most to the 1.98 GHz
+  // maximum, so the arithmetic takes between 2 × 1.56 / 1.98 ≈ 1.58× and 2× as long: the time to first token
+  // grows by more than 0.85 × 1.58 + 0.15 ≈ 1.49× and by less than 2×.
+  await tessera.editSpecLine('count: 132', 'count: 66');
+  await expect(tessera.frame('SMs')).toContainText('×66');
+  await tessera.nextHeadline('Time to first token', before);
+  const ttftAfter = await tessera.headlineNumber('Time to first token');
+  expect(ttftAfter).toBeGreaterThan(ttftBefore * 1.45);
+  expect(ttftAfter).toBeLessThan(ttftBefore * 2);
+
+  // Break it: an unclosed bracket. The problem names the line it is on (found in the text the Copy button
+  // gives); the canvas keeps the last valid design.
+  await tessera.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await tessera.page.getByRole('region', { name: 'Text spec' }).getByRole('button', { name: 'Copy' }).click();
+  const copied = await tessera.page.evaluate(() => navigator.clipboard.readText());
+  const countLine = copied.split('\n').findIndex((text) => text.trim() === 'count: 66') + 1;
+  expect(countLine).toBeGreaterThan(1);
+  await tessera.editSpecLine('count: 66', 'count: [66');
+  const problems = tessera.page.getByRole('list', { name: 'Spec problems' });
+  await expect(problems.getByRole('button').first()).toContainText(`Line ${countLine},`);
+  await expect(tessera.page.getByRole('status').filter({ hasText: 'not applied' })).toBeVisible();
+  await expect(tessera.frame('SMs')).toContainText('×66');
+
+  // Fix it: the problems go away and the design follows the text again.
+  await tessera.editSpecLine('count: [66', 'count: 64');
+  await expect(problems).toHaveCount(0);
+  await expect(tessera.frame('SMs')).toContainText('×64');
+
+  // And the other way: a canvas edit shows in the text.
+  await tessera.block('HBM3').click();
+  await tessera.setParameter('Bandwidth', '2 TB/s');
+  await tessera.panel('Spec');
+  await expect(editor).toContainText('bandwidthBytesPerSecond: 2000000000000');
+  await tessera.expectSaved();
 });

@@ -140,7 +140,28 @@ export class TesseraApp {
 
   /** Opens a side panel tab: Inspector, Workload or Spec. */
   async panel(name: 'Inspector' | 'Workload' | 'Spec'): Promise<void> {
-    await this.page.getByRole('tab', { name }).click();
+    await this.page.getByRole('tab', { name, exact: true }).click();
+  }
+
+  /** The text spec editor (a CodeMirror text box) in the Spec panel. */
+  specEditor(format: 'YAML' | 'JSON' = 'YAML'): Locator {
+    return this.page.getByRole('textbox', { name: `Design spec (${format})` });
+  }
+
+  /**
+   * Replaces one line of the text spec the way a person would: click the line, go to its end, select back to
+   * the start of its text and type. `line` is the line's text without its indentation.
+   */
+  async editSpecLine(line: string, replacement: string): Promise<void> {
+    const editor = this.specEditor();
+    await editor.click();
+    // Lines far down are drawn only once scrolled to; start from the end, where groups and links are.
+    await this.page.keyboard.press('Control+End');
+    const target = editor.getByText(line, { exact: true });
+    await target.click();
+    await this.page.keyboard.press('End');
+    await this.page.keyboard.press('Shift+Home');
+    await this.page.keyboard.type(replacement);
   }
 
   /** Types a value into a parameter of the inspector (by its label) and commits it with Enter. */

@@ -82,6 +82,16 @@ describe('ProjectStore on a real SQLite file', () => {
     await reopened.close();
   });
 
+  it('renames a design when a save carries a new name in its document (an edit of the text spec)', async () => {
+    const store = await ProjectStore.create(folder.file('renamed.tessera'));
+    const created = await store.createDesign('Draft', twoBlockDesign('Draft'), null);
+    const saved = await store.saveDesign(created.id, { ...created.document, name: 'Edge NPU' }, undefined, 1);
+    expect(saved).toMatchObject({ name: 'Edge NPU', revision: 2, blockCount: 2 });
+    expect((await store.getDesign(created.id)).document.name).toBe('Edge NPU');
+    expect((await store.listDesigns()).map((design) => design.name)).toEqual(['Edge NPU']);
+    await store.close();
+  });
+
   it('marks its files as Tessera projects with the current schema version', async () => {
     const path = folder.file('marked.tessera');
     await (await ProjectStore.create(path)).close();

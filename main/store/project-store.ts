@@ -292,12 +292,14 @@ export class ProjectStore {
         const revision = row.revision + 1;
         const workloadText =
           workload === undefined ? row.workload : workload === null ? null : JSON.stringify(workload);
-        const named = { ...document, name: row.name };
+        // The document's name is the design's name (edited in the text spec, it renames the design).
+        const name = document.name.trim() === '' ? row.name : document.name;
+        const named = { ...document, name };
         await this.connection.run(
-          'UPDATE designs SET document = ?, workload = ?, revision = ?, updated_at = ? WHERE id = ?',
-          [JSON.stringify(named), workloadText, revision, now, id],
+          'UPDATE designs SET name = ?, document = ?, workload = ?, revision = ?, updated_at = ? WHERE id = ?',
+          [name, JSON.stringify(named), workloadText, revision, now, id],
         );
-        return { id, name: row.name, revision, updatedAt: now, blockCount: named.blocks.length };
+        return { id, name, revision, updatedAt: now, blockCount: named.blocks.length };
       }),
     );
   }

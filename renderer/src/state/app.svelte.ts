@@ -58,6 +58,9 @@ class AppState {
       this.recent = recent;
       this.problem = current.lastError;
       tessera.projects.onChanged((project) => void this.adopt(project));
+      editor.onSaved = (saved) => {
+        this.designs = this.designs.map((design) => (design.id === saved.id ? saved : design));
+      };
       if (current.project) await this.adopt(current.project);
     } catch (error) {
       this.problem =

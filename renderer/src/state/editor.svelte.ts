@@ -10,7 +10,7 @@ import type { Diagnostic } from '../../../engine/diagnostics';
 import type { Report } from '../../../engine/report';
 import type { DesignDocument } from '../../../engine/schema/design';
 import { defaultWorkload, type Workload } from '../../../engine/schema/workload';
-import type { StoredDesign } from '../../../main/contract/api';
+import type { DesignSummary, StoredDesign } from '../../../main/contract/api';
 import { api, call, messageOf } from '../lib/api';
 import type { Command } from '../editor/commands';
 
@@ -55,6 +55,8 @@ export class Editor {
   batchSweep = $state.raw<{ batch: number; tokensPerSecond: number; tpotSeconds: number; fits: boolean }[]>(
     [],
   );
+  /** Told after every save (the project's design list shows names and block counts). */
+  onSaved: ((design: DesignSummary) => void) | undefined;
   /** Milliseconds from the edit to the report, for the status bar. */
   lastSimulationMs = $state<number | null>(null);
   private undoStack = $state.raw<HistoryEntry[]>([]);
@@ -175,6 +177,7 @@ export class Editor {
           api().designs.save({ id: this.designId, document, workload, baseRevision: this.revision }),
         );
         this.revision = stored.revision;
+        this.onSaved?.(stored);
         if (!this.pendingSave) this.saveState = { kind: 'saved' };
       } catch (error) {
         this.saveState = { kind: 'error', message: messageOf(error) };

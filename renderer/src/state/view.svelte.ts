@@ -7,11 +7,37 @@ import type { OverlayMode } from '../editor/flow-model';
 
 export type SidePanel = 'inspector' | 'workload' | 'spec';
 
+/** Pane sizes the user chose, kept for the next session (a view preference, not part of any project). */
+const SIZES_KEY = 'tessera.paneSizes';
+interface PaneSizes {
+  side: number;
+  results: number;
+}
+function storedSizes(): PaneSizes {
+  const fallback = { side: 340, results: 280 };
+  try {
+    const value = JSON.parse(
+      globalThis.localStorage?.getItem(SIZES_KEY) ?? 'null',
+    ) as Partial<PaneSizes> | null;
+    return {
+      side: typeof value?.side === 'number' && Number.isFinite(value.side) ? value.side : fallback.side,
+      results:
+        typeof value?.results === 'number' && Number.isFinite(value.results)
+          ? value.results
+          : fallback.results,
+    };
+  } catch {
+    return fallback;
+  }
+}
+
 class ViewState {
   /** The group whose inside is shown, or null for the whole design. */
   scope = $state<string | null>(null);
   overlay = $state<OverlayMode>('utilization');
   panel = $state<SidePanel>('inspector');
+  /** Width of the side panel and height of the results panel, in pixels. */
+  sizes = $state<PaneSizes>(storedSizes());
   /** The quick-add search, open at a point of the design (flow coordinates). */
   quickAdd = $state<{ at: Position } | null>(null);
   shortcutsOpen = $state(false);
@@ -30,6 +56,15 @@ class ViewState {
 
   enter(groupId: string | null): void {
     this.scope = groupId;
+  }
+
+  resize(pane: keyof PaneSizes, size: number): void {
+    this.sizes = { ...this.sizes, [pane]: size };
+    try {
+      globalThis.localStorage?.setItem(SIZES_KEY, JSON.stringify(this.sizes));
+    } catch {
+      // Storage may be unavailable (private mode, quota); the size still applies to this session.
+    }
   }
 }
 

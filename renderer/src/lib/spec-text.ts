@@ -1,0 +1,62 @@
+/**
+ * The renderer's side of the spec-text worker: write a design as YAML or JSON, read a text back, each a promise.
+ * One worker for the window, started on first use.
+ */
+import type { DesignDocument } from '../../../engine/schema/design';
+import type { DesignTextFormat, ParsedDesignText } from '../../../engine/spec/spec-text';
+import SpecTextWorker from '../workers/spec-text.worker?worker';
+
+export type SpecRequest =
+  | { id: number; kind: 'write'; design: DesignDocument; format: DesignTextFormat }
+  | { id: number; kind: 'read'; text: string; format: DesignTextFormat };
+
+export type SpecResponse =
+  | { id: number; ok: true; kind: 'text'; text: string }
+  | { id: number; ok: true; kind: 'parsed'; parsed: ParsedDesignText }
+  | { id: number; ok: false; message: string };
+
+let worker: Worker | undefined;
+let nextId = 1;
+const waiting = new Map<number, { resolve: (response: SpecResponse) => void }>();
+
+type Unnumbered<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+function send(request: Unnumbered<SpecRequest>): Promise<SpecResponse> {
+  if (!worker) {
+    worker = new SpecTextWorker();
+    worker.onmessage = (event: MessageEvent<SpecResponse>) => {
+      waiting.get(event.data.id)?.resolve(event.data);
+      waiting.delete(event.data.id);
+    };
+    worker.onerror = (event) => {
+      // A worker that failed to start or crashed answers everything still waiting with the reason.
+      for (const [id, entry] of waiting)
+        entry.resolve({ id, ok: false, message: event.message || 'The spec worker stopped.' });
+      waiting.clear();
+      worker = undefined;
+    };
+  }
+  const id = nextId++;
+  return new Promise((resolve) => {
+    waiting.set(id, { resolve });
+    worker?.postMessage({ ...request, id });
+  });
+}
+
+/** The design as text; throws with the reason if it cannot be written. */
+export async function writeSpec(design: DesignDocument, format: DesignTextFormat): Promise<string> {
+  // The editor keeps the document as raw state (a plain object), so it can be posted as it is.
+  const response = await send({ kind: 'write', design, format });
+  if (!response.ok) throw new Error(response.message);
+  if (response.kind !== 'text') throw new Error('The spec worker answered the wrong request.');
+  return response.text;
+}
+
+/** Reads a text as a design: the validated document, or its problems with line and column. */
+export async function readSpec(text: string, format: DesignTextFormat): Promise<ParsedDesignText> {
+  const response = await send({ kind: 'read', text, format });
+  if (!response.ok)
+    return { ok: false, problems: [{ line: 1, column: 1, path: '(text)', message: response.message }] };
+  if (response.kind !== 'parsed') throw new Error('The spec worker answered the wrong request.');
+  return response.parsed;
+}

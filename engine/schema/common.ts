@@ -48,6 +48,10 @@ export type Source = z.infer<typeof sourceSchema>;
 export interface ValidationProblem {
   path: string;
   message: string;
+  /** 1-based line in the source text, when the value was read from text (a JSON or YAML spec). */
+  line?: number;
+  /** 1-based column (UTF-16 code units), with `line`. */
+  column?: number;
 }
 
 /** Result of parsing untrusted data: the typed value, or every problem with its path. */

@@ -41,6 +41,9 @@ export const workloadSchema = z.strictObject({
 });
 export type Workload = z.infer<typeof workloadSchema>;
 
+/** The model a design simulates until someone picks another (the app, exports and the CLI agree on it). */
+export const DEFAULT_MODEL_ID = 'llama-3-8b';
+
 /** The defaults the CLI and a new design use: batch 1, 512 tokens in, 128 out, bf16 everywhere. */
 export function defaultWorkload(model: string): Workload {
   return {

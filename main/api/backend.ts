@@ -2,13 +2,17 @@
  * The backend: plain functions behind `TesseraApi`, with no Electron in sight. The Electron shell, the test
  * host and the tests all use the same object (through `dispatch`, which validates payloads first).
  */
-import type { Catalog } from '../../engine/catalog';
+import { userInfo } from 'node:os';
+import { indexCatalog, type Catalog } from '../../engine/catalog';
 import type { ValidationProblem } from '../../engine/schema/common';
 import type { Diagnostic } from '../../engine/diagnostics';
 import { importHfConfig } from '../../engine/models/hf-import';
 import type { EvaluationResult } from '../../engine/report';
-import { emptyDesign } from '../../engine/schema/design';
-import type { ApiError, AppInfo, ProjectInfo, Result, SweepPoint } from '../contract/api';
+import { emptyDesign, type DesignDocument } from '../../engine/schema/design';
+import type { ModelConfig } from '../../engine/schema/model';
+import { DEFAULT_MODEL_ID, defaultWorkload, type Workload } from '../../engine/schema/workload';
+import { ExportError, exportDesign, exportFormatInfo, exportFormats, importFile } from '../files';
+import type { ApiError, AppInfo, ExportFormatInfo, ProjectInfo, Result, SweepPoint } from '../contract/api';
 import type { EnginePool } from '../services/engine-pool';
 import type { SettingsStore } from '../services/settings';
 import { ProjectStore, StoreError } from '../store/project-store';
@@ -21,6 +25,8 @@ export interface BackendDependencies {
   info: AppInfo;
   /** The system file dialog, where there is one (the desktop app). */
   chooseProjectFile?: (mode: 'open' | 'create') => Promise<string | null>;
+  /** Prints an HTML page to PDF, where a browser engine is at hand (the desktop app). */
+  printToPdf?: (html: string) => Promise<Uint8Array>;
 }
 
 /** The backend plus what its shell needs to manage it. */
@@ -40,13 +46,34 @@ const fail = (code: ApiError['code'], message: string): Result<never> => ({
 });
 
 /** An import refused with every problem found. */
-class ImportError extends Error {
-  constructor(readonly problems: ValidationProblem[]) {
-    super(
-      `The config.json cannot be imported:\n${problems.map((problem) => `${problem.path}: ${problem.message}`).join('\n')}`,
-    );
+/** The user's account name on this computer, or '' where the platform does not tell. */
+function accountName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return '';
   }
 }
+
+class ImportError extends Error {
+  constructor(
+    readonly problems: ValidationProblem[],
+    message = `The config.json cannot be imported:\n${problems.map((problem) => `${problem.path}: ${problem.message}`).join('\n')}`,
+  ) {
+    super(message);
+  }
+}
+
+/** PDF: the HTML report printed by the desktop app's Chromium. */
+const pdfFormat: ExportFormatInfo = {
+  id: 'pdf',
+  label: 'Report (PDF)',
+  extension: '.report.pdf',
+  mediaType: 'application/pdf',
+  needsReport: true,
+  needsRaster: false,
+  description: 'The HTML report printed to PDF, for reviews on paper or in a PDF reader.',
+};
 
 /** Turns store and import exceptions into error results; anything else is re-thrown for `dispatch` to report. */
 async function guard<T>(body: () => Promise<T>): Promise<Result<T>> {
@@ -59,6 +86,7 @@ async function guard<T>(body: () => Promise<T>): Promise<Result<T>> {
         ok: false,
         error: { code: 'invalid-payload', message: error.message, problems: error.problems },
       };
+    if (error instanceof ExportError) return fail('invalid-payload', error.message);
     throw error;
   }
 }
@@ -71,6 +99,31 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
     if (!project) throw new StoreError('no-project', 'No project is open. Create or open a project first.');
     return project;
   };
+
+  /** Who saved a version: the name from the settings, else the account name on this computer. */
+  const author = (): string => dependencies.settings.settings.authorName.trim() || accountName();
+
+  const catalogWithProjectModels = async (): Promise<Catalog> => {
+    const imported = project ? await project.listModels() : [];
+    return { ...dependencies.catalog, models: [...dependencies.catalog.models, ...imported] };
+  };
+
+  /** The project's own model of that id, when the library does not have it. */
+  const projectModel = async (id: string): Promise<ModelConfig | undefined> =>
+    dependencies.catalog.models.some((model) => model.id === id) || !project
+      ? undefined
+      : (await project.listModels()).find((candidate) => candidate.id === id);
+
+  const simulate = async (
+    design: DesignDocument,
+    workload: Workload,
+    channel?: string,
+  ): Promise<Result<EvaluationResult>> =>
+    dependencies.pool.run<EvaluationResult>(
+      'simulate',
+      { design, workload, model: await projectModel(workload.model) },
+      { supersedes: channel === undefined ? undefined : `simulate:${channel}` },
+    );
 
   const switchTo = async (next: ProjectStore): Promise<void> => {
     const previous = project;
@@ -107,27 +160,43 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
           return requireProject().info();
         }),
       recent: () => Promise.resolve(ok(dependencies.settings.recentProjects)),
+      saveAs: ({ path }) =>
+        guard(async () => {
+          await requireProject().saveCopyAs(path);
+          await switchTo(await ProjectStore.open(path));
+          return requireProject().info();
+        }),
     },
     designs: {
       list: () => guard(() => requireProject().listDesigns()),
       get: ({ id }) => guard(() => requireProject().getDesign(id)),
       create: ({ name, document, workload }) =>
-        guard(() => requireProject().createDesign(name, document ?? emptyDesign(name), workload ?? null)),
-      save: ({ id, document, workload, baseRevision }) =>
-        guard(() => requireProject().saveDesign(id, document, workload, baseRevision)),
+        guard(() =>
+          requireProject().createDesign(name, document ?? emptyDesign(name), workload ?? null, {
+            author: author(),
+          }),
+        ),
+      save: ({ id, document, workload, baseRevision, restoredFrom }) =>
+        guard(() =>
+          requireProject().saveDesign(id, document, workload, baseRevision, {
+            author: author(),
+            ...(restoredFrom ? { restoredFrom } : {}),
+          }),
+        ),
       rename: ({ id, name }) => guard(() => requireProject().renameDesign(id, name)),
+      duplicate: ({ id, name }) => guard(() => requireProject().duplicateDesign(id, name, author())),
       delete: ({ id }) =>
         guard(async () => {
           await requireProject().deleteDesign(id);
           return null;
         }),
+      restore: ({ id }) => guard(() => requireProject().restoreDesign(id)),
+      versions: ({ id }) => guard(() => requireProject().listVersions(id)),
+      checkpoint: ({ id, name }) => guard(() => requireProject().createCheckpoint(id, name, author())),
+      version: ({ versionId }) => guard(() => requireProject().getVersion(versionId)),
     },
     library: {
-      catalog: () =>
-        guard(async () => {
-          const imported = project ? await project.listModels() : [];
-          return { ...dependencies.catalog, models: [...dependencies.catalog.models, ...imported] };
-        }),
+      catalog: () => guard(catalogWithProjectModels),
       importModel: ({ config, id, name, sourceUrl }) =>
         guard(async () => {
           const store = requireProject();
@@ -160,18 +229,99 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
           { design, workload, variants },
           { supersedes: channel === undefined ? undefined : `sweep:${channel}` },
         ),
-      run: async ({ design, workload, channel }) => {
-        const inLibrary = dependencies.catalog.models.some((model) => model.id === workload.model);
-        const model =
-          inLibrary || !project
-            ? undefined
-            : (await project.listModels()).find((candidate) => candidate.id === workload.model);
-        return dependencies.pool.run<EvaluationResult>(
-          'simulate',
-          { design, workload, model },
-          { supersedes: channel === undefined ? undefined : `simulate:${channel}` },
-        );
+      run: async ({ design, workload, channel, designId }) => {
+        const result = await simulate(design, workload, channel);
+        // Kept with the design (keyed by its content), so reopening it shows these results at once.
+        const store = project;
+        if (result.ok && designId !== undefined && store)
+          void store.saveReport(designId, design, workload, result.value).catch(() => undefined);
+        return result;
       },
+    },
+    files: {
+      formats: () =>
+        Promise.resolve(
+          ok([
+            ...exportFormats.map((format) => ({ ...format })),
+            ...(dependencies.printToPdf ? [pdfFormat] : []),
+          ]),
+        ),
+      export: ({ id, format, raster }) =>
+        guard(async () => {
+          const store = requireProject();
+          const stored = await store.getDesign(id);
+          const workload = stored.workload ?? defaultWorkload(DEFAULT_MODEL_ID);
+          const model = await projectModel(workload.model);
+          const wanted = format === 'pdf' ? 'html' : format;
+          const info = exportFormatInfo(wanted);
+          let report: EvaluationResult | null = stored.report ?? null;
+          if (info.needsReport && report === null) {
+            const run = await simulate(stored.document, workload);
+            if (!run.ok) throw new StoreError(run.error.code, run.error.message);
+            report = run.value;
+          }
+          const catalog = indexCatalog(await catalogWithProjectModels());
+          const file = exportDesign({
+            design: stored.document,
+            workload,
+            report,
+            catalog,
+            format: info.id,
+            ...(model ? { model } : {}),
+            ...(raster === undefined ? {} : { raster: Buffer.from(raster, 'base64') }),
+            generatedAt: new Date(),
+            appVersion: dependencies.info.version,
+          });
+          if (format === 'pdf') {
+            const print = dependencies.printToPdf;
+            if (!print)
+              throw new StoreError(
+                'unavailable',
+                'PDF export needs the desktop app (it prints the HTML report).',
+              );
+            const pdf = await print(String(file.data));
+            return {
+              fileName: file.fileName.replace(/\.html$/, '.pdf'),
+              mediaType: 'application/pdf',
+              encoding: 'base64' as const,
+              content: Buffer.from(pdf).toString('base64'),
+            };
+          }
+          return typeof file.data === 'string'
+            ? {
+                fileName: file.fileName,
+                mediaType: file.mediaType,
+                encoding: 'utf8' as const,
+                content: file.data,
+              }
+            : {
+                fileName: file.fileName,
+                mediaType: file.mediaType,
+                encoding: 'base64' as const,
+                content: Buffer.from(file.data).toString('base64'),
+              };
+        }),
+      import: ({ fileName, content }) =>
+        guard(async () => {
+          const store = requireProject();
+          const imported = importFile({ fileName, bytes: Buffer.from(content, 'base64') });
+          if (!imported.ok) throw new ImportError(imported.problems, imported.message);
+          if (imported.kind === 'design') {
+            const design = await store.createDesign(imported.design.name, imported.design, null, {
+              author: author(),
+              kind: 'import',
+            });
+            return { kind: 'design' as const, design, source: imported.source };
+          }
+          const known = [...dependencies.catalog.models, ...(await store.listModels())];
+          if (known.some((model) => model.id === imported.model.id))
+            throw new StoreError(
+              'exists',
+              `${fileName}: a model "${imported.model.id}" is already in the library or the project; rename the file or import it with another id.`,
+            );
+          await store.saveModel(imported.model);
+          return { kind: 'model' as const, model: imported.model };
+        }),
     },
   };
 

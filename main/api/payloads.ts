@@ -29,6 +29,12 @@ const path = z
   .refine((value) => !value.includes('\0'), 'must not contain NUL characters');
 const name = z.string().trim().min(1, 'must not be empty').max(200, 'is too long (200 characters at most)');
 const none = z.tuple([]);
+/** Base64 text of at most `maxBytes` decoded bytes. */
+const base64 = (maxBytes: number, what: string) =>
+  z
+    .string()
+    .max(Math.ceil(maxBytes / 3) * 4, `${what} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64 text');
 export const fragmentSchema = z.strictObject({
   blocks: z.array(blockSchema).min(1, 'a module needs at least one block').max(5000),
   links: z.array(linkSchema).max(20000),
@@ -52,6 +58,7 @@ export const payloadSchemas: PayloadSchemas = {
     open: z.tuple([z.strictObject({ path })]),
     create: z.tuple([z.strictObject({ path })]),
     recent: none,
+    saveAs: z.tuple([z.strictObject({ path })]),
   },
   designs: {
     list: none,
@@ -65,10 +72,16 @@ export const payloadSchemas: PayloadSchemas = {
         document: designSchema,
         workload: workloadSchema.nullable().optional(),
         baseRevision: z.number().int().min(0),
+        restoredFrom: z.strictObject({ versionId: id, name: z.string().max(300) }).optional(),
       }),
     ]),
     rename: z.tuple([z.strictObject({ id, name })]),
+    duplicate: z.tuple([z.strictObject({ id, name: name.optional() })]),
     delete: z.tuple([z.strictObject({ id })]),
+    restore: z.tuple([z.strictObject({ id })]),
+    versions: z.tuple([z.strictObject({ id })]),
+    checkpoint: z.tuple([z.strictObject({ id, name })]),
+    version: z.tuple([z.strictObject({ versionId: id })]),
   },
   library: {
     catalog: none,
@@ -95,6 +108,7 @@ export const payloadSchemas: PayloadSchemas = {
         design: designSchema,
         workload: workloadSchema,
         channel: z.string().max(100).optional(),
+        designId: id.optional(),
       }),
     ]),
     sweep: z.tuple([
@@ -119,6 +133,22 @@ export const payloadSchemas: PayloadSchemas = {
           )
           .max(100_000, 'a sweep has at most 100,000 points'),
         channel: z.string().max(100).optional(),
+      }),
+    ]),
+  },
+  files: {
+    formats: none,
+    export: z.tuple([
+      z.strictObject({
+        id,
+        format: z.string().regex(/^[a-z]{2,16}$/, 'must be a format id such as "yaml" or "html"'),
+        raster: base64(64 * 1024 * 1024, 'the picture').optional(),
+      }),
+    ]),
+    import: z.tuple([
+      z.strictObject({
+        fileName: z.string().max(1000, 'is too long'),
+        content: base64(16 * 1024 * 1024, 'the file'),
       }),
     ]),
   },

@@ -36,6 +36,10 @@ commands:
            [--context N] [--weights F] [--activations F] [--kv F] [--tp N] [--pp N] [--ep N]
            [--operating-point NAME] [--set ID.param=VALUE ...] [--json]
   import-model <config.json> --id <id> [--name NAME] [--out FILE] [--project FILE.tessera]
+  export --project FILE.tessera --design NAME|ID --format FORMAT --out FILE|FOLDER [--force]
+           FORMAT: yaml, json, schema, svg, html, md, csv, trace, timeloop, llmcompass
+  import --project FILE.tessera <file> [--name NAME] [--model-id ID]
+           a design (.json, .yaml, or an .svg/.png exported by Tessera) or a Hugging Face config.json
   validate [--out FILE] [--json]
   bench [--json] [--quick]
 `;
@@ -66,6 +70,14 @@ export async function runCli(argv: string[], streams: Streams): Promise<number> 
         return await simulate(rest, streams);
       case 'import-model':
         return await importModel(rest, streams);
+      case 'export': {
+        const { runExport } = await import('./export');
+        return await runExport(rest, streams);
+      }
+      case 'import': {
+        const { runImport } = await import('./import');
+        return await runImport(rest, streams);
+      }
       case 'validate': {
         const { runValidation } = await import('./validate');
         return await runValidation(rest, streams);
@@ -328,15 +340,20 @@ async function importModel(args: string[], streams: Streams): Promise<number> {
     );
   const text = `${JSON.stringify(imported.value, null, 2)}\n`;
   if (values.project !== undefined) {
-    const store = await ProjectStore.open(values.project);
-    try {
-      await store.saveModel(imported.value);
-    } finally {
-      await store.close();
-    }
+    await saveModelToProject(values.project, imported.value);
     streams.stderr(`imported "${imported.value.id}" into ${values.project}\n`);
   }
   if (values.out !== undefined) await writeFile(values.out, text, 'utf8');
   else if (values.project === undefined) streams.stdout(text);
   return 0;
+}
+
+/** Keeps an imported model in a project file (`import-model --project`, `import`). */
+export async function saveModelToProject(project: string, model: ModelConfig): Promise<void> {
+  const store = await ProjectStore.open(project);
+  try {
+    await store.saveModel(model);
+  } finally {
+    await store.close();
+  }
 }

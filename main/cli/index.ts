@@ -5,6 +5,8 @@
  *   tessera presets | models | formats [--json]
  *   tessera simulate --design <file.json | preset:ID> --model <ID | config.json> [options] [--json]
  *   tessera import-model <config.json> --id <id> [--name <name>] [--out <file.json>] [--project <file.tessera>]
+ *   tessera export --project <file.tessera> --design <name | id> --format <format> --out <file | folder> [--force]
+ *   tessera import --project <file.tessera> <file> [--name <name>] [--model-id <id>]
  *   tessera validate [--out <file>] [--json]
  *   tessera bench [--json]
  *

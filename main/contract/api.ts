@@ -64,6 +64,11 @@ export interface ProjectInfo {
   /** File name without folder and extension. */
   name: string;
   schemaVersion: number;
+  /**
+   * Present when opening this project upgraded it from an older schema: the schema it had and the backup copy of
+   * the file kept, byte for byte, before the upgrade.
+   */
+  upgrade?: { fromSchema: number; backupPath: string };
 }
 
 export interface DesignSummary {
@@ -83,6 +88,35 @@ export interface StoredDesign {
   /** Increases by one on every save; a save names the revision it edits so lost updates are refused. */
   revision: number;
   updatedAt: string;
+  /**
+   * The last report stored for exactly this document and workload (absent when there is none, when the design
+   * changed since, or when the stored report could not be read). Not re-validated: it is what the engine returned.
+   */
+  report?: EvaluationResult;
+}
+
+/**
+ * One entry of a design's version history (without its document). `created` starts the history (also after a
+ * project upgrade), `import` starts it for an imported design, `auto` versions are taken while saving (one per
+ * interval, the oldest pruned), `checkpoint` versions are named by a person, `restore` records going back to an
+ * earlier version. Only `auto` versions are ever pruned.
+ */
+export interface VersionSummary {
+  id: string;
+  designId: string;
+  kind: 'created' | 'auto' | 'checkpoint' | 'restore' | 'import';
+  /** The checkpoint's name, or the name of the version a `restore` went back to; null for the others. */
+  name: string | null;
+  /** One line describing the change from the version before (e.g. "Added 2 blocks (HBM3, SRAM); …"). */
+  summary: string;
+  /** Who made the change (the settings' author name); empty when not known. */
+  author: string;
+  /** ISO-8601 time the version was taken. */
+  createdAt: string;
+  /** ISO-8601 time of the last save folded into it (an `auto` version collects the saves of its interval). */
+  updatedAt: string;
+  /** The design's revision this version holds. */
+  revision: number;
 }
 
 /** Commands the application menu sends to the renderer. */
@@ -91,7 +125,12 @@ export type MenuCommand =
   | 'open-project'
   | 'save-project-as'
   | 'new-design'
+  | 'manage-designs'
   | 'export'
+  | 'import'
+  | 'checkpoint'
+  | 'show-history'
+  | 'preferences'
   | 'undo'
   | 'redo'
   | 'paste-with-links'
@@ -140,6 +179,11 @@ export interface ProjectsApi {
   create(request: { path: string }): Promise<Result<ProjectInfo>>;
   /** Projects opened recently, newest first. */
   recent(): Promise<Result<string[]>>;
+  /**
+   * Writes a copy of the open project to a new file (refusing to overwrite one) and opens the copy, the way
+   * "Save As" works in desktop tools: later edits go to the copy, the original stays as it was.
+   */
+  saveAs(request: { path: string }): Promise<Result<ProjectInfo>>;
   /** Another project was opened from outside the page (the File menu's Open Recent). */
   onChanged(listener: (project: ProjectInfo) => void): Unsubscribe;
 }
@@ -152,15 +196,78 @@ export interface DesignsApi {
     document?: DesignDocument;
     workload?: Workload;
   }): Promise<Result<StoredDesign>>;
-  /** Saves a new state of a design; `baseRevision` must be the revision the edit started from. */
+  /**
+   * Saves a new state of a design; `baseRevision` must be the revision the edit started from. The project's
+   * history keeps automatic versions (coalesced); `restoredFrom` records that this state restores a version.
+   */
   save(request: {
     id: string;
     document: DesignDocument;
     workload?: Workload | null;
     baseRevision: number;
+    restoredFrom?: { versionId: string; name: string };
   }): Promise<Result<DesignSummary>>;
   rename(request: { id: string; name: string }): Promise<Result<StoredDesign>>;
+  /** A copy of a design (document and workload) under a new name ("<name> copy" by default). */
+  duplicate(request: { id: string; name?: string }): Promise<Result<StoredDesign>>;
+  /** Moves a design to the project's bin (kept 30 days); `restore` brings it back (undo). */
   delete(request: { id: string }): Promise<Result<null>>;
+  restore(request: { id: string }): Promise<Result<DesignSummary>>;
+  /** A design's history, newest first: automatic versions, checkpoints, restores. */
+  versions(request: { id: string }): Promise<Result<VersionSummary[]>>;
+  /** Keeps the design's saved state as a named checkpoint. */
+  checkpoint(request: { id: string; name: string }): Promise<Result<VersionSummary>>;
+  /** One version with its document and workload (to look at or restore). */
+  version(request: { versionId: string }): Promise<Result<StoredVersion>>;
+}
+
+/** A version of a design with its content. */
+export interface StoredVersion {
+  version: VersionSummary;
+  document: DesignDocument;
+  workload: Workload | null;
+}
+
+/** An export format the app offers (the list comes from the backend, which writes them). */
+export interface ExportFormatInfo {
+  id: string;
+  label: string;
+  extension: string;
+  mediaType: string;
+  description: string;
+  /** Needs a design that simulates (reports, traces, CSV). */
+  needsReport: boolean;
+  /** Needs a picture of the canvas rendered by the renderer (PNG). */
+  needsRaster: boolean;
+}
+
+/** A file written by an export, for the renderer to hand to the user (a download, a save dialog). */
+export interface ExportedFile {
+  fileName: string;
+  mediaType: string;
+  encoding: 'utf8' | 'base64';
+  content: string;
+}
+
+/** What an import added to the project. */
+export type ImportedFile =
+  | { kind: 'design'; design: StoredDesign; source: 'json' | 'yaml' | 'png' | 'svg' }
+  | { kind: 'model'; model: ModelConfig };
+
+export interface FilesApi {
+  /** The export formats this shell offers (PDF only where the app can print). */
+  formats(): Promise<Result<ExportFormatInfo[]>>;
+  /**
+   * Exports a saved design: its spec, a report, a picture, results, a trace or an architecture description.
+   * `raster` is the canvas as a PNG (base64) for the PNG export, which embeds the spec in it.
+   */
+  export(request: { id: string; format: string; raster?: string }): Promise<Result<ExportedFile>>;
+  /**
+   * Reads a file the user chose — a design spec (JSON, YAML), a picture with an embedded spec (PNG, SVG) or a
+   * Hugging Face `config.json` — and adds it to the project. Refuses with every problem and its path, and
+   * writes nothing then.
+   */
+  import(request: { fileName: string; content: string }): Promise<Result<ImportedFile>>;
 }
 
 /** A group saved to the palette: blocks, links and groups to insert again (positions relative to each other). */
@@ -227,6 +334,8 @@ export interface SimulationApi {
     design: DesignDocument;
     workload: Workload;
     channel?: string;
+    /** The stored design this is a run of: its report is kept with it, so reopening shows results at once. */
+    designId?: string;
   }): Promise<Result<EvaluationResult>>;
   /**
    * Evaluates many variants of one design and workload on the worker pool (a sweep) and returns the headline
@@ -246,6 +355,7 @@ export interface TesseraApi {
   designs: DesignsApi;
   library: LibraryApi;
   simulation: SimulationApi;
+  files: FilesApi;
 }
 
 export type Domain = keyof TesseraApi;

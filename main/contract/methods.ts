@@ -18,10 +18,23 @@ type EventFlags = {
 
 export const apiMethods: MethodFlags = {
   app: { info: true, getSettings: true, setSettings: true, chooseProjectFile: true },
-  projects: { current: true, open: true, create: true, recent: true },
-  designs: { list: true, get: true, create: true, save: true, rename: true, delete: true },
+  projects: { current: true, open: true, create: true, recent: true, saveAs: true },
+  designs: {
+    list: true,
+    get: true,
+    create: true,
+    save: true,
+    rename: true,
+    duplicate: true,
+    delete: true,
+    restore: true,
+    versions: true,
+    checkpoint: true,
+    version: true,
+  },
   library: { catalog: true, importModel: true, modules: true, saveModule: true, deleteModule: true },
   simulation: { check: true, run: true, sweep: true },
+  files: { formats: true, export: true, import: true },
 };
 
 export const apiEvents: EventFlags = {
@@ -30,6 +43,7 @@ export const apiEvents: EventFlags = {
   designs: {},
   library: {},
   simulation: {},
+  files: {},
 };
 
 /** The IPC channel of a method: `tessera:designs.save`. */

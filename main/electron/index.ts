@@ -38,6 +38,25 @@ export function secureWebPreferences(preload: string): Electron.WebPreferences {
 }
 
 let mainWindow: BrowserWindow | undefined;
+
+/**
+ * Prints a self-contained HTML page (the report) to PDF in a hidden window that runs no script and has no
+ * preload: the page is loaded from a data URL, so nothing it says can reach the network or the app.
+ */
+export async function printToPdf(html: string): Promise<Uint8Array> {
+  const window = new BrowserWindow({
+    show: false,
+    webPreferences: { ...secureWebPreferences(''), preload: undefined, javascript: false, offscreen: true },
+  });
+  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  try {
+    await window.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
+    return await window.webContents.printToPDF({ printBackground: true, pageSize: 'A4' });
+  } finally {
+    window.destroy();
+  }
+}
 let runtime: Runtime | undefined;
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL;
@@ -121,6 +140,7 @@ async function start(): Promise<void> {
       const chosen = await dialog.showSaveDialog({ ...options, defaultPath: 'Untitled.tessera' });
       return chosen.canceled ? null : (chosen.filePath ?? null);
     },
+    printToPdf,
   });
   for (const problem of runtime.libraryProblems) console.warn(`library: ${problem}`);
   const active = runtime;

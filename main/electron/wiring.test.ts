@@ -21,6 +21,7 @@ const fake = vi.hoisted(() => {
   const exposed: Record<string, unknown> = {};
   let menuTemplate: unknown[] = [];
   const userData = { path: '' };
+  const printed: unknown[] = [];
   const frameUrl = 'file:///app/out/renderer/index.html';
   return {
     handlers,
@@ -28,6 +29,7 @@ const fake = vi.hoisted(() => {
     windows,
     exposed,
     userData,
+    printed,
     frameUrl,
     menu: () => menuTemplate,
     setMenu: (template: unknown[]) => (menuTemplate = template),
@@ -46,7 +48,16 @@ vi.mock('electron', () => {
       setWindowOpenHandler: () => undefined,
       on: () => undefined,
       getURL: () => fake.frameUrl,
+      printToPDF: (options: unknown) => {
+        fake.printed.push(options);
+        return Promise.resolve(new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d]));
+      },
     };
+    destroyed = false;
+    loaded: string[] = [];
+    destroy() {
+      this.destroyed = true;
+    }
     constructor(options: unknown) {
       this.options = options;
       fake.windows.push(this as unknown as FakeWindow);
@@ -57,7 +68,8 @@ vi.mock('electron', () => {
     loadFile() {
       return Promise.resolve();
     }
-    loadURL() {
+    loadURL(url: string) {
+      this.loaded.push(url);
       return Promise.resolve();
     }
   }
@@ -185,6 +197,28 @@ describe('the Electron shell', () => {
       senderFrame: { url: 'https://example.com/index.html' },
     });
     expect(remotePage).toMatchObject({ ok: false });
+  });
+
+  it('prints PDFs in a hidden window that runs no script, has no preload and is closed afterwards', async () => {
+    const { printToPdf } = await import('./index');
+    const pdf = await printToPdf('<h1>Report</h1>');
+    expect(Buffer.from(pdf).toString('latin1')).toBe('%PDF-');
+    const window = fake.windows.at(-1) as unknown as {
+      options: { show: boolean; webPreferences: Record<string, unknown> };
+      loaded: string[];
+      destroyed: boolean;
+    };
+    expect(window.options.show).toBe(false);
+    expect(window.options.webPreferences).toMatchObject({
+      javascript: false,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+    });
+    expect(window.options.webPreferences.preload).toBeUndefined();
+    expect(window.loaded).toEqual([`data:text/html;charset=utf-8,${encodeURIComponent('<h1>Report</h1>')}`]);
+    expect(window.destroyed).toBe(true);
+    expect(fake.printed.at(-1)).toMatchObject({ printBackground: true });
   });
 
   it('forwards menu commands to the renderer as events', () => {

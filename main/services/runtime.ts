@@ -18,6 +18,8 @@ export interface RuntimeOptions {
   info: AppInfo;
   createWorker: (catalog: Catalog) => Worker;
   chooseProjectFile?: (mode: 'open' | 'create') => Promise<string | null>;
+  /** Prints an HTML page to PDF (the desktop app's Chromium); without it there is no PDF export. */
+  printToPdf?: (html: string) => Promise<Uint8Array>;
   poolSize?: number;
 }
 
@@ -41,6 +43,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     settings,
     info: options.info,
     chooseProjectFile: options.chooseProjectFile,
+    printToPdf: options.printToPdf,
   });
   return {
     ...handle,

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import sqlite3 from 'sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyDesign, type DesignDocument } from '../../engine/schema/design';
@@ -115,7 +115,7 @@ describe('ProjectStore on a real SQLite file', () => {
     expect(facts).toEqual({ id: APPLICATION_ID, version: SCHEMA_VERSION });
   });
 
-  it('renames and deletes designs, and says which design is missing', async () => {
+  it('renames and deletes designs, and says which design is missing or deleted', async () => {
     const store = await ProjectStore.create(folder.file('p.tessera'));
     const design = await store.createDesign('First', emptyDesign('First'), null);
     const renamed = await store.renameDesign(design.id, 'Second');
@@ -125,8 +125,29 @@ describe('ProjectStore on a real SQLite file', () => {
     expect(await store.listDesigns()).toEqual([]);
     await expect(store.getDesign(design.id)).rejects.toMatchObject({
       code: 'not-found',
-      message: expect.stringContaining(design.id) as string,
+      message: expect.stringContaining(`Design "Second" (id "${design.id}") was deleted`) as string,
     });
+    await expect(store.getDesign('d-0000000000')).rejects.toMatchObject({
+      code: 'not-found',
+      message: 'There is no design with id "d-0000000000" in this project.',
+    });
+    await store.close();
+  });
+
+  it('creates new projects at the current schema in WAL mode, with a history for every design', async () => {
+    const path = folder.file('current.tessera');
+    const store = await ProjectStore.create(path);
+    expect(store.info()).toEqual({ path, name: 'current', schemaVersion: 2 });
+    // Bytes 18 and 19 of the SQLite header are 2 in WAL mode (1 with a rollback journal).
+    const header = await readFile(path);
+    expect([header[18], header[19]]).toEqual([2, 2]);
+    // A save made with the four arguments callers have always passed is recorded in the history.
+    const created = await store.createDesign('Accelerator', twoBlockDesign('Accelerator'), null);
+    await store.saveDesign(created.id, { ...created.document, blocks: [], links: [] }, undefined, 1);
+    expect((await store.listVersions(created.id)).map((version) => [version.kind, version.summary])).toEqual([
+      ['auto', 'Removed 2 blocks (Tile, SRAM); removed 1 link (Tile → SRAM)'],
+      ['created', 'Created'],
+    ]);
     await store.close();
   });
 

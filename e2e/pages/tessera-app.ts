@@ -139,7 +139,7 @@ export class TesseraApp {
   }
 
   /** Opens a side panel tab: Inspector, Workload or Spec. */
-  async panel(name: 'Inspector' | 'Workload' | 'Spec'): Promise<void> {
+  async panel(name: 'Inspector' | 'Workload' | 'Spec' | 'History'): Promise<void> {
     await this.page.getByRole('tab', { name, exact: true }).click();
   }
 
@@ -198,6 +198,42 @@ export class TesseraApp {
   /** A group frame on the canvas by its name. */
   frame(name: string): Locator {
     return this.canvas.getByRole('group', { name: new RegExp(`^${name} \\(`) });
+  }
+
+  /** The History side panel's list of versions. */
+  get versions(): Locator {
+    return this.page.getByRole('list', { name: 'Versions' });
+  }
+
+  /** Saves a named checkpoint from the History panel. */
+  async checkpoint(name: string): Promise<void> {
+    await this.panel('History');
+    await this.page.getByRole('textbox', { name: 'Checkpoint name' }).fill(name);
+    await this.page.getByRole('button', { name: 'Save checkpoint' }).click();
+    await expect(this.versions.getByRole('listitem').filter({ hasText: name }).first()).toBeVisible();
+  }
+
+  /** Exports the open design from File › Export… and returns the downloaded file's path. */
+  async exportAs(formatLabel: string): Promise<string> {
+    await this.menu('File', 'Export');
+    const dialog = this.page.getByRole('dialog', { name: 'Export' });
+    await dialog
+      .getByRole('radio', { name: new RegExp(`^${formatLabel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })
+      .check();
+    const downloading = this.page.waitForEvent('download');
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    const download = await downloading;
+    const path = this.testInfo.outputPath(download.suggestedFilename());
+    await download.saveAs(path);
+    return path;
+  }
+
+  /** Imports a file through File › Import… (the system file chooser). */
+  async importFile(path: string): Promise<void> {
+    const choosing = this.page.waitForEvent('filechooser');
+    await this.menu('File', 'Import');
+    const chooser = await choosing;
+    await chooser.setFiles(path);
   }
 
   async expectSaved(): Promise<void> {

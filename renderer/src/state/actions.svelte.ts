@@ -16,6 +16,7 @@ import {
 import { app } from './app.svelte';
 import { canvas } from './canvas.svelte';
 import { editor } from './editor.svelte';
+import { files } from './files.svelte';
 import { layoutDesign } from './layout';
 import { view } from './view.svelte';
 
@@ -31,6 +32,16 @@ export interface Action {
   match?: (event: KeyboardEvent) => boolean;
   run: () => void;
   enabled?: () => boolean;
+}
+
+/** Save As: the system dialog in the desktop app, a path field in the browser. */
+async function saveProjectAs(): Promise<void> {
+  if (app.info?.shell !== 'electron') {
+    view.saveAsOpen = true;
+    return;
+  }
+  const path = await app.chooseProjectFile('create');
+  if (path) await app.saveProjectAs(path.endsWith('.tessera') ? path : `${path}.tessera`);
 }
 
 const mod = (event: KeyboardEvent): boolean => event.ctrlKey || event.metaKey;
@@ -121,6 +132,62 @@ export const actions: Action[] = [
     run: () => (view.newDesignOpen = true),
   },
   {
+    id: 'manage-designs',
+    label: 'Designs…',
+    menu: 'File',
+    keys: '',
+    enabled: () => app.project !== null,
+    run: () => (view.designsOpen = true),
+  },
+  {
+    id: 'save-project-as',
+    label: 'Save Project As…',
+    menu: 'File',
+    keys: 'Ctrl+Shift+S',
+    match: (event) => mod(event) && event.shiftKey && key(event) === 's',
+    enabled: () => app.project !== null,
+    run: () => void saveProjectAs(),
+  },
+  {
+    id: 'checkpoint',
+    label: 'Save Checkpoint…',
+    menu: 'File',
+    keys: 'Ctrl+S',
+    match: (event) => mod(event) && !event.shiftKey && key(event) === 's',
+    enabled: () => editor.document !== null,
+    run: () => {
+      view.panel = 'history';
+      requestAnimationFrame(() => document.getElementById('checkpoint-name')?.focus());
+    },
+  },
+  {
+    id: 'show-history',
+    label: 'History',
+    menu: 'View',
+    keys: 'Ctrl+Shift+H',
+    match: (event) => mod(event) && event.shiftKey && key(event) === 'h',
+    enabled: () => editor.document !== null,
+    run: () => (view.panel = 'history'),
+  },
+  {
+    id: 'export',
+    label: 'Export…',
+    menu: 'File',
+    keys: 'Ctrl+E',
+    match: (event) => mod(event) && !event.shiftKey && key(event) === 'e',
+    enabled: () => editor.document !== null,
+    run: () => void files.openExport(),
+  },
+  {
+    id: 'import',
+    label: 'Import…',
+    menu: 'File',
+    keys: 'Ctrl+I',
+    match: (event) => mod(event) && !event.shiftKey && key(event) === 'i',
+    enabled: () => app.project !== null,
+    run: () => document.getElementById('import-input')?.click(),
+  },
+  {
     id: 'undo',
     label: 'Undo',
     menu: 'Edit',
@@ -162,6 +229,14 @@ export const actions: Action[] = [
       if (editor.run(command)) editor.select(ids);
     },
     enabled: hasSelection,
+  },
+  {
+    id: 'preferences',
+    label: 'Preferences…',
+    menu: 'Edit',
+    keys: 'Ctrl+,',
+    match: (event) => mod(event) && !event.shiftKey && key(event) === ',',
+    run: () => (view.preferencesOpen = true),
   },
   {
     id: 'select-all',

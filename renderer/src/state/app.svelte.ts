@@ -15,6 +15,7 @@ import type {
 } from '../../../main/contract/api';
 import { api, ApiFailure, call, messageOf } from '../lib/api';
 import { editor } from './editor.svelte';
+import { toasts } from './toasts.svelte';
 
 export type ResolvedTheme = 'light' | 'dark';
 
@@ -75,6 +76,11 @@ class AppState {
     this.settings = await call(api().app.setSettings({ theme }));
   }
 
+  /** The name written into the history next to each version saved from now on. */
+  async setAuthorName(authorName: string): Promise<void> {
+    this.settings = await call(api().app.setSettings({ authorName }));
+  }
+
   toggleTheme(): Promise<void> {
     return this.setTheme(this.theme === 'dark' ? 'light' : 'dark');
   }
@@ -113,6 +119,11 @@ class AppState {
     this.problem = null;
   }
 
+  /** Reads the catalog again (after importing a model into the project). */
+  async refreshCatalog(): Promise<void> {
+    this.catalog = indexCatalog(await call(api().library.catalog()));
+  }
+
   async refreshModules(): Promise<void> {
     this.modules = await call(api().library.modules());
   }
@@ -134,6 +145,59 @@ class AppState {
   async openDesign(id: string): Promise<void> {
     await editor.settled();
     editor.load(await call(api().designs.get({ id })));
+  }
+
+  async renameDesign(id: string, name: string): Promise<void> {
+    await editor.settled();
+    const renamed = await call(api().designs.rename({ id, name }));
+    this.designs = await call(api().designs.list());
+    if (editor.designId === id) editor.adoptName(renamed.name, renamed.revision);
+  }
+
+  async duplicateDesign(id: string): Promise<void> {
+    await editor.settled();
+    const copy = await call(api().designs.duplicate({ id }));
+    this.designs = await call(api().designs.list());
+    editor.load(copy);
+    toasts.show(`Duplicated as "${copy.name}".`);
+  }
+
+  /** Moves a design to the bin; the notice offers Undo (which brings it back and opens it again). */
+  async deleteDesign(id: string): Promise<void> {
+    await editor.settled();
+    const name = this.designs.find((design) => design.id === id)?.name ?? 'the design';
+    await call(api().designs.delete({ id }));
+    this.designs = await call(api().designs.list());
+    if (editor.designId === id) {
+      const next = this.designs[0];
+      if (next) await this.openDesign(next.id);
+      else editor.close();
+    }
+    toasts.show(`Deleted "${name}".`, { label: 'Undo', run: () => this.undeleteDesign(id) });
+  }
+
+  /** Brings a deleted design back from the bin and opens it. */
+  async undeleteDesign(id: string): Promise<void> {
+    await call(api().designs.restore({ id }));
+    this.designs = await call(api().designs.list());
+    await this.openDesign(id);
+  }
+
+  /** Writes a copy of the project to `path` and continues in the copy. */
+  async saveProjectAs(path: string): Promise<boolean> {
+    await editor.settled();
+    const result = await api().projects.saveAs({ path });
+    if (!result.ok) {
+      this.problem = result.error;
+      return false;
+    }
+    this.problem = null;
+    const designId = editor.designId;
+    await this.adopt(result.value);
+    if (designId && this.designs.some((design) => design.id === designId)) await this.openDesign(designId);
+    this.recent = await call(api().projects.recent());
+    toasts.show(`Saved a copy as ${result.value.path}; you are now editing the copy.`);
+    return true;
   }
 
   async createDesign(name: string, document: DesignDocument = emptyDesign(name)): Promise<void> {

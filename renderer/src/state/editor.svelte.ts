@@ -9,8 +9,8 @@
 import type { Diagnostic } from '../../../engine/diagnostics';
 import type { Report } from '../../../engine/report';
 import type { DesignDocument } from '../../../engine/schema/design';
-import { defaultWorkload, type Workload } from '../../../engine/schema/workload';
-import type { DesignSummary, StoredDesign } from '../../../main/contract/api';
+import { DEFAULT_MODEL_ID, defaultWorkload, type Workload } from '../../../engine/schema/workload';
+import type { DesignSummary, StoredDesign, StoredVersion } from '../../../main/contract/api';
 import { api, call, messageOf } from '../lib/api';
 import type { Command } from '../editor/commands';
 
@@ -26,6 +26,8 @@ const SAVE_DELAY_MS = 250;
 interface Snapshot {
   document: DesignDocument;
   workload: Workload;
+  /** Set on the state a "restore version" produced, so its save is recorded as the restore in the history. */
+  restoredFrom?: { versionId: string; name: string };
 }
 
 interface HistoryEntry {
@@ -35,7 +37,7 @@ interface HistoryEntry {
 }
 
 /** The model a new design simulates until the user picks another. */
-export const DEFAULT_MODEL = 'llama-3-8b';
+export const DEFAULT_MODEL = DEFAULT_MODEL_ID;
 
 export type SaveState = { kind: 'saved' } | { kind: 'saving' } | { kind: 'error'; message: string };
 
@@ -55,6 +57,8 @@ export class Editor {
   batchSweep = $state.raw<{ batch: number; tokensPerSecond: number; tpotSeconds: number; fits: boolean }[]>(
     [],
   );
+  /** Counts saves that reached the project file (the history panel refreshes on it). */
+  saves = $state(0);
   /** Told after every save (the project's design list shows names and block counts). */
   onSaved: ((design: DesignSummary) => void) | undefined;
   /** Milliseconds from the edit to the report, for the status bar. */
@@ -77,11 +81,20 @@ export class Editor {
     this.workload = design.workload ?? defaultWorkload(DEFAULT_MODEL);
     this.revision = design.revision;
     this.selection = new Set();
-    this.report = null;
+    // The report kept with the design (when it is of exactly this content) shows at once; a fresh run follows.
+    this.report = design.report?.ok === true ? design.report.report : null;
+    this.diagnostics = design.report?.ok === true ? design.report.report.diagnostics : [];
+    this.batchSweep = [];
     this.undoStack = [];
     this.redoStack = [];
     this.saveState = { kind: 'saved' };
     this.scheduleSimulation();
+  }
+
+  /** The design was renamed elsewhere (the designs dialog): take its name without an undo step. */
+  adoptName(name: string, revision: number): void {
+    if (this.document) this.document = { ...this.document, name };
+    this.revision = revision;
   }
 
   close(): void {
@@ -102,6 +115,16 @@ export class Editor {
     if (after === document) return false;
     this.record(command.name, { document: after, workload: this.workload });
     return true;
+  }
+
+  /** Puts a version of the design back (document and workload) as one undoable step. */
+  restoreVersion(stored: StoredVersion, label: string): void {
+    if (!this.document) return;
+    this.record(`Restore ${label}`, {
+      document: stored.document,
+      workload: stored.workload ?? this.workload,
+      restoredFrom: { versionId: stored.version.id, name: label },
+    });
   }
 
   /** Changes the workload as one undoable step. */
@@ -156,7 +179,9 @@ export class Editor {
   }
 
   private queueSave(snapshot: Snapshot): void {
-    this.pendingSave = snapshot;
+    // A restore waiting to be written stays recorded even if another edit follows it before the save.
+    const restoredFrom = snapshot.restoredFrom ?? this.pendingSave?.restoredFrom;
+    this.pendingSave = { ...snapshot, restoredFrom };
     this.saveState = { kind: 'saving' };
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
@@ -170,13 +195,20 @@ export class Editor {
     this.saveTimer = undefined;
     this.saving = true;
     while (this.pendingSave && this.designId !== null) {
-      const { document, workload } = this.pendingSave;
+      const { document, workload, restoredFrom } = this.pendingSave;
       this.pendingSave = undefined;
       try {
         const stored = await call(
-          api().designs.save({ id: this.designId, document, workload, baseRevision: this.revision }),
+          api().designs.save({
+            id: this.designId,
+            document,
+            workload,
+            baseRevision: this.revision,
+            ...(restoredFrom ? { restoredFrom } : {}),
+          }),
         );
         this.revision = stored.revision;
+        this.saves += 1;
         this.onSaved?.(stored);
         if (!this.pendingSave) this.saveState = { kind: 'saved' };
       } catch (error) {
@@ -214,7 +246,12 @@ export class Editor {
     const workload = this.workload;
     if (!document) return;
     this.simulating = true;
-    const result = await api().simulation.run({ design: document, workload, channel: 'editor' });
+    const result = await api().simulation.run({
+      design: document,
+      workload,
+      channel: 'editor',
+      ...(this.designId === null ? {} : { designId: this.designId }),
+    });
     if (this.document !== document || this.workload !== workload) return;
     this.simulating = false;
     if (!result.ok) {

@@ -5,7 +5,7 @@
 import type { Position } from '../../../engine/schema/design';
 import type { OverlayMode } from '../editor/flow-model';
 
-export type SidePanel = 'inspector' | 'workload' | 'spec';
+export type SidePanel = 'inspector' | 'workload' | 'spec' | 'history';
 
 /** Pane sizes the user chose, kept for the next session (a view preference, not part of any project). */
 const SIZES_KEY = 'tessera.paneSizes';
@@ -44,13 +44,23 @@ class ViewState {
   newDesignOpen = $state(false);
   connectOpen = $state(false);
   aboutOpen = $state(false);
+  designsOpen = $state(false);
+  saveAsOpen = $state(false);
+  preferencesOpen = $state(false);
   /** Why the connection being dragged cannot be made, shown next to the pointer. */
   connectionHint = $state<string | null>(null);
 
   /** A modal dialog has the keyboard. */
   get dialogOpen(): boolean {
     return (
-      this.quickAdd !== null || this.shortcutsOpen || this.newDesignOpen || this.connectOpen || this.aboutOpen
+      this.quickAdd !== null ||
+      this.shortcutsOpen ||
+      this.newDesignOpen ||
+      this.connectOpen ||
+      this.aboutOpen ||
+      this.designsOpen ||
+      this.saveAsOpen ||
+      this.preferencesOpen
     );
   }
 

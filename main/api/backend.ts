@@ -121,7 +121,8 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
   ): Promise<Result<EvaluationResult>> =>
     dependencies.pool.run<EvaluationResult>(
       'simulate',
-      { design, workload, model: await projectModel(workload.model) },
+      // Checked by `dispatch` (or read back through the same schemas), so the worker need not check it again.
+      { design, workload, model: await projectModel(workload.model), validated: true },
       { supersedes: channel === undefined ? undefined : `simulate:${channel}` },
     );
 
@@ -222,19 +223,22 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
     },
     simulation: {
       check: ({ design }) =>
-        dependencies.pool.run<Diagnostic[]>('check', { design }, { supersedes: 'check' }),
+        dependencies.pool.run<Diagnostic[]>('check', { design, validated: true }, { supersedes: 'check' }),
       sweep: ({ design, workload, variants, channel }) =>
         dependencies.pool.run<SweepPoint[]>(
           'sweep',
-          { design, workload, variants },
+          { design, workload, variants, validated: true },
           { supersedes: channel === undefined ? undefined : `sweep:${channel}` },
         ),
       run: async ({ design, workload, channel, designId }) => {
         const result = await simulate(design, workload, channel);
         // Kept with the design (keyed by its content), so reopening it shows these results at once.
         const store = project;
+        // After the answer has left: hashing and writing a large design's report takes a few milliseconds.
         if (result.ok && designId !== undefined && store)
-          void store.saveReport(designId, design, workload, result.value).catch(() => undefined);
+          setTimeout(
+            () => void store.saveReport(designId, design, workload, result.value).catch(() => undefined),
+          );
         return result;
       },
     },

@@ -1,0 +1,66 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Catalog } from '../../engine/catalog';
+import { defaultWorkload } from '../../engine/schema/workload';
+import { createJobRunner } from './engine-jobs';
+import { libraryRoot } from '../testing/fake-backend';
+import { loadLibrary } from './library-loader';
+
+let catalog: Catalog;
+let run: ReturnType<typeof createJobRunner>;
+
+beforeAll(async () => {
+  ({ catalog } = await loadLibrary(libraryRoot));
+  run = createJobRunner(catalog);
+});
+
+const h100 = () => {
+  const preset = catalog.presets.find((entry) => entry.id === 'nvidia-h100-sxm');
+  if (!preset) throw new Error('the library has no H100 preset');
+  return preset.design;
+};
+
+describe('engine jobs', () => {
+  it('refuses a payload that is not a design, naming the field', () => {
+    const result = run('simulate', {
+      design: { format: 'something else' },
+      workload: defaultWorkload('llama-3-8b'),
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload', problems: [{ path: 'format' }] },
+    });
+  });
+
+  it('refuses a workload that does not match its schema', () => {
+    const result = run('simulate', {
+      design: h100(),
+      workload: { ...defaultWorkload('llama-3-8b'), batch: -1 },
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toMatch(/^The workload is invalid/);
+  });
+
+  it('gives the same report whether the worker checks the payload or trusts the caller that did', () => {
+    const payload = { design: h100(), workload: defaultWorkload('llama-3-8b') };
+    const checked = run('simulate', payload);
+    const trusted = run('simulate', { ...payload, validated: true });
+    expect(checked.ok).toBe(true);
+    expect(trusted).toEqual(checked);
+  });
+
+  it('sweeps variants of a trusted payload: a larger batch decodes more tokens per second', () => {
+    const result = run('sweep', {
+      design: h100(),
+      workload: defaultWorkload('llama-3-8b'),
+      variants: [{ workload: { batch: 1 } }, { workload: { batch: 8 } }],
+      validated: true,
+    });
+    expect(result.ok).toBe(true);
+    const points = (result as { value: { decodeTokensPerSecond: number }[] }).value;
+    expect(points[1]?.decodeTokensPerSecond).toBeGreaterThan(points[0]?.decodeTokensPerSecond ?? Infinity);
+  });
+
+  it('answers an unknown job kind with an error instead of throwing', () => {
+    expect(run('paint', {})).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+  });
+});

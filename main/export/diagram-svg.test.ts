@@ -37,6 +37,14 @@ describe('designToSvg', () => {
     // The report adds decode utilization and power, and names the headline in the footer.
     expect(svg).toContain('decode: ');
     expect(svg).toContain(formatQuantity(dgx.report.decode.tokensPerSecond, 'tokensPerSecond'));
+    // One footer line per phase and one for the workload, so none runs past the drawing's edge.
+    const footer =
+      /<text[^>]*>((?:<tspan[^>]*>[^<]*<\/tspan>)+)<\/text>\s*<\/g><\/svg>$/.exec(svg)?.[1] ?? '';
+    const lines = [...footer.matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map((match) => match[1] ?? '');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^prefill .* \(TTFT\)/);
+    expect(lines[1]).toMatch(/^decode .* per step/);
+    expect(lines[2]).toContain(`batch ${dgx.report.workload.batch}`);
   });
 
   it('leaves the design out when asked, and then reading says so', () => {

@@ -19,7 +19,9 @@ export const BLOCK_HEIGHT = 70;
 
 const MARGIN = 24;
 const TITLE_HEIGHT = 34;
-const FOOTER_HEIGHT = 22;
+/** The footer: one line per phase and one for the workload, so it never runs past a narrow drawing. */
+const FOOTER_LINE_HEIGHT = 15;
+const FOOTER_HEIGHT = 3 * FOOTER_LINE_HEIGHT + 10;
 const FRAME_PADDING = 14;
 const FRAME_LABEL_HEIGHT = 22;
 const NOTE_WIDTH = 180;
@@ -223,12 +225,12 @@ function drawNote(note: NonNullable<DesignDocument['notes']>[number]): string {
   ].join('');
 }
 
-function footerText(report: Report): string {
+function footerLines(report: Report): string[] {
   return [
     `prefill ${quantity(report.prefill.seconds, 'seconds')} (TTFT), ${report.prefill.bound}-bound`,
     `decode ${quantity(report.decode.secondsPerStep, 'seconds')} per step, ${quantity(report.decode.tokensPerSecond, 'tokensPerSecond')}, ${report.decode.bound}-bound`,
     `${report.model.name}, batch ${quantity(report.workload.batch, 'count')}`,
-  ].join(' · ');
+  ];
 }
 
 /**
@@ -311,7 +313,14 @@ export function designToSvg(
     );
   if (report)
     parts.push(
-      `<text x="${n(left + MARGIN)}" y="${n(top + height - 10)}" font-size="11" fill="#334155">${escapeXml(footerText(report))}</text>`,
+      `<text x="${n(left + MARGIN)}" y="${n(top + height - FOOTER_HEIGHT)}" font-size="11" fill="#334155">${footerLines(
+        report,
+      )
+        .map(
+          (line) =>
+            `<tspan x="${n(left + MARGIN)}" dy="${FOOTER_LINE_HEIGHT}">${escapeXml(truncate(line, 60))}</tspan>`,
+        )
+        .join('')}</text>`,
     );
   parts.push('</g></svg>');
   return parts.join('\n');

@@ -82,6 +82,27 @@ afterEach(async () => {
   await folder.remove();
 });
 
+/** `tessera export --project <the test's project> --design … --format … --out …`, plus any further arguments. */
+function exportTo(
+  design: string,
+  format: string,
+  out: string,
+  ...more: string[]
+): ReturnType<typeof tessera> {
+  return tessera(
+    'export',
+    '--project',
+    project,
+    '--design',
+    design,
+    '--format',
+    format,
+    '--out',
+    out,
+    ...more,
+  );
+}
+
 async function designNames(): Promise<string[]> {
   const store = await ProjectStore.open(project);
   try {
@@ -128,17 +149,7 @@ describe('tessera export', () => {
     };
     for (const format of cliExportFormats) {
       const out = folder.file(`h100.${format}`);
-      const result = await tessera(
-        'export',
-        '--project',
-        project,
-        '--design',
-        h100.name,
-        '--format',
-        format,
-        '--out',
-        out,
-      );
+      const result = await exportTo(h100.name, format, out);
       expect(result, format).toMatchObject({ code: 0, err: '' });
       expect(result.out).toMatch(new RegExp(`^wrote ${out.replace(/[.]/g, '\\.')} \\(`));
       parsed[format]?.(await readFile(out, 'utf8'));
@@ -147,17 +158,7 @@ describe('tessera export', () => {
   });
 
   it('finds the design by id, and names the file itself when --out is a folder', async () => {
-    const result = await tessera(
-      'export',
-      '--project',
-      project,
-      '--design',
-      ids.h100 ?? '',
-      '--format',
-      'yaml',
-      '--out',
-      folder.path,
-    );
+    const result = await exportTo(ids.h100 ?? '', 'yaml', folder.path);
     expect(result.code).toBe(0);
     const written = folder.file(
       exportDesign({ design: h100, workload: null, report: null, catalog, format: 'yaml' }).fileName,
@@ -187,49 +188,19 @@ describe('tessera export', () => {
   });
 
   it('says so when it evaluates under the default workload', async () => {
-    const result = await tessera(
-      'export',
-      '--project',
-      project,
-      '--design',
-      'Tile',
-      '--format',
-      'md',
-      '--out',
-      folder.file('tile.md'),
-    );
+    const result = await exportTo('Tile', 'md', folder.file('tile.md'));
     expect(result.code).toBe(0);
     expect(result.err).toContain(
       'design "Tile" has no workload saved with it; using the default (llama-3-8b',
     );
     // A spec export needs no evaluation, so it says nothing.
-    const spec = await tessera(
-      'export',
-      '--project',
-      project,
-      '--design',
-      'Tile',
-      '--format',
-      'yaml',
-      '--out',
-      folder.file('tile.yaml'),
-    );
+    const spec = await exportTo('Tile', 'yaml', folder.file('tile.yaml'));
     expect(spec.err).toBe('');
   });
 
   it('evaluates with a model imported into the project and cites it', async () => {
     const out = folder.file('team.md');
-    const result = await tessera(
-      'export',
-      '--project',
-      project,
-      '--design',
-      'Team',
-      '--format',
-      'md',
-      '--out',
-      out,
-    );
+    const result = await exportTo('Team', 'md', out);
     expect(result.code).toBe(0);
     const markdown = await readFile(out, 'utf8');
     expect(markdown).toContain('Team Llama');
@@ -238,17 +209,7 @@ describe('tessera export', () => {
 
   it('refuses a report of a design with errors, and writes nothing', async () => {
     const out = folder.file('broken.html');
-    const result = await tessera(
-      'export',
-      '--project',
-      project,
-      '--design',
-      'Broken',
-      '--format',
-      'html',
-      '--out',
-      out,
-    );
+    const result = await exportTo('Broken', 'html', out);
     expect(result.code).toBe(2);
     expect(result.err).toContain('Design "Broken" has errors, so there are no results to report:');
     expect(result.err).toContain('compute.mystery');
@@ -256,32 +217,12 @@ describe('tessera export', () => {
   });
 
   it('lists the ids when a name is ambiguous, and the designs when it is unknown', async () => {
-    const ambiguous = await tessera(
-      'export',
-      '--project',
-      project,
-      '--design',
-      'Twin',
-      '--format',
-      'json',
-      '--out',
-      folder.path,
-    );
+    const ambiguous = await exportTo('Twin', 'json', folder.path);
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.err).toContain('2 designs in');
     expect(ambiguous.err).toContain(ids.twinA);
     expect(ambiguous.err).toContain(ids.twinB);
-    const unknown = await tessera(
-      'export',
-      '--project',
-      project,
-      '--design',
-      'Nope',
-      '--format',
-      'json',
-      '--out',
-      folder.path,
-    );
+    const unknown = await exportTo('Nope', 'json', folder.path);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('there is no design "Nope"');
     expect(unknown.err).toContain(`${ids.tile}  Tile`);
@@ -486,21 +427,7 @@ describe('tessera export then import', () => {
   it('round-trips a design through every spec format', async () => {
     for (const format of ['json', 'yaml', 'svg'] as const) {
       const out = folder.file(`h100.${format}`);
-      expect(
-        (
-          await tessera(
-            'export',
-            '--project',
-            project,
-            '--design',
-            h100.name,
-            '--format',
-            format,
-            '--out',
-            out,
-          )
-        ).code,
-      ).toBe(0);
+      expect((await exportTo(h100.name, format, out)).code).toBe(0);
       expect((await tessera('import', '--project', project, out, '--name', `Copy ${format}`)).code).toBe(0);
     }
     const store = await ProjectStore.open(project);

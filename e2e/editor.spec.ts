@@ -49,6 +49,30 @@ test('halving HBM bandwidth on the H100 preset slows decode, and undo brings the
   await expect(tessera.headline('Decode throughput')).toHaveText(before);
 });
 
+test('each block shows what it did in the last run; the overlay switches to power and off', async ({
+  tessera,
+}) => {
+  await tessera.createProjectFromPreset(tessera.projectPath(), 'NVIDIA H100 SXM 80GB');
+  const hbm = tessera.block('HBM3');
+  await expect(hbm).toContainText('% of bandwidth');
+  const busy = async (): Promise<number> =>
+    Number(/([\d.]+) % of bandwidth/.exec((await hbm.textContent()) ?? '')?.[1] ?? NaN);
+  const before = await busy();
+  // Decode waits on HBM for most of each step. Halving its bandwidth doubles that wait while the fixed
+  // overheads stay, so HBM is busy for a larger share of the (longer) step.
+  await hbm.click();
+  await tessera.setParameter('Bandwidth', '1.675 TB/s');
+  await expect.poll(busy).toBeGreaterThan(before);
+
+  await tessera.page.getByRole('menuitem', { name: 'View' }).click();
+  await tessera.page.getByRole('menuitem', { name: /^Overlay: Utilization \/ Power/ }).click();
+  await expect(hbm).toContainText(/\d W\s*$/);
+  await expect(hbm).not.toContainText('% of bandwidth');
+  await tessera.page.getByRole('menuitem', { name: 'View' }).click();
+  await tessera.page.getByRole('menuitem', { name: /^Overlay: Utilization \/ Power/ }).click();
+  await expect(hbm).not.toContainText(/\d W\s*$|% of bandwidth/);
+});
+
 test('group four tiles, set ×32, enter and leave the group', async ({ tessera }) => {
   await tessera.createProject(tessera.projectPath());
   for (const [index, x] of [140, 360, 580, 800].entries()) {

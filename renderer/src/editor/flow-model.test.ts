@@ -4,6 +4,8 @@ import { defaultWorkload } from '../../../engine/schema/workload';
 import { testCatalog, testDesign } from '../../../engine/testing/fixtures';
 import { setParams } from './commands';
 import {
+  blockOverlays,
+  keepUnchangedOverlays,
   DEFAULT_BLOCK_SIZE,
   reconcileEdges,
   reconcileNodes,
@@ -31,8 +33,6 @@ const input = {
   selection: new Set<string>(),
   diagnostics: [],
   scope: null,
-  report: null,
-  overlay: 'utilization' as const,
 };
 
 describe('the canvas model', () => {
@@ -70,17 +70,17 @@ describe('the canvas model', () => {
   it('puts a simulation’s per-block results on the blocks', () => {
     const result = evaluate({ design, workload: defaultWorkload('toy') }, catalog);
     if (!result.ok) throw new Error('the test design must simulate');
-    const nodes = toNodes({ ...input, report: result.report });
+    const overlays = blockOverlays(result.report, 'utilization');
     // The toy model's weights fit the fast SRAM, so decode streams them from there; the DRAM idles.
-    const sram = nodes.find((node) => node.id === 'sram');
-    expect(sram?.type === 'block' && sram.data.overlay?.utilization).toBeGreaterThan(0);
-    const dram = nodes.find((node) => node.id === 'dram');
-    expect(dram?.type === 'block' && dram.data.overlay?.utilization).toBe(0);
-    expect(
-      toNodes({ ...input, report: result.report, overlay: 'none' }).some(
-        (node) => node.type === 'block' && node.data.overlay,
-      ),
-    ).toBe(false);
+    expect(overlays.get('sram')?.utilization).toBeGreaterThan(0);
+    expect(overlays.get('dram')?.utilization).toBe(0);
+    expect(blockOverlays(result.report, 'none').size).toBe(0);
+    expect(blockOverlays(null, 'utilization').size).toBe(0);
+    // The power view covers every block, the ones without a utilization too.
+    const power = blockOverlays(result.report, 'power');
+    expect(power.size).toBe(result.report.decode.blocks.length);
+    const sram = result.report.decode.blocks.find((block) => block.blockId === 'sram');
+    expect(power.get('sram')?.powerWatts).toBe(sram?.averagePowerWatts);
   });
 });
 
@@ -134,20 +134,28 @@ describe('keeping unchanged canvas elements', () => {
     expect(after.find((node) => node.id === 'sram')?.measured).toEqual(measured);
   });
 
-  it('leaves nodes alone when a new simulation moves their figures by less than the overlay shows', () => {
-    const report = (scale: number) => {
-      const result = evaluate({ design, workload: defaultWorkload('toy') }, catalog);
-      if (!result.ok) throw new Error('the toy design should simulate');
-      const blocks = result.report.decode.blocks.map((block) => ({
-        ...block,
-        utilization: block.utilization * scale,
-        averagePowerWatts: block.averagePowerWatts * scale,
-      }));
-      return { ...result.report, decode: { ...result.report.decode, blocks } };
-    };
-    const first = toNodes({ ...input, report: report(1) });
-    expect(reconcileNodes(first, toNodes({ ...input, report: report(1 + 1e-9) }))).toBe(first);
-    const moved = reconcileNodes(first, toNodes({ ...input, report: report(1.5) }));
-    expect(moved).not.toBe(first);
+  it('keeps a block’s overlay object when a new simulation moves its figures by less than it shows', () => {
+    const result = evaluate({ design, workload: defaultWorkload('toy') }, catalog);
+    if (!result.ok) throw new Error('the toy design should simulate');
+    const scaled = (scale: number) => ({
+      ...result.report,
+      decode: {
+        ...result.report.decode,
+        blocks: result.report.decode.blocks.map((block) =>
+          block.blockId === 'sram'
+            ? {
+                ...block,
+                utilization: block.utilization * scale,
+                averagePowerWatts: block.averagePowerWatts * scale,
+              }
+            : block,
+        ),
+      },
+    });
+    const first = blockOverlays(result.report, 'utilization');
+    const same = keepUnchangedOverlays(first, blockOverlays(scaled(1 + 1e-9), 'utilization'));
+    for (const [id, overlay] of first) expect(same.get(id)).toBe(overlay);
+    const moved = keepUnchangedOverlays(first, blockOverlays(scaled(1.5), 'utilization'));
+    expect(moved.get('sram')).not.toBe(first.get('sram'));
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Derives Svelte Flow's nodes and edges from the design document (the document is the source of truth; the
  * canvas only shows it). Groups are drawn as frames behind their blocks, sized to what they contain; blocks
- * carry their multiplicity (the product of the counts of the groups around them) and, after a simulation, an
- * overlay of what they did. Pure functions, tested without a DOM.
+ * carry their multiplicity (the product of the counts of the groups around them). After a simulation each block
+ * shows an overlay of what it did; `blockOverlays` computes those apart from the nodes, so new results never
+ * rebuild the node list (on a large design that costs more than the simulation). Pure functions, tested
+ * without a DOM.
  */
 import type { Edge, Node } from '@xyflow/svelte';
 import type { CatalogIndex } from '../../../engine/catalog';
@@ -20,6 +22,7 @@ export interface BlockOverlay {
   mode: OverlayMode;
   /** 0…1 of the block's peak (compute) or bandwidth (memory). */
   utilization: number;
+  /** Of one instance of the block (the node multiplies by its count). */
   powerWatts: number;
   bound: BlockReport['bound'];
   /** The share of the design's power this block draws (for the colour scale of the power view). */
@@ -33,7 +36,6 @@ export interface BlockNodeData extends Record<string, unknown> {
   diagnostics: Diagnostic[];
   /** Instances of the block in the whole design (group counts multiplied). */
   multiplicity: number;
-  overlay: BlockOverlay | undefined;
 }
 
 export interface GroupNodeData extends Record<string, unknown> {
@@ -117,22 +119,68 @@ export interface FlowInput {
   diagnostics: readonly Diagnostic[];
   /** The group being viewed from inside (drill-in), or null for the whole design. */
   scope: string | null;
-  report: Report | null;
-  overlay: OverlayMode;
   /** Measured sizes of blocks, where Svelte Flow knows them. */
   sizes?: ReadonlyMap<string, { width: number; height: number }>;
 }
 
+/**
+ * What each block shows over itself for a simulation's decode step: its utilization (compute or memory blocks)
+ * or its power (every block), and what bound it. Empty without a report or with the overlay switched off.
+ * Depends on the report alone, so an edit does not recompute it; the block multiplies the power by its count.
+ */
+export function blockOverlays(report: Report | null, mode: OverlayMode): Map<string, BlockOverlay> {
+  const overlays = new Map<string, BlockOverlay>();
+  if (!report || mode === 'none') return overlays;
+  const totalPower = report.decode.blocks.reduce((sum, entry) => sum + entry.averagePowerWatts, 0);
+  for (const result of report.decode.blocks) {
+    if (mode !== 'power' && result.category === 'other') continue;
+    overlays.set(result.blockId, {
+      mode,
+      utilization: result.utilization,
+      powerWatts: result.averagePowerWatts,
+      bound: result.bound,
+      powerShare: totalPower > 0 ? result.averagePowerWatts / totalPower : 0,
+    });
+  }
+  return overlays;
+}
+
+/**
+ * Whether two overlays look the same on a block: utilization to a tenth of a percent, power to three
+ * significant digits, the power share to a tenth of a percent, and the same bound. A new report keeps a
+ * block's earlier overlay object when they do, so the block is not redrawn.
+ */
+export function sameOverlayShown(a: BlockOverlay, b: BlockOverlay): boolean {
+  const near = (x: number, y: number, step: number): boolean => Math.round(x / step) === Math.round(y / step);
+  return (
+    a.mode === b.mode &&
+    a.bound === b.bound &&
+    near(a.utilization, b.utilization, 0.001) &&
+    near(a.powerShare, b.powerShare, 0.001) &&
+    a.powerWatts.toPrecision(3) === b.powerWatts.toPrecision(3)
+  );
+}
+
+/** `next`, with each overlay that looks the same as in `previous` replaced by the earlier object. */
+export function keepUnchangedOverlays(
+  previous: ReadonlyMap<string, BlockOverlay>,
+  next: Map<string, BlockOverlay>,
+): Map<string, BlockOverlay> {
+  for (const [id, overlay] of next) {
+    const before = previous.get(id);
+    if (before && sameOverlayShown(before, overlay)) next.set(id, before);
+  }
+  return next;
+}
+
 export function toNodes(input: FlowInput): FlowNode[] {
-  const { document, catalog, selection, diagnostics, scope, report, overlay } = input;
+  const { document, catalog, selection, diagnostics, scope } = input;
   const chains = ancestry(document);
   const byBlock = new Map<string, Diagnostic[]>();
   for (const diagnostic of diagnostics) {
     if (diagnostic.blockId === undefined) continue;
     byBlock.set(diagnostic.blockId, [...(byBlock.get(diagnostic.blockId) ?? []), diagnostic]);
   }
-  const results = new Map((report?.decode.blocks ?? []).map((entry) => [entry.blockId, entry]));
-  const totalPower = [...results.values()].reduce((sum, entry) => sum + entry.averagePowerWatts, 0);
   const multiplicity = (id: string, own = 1): number =>
     (chains.get(id) ?? []).reduce((product, group) => product * group.count, own);
 
@@ -140,7 +188,6 @@ export function toNodes(input: FlowInput): FlowNode[] {
     .filter((block) => within(chains, block.id, scope))
     .map((block) => {
       const type = catalog.blockTypes.get(block.type);
-      const result = results.get(block.id);
       const count = multiplicity(block.id);
       return {
         id: block.id,
@@ -155,19 +202,6 @@ export function toNodes(input: FlowInput): FlowNode[] {
           summary: blockSummary(block, type),
           diagnostics: byBlock.get(block.id) ?? [],
           multiplicity: count,
-          overlay:
-            result && overlay !== 'none' && (overlay === 'power' || result.category !== 'other')
-              ? {
-                  // Rounded to what the overlay can show, so a re-simulation that moves a block's figures by
-                  // less than that leaves its node untouched (see reconcileNodes).
-                  mode: overlay,
-                  utilization: Math.round(result.utilization * 1000) / 1000,
-                  powerWatts: Number((result.averagePowerWatts * count).toPrecision(3)),
-                  bound: result.bound,
-                  powerShare:
-                    totalPower > 0 ? Math.round((result.averagePowerWatts / totalPower) * 1000) / 1000 : 0,
-                }
-              : undefined,
         },
       };
     });

@@ -389,17 +389,25 @@ export function resolve(design: DesignDocument, catalog: CatalogIndex): Machine 
     adjacency[entry.to]?.push({ other: entry.from, linkIndex });
   });
 
+  // Each node's bandwidth and latency, read once: the routing below visits nodes many times per path.
+  const bandwidthOf = nodes.map((node) => nodeBandwidth(node, count));
+  const latencyOf = nodes.map(nodeLatency);
+
   // Pool identical compute blocks of the chip into units, identical memory blocks into levels.
   const unitPools = new Map<string, number[]>();
   const levelPools = new Map<string, number[]>();
   nodes.forEach((node, index) => {
     if (computeModels.has(node.type.costModel) && !node.system) {
       const key = paramsKey(node.block);
-      unitPools.set(key, [...(unitPools.get(key) ?? []), index]);
+      const pool = unitPools.get(key);
+      if (pool) pool.push(index);
+      else unitPools.set(key, [index]);
     }
     if (memoryModels.has(node.type.costModel)) {
       const key = `${node.system ? 'system' : 'chip'}|${paramsKey(node.block)}`;
-      levelPools.set(key, [...(levelPools.get(key) ?? []), index]);
+      const pool = levelPools.get(key);
+      if (pool) pool.push(index);
+      else levelPools.set(key, [index]);
     }
   });
   const units = [...unitPools.values()].map((members) => {
@@ -493,8 +501,7 @@ export function resolve(design: DesignDocument, catalog: CatalogIndex): Machine 
       for (const { other, linkIndex } of adjacency[current] ?? []) {
         const entry = links[linkIndex];
         if (!entry || done[other]) continue;
-        const step =
-          (distance[current] as number) + entry.latency + nodeLatency(nodes[other] as Node) + 1e-15;
+        const step = (distance[current] as number) + entry.latency + (latencyOf[other] as number) + 1e-15;
         if (step < (distance[other] as number)) {
           distance[other] = step;
           previous[other] = current;
@@ -517,7 +524,7 @@ export function resolve(design: DesignDocument, catalog: CatalogIndex): Machine 
         sourceSet.has(index) || sinkSet.has(index)
           ? Infinity
           : traversable.has(node.type.costModel)
-            ? nodeBandwidth(node, count)
+            ? (bandwidthOf[index] as number)
             : 0;
       network.addEdge(index * 2, index * 2 + 1, capacity);
     });
@@ -526,8 +533,7 @@ export function resolve(design: DesignDocument, catalog: CatalogIndex): Machine 
       network.addEdge(entry.to * 2 + 1, entry.from * 2, entry.capacity);
     }
     for (const index of sources) network.addEdge(source, index * 2, Infinity);
-    for (const index of sinks)
-      network.addEdge(index * 2 + 1, sink, nodeBandwidth(nodes[index] as Node, count));
+    for (const index of sinks) network.addEdge(index * 2 + 1, sink, bandwidthOf[index] as number);
     const flow = network.maxFlow(source, sink);
 
     // Walk the route back for latency, energy, compression, staging and the narrowest element.
@@ -537,7 +543,7 @@ export function resolve(design: DesignDocument, catalog: CatalogIndex): Machine 
     let weightCompression: PathCompression | undefined;
     let kvCompression: PathCompression | undefined;
     let limitedBy = level.id;
-    let narrowest = nodeBandwidth(nodes[reached] as Node, count);
+    let narrowest = bandwidthOf[reached] as number;
     for (let at = reached; at >= 0 && !sourceSet.has(at); at = previous[at] as number) {
       const linkIndex = previousLink[at] as number;
       const entry = links[linkIndex];
@@ -552,9 +558,9 @@ export function resolve(design: DesignDocument, catalog: CatalogIndex): Machine 
       const before = previous[at] as number;
       if (before < 0 || sourceSet.has(before)) break;
       const node = nodes[before] as Node;
-      latency += nodeLatency(node);
+      latency += latencyOf[before] as number;
       energy += nodeEnergyPerBit(node);
-      const bandwidth = nodeBandwidth(node, count);
+      const bandwidth = bandwidthOf[before] as number;
       if (bandwidth < narrowest) {
         narrowest = bandwidth;
         limitedBy = node.block.id;
@@ -715,9 +721,9 @@ export function resolve(design: DesignDocument, catalog: CatalogIndex): Machine 
         index * 2,
         index * 2 + 1,
         boundarySet.has(index)
-          ? nodeBandwidth(node, count)
+          ? (bandwidthOf[index] as number)
           : fabricLike && !node.system
-            ? nodeBandwidth(node, count)
+            ? (bandwidthOf[index] as number)
             : node.system
               ? 0
               : Infinity,
@@ -768,9 +774,7 @@ export function resolve(design: DesignDocument, catalog: CatalogIndex): Machine 
         continue;
       for (const { other, linkIndex } of adjacency[current] ?? []) {
         const step =
-          (distance[current] as number) +
-          (links[linkIndex]?.latency ?? 0) +
-          nodeLatency(nodes[other] as Node);
+          (distance[current] as number) + (links[linkIndex]?.latency ?? 0) + (latencyOf[other] as number);
         if (!done[other] && step < (distance[other] as number)) {
           distance[other] = step;
           previous[other] = current;

@@ -8,7 +8,7 @@ import sqlite3 from 'sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeChange } from '../../engine/diff';
 import { emptyDesign, type DesignDocument } from '../../engine/schema/design';
-import { defaultWorkload } from '../../engine/schema/workload';
+import { DEFAULT_MODEL_ID, defaultWorkload } from '../../engine/schema/workload';
 import { sha256, temporaryFolder } from '../testing/temp';
 import { contentKey, ProjectStore, type ProjectStoreOptions } from './project-store';
 
@@ -332,6 +332,23 @@ describe('stored reports', () => {
     await store.saveReport(created.id, withSram(loaded.document), workload8b, report);
     expect((await store.getDesign(created.id)).report).toEqual(report);
     await store.saveDesign(created.id, withSram(loaded.document), { ...workload8b, batch: 4 }, 3);
+    expect((await store.getDesign(created.id)).report).toBeUndefined();
+    await store.close();
+  });
+
+  it('matches a report made under the default workload to a design that has none saved yet', async () => {
+    // A design opened from a preset runs the default workload until someone changes it; its report must come
+    // back when the design is reopened, and must not once a workload of its own is saved.
+    const { store } = await newStore('default-workload.tessera');
+    const created = await store.createDesign('Edge', accelerator('Edge'), null);
+    await store.saveReport(created.id, created.document, defaultWorkload(DEFAULT_MODEL_ID), report);
+    expect((await store.getDesign(created.id)).report).toEqual(report);
+    await store.saveDesign(
+      created.id,
+      created.document,
+      { ...defaultWorkload(DEFAULT_MODEL_ID), batch: 2 },
+      1,
+    );
     expect((await store.getDesign(created.id)).report).toBeUndefined();
     await store.close();
   });

@@ -19,7 +19,12 @@ import type { EvaluationResult } from '../../engine/report';
 import { describeProblems, parseWith } from '../../engine/schema/common';
 import type { DesignDocument } from '../../engine/schema/design';
 import { modelSchema, type ModelConfig } from '../../engine/schema/model';
-import { workloadSchema, type Workload } from '../../engine/schema/workload';
+import {
+  DEFAULT_MODEL_ID,
+  defaultWorkload,
+  workloadSchema,
+  type Workload,
+} from '../../engine/schema/workload';
 import { fragmentSchema } from '../api/payloads';
 import type {
   DesignSummary,
@@ -207,6 +212,14 @@ function newVersionId(): string {
  */
 export function contentKey(document: unknown, workload: unknown): string {
   return createHash('sha256').update(canonicalJson({ document, workload })).digest('hex');
+}
+
+/**
+ * The workload a design runs: its own, or the default one when none is saved yet (the app, the CLI and the
+ * exports all run the default then), so a report made under the default matches a design without a workload.
+ */
+function workloadRun(workload: unknown): unknown {
+  return workload === null || workload === undefined ? defaultWorkload(DEFAULT_MODEL_ID) : workload;
 }
 
 function canonicalJson(value: unknown): string {
@@ -829,7 +842,7 @@ export class ProjectStore {
           `INSERT INTO reports (design_id, content_key, report, created_at) VALUES (?, ?, ?, ?)
            ON CONFLICT(design_id) DO UPDATE SET content_key = excluded.content_key, report = excluded.report,
              created_at = excluded.created_at`,
-          [designId, contentKey(document, workload), text, this.timestamp()],
+          [designId, contentKey(document, workloadRun(workload)), text, this.timestamp()],
         );
       });
     });
@@ -987,7 +1000,7 @@ export class ProjectStore {
     if (!stored) return undefined;
     const document = safeJson(row.document);
     const workload = row.workload === null ? null : safeJson(row.workload);
-    if (stored.content_key !== contentKey(document, workload)) return undefined;
+    if (stored.content_key !== contentKey(document, workloadRun(workload))) return undefined;
     // A report is a cache: one that does not parse is as good as none, and is made again by the next run.
     const report = safeJson(stored.report);
     return report === undefined || report === null ? undefined : (report as EvaluationResult);

@@ -65,6 +65,40 @@ test('rename, duplicate, delete a design, and bring it back with Undo', async ({
   await expect(dialog.getByRole('row')).toHaveCount(3);
 });
 
+test('save the project as a copy and go on editing the copy; the original stays as it was', async ({
+  tessera,
+}) => {
+  const original = tessera.projectPath('original.tessera');
+  await tessera.createProjectFromPreset(original, 'NVIDIA H100 SXM 80GB');
+  await tessera.expectSaved();
+  const page = tessera.page;
+  await page.getByRole('menuitem', { name: 'File' }).click();
+  await page.getByRole('menuitem', { name: /^Save Project As…/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Save project as' });
+  const copy = tessera.projectPath('copy.tessera');
+  await dialog.getByRole('textbox', { name: 'New project file' }).fill(copy);
+  await dialog.getByRole('button', { name: 'Save copy' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('contentinfo', { name: 'Status bar' })).toContainText(copy);
+
+  // An edit now goes to the copy only.
+  const before = createHash('sha256')
+    .update(await readFile(original))
+    .digest('hex');
+  await tessera.block('HBM3').click();
+  await tessera.setParameter('Bandwidth', '2 TB/s');
+  await tessera.expectSaved();
+  await page.reload();
+  await expect(tessera.block('HBM3')).toContainText('2 TB/s');
+  expect(
+    createHash('sha256')
+      .update(await readFile(original))
+      .digest('hex'),
+  ).toBe(before);
+  await tessera.openProject(original);
+  await expect(tessera.block('HBM3')).toContainText('3.35 TB/s');
+});
+
 test('export the spec as YAML and as a PNG, and import both back as the same design', async ({ tessera }) => {
   await tessera.createProjectFromPreset(tessera.projectPath(), 'NVIDIA H100 SXM 80GB');
   await expect(tessera.headline('Decode throughput')).toContainText('tok/s');

@@ -49,6 +49,31 @@ test('halving HBM bandwidth on the H100 preset slows decode, and undo brings the
   await expect(tessera.headline('Decode throughput')).toHaveText(before);
 });
 
+test('the batch chart follows an edit: less HBM bandwidth lowers the best throughput', async ({
+  tessera,
+}) => {
+  await tessera.createProjectFromPreset(tessera.projectPath(), 'NVIDIA H100 SXM 80GB');
+  await tessera.page.getByRole('tab', { name: 'Batch' }).click();
+  const chart = tessera.page.getByRole('figure', {
+    name: 'Throughput and time per output token by batch size',
+  });
+  await expect(chart).toHaveAccessibleDescription(/^Throughput peaks at /);
+  const description = chart.locator('figcaption .summary');
+  /** The best throughput the chart reports, in tokens per second. */
+  const peak = async (): Promise<number> => {
+    const match = /peaks at ([\d.,]+) (k|M)?tok\/s/.exec((await description.textContent()) ?? '');
+    const scale = match?.[2] === 'M' ? 1e6 : match?.[2] === 'k' ? 1e3 : 1;
+    return Number((match?.[1] ?? 'NaN').replace(/,/g, '')) * scale;
+  };
+  const before = await peak();
+  expect(before).toBeGreaterThan(0);
+  // Decode reads the weights (and, at large batch, the KV cache) from HBM every step, so with half the
+  // bandwidth no batch size decodes faster than before, and the memory-bound ones decode slower.
+  await tessera.block('HBM3').click();
+  await tessera.setParameter('Bandwidth', '1.675 TB/s');
+  await expect.poll(peak).toBeLessThan(before);
+});
+
 test('each block shows what it did in the last run; the overlay switches to power and off', async ({
   tessera,
 }) => {

@@ -264,12 +264,24 @@ export class Editor {
     performance.measure('tessera:edit-to-report', { start: requested });
     if (result.value.ok) {
       this.report = result.value.report;
-      this.diagnostics = result.value.report.diagnostics;
-      void this.sweepBatch(document, workload);
+      this.setDiagnostics(result.value.report.diagnostics);
+      // After the results are painted: sending the sweep copies the whole design again.
+      afterNextPaint(() => {
+        if (this.document === document && this.workload === workload)
+          void this.sweepBatch(document, workload);
+      });
     } else {
       this.report = null;
-      this.diagnostics = result.value.diagnostics;
+      this.setDiagnostics(result.value.diagnostics);
     }
+  }
+
+  /**
+   * Keeps the current list when a new run finds the same diagnostics: the canvas rebuilds its nodes when the
+   * list changes, which on a large design costs more than the simulation.
+   */
+  private setDiagnostics(next: Diagnostic[]): void {
+    if (JSON.stringify(next) !== JSON.stringify(this.diagnostics)) this.diagnostics = next;
   }
 
   /** Batch sizes 1, 2, 4 … 1024 on the worker pool, for the throughput-against-batch chart. */
@@ -289,6 +301,16 @@ export class Editor {
       fits: point.ok && point.fits,
     }));
   }
+}
+
+/**
+ * Runs `task` once the next frame has been painted and the page is idle (at once where there are no frames),
+ * so work that can wait never delays what the user is waiting to see.
+ */
+function afterNextPaint(task: () => void): void {
+  if (typeof requestAnimationFrame === 'undefined') task();
+  else if (typeof requestIdleCallback === 'undefined') requestAnimationFrame(() => setTimeout(task, 0));
+  else requestAnimationFrame(() => requestIdleCallback(task, { timeout: 500 }));
 }
 
 export const editor = new Editor();

@@ -80,6 +80,14 @@ function title(text: string, subtext?: string): TitleComponentOption {
   };
 }
 
+/** The legend under a horizontal bar chart and a grid that keeps the axis labels inside the picture. */
+function barLayout(right: number): Pick<ChartOption, 'legend' | 'grid'> {
+  return {
+    legend: { bottom: 4, itemWidth: 14, itemHeight: 10, itemGap: 28 },
+    grid: { left: 12, right, top: 58, bottom: 40, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+  };
+}
+
 /**
  * The time of each operator of a phase, split by what it waited on. An operator takes
  * dispatch + max(compute, memory) + communication + latency, so the larger of compute and memory is the part
@@ -104,15 +112,7 @@ export function operatorBreakdownChart(phase: PhaseReport, phaseName: string): s
         `${phaseName}: time per operator`,
         `all runs of each operator on one chip; phase ${quantity(phase.seconds, 'seconds')}`,
       ),
-      legend: { bottom: 4, itemWidth: 14, itemHeight: 10, itemGap: 28 },
-      grid: {
-        left: 12,
-        right: 24,
-        top: 58,
-        bottom: 40,
-        outerBoundsMode: 'same',
-        outerBoundsContain: 'axisLabel',
-      },
+      ...barLayout(24),
       xAxis: {
         type: 'value',
         axisLabel: { formatter: axisLabel('seconds'), fontSize: 10 },
@@ -291,15 +291,7 @@ export function memoryChart(report: Report): string {
         'Memory occupancy by level (one chip)',
         report.memory.fits ? 'the workload fits' : 'the workload does not fit',
       ),
-      legend: { bottom: 4, itemWidth: 14, itemHeight: 10, itemGap: 28 },
-      grid: {
-        left: 12,
-        right: 28,
-        top: 58,
-        bottom: 40,
-        outerBoundsMode: 'same',
-        outerBoundsContain: 'axisLabel',
-      },
+      ...barLayout(28),
       xAxis: {
         type: 'value',
         min: 0,
@@ -326,15 +318,7 @@ export function powerChart(report: Report, design: DesignDocument): string {
   return renderChart(
     {
       title: title('Average power by block (one chip)', 'dynamic and static power over each phase'),
-      legend: { bottom: 4, itemWidth: 14, itemHeight: 10, itemGap: 28 },
-      grid: {
-        left: 12,
-        right: 28,
-        top: 58,
-        bottom: 40,
-        outerBoundsMode: 'same',
-        outerBoundsContain: 'axisLabel',
-      },
+      ...barLayout(28),
       xAxis: {
         type: 'value',
         axisLabel: { formatter: axisLabel('watts'), fontSize: 10 },

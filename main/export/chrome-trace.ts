@@ -91,42 +91,27 @@ function layoutPhase(
       kind: operator.kind,
       operatorId: operator.id,
     };
-    const single = Math.min(runs, singles);
-    for (let run = 0; run < single; run += 1) {
+    /** One complete event of `count` consecutive runs, starting where the last one ended. */
+    const span = (name: string, count: number, args: Record<string, unknown>): void => {
       const from = at(elapsedSeconds);
-      elapsedSeconds += perRun;
+      elapsedSeconds += perRun * count;
       events.push({
-        name: operator.name,
+        name,
         cat: operator.kind,
         ph: 'X',
         ts: from,
         dur: at(elapsedSeconds) - from,
         pid,
         tid,
-        args: { ...common, run: run + 1, runs, time: quantity(perRun, 'seconds') },
+        args: { ...common, ...args, runs, time: quantity(perRun * count, 'seconds') },
       });
-    }
+    };
+    const single = Math.min(runs, singles);
+    for (let run = 0; run < single; run += 1) span(operator.name, 1, { run: run + 1 });
     const rest = runs - single;
     if (rest > 0) {
       truncated = true;
-      const from = at(elapsedSeconds);
-      elapsedSeconds += perRun * rest;
-      events.push({
-        name: `${operator.name} ×${rest}`,
-        cat: operator.kind,
-        ph: 'X',
-        ts: from,
-        dur: at(elapsedSeconds) - from,
-        pid,
-        tid,
-        args: {
-          ...common,
-          run: `${single + 1}–${runs}`,
-          runs,
-          mergedRuns: rest,
-          time: quantity(perRun * rest, 'seconds'),
-        },
-      });
+      span(`${operator.name} ×${rest}`, rest, { run: `${single + 1}–${runs}`, mergedRuns: rest });
     }
   }
   const operatorEvents = events.length;

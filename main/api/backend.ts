@@ -45,7 +45,6 @@ const fail = (code: ApiError['code'], message: string): Result<never> => ({
   error: { code, message },
 });
 
-/** An import refused with every problem found. */
 /** The user's account name on this computer, or '' where the platform does not tell. */
 function accountName(): string {
   try {
@@ -55,6 +54,7 @@ function accountName(): string {
   }
 }
 
+/** An import refused with every problem found. */
 class ImportError extends Error {
   constructor(
     readonly problems: ValidationProblem[],

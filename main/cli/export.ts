@@ -9,7 +9,7 @@ import type { CatalogIndex } from '../../engine/catalog';
 import { evaluate } from '../../engine/evaluate';
 import type { EvaluationResult } from '../../engine/report';
 import type { ModelConfig } from '../../engine/schema/model';
-import { defaultWorkload, type Workload } from '../../engine/schema/workload';
+import { DEFAULT_MODEL_ID, defaultWorkload, type Workload } from '../../engine/schema/workload';
 import type { StoredDesign } from '../contract/api';
 import {
   ExportError,
@@ -27,9 +27,6 @@ import { loadCatalog, UsageError, type Streams } from './commands';
 export const cliExportFormats: readonly ExportFormat[] = exportFormats
   .filter((format) => !format.needsRaster)
   .map((format) => format.id);
-
-/** The model a design's workload runs when none is stored with it. */
-export const defaultExportModel = 'llama-3-8b';
 
 export const exportUsage = `export --project FILE.tessera --design NAME|ID --format ${cliExportFormats.join('|')}
          --out FILE|FOLDER [--force]`;
@@ -166,7 +163,7 @@ export async function runExport(args: string[], streams: Streams): Promise<numbe
       // The SVG shows utilization and power when the design has results; the spec formats need none.
       if (info.needsReport || format === 'svg') {
         if (workload === null) {
-          workload = defaultWorkload(defaultExportModel);
+          workload = defaultWorkload(DEFAULT_MODEL_ID);
           streams.stderr(
             `design "${stored.name}" has no workload saved with it; using the default (${workload.model}, batch ${workload.batch}, ${workload.inputTokens} tokens in, ${workload.outputTokens} out, ${workload.weights})\n`,
           );

@@ -303,6 +303,8 @@ describe('tessera import', () => {
       const stored = await store.getDesign(summary?.id ?? '');
       expect(stored.document).toEqual({ ...h100, name: 'Renamed' });
       expect(stored.workload).toBeNull();
+      // The history says where the design came from, as it does for an import in the app.
+      expect((await store.listVersions(stored.id)).map((version) => version.kind)).toEqual(['import']);
     } finally {
       await store.close();
     }

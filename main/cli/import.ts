@@ -125,7 +125,7 @@ export async function runImport(args: string[], streams: Streams): Promise<numbe
     );
   const store = await ProjectStore.open(values.project);
   try {
-    const created = await store.createDesign(name, named.value, null);
+    const created = await store.createDesign(name, named.value, null, { kind: 'import' });
     streams.stdout(
       `imported design "${created.name}" (id ${created.id}, ${created.document.blocks.length} blocks, from ${imported.source.toUpperCase()}) into ${values.project}\n`,
     );

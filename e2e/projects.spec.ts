@@ -99,6 +99,21 @@ test('save the project as a copy and go on editing the copy; the original stays 
   await expect(tessera.block('HBM3')).toContainText('3.35 TB/s');
 });
 
+test('keys pressed in the export dialog stay in the dialog: Delete does not delete the selected block', async ({
+  tessera,
+}) => {
+  await tessera.createProjectFromPreset(tessera.projectPath(), 'NVIDIA H100 SXM 80GB');
+  await tessera.block('HBM3').click();
+  await tessera.page.keyboard.press('Control+e');
+  const dialog = tessera.page.getByRole('dialog', { name: 'Export' });
+  await dialog.getByRole('button', { name: 'Cancel' }).focus();
+  await tessera.page.keyboard.press('Delete');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(tessera.block('HBM3')).toBeVisible();
+  await expect(tessera.page.getByRole('button', { name: 'Undo' })).toBeDisabled();
+});
+
 test('export the spec as YAML and as a PNG, and import both back as the same design', async ({ tessera }) => {
   await tessera.createProjectFromPreset(tessera.projectPath(), 'NVIDIA H100 SXM 80GB');
   await expect(tessera.headline('Decode throughput')).toContainText('tok/s');

@@ -50,18 +50,12 @@ class ViewState {
   /** Why the connection being dragged cannot be made, shown next to the pointer. */
   connectionHint = $state<string | null>(null);
 
-  /** A modal dialog has the keyboard. */
+  /** How many modal dialogs are open (every dialog is a `Modal`, which counts itself here). */
+  openModals = $state(0);
+
+  /** A modal dialog has the keyboard: the canvas's shortcuts stay off behind it. */
   get dialogOpen(): boolean {
-    return (
-      this.quickAdd !== null ||
-      this.shortcutsOpen ||
-      this.newDesignOpen ||
-      this.connectOpen ||
-      this.aboutOpen ||
-      this.designsOpen ||
-      this.saveAsOpen ||
-      this.preferencesOpen
-    );
+    return this.openModals > 0;
   }
 
   enter(groupId: string | null): void {

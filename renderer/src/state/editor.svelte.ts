@@ -36,15 +36,12 @@ interface HistoryEntry {
   after: Snapshot;
 }
 
-/** The model a new design simulates until the user picks another. */
-export const DEFAULT_MODEL = DEFAULT_MODEL_ID;
-
 export type SaveState = { kind: 'saved' } | { kind: 'saving' } | { kind: 'error'; message: string };
 
 export class Editor {
   designId = $state<string | null>(null);
   document = $state.raw<DesignDocument | null>(null);
-  workload = $state.raw<Workload>(defaultWorkload(DEFAULT_MODEL));
+  workload = $state.raw<Workload>(defaultWorkload(DEFAULT_MODEL_ID));
   selection = $state.raw<ReadonlySet<string>>(new Set());
   diagnostics = $state.raw<Diagnostic[]>([]);
   saveState = $state.raw<SaveState>({ kind: 'saved' });
@@ -78,7 +75,7 @@ export class Editor {
   load(design: StoredDesign): void {
     this.designId = design.id;
     this.document = design.document;
-    this.workload = design.workload ?? defaultWorkload(DEFAULT_MODEL);
+    this.workload = design.workload ?? defaultWorkload(DEFAULT_MODEL_ID);
     this.revision = design.revision;
     this.selection = new Set();
     // The report kept with the design (when it is of exactly this content) shows at once; a fresh run follows.

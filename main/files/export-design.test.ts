@@ -12,6 +12,7 @@ import {
   exportDesign,
   exportFileName,
   exportFormats,
+  maxStemCharacters,
   safeFileStem,
   schemaFileName,
   type ExportFormat,
@@ -322,7 +323,7 @@ describe('file names', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (name) => {
         const stem = safeFileStem(name);
         expect(stem).toMatch(/^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*$/u);
-        expect(Array.from(stem).length).toBeLessThanOrEqual(86);
+        expect(Array.from(stem).length).toBeLessThanOrEqual(maxStemCharacters);
         expect(stem).not.toMatch(/^(con|prn|aux|nul|com\d|lpt\d)$/);
         for (const format of exportFormats) {
           const fileName = exportFileName({ name }, format.id);

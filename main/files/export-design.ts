@@ -206,7 +206,7 @@ export function exportFormatInfo(format: string): ExportFormatInfo {
 }
 
 const windowsReservedName = /^(con|prn|aux|nul|com\d|lpt\d)$/;
-const maxStemCharacters = 80;
+export const maxStemCharacters = 80;
 
 /**
  * A file name stem for a design name: lowercase letters and digits (any script) joined by single dashes, so

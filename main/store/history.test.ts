@@ -10,7 +10,7 @@ import { describeChange } from '../../engine/diff';
 import { emptyDesign, type DesignDocument } from '../../engine/schema/design';
 import { DEFAULT_MODEL_ID, defaultWorkload } from '../../engine/schema/workload';
 import { sha256, temporaryFolder } from '../testing/temp';
-import { contentKey, ProjectStore, type ProjectStoreOptions } from './project-store';
+import { contentKey, ProjectStore, SCHEMA_VERSION, type ProjectStoreOptions } from './project-store';
 
 let folder: Awaited<ReturnType<typeof temporaryFolder>>;
 beforeEach(async () => {
@@ -522,7 +522,7 @@ describe('Save As', () => {
     await store.close();
 
     const copy = await ProjectStore.open(copyPath);
-    expect(copy.info()).toEqual({ path: copyPath, name: 'copy', schemaVersion: 2 });
+    expect(copy.info()).toEqual({ path: copyPath, name: 'copy', schemaVersion: SCHEMA_VERSION });
     const loaded = await copy.getDesign(design.id);
     expect(loaded).toMatchObject({ revision: 1, document: design.document, workload: workload8b });
     expect(loaded.report).toEqual({ ok: false, diagnostics: [] });

@@ -4,7 +4,7 @@
  */
 import { userInfo } from 'node:os';
 import { indexCatalog, type Catalog } from '../../engine/catalog';
-import type { ValidationProblem } from '../../engine/schema/common';
+import { describeProblems, type ValidationProblem } from '../../engine/schema/common';
 import type { Diagnostic } from '../../engine/diagnostics';
 import { importHfConfig } from '../../engine/models/hf-import';
 import type { EvaluationResult } from '../../engine/report';
@@ -58,7 +58,7 @@ function accountName(): string {
 class ImportError extends Error {
   constructor(
     readonly problems: ValidationProblem[],
-    message = `The config.json cannot be imported:\n${problems.map((problem) => `${problem.path}: ${problem.message}`).join('\n')}`,
+    message = `The config.json cannot be imported:\n${describeProblems(problems)}`,
   ) {
     super(message);
   }

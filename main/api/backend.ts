@@ -13,10 +13,11 @@ import type { ModelConfig } from '../../engine/schema/model';
 import { DEFAULT_MODEL_ID, defaultWorkload, type Workload } from '../../engine/schema/workload';
 import { ExportError, exportDesign, exportFormatInfo, exportFormats, importFile } from '../files';
 import type { ApiError, AppInfo, ExportFormatInfo, ProjectInfo, Result, SweepPoint } from '../contract/api';
-import type { EnginePool } from '../services/engine-pool';
+import type { EnginePool, JobDesign } from '../services/engine-pool';
 import type { SettingsStore } from '../services/settings';
 import { ProjectStore, StoreError } from '../store/project-store';
 import type { Backend } from './dispatch';
+import { HeldDesigns } from './held-designs';
 
 export interface BackendDependencies {
   catalog: Catalog;
@@ -114,17 +115,26 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
       ? undefined
       : (await project.listModels()).find((candidate) => candidate.id === id);
 
+  /** Designs that later requests build on with a delta (the editor's, on every edit). */
+  const heldDesigns = new HeldDesigns();
+
+  /**
+   * Simulates on a worker. A design passed as a `JobDesign` travels to the worker in its cheapest form (a delta
+   * or only its key, when that worker holds the base or the design itself).
+   */
   const simulate = async (
-    design: DesignDocument,
+    design: DesignDocument | JobDesign,
     workload: Workload,
     channel?: string,
-  ): Promise<Result<EvaluationResult>> =>
-    dependencies.pool.run<EvaluationResult>(
-      'simulate',
-      // Checked by `dispatch` (or read back through the same schemas), so the worker need not check it again.
-      { design, workload, model: await projectModel(workload.model), validated: true },
-      { supersedes: channel === undefined ? undefined : `simulate:${channel}` },
-    );
+  ): Promise<Result<EvaluationResult>> => {
+    const job = 'key' in design ? design : undefined;
+    // Checked by `dispatch` (or read back through the same schemas), so the worker need not check it again.
+    const payload = { workload, model: await projectModel(workload.model), validated: true };
+    return dependencies.pool.run<EvaluationResult>('simulate', job ? payload : { ...payload, design }, {
+      supersedes: channel === undefined ? undefined : `simulate:${channel}`,
+      design: job,
+    });
+  };
 
   const switchTo = async (next: ProjectStore): Promise<void> => {
     const previous = project;
@@ -224,14 +234,20 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
     simulation: {
       check: ({ design }) =>
         dependencies.pool.run<Diagnostic[]>('check', { design, validated: true }, { supersedes: 'check' }),
-      sweep: ({ design, workload, variants, channel }) =>
-        dependencies.pool.run<SweepPoint[]>(
+      sweep: async ({ workload, variants, channel, ...input }) => {
+        const held = heldDesigns.take(input);
+        if (!held.ok) return held;
+        return dependencies.pool.run<SweepPoint[]>(
           'sweep',
-          { design, workload, variants, validated: true },
-          { supersedes: channel === undefined ? undefined : `sweep:${channel}` },
-        ),
-      run: async ({ design, workload, channel, designId }) => {
-        const result = await simulate(design, workload, channel);
+          { workload, variants, validated: true },
+          { supersedes: channel === undefined ? undefined : `sweep:${channel}`, design: held.value },
+        );
+      },
+      run: async ({ workload, channel, designId, ...input }) => {
+        const held = heldDesigns.take(input);
+        if (!held.ok) return held;
+        const design = held.value.design;
+        const result = await simulate(held.value, workload, channel);
         // Kept with the design (keyed by its content), so reopening it shows these results at once.
         const store = project;
         // After the answer has left: hashing and writing a large design's report takes a few milliseconds.

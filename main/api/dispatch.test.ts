@@ -1,7 +1,13 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { designDelta } from '../../engine/design-delta';
+import type { EvaluationResult } from '../../engine/report';
+import type { DesignDocument } from '../../engine/schema/design';
+import { DEFAULT_MODEL_ID, defaultWorkload } from '../../engine/schema/workload';
 import type { Runtime } from '../services/runtime';
 import { temporaryFolder } from '../testing/temp';
-import { testRuntime } from '../testing/fake-backend';
+import { libraryRoot, testRuntime } from '../testing/fake-backend';
 import { dispatch } from './dispatch';
 
 let runtime: Runtime;
@@ -104,5 +110,84 @@ describe('dispatch validates every payload before the backend sees it', () => {
     expect(design).toMatchObject({ ok: true, value: { name: 'Made over dispatch', revision: 1 } });
     const list = await dispatch(runtime.backend, 'designs', 'list', []);
     expect(list).toMatchObject({ ok: true, value: [{ name: 'Made over dispatch' }] });
+  });
+});
+
+describe('simulation requests that build on an earlier design (deltas)', () => {
+  const workload = defaultWorkload(DEFAULT_MODEL_ID);
+  let preset: DesignDocument;
+  beforeAll(async () => {
+    preset = (
+      JSON.parse(await readFile(join(libraryRoot, 'presets', 'nvidia-h100-sxm.json'), 'utf8')) as {
+        design: DesignDocument;
+      }
+    ).design;
+  });
+  const withHbm = (bandwidth: number): DesignDocument => ({
+    ...preset,
+    blocks: preset.blocks.map((block) =>
+      block.type === 'memory.hbm'
+        ? { ...block, params: { ...block.params, bandwidthBytesPerSecond: bandwidth } }
+        : block,
+    ),
+  });
+  const run = (request: Record<string, unknown>) =>
+    dispatch(runtime.backend, 'simulation', 'run', [{ workload, channel: 'delta-test', ...request }]);
+
+  it('runs a delta against the design an earlier request left under its token, as if sent whole', async () => {
+    const token = `t-${Math.random()}`;
+    expect((await run({ design: preset, token })).ok).toBe(true);
+    const halved = withHbm(1.675e12);
+    const viaDelta = await run({ base: token, delta: designDelta(preset, halved), token: `${token}-2` });
+    const whole = await run({ design: halved });
+    expect(viaDelta.ok).toBe(true);
+    expect(JSON.stringify(viaDelta)).toBe(JSON.stringify(whole));
+    // And the sweep after it names the design by its token alone.
+    const sweep = await dispatch(runtime.backend, 'simulation', 'sweep', [
+      { base: `${token}-2`, workload, variants: [{ workload: { batch: 1 } }] },
+    ]);
+    const report = viaDelta.ok ? (viaDelta.value as EvaluationResult) : undefined;
+    const decode = report?.ok ? report.report.decode.tokensPerSecond : NaN;
+    expect(sweep).toMatchObject({ ok: true, value: [{ ok: true, decodeTokensPerSecond: decode }] });
+  });
+
+  it('answers "unknown-base" for a base it does not hold, so the window sends the design whole', async () => {
+    const result = await run({ base: 'never-sent', delta: designDelta(preset, withHbm(1e12)) });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'unknown-base', message: expect.stringContaining('send the design whole') as string },
+    });
+  });
+
+  it('refuses a delta that does not fit its base, and one that is malformed, saying where', async () => {
+    const token = `t-${Math.random()}`;
+    await run({ design: preset, token });
+    const delta = designDelta(preset, withHbm(1e12));
+    const misfit = await run({ base: token, delta: { ...delta, blocks: { ids: ['nope'], changed: [] } } });
+    expect(misfit).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload', message: expect.stringContaining('"nope"') as string },
+    });
+    const malformed = await run({
+      base: token,
+      delta: { ...delta, blocks: { ids: ['1bad'], changed: [] } },
+    });
+    expect(malformed).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(!malformed.ok && malformed.error.message).toContain('request.delta.blocks');
+  });
+
+  it('refuses a request with both a design and a base, or neither', async () => {
+    const both = await run({ design: preset, base: 'x' });
+    expect(both).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid-payload',
+        message: expect.stringContaining('either a design or the base') as string,
+      },
+    });
+    const neither = await run({});
+    expect(neither).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    const orphan = await run({ design: preset, delta: designDelta(preset, preset) });
+    expect(!orphan.ok && orphan.error.message).toContain('a delta needs the base it applies to');
   });
 });

@@ -3,9 +3,10 @@
  * them. The mapped type makes the compiler insist on a schema for every method of the contract.
  */
 import { z } from 'zod';
+import { designDeltaSchema } from '../../engine/design-delta';
 import { blockSchema, designSchema, groupSchema, linkSchema } from '../../engine/schema/design';
 import { workloadSchema } from '../../engine/schema/workload';
-import type { TesseraApi } from '../contract/api';
+import type { DesignInput, TesseraApi } from '../contract/api';
 
 type Method<D extends keyof TesseraApi> = {
   [M in keyof TesseraApi[D]]: M extends `on${string}` ? never : M;
@@ -28,6 +29,37 @@ const path = z
   .max(4096, 'is too long')
   .refine((value) => !value.includes('\0'), 'must not contain NUL characters');
 const name = z.string().trim().min(1, 'must not be empty').max(200, 'is too long (200 characters at most)');
+
+/**
+ * A request about a design (`DesignInput`): the design whole, or `base` (the token of an earlier request) with
+ * an optional delta — one or the other, which the refinement checks and the contract's union type states.
+ */
+function withDesignInput<Shape extends z.ZodRawShape>(shape: Shape) {
+  const token = z.string().min(1, 'must not be empty').max(200, 'is too long');
+  return z
+    .strictObject({
+      design: designSchema.optional(),
+      base: token.optional(),
+      delta: designDeltaSchema.optional(),
+      token: token.optional(),
+      ...shape,
+    })
+    .superRefine((input, context) => {
+      const value = input as { design?: unknown; base?: unknown; delta?: unknown };
+      if ((value.design === undefined) === (value.base === undefined))
+        context.addIssue({
+          code: 'custom',
+          path: ['design'],
+          message: 'give either a design or the base (token) of an earlier one, not both or neither',
+        });
+      if (value.delta !== undefined && value.base === undefined)
+        context.addIssue({
+          code: 'custom',
+          path: ['delta'],
+          message: 'a delta needs the base it applies to',
+        });
+    }) as unknown as z.ZodType<DesignInput & z.infer<ReturnType<typeof z.strictObject<Shape>>>>;
+}
 const none = z.tuple([]);
 /** Base64 text of at most `maxBytes` decoded bytes. */
 const base64 = (maxBytes: number, what: string) =>
@@ -104,16 +136,14 @@ export const payloadSchemas: PayloadSchemas = {
   simulation: {
     check: z.tuple([z.strictObject({ design: designSchema })]),
     run: z.tuple([
-      z.strictObject({
-        design: designSchema,
+      withDesignInput({
         workload: workloadSchema,
         channel: z.string().max(100).optional(),
         designId: id.optional(),
       }),
     ]),
     sweep: z.tuple([
-      z.strictObject({
-        design: designSchema,
+      withDesignInput({
         workload: workloadSchema,
         variants: z
           .array(

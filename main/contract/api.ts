@@ -12,6 +12,7 @@ import type { Catalog } from '../../engine/catalog';
 import type { Diagnostic } from '../../engine/diagnostics';
 import type { ValidationProblem } from '../../engine/schema/common';
 import type { EvaluationResult } from '../../engine/report';
+import type { DesignDelta } from '../../engine/design-delta';
 import type { DesignDocument } from '../../engine/schema/design';
 import type { ModelConfig } from '../../engine/schema/model';
 import type { Workload } from '../../engine/schema/workload';
@@ -29,6 +30,8 @@ export type ErrorCode =
   | 'unavailable'
   | 'cancelled'
   | 'worker-failed'
+  /** A request built on a design (`base`) the backend no longer holds: send the design whole. */
+  | 'unknown-base'
   | 'io'
   | 'internal';
 
@@ -322,6 +325,15 @@ export interface SweepPoint {
   fits: boolean;
 }
 
+/**
+ * The design a simulation request is about: the document itself, or a delta of a design sent earlier (`base`,
+ * the `token` that request carried). With a `token`, the backend keeps this design so later requests can build
+ * on it; the editor sends a delta per edit instead of the whole document. A request whose base the backend
+ * no longer holds is answered `unknown-base`: send the design whole.
+ */
+export type DesignInput =
+  { design: DesignDocument; token?: string } | { base: string; delta?: DesignDelta; token?: string };
+
 export interface SimulationApi {
   /** Checks a design on an engine worker and lists its problems. */
   check(request: { design: DesignDocument }): Promise<Result<Diagnostic[]>>;
@@ -330,23 +342,25 @@ export interface SimulationApi {
    * one still waiting (the editor re-simulates on every edit). The value is the report, or the diagnostics that
    * stopped it.
    */
-  run(request: {
-    design: DesignDocument;
-    workload: Workload;
-    channel?: string;
-    /** The stored design this is a run of: its report is kept with it, so reopening shows results at once. */
-    designId?: string;
-  }): Promise<Result<EvaluationResult>>;
+  run(
+    request: DesignInput & {
+      workload: Workload;
+      channel?: string;
+      /** The stored design this is a run of: its report is kept with it, so reopening shows results at once. */
+      designId?: string;
+    },
+  ): Promise<Result<EvaluationResult>>;
   /**
    * Evaluates many variants of one design and workload on the worker pool (a sweep) and returns the headline
    * numbers of each, in order. A newer sweep on the same `channel` cancels an older one still waiting.
    */
-  sweep(request: {
-    design: DesignDocument;
-    workload: Workload;
-    variants: SweepVariant[];
-    channel?: string;
-  }): Promise<Result<SweepPoint[]>>;
+  sweep(
+    request: DesignInput & {
+      workload: Workload;
+      variants: SweepVariant[];
+      channel?: string;
+    },
+  ): Promise<Result<SweepPoint[]>>;
 }
 
 export interface TesseraApi {

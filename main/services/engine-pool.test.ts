@@ -1,9 +1,12 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { emptyDesign } from '../../engine/schema/design';
+import { designDelta } from '../../engine/design-delta';
+import { emptyDesign, type DesignDocument } from '../../engine/schema/design';
+import { DEFAULT_MODEL_ID, defaultWorkload } from '../../engine/schema/workload';
 import { libraryRoot, sourceWorker } from '../testing/fake-backend';
-import { EnginePool } from './engine-pool';
+import { EnginePool, HELD_DESIGNS, type JobDesign } from './engine-pool';
 import { loadLibrary } from './library-loader';
 
 const scripted = (): Worker => new Worker(join(import.meta.dirname, '../testing/scripted-worker.mjs'));
@@ -84,5 +87,112 @@ describe('EnginePool', () => {
     };
     const result = await pool.run('check', { design });
     expect(result).toMatchObject({ ok: true, value: [{ code: 'unknown-block-type', blockId: 'x' }] });
+  });
+});
+
+describe('EnginePool: designs kept by workers', () => {
+  const design = (name: string, bandwidth = 1e12): DesignDocument => ({
+    ...emptyDesign(name),
+    blocks: [
+      {
+        id: 'hbm',
+        type: 'memory.hbm',
+        name: 'HBM',
+        params: { bandwidthBytesPerSecond: bandwidth },
+        position: { x: 0, y: 0 },
+      },
+    ],
+  });
+  const job = (
+    key: string,
+    next: DesignDocument,
+    base?: { key: string; design: DesignDocument },
+  ): JobDesign =>
+    base
+      ? { key, design: next, base: base.key, delta: designDelta(base.design, next) }
+      : { key, design: next };
+
+  it('sends a design whole once, then a delta of it, then only its key', async () => {
+    pool = new EnginePool({ createWorker: scripted, size: 1 });
+    const first = { key: 'a', design: design('first') };
+    const second = design('first', 2e12);
+    expect(await pool.run('shape', null, { design: job('a', first.design) })).toMatchObject({
+      value: { key: 'a', form: 'whole' },
+    });
+    expect(await pool.run('shape', null, { design: job('b', second, first) })).toMatchObject({
+      value: { key: 'b', form: 'delta', base: 'a' },
+    });
+    expect(await pool.run('shape', null, { design: job('b', second) })).toMatchObject({
+      value: { key: 'b', form: 'key' },
+    });
+  });
+
+  it(`sends a design whole again once the worker has dropped it (it keeps ${HELD_DESIGNS})`, async () => {
+    pool = new EnginePool({ createWorker: scripted, size: 1 });
+    const first = { key: 'a', design: design('first') };
+    await pool.run('shape', null, { design: job('a', first.design) });
+    for (let index = 0; index < HELD_DESIGNS; index += 1)
+      await pool.run('shape', null, { design: job(`other-${index}`, design(`other ${index}`)) });
+    expect(await pool.run('shape', null, { design: job('b', design('first', 2e12), first) })).toMatchObject({
+      value: { key: 'b', form: 'whole' },
+    });
+  });
+
+  it('gives a job to the free worker that holds its base', async () => {
+    pool = new EnginePool({ createWorker: scripted, size: 2 });
+    // Keep one worker busy so the first design goes to the other one.
+    const busy = pool.run('slow', { milliseconds: 150, value: 'busy' });
+    const first = { key: 'a', design: design('first') };
+    const placed = await pool.run<{ thread: number }>('shape', null, { design: job('a', first.design) });
+    await busy;
+    for (let edit = 2; edit <= 4; edit += 1) {
+      const next = await pool.run<{ thread: number; form: string }>('shape', null, {
+        design: job(`edit-${edit}`, design('first', edit * 1e12), first),
+      });
+      expect(next.ok && next.value).toMatchObject({
+        form: 'delta',
+        thread: placed.ok && placed.value.thread,
+      });
+    }
+  });
+
+  it('sends the whole design to a worker that replaced a crashed one', async () => {
+    pool = new EnginePool({ createWorker: scripted, size: 1 });
+    const first = { key: 'a', design: design('first') };
+    await pool.run('shape', null, { design: job('a', first.design) });
+    await pool.run('crash', null);
+    expect(await pool.run('shape', null, { design: job('b', design('first', 2e12), first) })).toMatchObject({
+      value: { key: 'b', form: 'whole' },
+    });
+  });
+
+  it('simulates a delta on a real engine worker exactly as the whole design', async () => {
+    const { catalog } = await loadLibrary(libraryRoot);
+    pool = new EnginePool({ createWorker: () => sourceWorker(catalog), size: 1 });
+    const preset = JSON.parse(
+      await readFile(join(libraryRoot, 'presets', 'nvidia-h100-sxm.json'), 'utf8'),
+    ) as { design: DesignDocument };
+    const workload = defaultWorkload(DEFAULT_MODEL_ID);
+    const first = { key: 'a', design: preset.design };
+    const halved: DesignDocument = {
+      ...preset.design,
+      blocks: preset.design.blocks.map((block) =>
+        block.type === 'memory.hbm'
+          ? { ...block, params: { ...block.params, bandwidthBytesPerSecond: 1.675e12 } }
+          : block,
+      ),
+    };
+    await pool.run('simulate', { workload, validated: true }, { design: job('a', first.design) });
+    const viaDelta = await pool.run(
+      'simulate',
+      { workload, validated: true },
+      { design: job('b', halved, first) },
+    );
+    const whole = await pool.run('simulate', { design: halved, workload });
+    expect(viaDelta.ok).toBe(true);
+    expect(JSON.stringify(viaDelta)).toBe(JSON.stringify(whole));
+    const before = await pool.run('simulate', { design: preset.design, workload });
+    // The edit reached the worker: halving HBM bandwidth changes the results.
+    expect(JSON.stringify(viaDelta)).not.toBe(JSON.stringify(before));
   });
 });

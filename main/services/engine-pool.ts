@@ -4,17 +4,38 @@
  * - size = cores by default; jobs wait in a queue when every worker is busy;
  * - a job may name a `supersedes` key: a newer job with the same key cancels the older one (queued ones are
  *   dropped, a running one's result is discarded) — re-simulating on every edit never piles up stale work;
- * - a worker that crashes or exceeds the time limit is replaced, and its job is reported as failed, never hung.
+ * - a worker that crashes or exceeds the time limit is replaced, and its job is reported as failed, never hung;
+ * - a job may carry a design under a key: workers keep the last few designs they were given, and a job goes to a
+ *   free worker that already holds its design (or the design it is a delta of), so a 1,000-block design is not
+ *   copied into a thread on every edit. The pool mirrors what each worker holds; a worker that is replaced
+ *   holds nothing.
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
+import type { DesignDelta } from '../../engine/design-delta';
+import type { DesignDocument } from '../../engine/schema/design';
 import type { ApiError, Result } from '../contract/api';
 
-/** What the pool sends a worker. */
+/** How many designs a worker keeps (the editor's current one, the one before it, a sweep's). */
+export const HELD_DESIGNS = 4;
+
+/** A job's design: whole, or as a delta of a design the worker already holds. */
+export interface JobDesign {
+  /** The key the worker keeps this design under. */
+  key: string;
+  design: DesignDocument;
+  /** The key of the design `delta` applies to. */
+  base?: string;
+  delta?: DesignDelta;
+}
+
+/** What the pool sends a worker: the job, and its design in the cheapest form that worker can use. */
 export interface JobMessage {
   jobId: number;
   kind: string;
   payload: unknown;
+  /** The worker sets `payload.design` from this: the design itself, a delta of a held one, or only its key. */
+  design?: { key: string; design?: DesignDocument; base?: string; delta?: DesignDelta };
 }
 
 /** What a worker answers. */
@@ -33,6 +54,8 @@ export interface PoolOptions {
 export interface RunOptions {
   /** A later job with the same key makes this one stale. */
   supersedes?: string;
+  /** The job's design, kept by the worker under its key (the worker puts it in `payload.design`). */
+  design?: JobDesign;
 }
 
 interface Job {
@@ -40,6 +63,7 @@ interface Job {
   kind: string;
   payload: unknown;
   key: string | undefined;
+  design: JobDesign | undefined;
   stale: boolean;
   resolve: (result: Result<unknown>) => void;
 }
@@ -48,6 +72,8 @@ interface Slot {
   worker: Worker;
   job: Job | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** Keys of the designs this worker holds, oldest first (the worker keeps the same list). */
+  held: string[];
 }
 
 const cancelled: Result<never> = {
@@ -88,6 +114,7 @@ export class EnginePool {
         kind,
         payload,
         key: options.supersedes,
+        design: options.design,
         stale: false,
         resolve: resolve as (result: Result<unknown>) => void,
       };
@@ -131,7 +158,7 @@ export class EnginePool {
 
   private spawn(): Slot {
     const worker = this.options.createWorker();
-    const slot: Slot = { worker, job: undefined, timer: undefined };
+    const slot: Slot = { worker, job: undefined, timer: undefined, held: [] };
     worker.on('message', (reply: JobReply) => this.onReply(slot, reply));
     worker.on('error', (error: Error) => this.onFailure(slot, `the engine worker crashed: ${error.message}`));
     worker.on('exit', (code: number) => {
@@ -145,6 +172,8 @@ export class EnginePool {
     const job = slot.job;
     if (!job || reply.jobId !== job.id) return;
     this.finish(slot);
+    // After an internal failure the worker's held designs are not trusted: send the next ones whole.
+    if (!reply.ok && reply.error.code === 'internal') slot.held = [];
     if (job.stale) job.resolve(cancelled);
     else job.resolve(reply.ok ? { ok: true, value: reply.value } : { ok: false, error: reply.error });
     this.pump();
@@ -180,17 +209,44 @@ export class EnginePool {
   }
 
   private pump(): void {
-    for (const slot of this.slots) {
-      if (slot.job) continue;
-      const job = this.queue.shift();
-      if (!job) return;
+    for (;;) {
+      const job = this.queue[0];
+      const free = this.slots.filter((slot) => !slot.job);
+      if (!job || free.length === 0) return;
+      this.queue.shift();
+      // A worker that holds this design, else one that holds the design it is a delta of, else any.
+      const wanted = job.design;
+      const holding = (key: string | undefined) =>
+        key === undefined ? undefined : free.find((candidate) => candidate.held.includes(key));
+      const slot = holding(wanted?.key) ?? holding(wanted?.base) ?? free[0]!;
       slot.job = job;
       slot.timer = setTimeout(
         () => this.onFailure(slot, `it took longer than ${this.timeoutMs / 1000} s`),
         this.timeoutMs,
       );
       const message: JobMessage = { jobId: job.id, kind: job.kind, payload: job.payload };
+      if (wanted) message.design = this.designFor(slot, wanted);
       slot.worker.postMessage(message);
     }
   }
+
+  /** The cheapest form of `wanted` for this worker, and the worker's list of held designs updated to match. */
+  private designFor(slot: Slot, wanted: JobDesign): JobMessage['design'] {
+    const holds = (key: string | undefined) => key !== undefined && slot.held.includes(key);
+    const sent: JobMessage['design'] = holds(wanted.key)
+      ? { key: wanted.key }
+      : holds(wanted.base) && wanted.delta
+        ? { key: wanted.key, base: wanted.base, delta: wanted.delta }
+        : { key: wanted.key, design: wanted.design };
+    slot.held = heldAfter(slot.held, wanted.key);
+    return sent;
+  }
+}
+
+/**
+ * The designs a worker holds after it is given `key`: that key moves to the newest place and the oldest beyond
+ * `HELD_DESIGNS` are dropped. The pool and the worker both use this, so their lists never disagree.
+ */
+export function heldAfter(held: readonly string[], key: string): string[] {
+  return [...held.filter((candidate) => candidate !== key), key].slice(-HELD_DESIGNS);
 }

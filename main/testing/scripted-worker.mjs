@@ -1,9 +1,22 @@
 // A worker for testing the pool itself: it answers `echo`, answers `slow` after busy-waiting, and misbehaves
-// on request (`crash` throws outside any job handler, `exit` ends the thread, `hang` never answers).
-import { parentPort } from 'node:worker_threads';
+// on request (`crash` throws outside any job handler, `exit` ends the thread, `hang` never answers). `shape`
+// answers with the form the job's design arrived in (whole, a delta, or only its key) and this thread's id.
+import { parentPort, threadId } from 'node:worker_threads';
 
-parentPort.on('message', ({ jobId, kind, payload }) => {
+parentPort.on('message', ({ jobId, kind, payload, design }) => {
   switch (kind) {
+    case 'shape':
+      parentPort.postMessage({
+        jobId,
+        ok: true,
+        value: {
+          key: design?.key,
+          form: design === undefined ? 'none' : design.design ? 'whole' : design.delta ? 'delta' : 'key',
+          base: design?.base,
+          thread: threadId,
+        },
+      });
+      break;
     case 'echo':
       parentPort.postMessage({ jobId, ok: true, value: payload });
       break;

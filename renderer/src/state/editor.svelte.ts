@@ -6,11 +6,18 @@
  * previous document and a gesture (a whole drag) is one entry. Saves are serialised and coalesced: while
  * one is in flight only the newest document waits, so a burst of edits never reorders on disk.
  */
+import { designDelta } from '../../../engine/design-delta';
 import type { Diagnostic } from '../../../engine/diagnostics';
 import type { Report } from '../../../engine/report';
 import type { DesignDocument } from '../../../engine/schema/design';
 import { DEFAULT_MODEL_ID, defaultWorkload, type Workload } from '../../../engine/schema/workload';
-import type { DesignSummary, StoredDesign, StoredVersion } from '../../../main/contract/api';
+import type {
+  DesignInput,
+  DesignSummary,
+  Result,
+  StoredDesign,
+  StoredVersion,
+} from '../../../main/contract/api';
 import { api, call, messageOf } from '../lib/api';
 import type { Command } from '../editor/commands';
 
@@ -66,6 +73,9 @@ export class Editor {
   private pendingSave: Snapshot | undefined;
   private saving = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The design the backend holds for this window under `token`: the next request sends a delta of it. */
+  private sent: { token: string; document: DesignDocument } | undefined;
+  private sentSerial = 0;
   readonly canUndo = $derived(this.undoStack.length > 0);
   readonly canRedo = $derived(this.redoStack.length > 0);
   readonly undoName = $derived(this.undoStack.at(-1)?.name);
@@ -243,12 +253,15 @@ export class Editor {
     const workload = this.workload;
     if (!document) return;
     this.simulating = true;
-    const result = await api().simulation.run({
-      design: document,
-      workload,
-      channel: 'editor',
-      ...(this.designId === null ? {} : { designId: this.designId }),
-    });
+    const designId = this.designId;
+    const result = await this.withDesign(document, (input) =>
+      api().simulation.run({
+        ...input,
+        workload,
+        channel: 'editor',
+        ...(designId === null ? {} : { designId }),
+      }),
+    );
     if (this.document !== document || this.workload !== workload) return;
     this.simulating = false;
     if (!result.ok) {
@@ -281,15 +294,47 @@ export class Editor {
     if (JSON.stringify(next) !== JSON.stringify(this.diagnostics)) this.diagnostics = next;
   }
 
+  /**
+   * Sends a request about `document` as a delta of the design the backend holds for this window (only the blocks
+   * and links that changed: a 1,000-block design is ~300 kB whole), or only the held design's token when it is
+   * the same document (the batch sweep after a run). When the backend no longer holds the base (it restarted, or
+   * requests crossed), it answers `unknown-base` and the request goes again with the design whole.
+   */
+  private async withDesign<T>(
+    document: DesignDocument,
+    send: (input: DesignInput) => Promise<Result<T>>,
+  ): Promise<Result<T>> {
+    const base = this.sent;
+    if (base?.document === document) {
+      const result = await send({ base: base.token });
+      if (result.ok || result.error.code !== 'unknown-base') return result;
+    } else if (base) {
+      const token = this.nextToken();
+      this.sent = { token, document };
+      const result = await send({ base: base.token, delta: designDelta(base.document, document), token });
+      if (result.ok || result.error.code !== 'unknown-base') return result;
+    }
+    const token = this.nextToken();
+    this.sent = { token, document };
+    return send({ design: document, token });
+  }
+
+  private nextToken(): string {
+    this.sentSerial += 1;
+    return `${WINDOW_SESSION}-${this.sentSerial}`;
+  }
+
   /** Batch sizes 1, 2, 4 … 1024 on the worker pool, for the throughput-against-batch chart. */
   private async sweepBatch(document: DesignDocument, workload: Workload): Promise<void> {
     const batches = Array.from({ length: 11 }, (_, index) => 2 ** index);
-    const result = await api().simulation.sweep({
-      design: document,
-      workload,
-      variants: batches.map((batch) => ({ workload: { batch } })),
-      channel: 'editor-batch',
-    });
+    const result = await this.withDesign(document, (input) =>
+      api().simulation.sweep({
+        ...input,
+        workload,
+        variants: batches.map((batch) => ({ workload: { batch } })),
+        channel: 'editor-batch',
+      }),
+    );
     if (!result.ok || this.document !== document || this.workload !== workload) return;
     this.batchSweep = result.value.map((point, index) => ({
       batch: batches[index] ?? 1,
@@ -309,6 +354,12 @@ function afterNextPaint(task: () => void): void {
   else if (typeof requestIdleCallback === 'undefined') requestAnimationFrame(() => setTimeout(task, 0));
   else requestAnimationFrame(() => requestIdleCallback(task, { timeout: 500 }));
 }
+
+/** Names this window's designs held by the backend (tokens of other windows never collide with them). */
+const WINDOW_SESSION =
+  typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
 export const editor = new Editor();
 

@@ -1,0 +1,120 @@
+// The editor's side of design deltas: what it sends the backend on each edit. The backend here keeps designs by
+// token as the real one does (main/api/held-designs.ts) and simulates them with the real engine in-process; the
+// end-to-end tests run the same flow against the real host and its workers.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { applyDesignDelta } from '../../../engine/design-delta';
+import { evaluate } from '../../../engine/evaluate';
+import type { DesignDocument } from '../../../engine/schema/design';
+import { defaultWorkload, type Workload } from '../../../engine/schema/workload';
+import { testCatalog, testDesign } from '../../../engine/testing/fixtures';
+import type { DesignInput, Result, TesseraApi } from '../../../main/contract/api';
+import { setParams } from '../editor/commands';
+import { editor } from './editor.svelte';
+
+const catalog = testCatalog();
+const workload: Workload = { ...defaultWorkload('toy'), batch: 4 };
+const design = testDesign(
+  {
+    tile: { type: 'test.array' },
+    dram: { type: 'test.dram', params: { bandwidthBytesPerSecond: 1e12 } },
+  },
+  [['tile', 'dram']],
+);
+
+/** Every design input the editor sent, with the method it went to. */
+const sent: { method: 'run' | 'sweep'; input: DesignInput }[] = [];
+const held = new Map<string, DesignDocument>();
+/** When set, the backend has "restarted": it holds nothing. */
+let forgetAll = false;
+
+function take(input: DesignInput): Result<DesignDocument> {
+  if (forgetAll) {
+    held.clear();
+    forgetAll = false;
+  }
+  let document: DesignDocument | undefined;
+  if ('design' in input) document = input.design;
+  else {
+    const base = held.get(input.base);
+    if (!base) return { ok: false, error: { code: 'unknown-base', message: 'not held' } };
+    const applied = input.delta ? applyDesignDelta(base, input.delta) : { ok: true as const, design: base };
+    if (!applied.ok) return { ok: false, error: { code: 'invalid-payload', message: applied.message } };
+    document = applied.design;
+  }
+  if (input.token !== undefined) held.set(input.token, document);
+  return { ok: true, value: document };
+}
+
+const backend = {
+  simulation: {
+    run: (request: DesignInput & { workload: Workload }) => {
+      sent.push({ method: 'run', input: request });
+      const document = take(request);
+      if (!document.ok) return Promise.resolve(document);
+      return Promise.resolve({ ok: true, value: evaluate({ design: document.value, workload }, catalog) });
+    },
+    sweep: (request: DesignInput) => {
+      sent.push({ method: 'sweep', input: request });
+      const document = take(request);
+      return Promise.resolve(document.ok ? { ok: true, value: [] } : document);
+    },
+  },
+  designs: {
+    save: () =>
+      Promise.resolve({
+        ok: true,
+        value: { id: 'd-1', name: design.name, revision: 2, updatedAt: '', blockCount: 2 },
+      }),
+  },
+};
+
+beforeAll(() => {
+  window.tessera = backend as unknown as TesseraApi;
+});
+afterAll(() => editor.close());
+
+const lastRun = () => sent.filter((entry) => entry.method === 'run').at(-1)?.input;
+const decodeOf = () => editor.report?.decode.tokensPerSecond;
+const runs = () => sent.filter((entry) => entry.method === 'run').length;
+
+describe('the editor sends each edit as a delta of the design the backend holds', () => {
+  it('sends the design whole first, then only the block an edit changed, and shows the new results', async () => {
+    editor.load({ id: 'd-1', name: design.name, document: design, workload, revision: 1, updatedAt: '' });
+    await vi.waitFor(() => expect(decodeOf()).toBeGreaterThan(0));
+    const first = lastRun();
+    expect(first).toMatchObject({ design, token: expect.any(String) as string });
+    const before = decodeOf()!;
+
+    editor.run(setParams(['dram'], { bandwidthBytesPerSecond: 0.5e12 }, 'Set bandwidth'));
+    await vi.waitFor(() => expect(decodeOf()).not.toBe(before));
+    const second = lastRun();
+    expect(second).toMatchObject({ base: first?.token, token: expect.any(String) as string });
+    expect(second && 'delta' in second && second.delta?.blocks).toEqual({
+      ids: ['tile', 'dram'],
+      changed: [editor.document?.blocks[1]],
+    });
+    // The results are those of the whole edited design.
+    const whole = evaluate({ design: editor.document!, workload }, catalog);
+    expect(whole.ok && whole.report.decode.tokensPerSecond).toBe(decodeOf());
+  });
+
+  it('names the held design alone for the batch sweep of the same document', async () => {
+    await vi.waitFor(() => expect(sent.at(-1)?.method).toBe('sweep'));
+    const sweep = sent.at(-1)?.input;
+    expect(sweep).toMatchObject({ base: (lastRun() as { token: string }).token });
+    expect(sweep).not.toHaveProperty('design');
+    expect(sweep).not.toHaveProperty('delta');
+  });
+
+  it('sends the design whole again when the backend no longer holds the base', async () => {
+    forgetAll = true;
+    const before = runs();
+    const shown = decodeOf();
+    editor.run(setParams(['dram'], { bandwidthBytesPerSecond: 2e12 }, 'Set bandwidth'));
+    await vi.waitFor(() => expect(decodeOf()).not.toBe(shown));
+    const [refused, resent] = sent.filter((entry) => entry.method === 'run').slice(before);
+    expect(refused?.input).toHaveProperty('base');
+    expect(resent?.input).toMatchObject({ design: editor.document });
+    expect(runs()).toBe(before + 2);
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../engine/evaluate';
 import { defaultWorkload } from '../../../engine/schema/workload';
 import { testCatalog, testDesign } from '../../../engine/testing/fixtures';
-import { setParams } from './commands';
+import { renameBlock, setParams } from './commands';
 import {
   blockOverlays,
   keepUnchangedOverlays,
@@ -12,6 +12,8 @@ import {
   scopePath,
   toEdges,
   toNodes,
+  updateBlockFaces,
+  type BlockFace,
 } from './flow-model';
 import { positionsFromLayout, toLayoutGraph } from './layout-graph';
 
@@ -126,12 +128,40 @@ describe('keeping unchanged canvas elements', () => {
   it('replaces only the node that changed, and keeps the size Svelte Flow measured for it', () => {
     const measured = { width: 214, height: 80 };
     const before = toNodes(input).map((node) => (node.id === 'sram' ? { ...node, measured } : node));
-    const edited = setParams(['sram'], { capacityBytes: 2 ** 21 }, 'Set capacity').apply(design);
+    const edited = renameBlock('sram', 'Scratchpad').apply(design);
     const after = reconcileNodes(before, toNodes({ ...input, document: edited }));
     const changed = after.filter((node, index) => node !== before[index]).map((node) => node.id);
-    // The SRAM's summary changed; the frame around it keeps its size (sizes come from positions).
+    // The SRAM's accessible name changed; the frame around it keeps its size (sizes come from positions).
     expect(changed).toEqual(['sram']);
     expect(after.find((node) => node.id === 'sram')?.measured).toEqual(measured);
+  });
+
+  it('leaves the node list as it was on a parameter edit, and rewrites only that block’s face', () => {
+    const before = toNodes(input);
+    const edited = setParams(['sram'], { capacityBytes: 2 ** 21 }, 'Set capacity').apply(design);
+    expect(reconcileNodes(before, toNodes({ ...input, document: edited }))).toBe(before);
+
+    // The test SRAM gets a summary line showing its capacity, as library types have.
+    const sram = catalog.blockTypes.get('test.sram')!;
+    const withSummary = {
+      ...catalog,
+      blockTypes: new Map(catalog.blockTypes).set('test.sram', { ...sram, summary: '{capacityBytes}' }),
+    };
+    const faces = new Map<string, BlockFace>();
+    updateBlockFaces(faces, design, withSummary);
+    const first = new Map(faces);
+    updateBlockFaces(faces, edited, withSummary);
+    const rewritten = [...faces].filter(([id, face]) => first.get(id) !== face).map(([id]) => id);
+    expect(rewritten).toEqual(['sram']);
+    expect(faces.get('sram')?.summary).not.toBe(first.get('sram')?.summary);
+    expect(faces.get('sram')?.summary).toContain('2 MiB');
+    // A deleted block's face goes with it.
+    updateBlockFaces(
+      faces,
+      { ...edited, blocks: edited.blocks.filter((block) => block.id !== 'dram') },
+      catalog,
+    );
+    expect([...faces.keys()].sort()).toEqual(['sram', 'tile']);
   });
 
   it('keeps a block’s overlay object when a new simulation moves its figures by less than it shows', () => {

@@ -29,10 +29,13 @@ export interface BlockOverlay {
   powerShare: number;
 }
 
+/**
+ * What a block node carries. Its name and parameter summary are not here but in `blockFaces` (by block id): a
+ * parameter edit then leaves the node list as it was, and Svelte Flow — which re-processes every node and link
+ * whenever the list changes — has nothing to do; only the edited block redraws.
+ */
 export interface BlockNodeData extends Record<string, unknown> {
-  block: Block;
   type: BlockType | undefined;
-  summary: string;
   diagnostics: Diagnostic[];
   /** Instances of the block in the whole design (group counts multiplied). */
   multiplicity: number;
@@ -50,10 +53,39 @@ export type BlockFlowNode = Node<BlockNodeData, 'block'>;
 export type GroupFlowNode = Node<GroupNodeData, 'frame'>;
 export type FlowNode = BlockFlowNode | GroupFlowNode;
 
+/** The diagnostics of a block that has none: one shared list, so unchanged nodes compare equal at once. */
+const NO_DIAGNOSTICS: Diagnostic[] = [];
+
 /** Size a block is drawn at before Svelte Flow has measured it. */
 export const DEFAULT_BLOCK_SIZE = { width: 200, height: 76 };
 const FRAME_PADDING = 22;
 const FRAME_HEADER = 26;
+
+/** How a block reads on the canvas: its name and its parameters in one line. */
+export interface BlockFace {
+  name: string;
+  summary: string;
+}
+
+/**
+ * Brings `faces` (by block id) up to date with a document, writing only the entries whose name or summary
+ * changed and removing those of deleted blocks, so a reactive map notifies only the blocks that changed.
+ */
+export function updateBlockFaces(
+  faces: Map<string, BlockFace>,
+  document: DesignDocument,
+  catalog: CatalogIndex,
+): void {
+  const present = new Set<string>();
+  for (const block of document.blocks) {
+    present.add(block.id);
+    const summary = blockSummary(block, catalog.blockTypes.get(block.type));
+    const face = faces.get(block.id);
+    if (face?.name !== block.name || face.summary !== summary)
+      faces.set(block.id, { name: block.name, summary });
+  }
+  for (const id of faces.keys()) if (!present.has(id)) faces.delete(id);
+}
 
 /** Summaries already written, by block (blocks are replaced, never changed, so a block's summary is fixed). */
 const summaries = new WeakMap<Block, { type: BlockType | undefined; summary: string }>();
@@ -197,10 +229,8 @@ export function toNodes(input: FlowInput): FlowNode[] {
         zIndex: 10,
         ariaLabel: `${block.name} (${type?.name ?? block.type})${count > 1 ? `, ×${count}` : ''}`,
         data: {
-          block,
           type,
-          summary: blockSummary(block, type),
-          diagnostics: byBlock.get(block.id) ?? [],
+          diagnostics: byBlock.get(block.id) ?? NO_DIAGNOSTICS,
           multiplicity: count,
         },
       };

@@ -250,3 +250,68 @@ describe('diagnostics for designs and workloads that cannot run', () => {
     expect(codes(testDesign({ dram: { type: 'test.dram' } }, []))).toContain('no-compute');
   });
 });
+
+describe('memory: the largest batch and the activations held at once', () => {
+  /** One chip (its tiles and HBM) and host memory outside the chip, shared by the system. */
+  function withHost(deviceBytes: number, hostBytes: number): DesignDocument {
+    return testDesign(
+      {
+        tile: { type: 'test.array' },
+        hbm: { type: 'test.dram', params: { capacityBytes: deviceBytes, bandwidthBytesPerSecond: 1e12 } },
+        host: { type: 'test.dram', params: { capacityBytes: hostBytes, bandwidthBytesPerSecond: 1e11 } },
+      },
+      [
+        ['tile', 'hbm'],
+        ['tile', 'host'],
+      ],
+      [
+        { id: 'tiles', name: 'Tiles', kind: 'cluster', count: 16, blocks: ['tile'] },
+        { id: 'chip', name: 'Chip', kind: 'chip', count: 1, blocks: ['hbm'], groups: ['tiles'] },
+      ],
+    );
+  }
+  const arch = toyArchitecture;
+  const input = 512;
+  const output = 512;
+  // BF16 everywhere: 2 bytes per weight, KV element and activation.
+  const kvPerSequence = arch.layers * (input + output) * 2 * arch.kvHeads * arch.headDim * 2;
+  const widest = Math.max(arch.hiddenSize * 4, 2 * arch.intermediateSize);
+  const activationsOf = (promptTokens: number) => Math.min(promptTokens, 8192) * widest * 2 * 2;
+
+  it('counts the chip’s own memory for the KV cache, not host memory the system shares', () => {
+    const deviceBytes = 2 ** 30;
+    const weights = countParameters(arch).total * 2;
+    // The first-principles count; the margin to the next whole sequence is ~1 MB, far above the few KiB of norm
+    // vectors the two weight counts may differ by.
+    const expected = Math.floor((deviceBytes - weights - activationsOf(input)) / kvPerSequence);
+    for (const hostBytes of [2 ** 36, 2 ** 40]) {
+      const report = run(withHost(deviceBytes, hostBytes), {
+        batch: 1,
+        inputTokens: input,
+        outputTokens: output,
+      });
+      expect(report.memory.maxBatch).toBe(expected);
+    }
+  });
+
+  it('counts host memory when the chip cannot even hold the weights (they run offloaded)', () => {
+    const report = run(withHost(16 * 2 ** 20, 2 ** 36), {
+      batch: 1,
+      inputTokens: input,
+      outputTokens: output,
+    });
+    const weights = report.memory.weightsBytesPerChip;
+    expect(weights).toBeGreaterThan(16 * 2 ** 20);
+    const all = 16 * 2 ** 20 + 2 ** 36;
+    expect(report.memory.maxBatch).toBe(Math.floor((all - weights - activationsOf(input)) / kvPerSequence));
+  });
+
+  it('holds the activations of one prefill chunk (8,192 tokens) at most, however many prompts are in flight', () => {
+    const design = withHost(2 ** 34, 2 ** 36);
+    for (const batch of [4, 64]) {
+      const report = run(design, { batch, inputTokens: input, outputTokens: output });
+      expect(report.memory.activationBytesPerChip).toBe(activationsOf(batch * input));
+    }
+    expect(activationsOf(64 * input)).toBeLessThan(64 * input * widest * 2 * 2);
+  });
+});

@@ -556,7 +556,17 @@ export function evaluate(
     context: decodeContext,
     secondsPerStep: decodePhase.seconds,
   };
-  const memory = memoryReport(chip, placed, needs, plan, batchPerReplica, totalContext, storageBytes);
+  // The largest batch counts the chips' own memory only: serving engines keep the KV cache on the device, not in
+  // host memory shared by the system (unless the device cannot even hold the weights, which then run offloaded).
+  const deviceBytes = chip.levels.reduce(
+    (sum, level, index) =>
+      level.usage === 'storage' && !level.shared && chip.paths[primary]?.[index]
+        ? sum + level.capacityBytes
+        : sum,
+    0,
+  );
+  const kvRoom = deviceBytes > needs.weights + needs.activations ? deviceBytes : storageBytes;
+  const memory = memoryReport(chip, placed, needs, plan, batchPerReplica, totalContext, storageBytes, kvRoom);
   if (!memory.fits) {
     diagnostics.push({
       severity: 'error',
@@ -704,9 +714,10 @@ function memoryReport(
   batchPerReplica: number,
   context: number,
   available: number,
+  kvRoom: number,
 ): MemoryReport {
   const required = needs.weights + needs.kv + needs.activations;
-  const room = available - needs.weights - needs.activations;
+  const room = kvRoom - needs.weights - needs.activations;
   const perSequence = needs.kvPerSequence;
   const maxPerReplica = perSequence > 0 ? Math.max(0, Math.floor(room / perSequence)) : 0;
   const perToken = context > 0 ? perSequence / context : 0;

@@ -97,9 +97,12 @@ export interface MemoryReport {
   weightsBytesPerChip: number;
   kvBytesPerChip: number;
   activationBytesPerChip: number;
-  /** Largest batch (whole system) whose KV cache fits at input + output tokens. */
+  /**
+   * Largest batch (whole system) whose KV cache fits at input + output tokens beside the weights in the chips'
+   * own memory — host memory shared by the system does not count, as serving engines keep KV on the device.
+   */
   maxBatch: number;
-  /** Largest context (input + output tokens) that fits at the workload's batch. */
+  /** Largest context (input + output tokens) whose KV cache fits the same way at the workload's batch. */
   maxContext: number;
   levels: MemoryLevelReport[];
 }

@@ -76,6 +76,14 @@ function kvTokens(
   };
 }
 
+/**
+ * Serving engines prefill in chunks of a bounded number of tokens (TensorRT-LLM's default `max_num_tokens` is
+ * 8,192; vLLM's chunked-prefill budget is of the same order), so the activations held at once are those of one
+ * chunk however many prompts are in flight. Without the bound, 1,085 prompts of 20,000 tokens "needed" 1.9 TiB of
+ * activations per GPU and pushed everything to host memory.
+ */
+export const PREFILL_CHUNK_TOKENS = 8192;
+
 export function footprint(
   arch: ModelArchitecture,
   formats: Formats,
@@ -105,7 +113,8 @@ export function footprint(
       (arch.moe ? arch.moe.expertIntermediateSize * arch.moe.activeExperts : arch.intermediateSize)) /
       plan.tensor,
   );
-  const activations = promptTokensPerChip * widest * formats.activationBytes * 2;
+  const activations =
+    Math.min(promptTokensPerChip, PREFILL_CHUNK_TOKENS) * widest * formats.activationBytes * 2;
   return { weights, kvPerSequence, kv: kvPerSequence * sequencesPerChip, activations };
 }
 

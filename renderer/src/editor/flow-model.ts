@@ -351,8 +351,15 @@ function sameNode(previous: FlowNode, next: FlowNode): boolean {
     previous.position.x === next.position.x &&
     previous.position.y === next.position.y &&
     NODE_FIELDS.every((field) => previous[field] === next[field]) &&
-    sameValue(previous.data, next.data)
+    sameData(previous.data, next.data)
   );
+}
+
+/** A node's data field by field (most are the very same objects, compared without walking them). */
+function sameData(previous: Record<string, unknown>, next: Record<string, unknown>): boolean {
+  for (const key in previous) if (!(key in next) || !sameValue(previous[key], next[key], 2)) return false;
+  for (const key in next) if (!(key in previous)) return false;
+  return true;
 }
 
 /**
@@ -362,10 +369,15 @@ function sameNode(previous: FlowNode, next: FlowNode): boolean {
  * edit would otherwise rebuild every block and every link on the canvas.
  */
 export function reconcileNodes(previous: readonly FlowNode[], next: readonly FlowNode[]): FlowNode[] {
-  const before = new Map(previous.map((node) => [node.id, node]));
+  let before: Map<string, FlowNode> | undefined;
   let changed = previous.length !== next.length;
   const result = next.map((node, index) => {
-    const old = before.get(node.id);
+    // Nodes usually keep their places: look up by id only when they do not.
+    const same = previous[index];
+    const old =
+      same?.id === node.id
+        ? same
+        : (before ??= new Map(previous.map((item) => [item.id, item]))).get(node.id);
     if (old && old.type === node.type && sameNode(old, node)) {
       if (previous[index] !== old) changed = true;
       return old;

@@ -60,13 +60,25 @@ const backend = {
     },
   },
   designs: {
-    save: () =>
-      Promise.resolve({
+    save: async (request: { id: string; document: DesignDocument; baseRevision: number }) => {
+      saves.push(request);
+      await saveGate;
+      return {
         ok: true,
-        value: { id: 'd-1', name: design.name, revision: 2, updatedAt: '', blockCount: 2 },
-      }),
+        value: {
+          id: request.id,
+          name: request.document.name,
+          revision: request.baseRevision + 1,
+          updatedAt: '',
+        },
+      };
+    },
   },
 };
+
+/** Every save the editor wrote; a save waits for `saveGate` (a test holds it to keep a save in flight). */
+const saves: { id: string; document: DesignDocument; baseRevision: number }[] = [];
+let saveGate: Promise<void> = Promise.resolve();
 
 beforeAll(() => {
   window.tessera = backend as unknown as TesseraApi;
@@ -116,5 +128,35 @@ describe('the editor sends each edit as a delta of the design the backend holds'
     expect(refused?.input).toHaveProperty('base');
     expect(resent?.input).toMatchObject({ design: editor.document });
     expect(runs()).toBe(before + 2);
+  });
+});
+
+describe('saves go to the design they were made in', () => {
+  it('writes an edit made before switching designs under the old design, with its own revision', async () => {
+    const a = { ...design, name: 'Design A' };
+    const b = { ...design, name: 'Design B' };
+    await editor.settled();
+    editor.load({ id: 'a', name: a.name, document: a, workload, revision: 5, updatedAt: '' });
+    // A first save is in flight (held), a second edit waits behind it, then the window opens design B.
+    let release = () => {};
+    saveGate = new Promise((resolve) => (release = resolve));
+    saves.length = 0;
+    editor.run(setParams(['dram'], { bandwidthBytesPerSecond: 3e12 }, 'Set bandwidth'));
+    await vi.waitFor(() => expect(saves).toHaveLength(1), { timeout: 2000 });
+    editor.run(setParams(['dram'], { bandwidthBytesPerSecond: 4e12 }, 'Set bandwidth'));
+    const lastOfA = editor.document;
+    editor.load({ id: 'b', name: b.name, document: b, workload, revision: 9, updatedAt: '' });
+    release();
+    saveGate = Promise.resolve();
+    await editor.settled();
+    expect(saves.map(({ id, baseRevision }) => ({ id, baseRevision }))).toEqual([
+      { id: 'a', baseRevision: 5 },
+      { id: 'a', baseRevision: 6 },
+    ]);
+    expect(saves[1]?.document).toBe(lastOfA);
+    // Design B goes on from its own revision.
+    editor.run(setParams(['dram'], { bandwidthBytesPerSecond: 5e12 }, 'Set bandwidth'));
+    await editor.settled();
+    expect(saves.at(-1)).toMatchObject({ id: 'b', baseRevision: 9, document: { name: 'Design B' } });
   });
 });

@@ -69,8 +69,14 @@ export class Editor {
   lastSimulationMs = $state<number | null>(null);
   private undoStack = $state.raw<HistoryEntry[]>([]);
   private redoStack = $state.raw<HistoryEntry[]>([]);
-  private revision = 0;
-  private pendingSave: Snapshot | undefined;
+  /** The last revision known of each design this window edited: a save names the revision it builds on. */
+  private readonly revisions = new Map<string, number>();
+  /**
+   * Saves waiting to be written, by design: a save is always written under the design it was made in, even when
+   * the window has moved to another design since (switching designs while a save is in flight once wrote the
+   * old design's document over the new one).
+   */
+  private readonly pendingSaves = new Map<string, Snapshot>();
   private saving = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   /** The design the backend holds for this window under `token`: the next request sends a delta of it. */
@@ -86,7 +92,7 @@ export class Editor {
     this.designId = design.id;
     this.document = design.document;
     this.workload = design.workload ?? defaultWorkload(DEFAULT_MODEL_ID);
-    this.revision = design.revision;
+    this.revisions.set(design.id, design.revision);
     this.selection = new Set();
     // The report kept with the design (when it is of exactly this content) shows at once; a fresh run follows.
     this.report = design.report?.ok === true ? design.report.report : null;
@@ -101,7 +107,7 @@ export class Editor {
   /** The design was renamed elsewhere (the designs dialog): take its name without an undo step. */
   adoptName(name: string, revision: number): void {
     if (this.document) this.document = { ...this.document, name };
-    this.revision = revision;
+    if (this.designId !== null) this.revisions.set(this.designId, revision);
   }
 
   close(): void {
@@ -187,8 +193,10 @@ export class Editor {
 
   private queueSave(snapshot: Snapshot): void {
     // A restore waiting to be written stays recorded even if another edit follows it before the save.
-    const restoredFrom = snapshot.restoredFrom ?? this.pendingSave?.restoredFrom;
-    this.pendingSave = { ...snapshot, restoredFrom };
+    const designId = this.designId;
+    if (designId === null) return;
+    const restoredFrom = snapshot.restoredFrom ?? this.pendingSaves.get(designId)?.restoredFrom;
+    this.pendingSaves.set(designId, { ...snapshot, restoredFrom });
     this.saveState = { kind: 'saving' };
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
@@ -201,23 +209,25 @@ export class Editor {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     this.saving = true;
-    while (this.pendingSave && this.designId !== null) {
-      const { document, workload, restoredFrom } = this.pendingSave;
-      this.pendingSave = undefined;
+    for (;;) {
+      const next = this.pendingSaves.entries().next();
+      if (next.done) break;
+      const [id, { document, workload, restoredFrom }] = next.value;
+      this.pendingSaves.delete(id);
       try {
         const stored = await call(
           api().designs.save({
-            id: this.designId,
+            id,
             document,
             workload,
-            baseRevision: this.revision,
+            baseRevision: this.revisions.get(id) ?? 0,
             ...(restoredFrom ? { restoredFrom } : {}),
           }),
         );
-        this.revision = stored.revision;
+        this.revisions.set(id, stored.revision);
         this.saves += 1;
         this.onSaved?.(stored);
-        if (!this.pendingSave) this.saveState = { kind: 'saved' };
+        if (this.pendingSaves.size === 0) this.saveState = { kind: 'saved' };
       } catch (error) {
         this.saveState = { kind: 'error', message: messageOf(error) };
         break;
@@ -229,7 +239,7 @@ export class Editor {
   /** Resolves once every queued save has reached the project file (or failed). */
   async settled(): Promise<void> {
     this.saveNow();
-    while (this.saving || (this.pendingSave && this.saveState.kind !== 'error'))
+    while (this.saving || (this.pendingSaves.size > 0 && this.saveState.kind !== 'error'))
       await new Promise((resolve) => setTimeout(resolve, 20));
   }
 

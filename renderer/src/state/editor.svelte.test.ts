@@ -63,6 +63,9 @@ const backend = {
     save: async (request: { id: string; document: DesignDocument; baseRevision: number }) => {
       saves.push(request);
       await saveGate;
+      const failure = failNextSave;
+      failNextSave = undefined;
+      if (failure) return { ok: false, error: { code: failure, message: `save failed (${failure})` } };
       return {
         ok: true,
         value: {
@@ -79,6 +82,8 @@ const backend = {
 /** Every save the editor wrote; a save waits for `saveGate` (a test holds it to keep a save in flight). */
 const saves: { id: string; document: DesignDocument; baseRevision: number }[] = [];
 let saveGate: Promise<void> = Promise.resolve();
+/** When set, the next save fails with this error code. */
+let failNextSave: 'io' | 'conflict' | undefined;
 
 beforeAll(() => {
   window.tessera = backend as unknown as TesseraApi;
@@ -158,5 +163,38 @@ describe('saves go to the design they were made in', () => {
     editor.run(setParams(['dram'], { bandwidthBytesPerSecond: 5e12 }, 'Set bandwidth'));
     await editor.settled();
     expect(saves.at(-1)).toMatchObject({ id: 'b', baseRevision: 9, document: { name: 'Design B' } });
+  });
+
+  it('keeps a save that failed and writes it on the next try; a conflict is not retried over the newer version', async () => {
+    await editor.settled();
+    editor.load({
+      id: 'c',
+      name: 'Design C',
+      document: { ...design, name: 'Design C' },
+      workload,
+      revision: 3,
+      updatedAt: '',
+    });
+    saves.length = 0;
+    failNextSave = 'io';
+    editor.run(setParams(['dram'], { bandwidthBytesPerSecond: 6e12 }, 'Set bandwidth'));
+    const edited = editor.document;
+    await editor.settled();
+    expect(editor.saveState).toEqual({ kind: 'error', message: 'save failed (io)' });
+    // Leaving the design (or the next edit) tries again, with the same document.
+    await editor.settled();
+    expect(saves.map(({ id, document }) => ({ id, document }))).toEqual([
+      { id: 'c', document: edited },
+      { id: 'c', document: edited },
+    ]);
+    expect(editor.saveState).toEqual({ kind: 'saved' });
+
+    failNextSave = 'conflict';
+    editor.run(setParams(['dram'], { bandwidthBytesPerSecond: 7e12 }, 'Set bandwidth'));
+    await editor.settled();
+    expect(editor.saveState).toMatchObject({ kind: 'error' });
+    const count = saves.length;
+    await editor.settled();
+    expect(saves).toHaveLength(count);
   });
 });

@@ -18,7 +18,7 @@ import type {
   StoredDesign,
   StoredVersion,
 } from '../../../main/contract/api';
-import { api, call, messageOf } from '../lib/api';
+import { ApiFailure, api, call, messageOf } from '../lib/api';
 import type { Command } from '../editor/commands';
 
 const HISTORY_LIMIT = 500;
@@ -100,7 +100,8 @@ export class Editor {
     this.batchSweep = [];
     this.undoStack = [];
     this.redoStack = [];
-    this.saveState = { kind: 'saved' };
+    // A save of the previous design still waiting (or failed) keeps its state on show.
+    if (!this.saving && this.pendingSaves.size === 0) this.saveState = { kind: 'saved' };
     this.scheduleSimulation();
   }
 
@@ -212,7 +213,8 @@ export class Editor {
     for (;;) {
       const next = this.pendingSaves.entries().next();
       if (next.done) break;
-      const [id, { document, workload, restoredFrom }] = next.value;
+      const [id, snapshot] = next.value;
+      const { document, workload, restoredFrom } = snapshot;
       this.pendingSaves.delete(id);
       try {
         const stored = await call(
@@ -230,6 +232,10 @@ export class Editor {
         if (this.pendingSaves.size === 0) this.saveState = { kind: 'saved' };
       } catch (error) {
         this.saveState = { kind: 'error', message: messageOf(error) };
+        // Kept to be written again (by the next edit, or before leaving the design) unless the project refused it
+        // as a conflict: a newer version is there, which a retry must not overwrite.
+        const conflict = error instanceof ApiFailure && error.error.code === 'conflict';
+        if (!conflict && !this.pendingSaves.has(id)) this.pendingSaves.set(id, snapshot);
         break;
       }
     }
@@ -243,9 +249,9 @@ export class Editor {
       await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
-  /** Starts writing a waiting save at once (leaving the design, the window closing). */
+  /** Starts writing the waiting saves at once (leaving the design, the window closing, after a failure). */
   saveNow(): void {
-    if (this.saveTimer !== undefined && !this.saving) void this.flushSaves();
+    if (!this.saving && this.pendingSaves.size > 0) void this.flushSaves();
   }
 
   /**

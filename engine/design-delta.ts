@@ -6,8 +6,11 @@
  * simulation itself. So the editor sends a delta against the last design it sent, the backend keeps that design
  * under a token, and a worker keeps the designs it has been given, so only the delta crosses each boundary.
  *
- * A delta always reproduces the next document exactly (same items, same order, same keys in the same order), so
- * a report computed from `applyDesignDelta(base, designDelta(base, next))` is byte for byte the report of `next`.
+ * A delta always reproduces the next document's content exactly — the same blocks, links and groups in the same
+ * order, each item with its keys in the same order — so a report computed from
+ * `applyDesignDelta(base, designDelta(base, next))` is byte for byte the report of `next`. Only the order of the
+ * top-level keys may differ (the lists come after `notes`/`meta`); nothing reads it (stored content is keyed by
+ * canonical JSON).
  */
 import { z } from 'zod';
 import { idSchema } from './schema/common';

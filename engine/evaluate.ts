@@ -557,7 +557,8 @@ export function evaluate(
     secondsPerStep: decodePhase.seconds,
   };
   // The largest batch counts the chips' own memory only: serving engines keep the KV cache on the device, not in
-  // host memory shared by the system (unless the device cannot even hold the weights, which then run offloaded).
+  // host memory shared by the system — unless the device cannot hold the weights and one sequence's KV (the model
+  // then runs offloaded, and host memory is what there is).
   const deviceBytes = chip.levels.reduce(
     (sum, level, index) =>
       level.usage === 'storage' && !level.shared && chip.paths[primary]?.[index]
@@ -565,7 +566,8 @@ export function evaluate(
         : sum,
     0,
   );
-  const kvRoom = deviceBytes > needs.weights + needs.activations ? deviceBytes : storageBytes;
+  const kvRoom =
+    deviceBytes >= needs.weights + needs.activations + needs.kvPerSequence ? deviceBytes : storageBytes;
   const memory = memoryReport(chip, placed, needs, plan, batchPerReplica, totalContext, storageBytes, kvRoom);
   if (!memory.fits) {
     diagnostics.push({

@@ -2,8 +2,10 @@
  * Designs the backend keeps for requests that build on them (`DesignInput` in the contract). The editor sends
  * a delta per edit against the design its previous request carried, under that request's token; the backend
  * rebuilds the whole design here, keeps it under the new token, and gives the pool a key of its own for it (so a
- * worker that holds the base gets only the delta). Tokens come from the window and are trusted only to name
- * what that window sent; worker keys are made here, so two windows can never mix up their designs.
+ * worker that holds the base gets only the delta). Tokens are made by each window (a random session id and a
+ * counter), so windows do not collide by chance; a token only ever names the design a request brought, and
+ * every design is validated before it is kept. Worker keys are made here, one per design, so a worker never
+ * applies a delta to a design other than its base.
  */
 import { applyDesignDelta } from '../../engine/design-delta';
 import type { DesignDocument } from '../../engine/schema/design';

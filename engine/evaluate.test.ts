@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from './evaluate';
+import { PREFILL_CHUNK_TOKENS } from './map/placement';
 import { countParameters } from './models/parameters';
 import type { Report } from './report';
 import type { DesignDocument } from './schema/design';
@@ -276,7 +277,8 @@ describe('memory: the largest batch and the activations held at once', () => {
   // BF16 everywhere: 2 bytes per weight, KV element and activation.
   const kvPerSequence = arch.layers * (input + output) * 2 * arch.kvHeads * arch.headDim * 2;
   const widest = Math.max(arch.hiddenSize * 4, 2 * arch.intermediateSize);
-  const activationsOf = (promptTokens: number) => Math.min(promptTokens, 8192) * widest * 2 * 2;
+  const activationsOf = (promptTokens: number) =>
+    Math.min(promptTokens, PREFILL_CHUNK_TOKENS) * widest * 2 * 2;
 
   it('counts the chip’s own memory for the KV cache, not host memory the system shares', () => {
     const deviceBytes = 2 ** 30;

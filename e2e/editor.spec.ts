@@ -252,3 +252,65 @@ test('edit the YAML: a count changes the canvas and the results; invalid YAML sh
   await expect(editor).toContainText('bandwidthBytesPerSecond: 2000000000000');
   await tessera.expectSaved();
 });
+
+test('far out, the overview shows the design and still selects, drags and undoes', async ({ tessera }) => {
+  const page = tessera.page;
+  await tessera.createProject(tessera.projectPath());
+  await tessera.dropBlock('Systolic-array tile', { x: 200, y: 120 });
+  await tessera.dropBlock('HBM', { x: 200, y: 360 });
+  await tessera.connect({ block: 'Systolic-array tile', port: 'Memory' }, { block: 'HBM', port: 'Port' });
+  const start = await tessera.blockPosition('HBM');
+  const size = (await tessera.block('HBM').boundingBox()) ?? { width: 0, height: 0 };
+  const nearZoom = (await tessera.viewport()).zoom;
+  // The middle of the HBM block, in design coordinates.
+  const middle = { x: start.x + size.width / nearZoom / 2, y: start.y + size.height / nearZoom / 2 };
+
+  await tessera.zoomOutToOverview();
+  await expect(tessera.overview).toHaveAccessibleName(/^Overview of 2 blocks and 1 link;/);
+  await expect(tessera.canvas.locator('.svelte-flow__node-block').first()).toBeHidden();
+  const { zoom } = await tessera.viewport();
+  expect(zoom).toBeLessThan(0.35);
+  const at = await tessera.screenPoint(middle);
+  // Drawn where the block is, and nothing beside it (the tile is above it, the canvas is empty to its right).
+  expect(await tessera.overviewPaintedAt(at)).toBe(true);
+  expect(await tessera.overviewPaintedAt({ x: at.x + size.width, y: at.y })).toBe(false);
+
+  // Pointing at it names it; clicking selects it; double-clicking it is not a double-click on the bare canvas.
+  await page.mouse.move(at.x, at.y);
+  await expect(page.getByRole('tooltip')).toContainText('HBM');
+  await page.mouse.click(at.x, at.y);
+  await tessera.panel('Inspector');
+  await expect(tessera.inspector.getByLabel('Name', { exact: true })).toHaveValue('HBM');
+  await page.mouse.dblclick(at.x, at.y);
+  await expect(page.getByRole('dialog', { name: 'Add block' })).toHaveCount(0);
+
+  // A drag moves the block by the pointer's travel divided by the zoom, and the view does not pan.
+  const before = await tessera.viewport();
+  const travel = { x: 60, y: 30 };
+  await page.mouse.move(at.x, at.y);
+  await page.mouse.down();
+  await page.mouse.move(at.x + travel.x, at.y + travel.y, { steps: 6 });
+  await page.mouse.up();
+  expect(await tessera.viewport()).toEqual(before);
+  await expect.poll(() => tessera.overviewPaintedAt({ x: at.x + travel.x, y: at.y + travel.y })).toBe(true);
+  expect(await tessera.overviewPaintedAt(at)).toBe(false);
+  await expect(page.getByRole('button', { name: 'Undo', exact: true })).toHaveAttribute(
+    'title',
+    'Undo Move block (Ctrl+Z)',
+  );
+
+  await tessera.canvas.getByRole('button', { name: 'Fit View' }).click();
+  await expect(tessera.overview).toHaveCount(0);
+  const moved = await tessera.blockPosition('HBM');
+  expect(moved.x - start.x).toBeCloseTo(travel.x / zoom, 0);
+  expect(moved.y - start.y).toBeCloseTo(travel.y / zoom, 0);
+  await page.locator('body').press('Control+z');
+  await expect.poll(() => tessera.blockPosition('HBM')).toEqual(start);
+
+  // Zoomed out on one design, a new design opens close up: its first block is drawn as a block, with ports.
+  await tessera.zoomOutToOverview();
+  await page.getByRole('button', { name: 'New design' }).click();
+  await tessera.dropBlock('Vector unit', { x: 300, y: 200 });
+  await expect(tessera.block('Vector unit')).toBeVisible();
+  await expect(tessera.overview).toHaveCount(0);
+});

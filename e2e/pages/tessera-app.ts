@@ -195,6 +195,47 @@ export class TesseraApp {
       .click();
   }
 
+  /** The canvas far out: the design drawn as one picture instead of blocks (below 35 % zoom). */
+  get overview(): Locator {
+    return this.canvas.getByRole('img', { name: /^Overview of/ });
+  }
+
+  /** Zooms out with the zoom controls until the canvas draws the overview. */
+  async zoomOutToOverview(): Promise<void> {
+    const zoomOut = this.canvas.getByRole('button', { name: 'Zoom Out' });
+    for (let step = 0; step < 20 && !(await this.overview.isVisible()); step += 1) await zoomOut.click();
+    await expect(this.overview).toBeVisible();
+  }
+
+  /** The canvas's pan and zoom: a design point p is on screen at p × zoom + (left, top). */
+  async viewport(): Promise<{ left: number; top: number; zoom: number }> {
+    const pane = await this.canvas.locator('.svelte-flow__pane').boundingBox();
+    const transform = (await this.canvas.locator('.svelte-flow__viewport').getAttribute('style')) ?? '';
+    const match = /translate\((-?[\d.]+)px, (-?[\d.]+)px\) scale\(([\d.]+)\)/.exec(transform);
+    if (!pane || !match) throw new Error(`the canvas has no viewport transform: ${transform}`);
+    return { left: pane.x + Number(match[1]), top: pane.y + Number(match[2]), zoom: Number(match[3]) };
+  }
+
+  /** Where a point of the design is on screen. */
+  async screenPoint(point: { x: number; y: number }): Promise<{ x: number; y: number }> {
+    const { left, top, zoom } = await this.viewport();
+    return { x: left + point.x * zoom, y: top + point.y * zoom };
+  }
+
+  /** Whether the overview has painted anything at a point of the screen. */
+  async overviewPaintedAt(point: { x: number; y: number }): Promise<boolean> {
+    return this.overview.evaluate((element, { x, y }) => {
+      return [...element.querySelectorAll('canvas')].some((layer) => {
+        const box = layer.getBoundingClientRect();
+        const scale = layer.width / box.width;
+        const pixel = layer
+          .getContext('2d')
+          ?.getImageData(Math.round((x - box.left) * scale), Math.round((y - box.top) * scale), 1, 1).data;
+        return (pixel?.[3] ?? 0) > 0;
+      });
+    }, point);
+  }
+
   /** A group frame on the canvas by its name. */
   frame(name: string): Locator {
     return this.canvas.getByRole('group', { name: new RegExp(`^${name} \\(`) });

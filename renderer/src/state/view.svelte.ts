@@ -47,6 +47,11 @@ class ViewState {
   designsOpen = $state(false);
   saveAsOpen = $state(false);
   preferencesOpen = $state(false);
+  /**
+   * The canvas is zoomed out so far that it draws the overview (CanvasOverview) instead of its blocks: the
+   * blocks' elements stay (Svelte Flow keeps them) but show nothing and are not updated.
+   */
+  far = $state(false);
   /** Why the connection being dragged cannot be made, shown next to the pointer. */
   connectionHint = $state<string | null>(null);
 

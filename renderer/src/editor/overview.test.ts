@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { testCatalog, testDesign } from '../../../engine/testing/fixtures';
+import { DEFAULT_BLOCK_SIZE, toEdges, toNodes, type FlowNode } from './flow-model';
+import {
+  HANDLE_HALF_WIDTH,
+  draggedPositions,
+  dragTargets,
+  linkGeometry,
+  linkPath,
+  nodeAt,
+  nodeBox,
+  portPoint,
+  toFlow,
+  visibleFlowBox,
+} from './overview';
+
+const catalog = testCatalog();
+const design = testDesign(
+  { tile: { type: 'test.array' }, sram: { type: 'test.sram' }, dram: { type: 'test.dram' } },
+  [
+    ['tile', 'sram'],
+    ['sram', 'dram'],
+  ],
+  [
+    { id: 'tiles', name: 'Tiles', kind: 'cluster', count: 16, blocks: ['tile'] },
+    { id: 'chip', name: 'Chip', kind: 'chip', count: 4, blocks: ['sram', 'dram'], groups: ['tiles'] },
+  ],
+);
+const nodes = toNodes({ document: design, catalog, selection: new Set(), diagnostics: [], scope: null });
+const edges = toEdges(design, new Set(), new Set(design.blocks.map((block) => block.id)));
+const byId = new Map(nodes.map((node) => [node.id, node]));
+const node = (id: string): FlowNode => {
+  const found = byId.get(id);
+  if (!found) throw new Error(`no node ${id}`);
+  return found;
+};
+const centre = (id: string) => {
+  const box = nodeBox(node(id));
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+};
+
+describe('the overview drawn far out', () => {
+  it('finds a block over the frames around it, and the inner frame over the outer one', () => {
+    expect(nodeAt(nodes, centre('tile'))?.id).toBe('tile');
+    // Inside the chip's frame and the tiles' frame, but on no block: the inner frame (the tiles) wins.
+    const tiles = nodeBox(node('tiles'));
+    const tile = nodeBox(node('tile'));
+    const besideTile = { x: tile.x + tile.width / 2, y: tiles.y + 2 };
+    expect(nodeAt(nodes, besideTile)?.id).toBe('tiles');
+    // Inside the chip's frame only.
+    const chip = nodeBox(node('chip'));
+    expect(nodeAt(nodes, { x: chip.x + chip.width - 2, y: chip.y + chip.height - 2 })?.id).toBe('chip');
+    expect(nodeAt(nodes, { x: chip.x - 50, y: chip.y - 50 })).toBeUndefined();
+  });
+
+  it('hit-tests a block where it is dragged to, not where it was', () => {
+    const moved = new Map([['dram', { x: 5000, y: 5000 }]]);
+    expect(nodeAt(nodes, { x: 5010, y: 5010 }, moved)?.id).toBe('dram');
+    expect(nodeAt(nodes, centre('dram'), moved)?.id).not.toBe('dram');
+  });
+
+  it('starts a link at the outer edge of the port handle on the port’s side of the block', () => {
+    const box = { x: 100, y: 40, width: DEFAULT_BLOCK_SIZE.width, height: DEFAULT_BLOCK_SIZE.height };
+    expect(portPoint(box, 'left')).toEqual({ x: 100 - HANDLE_HALF_WIDTH, y: 40 + box.height / 2 });
+    expect(portPoint(box, 'right')).toEqual({
+      x: 100 + box.width + HANDLE_HALF_WIDTH,
+      y: 40 + box.height / 2,
+    });
+    expect(portPoint(box, 'top')).toEqual({ x: 100 + box.width / 2, y: 40 - HANDLE_HALF_WIDTH });
+    expect(portPoint(box, 'bottom')).toEqual({
+      x: 100 + box.width / 2,
+      y: 40 + box.height + HANDLE_HALF_WIDTH,
+    });
+  });
+
+  it('draws every link between the ports it joins, following a dragged block', () => {
+    for (const edge of edges) {
+      const geometry = linkGeometry(edge, byId);
+      const source = node(edge.source);
+      const target = node(edge.target);
+      if (source.type !== 'block' || target.type !== 'block') throw new Error('links join blocks');
+      const fromSide = source.data.type?.ports.find((port) => port.id === edge.sourceHandle)?.side;
+      const toSide = target.data.type?.ports.find((port) => port.id === edge.targetHandle)?.side;
+      if (!fromSide || !toSide) throw new Error('the fixture’s ports have sides');
+      expect(geometry).toEqual({
+        from: portPoint(nodeBox(source), fromSide),
+        fromSide,
+        to: portPoint(nodeBox(target), toSide),
+        toSide,
+      });
+      if (!geometry) continue;
+      // The path starts and ends at those points.
+      const numbers = (linkPath(geometry).match(/-?[\d.]+/g) ?? []).map(Number);
+      expect(numbers.slice(0, 2)).toEqual([geometry.from.x, geometry.from.y]);
+      expect(numbers.slice(-2)).toEqual([geometry.to.x, geometry.to.y]);
+    }
+    const edge = edges[0];
+    if (!edge) throw new Error('the fixture has links');
+    const moved = linkGeometry(edge, byId, new Map([[edge.source, { x: 1000, y: 2000 }]]));
+    const still = linkGeometry(edge, byId);
+    expect(moved?.from.x).toBeCloseTo((still?.from.x ?? 0) + 1000 - node(edge.source).position.x);
+    expect(moved?.to).toEqual(still?.to);
+  });
+
+  it('leaves out a link whose block or port is not on the canvas', () => {
+    const edge = edges[0];
+    if (!edge) throw new Error('the fixture has links');
+    expect(linkGeometry({ ...edge, target: 'gone' }, byId)).toBeUndefined();
+    expect(linkGeometry({ ...edge, sourceHandle: 'no-such-port' }, byId)).toBeUndefined();
+  });
+
+  it('drags the whole selection when the pressed block is part of it, else the block alone', () => {
+    expect(dragTargets(nodes, node('tile'), new Set(['sram', 'dram'])).map((n) => n.id)).toEqual(['tile']);
+    expect(
+      dragTargets(nodes, node('sram'), new Set(['sram', 'dram']))
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(['dram', 'sram']);
+  });
+
+  it('moves what a dragged frame holds with it: its blocks and the groups inside it', () => {
+    const offset = { x: 64, y: -32 };
+    const moved = draggedPositions(design, nodes, [node('chip')], offset);
+    expect([...moved.keys()].sort()).toEqual(['chip', 'dram', 'sram', 'tile', 'tiles']);
+    for (const [id, position] of moved)
+      expect(position).toEqual({ x: node(id).position.x + offset.x, y: node(id).position.y + offset.y });
+    expect([...draggedPositions(design, nodes, [node('dram')], offset).keys()]).toEqual(['dram']);
+  });
+
+  it('maps screen points to the flow through the viewport, and back', () => {
+    const viewport = { x: 120, y: -40, zoom: 0.08 };
+    const flow = toFlow(viewport, { x: 520, y: 360 });
+    expect(flow.x * viewport.zoom + viewport.x).toBeCloseTo(520);
+    expect(flow.y * viewport.zoom + viewport.y).toBeCloseTo(360);
+    const visible = visibleFlowBox(viewport, 800, 500);
+    expect(toFlow(viewport, { x: 0, y: 0 })).toEqual({ x: visible.x, y: visible.y });
+    expect(visible.width).toBeCloseTo(800 / 0.08);
+    expect(visible.height).toBeCloseTo(500 / 0.08);
+  });
+});

@@ -1,0 +1,197 @@
+/**
+ * The far-out view of the canvas. Below `FAR_ZOOM` a block's text is a few pixels tall and a large design is
+ * thousands of elements that Chromium lays out and layers again after every edit; the canvas then hides Svelte
+ * Flow's nodes and links and draws the design on one `<canvas>` (CanvasOverview.svelte) from the same nodes and
+ * edges. This module is the geometry that drawing and the pointer share: the box of a node, which node is under
+ * a point, where a link leaves and enters its blocks, and what a drag moves. Pure; tested without a DOM.
+ */
+import { getSmoothStepPath, Position as Side, type Edge } from '@xyflow/svelte';
+import type { BlockType } from '../../../engine/schema/block-type';
+import type { DesignDocument, Position } from '../../../engine/schema/design';
+import { groupDescendantBlocks } from './commands';
+import { DEFAULT_BLOCK_SIZE, type FlowNode } from './flow-model';
+
+type PortSide = BlockType['ports'][number]['side'];
+
+/** Below this zoom the canvas draws the overview instead of Svelte Flow's elements. */
+export const FAR_ZOOM = 0.35;
+
+/**
+ * Half the width of a port handle (11 px in BlockNode.svelte): Svelte Flow starts a link at the outer edge of
+ * its handle, which sits centred on the block's side.
+ */
+export const HANDLE_HALF_WIDTH = 5.5;
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The screen transform of the flow: a flow point p is drawn at p × zoom + (x, y). */
+export interface Viewport {
+  x: number;
+  y: number;
+  zoom: number;
+}
+
+/** Where a node is drawn, in flow coordinates; `position` replaces its own while it is dragged. */
+export function nodeBox(node: FlowNode, position: Position = node.position): Box {
+  const size =
+    node.type === 'frame'
+      ? { width: node.data.width, height: node.data.height }
+      : { width: node.width ?? DEFAULT_BLOCK_SIZE.width, height: node.height ?? DEFAULT_BLOCK_SIZE.height };
+  return { x: position.x, y: position.y, ...size };
+}
+
+export function contains(box: Box, point: Position): boolean {
+  return (
+    point.x >= box.x && point.x <= box.x + box.width && point.y >= box.y && point.y <= box.y + box.height
+  );
+}
+
+export function intersects(a: Box, b: Box): boolean {
+  return a.x <= b.x + b.width && b.x <= a.x + a.width && a.y <= b.y + b.height && b.y <= a.y + a.height;
+}
+
+/** The part of the flow on screen: a `width` × `height` screen area seen through `viewport`. */
+export function visibleFlowBox(viewport: Viewport, width: number, height: number): Box {
+  return {
+    x: -viewport.x / viewport.zoom,
+    y: -viewport.y / viewport.zoom,
+    width: width / viewport.zoom,
+    height: height / viewport.zoom,
+  };
+}
+
+export function toFlow(viewport: Viewport, screen: Position): Position {
+  return { x: (screen.x - viewport.x) / viewport.zoom, y: (screen.y - viewport.y) / viewport.zoom };
+}
+
+/**
+ * The node under a flow point as Svelte Flow stacks them: blocks over frames, a later block over an earlier
+ * one, and an inner frame (higher z-index) over the frame around it.
+ */
+export function nodeAt(
+  nodes: readonly FlowNode[],
+  point: Position,
+  positions?: ReadonlyMap<string, Position>,
+): FlowNode | undefined {
+  let frame: FlowNode | undefined;
+  for (let index = nodes.length - 1; index >= 0; index -= 1) {
+    const node = nodes[index];
+    if (!node || node.hidden || !contains(nodeBox(node, positions?.get(node.id)), point)) continue;
+    if (node.type === 'block') return node;
+    if (!frame || (node.zIndex ?? 0) > (frame.zIndex ?? 0)) frame = node;
+  }
+  return frame;
+}
+
+const SIDES: Record<PortSide, Side> = {
+  top: Side.Top,
+  right: Side.Right,
+  bottom: Side.Bottom,
+  left: Side.Left,
+};
+
+/** Where a link meets a block's port on `side`: the outer edge of the handle centred on that side. */
+export function portPoint(box: Box, side: PortSide): Position {
+  switch (side) {
+    case 'top':
+      return { x: box.x + box.width / 2, y: box.y - HANDLE_HALF_WIDTH };
+    case 'bottom':
+      return { x: box.x + box.width / 2, y: box.y + box.height + HANDLE_HALF_WIDTH };
+    case 'left':
+      return { x: box.x - HANDLE_HALF_WIDTH, y: box.y + box.height / 2 };
+    case 'right':
+      return { x: box.x + box.width + HANDLE_HALF_WIDTH, y: box.y + box.height / 2 };
+  }
+}
+
+function sideOf(node: FlowNode | undefined, portId: string | null | undefined): PortSide | undefined {
+  if (node?.type !== 'block') return undefined;
+  return node.data.type?.ports.find((port) => port.id === portId)?.side;
+}
+
+export interface LinkGeometry {
+  from: Position;
+  fromSide: PortSide;
+  to: Position;
+  toSide: PortSide;
+}
+
+/** Where a link starts and ends, or undefined when one of its blocks or ports is not on the canvas. */
+export function linkGeometry(
+  edge: Edge,
+  nodesById: ReadonlyMap<string, FlowNode>,
+  positions?: ReadonlyMap<string, Position>,
+): LinkGeometry | undefined {
+  const source = nodesById.get(edge.source);
+  const target = nodesById.get(edge.target);
+  const fromSide = sideOf(source, edge.sourceHandle);
+  const toSide = sideOf(target, edge.targetHandle);
+  if (!source || !target || !fromSide || !toSide) return undefined;
+  return {
+    from: portPoint(nodeBox(source, positions?.get(source.id)), fromSide),
+    fromSide,
+    to: portPoint(nodeBox(target, positions?.get(target.id)), toSide),
+    toSide,
+  };
+}
+
+/** The link drawn as Svelte Flow draws it (a smooth step), as an SVG path. */
+export function linkPath(geometry: LinkGeometry): string {
+  const [path] = getSmoothStepPath({
+    sourceX: geometry.from.x,
+    sourceY: geometry.from.y,
+    sourcePosition: SIDES[geometry.fromSide],
+    targetX: geometry.to.x,
+    targetY: geometry.to.y,
+    targetPosition: SIDES[geometry.toSide],
+  });
+  return path;
+}
+
+/**
+ * What pressing `pressed` drags, as Svelte Flow does: the whole selection when the node is part of it, else the
+ * node alone.
+ */
+export function dragTargets(
+  nodes: readonly FlowNode[],
+  pressed: FlowNode,
+  selection: ReadonlySet<string>,
+): FlowNode[] {
+  if (!selection.has(pressed.id)) return [pressed];
+  return nodes.filter((node) => selection.has(node.id));
+}
+
+/**
+ * Where every node that a drag by `offset` moves is drawn meanwhile: the dragged nodes, and the blocks and
+ * frames inside a dragged frame (frames are sized around what they hold).
+ */
+export function draggedPositions(
+  document: DesignDocument,
+  nodes: readonly FlowNode[],
+  dragged: readonly FlowNode[],
+  offset: Position,
+): Map<string, Position> {
+  const ids = new Set(dragged.map((node) => node.id));
+  for (const node of dragged) {
+    if (node.type !== 'frame') continue;
+    for (const blockId of groupDescendantBlocks(document, node.id)) ids.add(blockId);
+    for (const group of nestedGroups(document, node.id)) ids.add(group);
+  }
+  const positions = new Map<string, Position>();
+  for (const node of nodes)
+    if (ids.has(node.id))
+      positions.set(node.id, { x: node.position.x + offset.x, y: node.position.y + offset.y });
+  return positions;
+}
+
+function nestedGroups(document: DesignDocument, groupId: string, seen = new Set<string>()): string[] {
+  if (seen.has(groupId)) return [];
+  seen.add(groupId);
+  const group = document.groups.find((candidate) => candidate.id === groupId);
+  return (group?.groups ?? []).flatMap((child) => [child, ...nestedGroups(document, child, seen)]);
+}

@@ -266,14 +266,15 @@ test('far out, the overview shows the design and still selects, drags and undoes
   const middle = { x: start.x + size.width / nearZoom / 2, y: start.y + size.height / nearZoom / 2 };
 
   await tessera.zoomOutToOverview();
-  await expect(tessera.overview).toHaveAccessibleName(/^Overview of 2 blocks and 1 link;/);
+  await expect(tessera.overview).toHaveAccessibleName(/^Overview of 2 blocks and 1 link\b/);
   await expect(tessera.canvas.locator('.svelte-flow__node-block').first()).toBeHidden();
   const { zoom } = await tessera.viewport();
   expect(zoom).toBeLessThan(0.35);
   const at = await tessera.screenPoint(middle);
   // Drawn where the block is, and nothing beside it (the tile is above it, the canvas is empty to its right).
   expect(await tessera.overviewPaintedAt(at)).toBe(true);
-  expect(await tessera.overviewPaintedAt({ x: at.x + size.width, y: at.y })).toBe(false);
+  const blockWidth = (size.width / nearZoom) * zoom;
+  expect(await tessera.overviewPaintedAt({ x: at.x + blockWidth, y: at.y })).toBe(false);
 
   // Pointing at it names it; clicking selects it; double-clicking it is not a double-click on the bare canvas.
   await page.mouse.move(at.x, at.y);
@@ -283,6 +284,17 @@ test('far out, the overview shows the design and still selects, drags and undoes
   await expect(tessera.inspector.getByLabel('Name', { exact: true })).toHaveValue('HBM');
   await page.mouse.dblclick(at.x, at.y);
   await expect(page.getByRole('dialog', { name: 'Add block' })).toHaveCount(0);
+  await expect(tessera.overview).toHaveAccessibleName(/, 1 selected \(HBM\)/);
+  // Shift+click adds a block to the selection, and Shift+click again takes it out.
+  const tileAt = await tessera.screenPoint({ x: middle.x, y: middle.y - 240 });
+  await page.keyboard.down('Shift');
+  await page.mouse.click(tileAt.x, tileAt.y);
+  await page.keyboard.up('Shift');
+  await expect(tessera.inspector).toContainText('2 blocks, 0 links and 0 groups selected.');
+  await page.keyboard.down('Shift');
+  await page.mouse.click(tileAt.x, tileAt.y);
+  await page.keyboard.up('Shift');
+  await expect(tessera.inspector.getByLabel('Name', { exact: true })).toHaveValue('HBM');
 
   // A drag moves the block by the pointer's travel divided by the zoom, and the view does not pan.
   const before = await tessera.viewport();
@@ -301,9 +313,11 @@ test('far out, the overview shows the design and still selects, drags and undoes
 
   await tessera.canvas.getByRole('button', { name: 'Fit View' }).click();
   await expect(tessera.overview).toHaveCount(0);
+  // Where the pointer took it, snapped to the canvas's 8-unit grid as a drag close up is.
   const moved = await tessera.blockPosition('HBM');
-  expect(moved.x - start.x).toBeCloseTo(travel.x / zoom, 0);
-  expect(moved.y - start.y).toBeCloseTo(travel.y / zoom, 0);
+  expect(Math.abs(moved.x - (start.x + travel.x / zoom))).toBeLessThanOrEqual(4);
+  expect(Math.abs(moved.y - (start.y + travel.y / zoom))).toBeLessThanOrEqual(4);
+  expect([moved.x % 8, moved.y % 8]).toEqual([0, 0]);
   await page.locator('body').press('Control+z');
   await expect.poll(() => tessera.blockPosition('HBM')).toEqual(start);
 
@@ -313,4 +327,70 @@ test('far out, the overview shows the design and still selects, drags and undoes
   await tessera.dropBlock('Vector unit', { x: 300, y: 200 });
   await expect(tessera.block('Vector unit')).toBeVisible();
   await expect(tessera.overview).toHaveCount(0);
+});
+
+test('far out, a box selection, a group frame dragged as one step and entered, with a block added there', async ({
+  tessera,
+}) => {
+  const page = tessera.page;
+  await tessera.createProject(tessera.projectPath());
+  await tessera.dropBlock('Systolic-array tile', { x: 160, y: 120 });
+  await tessera.dropBlock('Systolic-array tile', { x: 420, y: 120 });
+  await tessera.dropBlock('HBM', { x: 290, y: 400 });
+  await page.keyboard.press('Control+a');
+  await tessera.block('HBM').click({ modifiers: ['Shift'] });
+  await page.keyboard.press('Control+g');
+  const frame = tessera.frame('Group 1');
+  await expect(frame).toBeVisible();
+  const frameStyle = (await frame.locator('xpath=..').getAttribute('style')) ?? '';
+  const [, frameX = '0', frameY = '0'] = /translate\((-?[\d.]+)px, (-?[\d.]+)px\)/.exec(frameStyle) ?? [];
+  const frameAt = { x: Number(frameX), y: Number(frameY) };
+  const hbm = await tessera.blockPosition('HBM');
+  const tilesBefore = await tessera.blockPositionsById('Systolic-array tile');
+
+  await tessera.zoomOutToOverview();
+  // A block added far out (quick add, at the middle of the view) is not laid out, yet a box selection around the
+  // HBM block alone selects only it.
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('vector');
+  await page.keyboard.press('Enter');
+  await expect(tessera.overview).toHaveAccessibleName(/^Overview of 4 blocks/);
+  const boxFrom = await tessera.screenPoint({ x: hbm.x - 20, y: hbm.y - 20 });
+  const boxTo = await tessera.screenPoint({ x: hbm.x + 220, y: hbm.y + 96 });
+  await page.keyboard.down('Shift');
+  await page.mouse.move(boxFrom.x, boxFrom.y);
+  await page.mouse.down();
+  await page.mouse.move(boxTo.x, boxTo.y, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  await tessera.panel('Inspector');
+  await expect(tessera.inspector.getByLabel('Name', { exact: true })).toHaveValue('HBM');
+
+  // Dragging the frame by its header moves both tiles by the same step, as one command.
+  const { zoom } = await tessera.viewport();
+  const grip = await tessera.screenPoint({ x: frameAt.x + 12, y: frameAt.y + 12 });
+  await page.mouse.click(grip.x, grip.y);
+  await expect(tessera.overview).toHaveAccessibleName(/, 1 selected \(Group 1\)/);
+  await page.mouse.move(grip.x, grip.y);
+  await page.mouse.down();
+  await page.mouse.move(grip.x + 40, grip.y + 80, { steps: 6 });
+  await page.mouse.up();
+  await expect(page.getByRole('button', { name: 'Undo', exact: true })).toHaveAttribute(
+    'title',
+    'Undo Move 2 blocks (Ctrl+Z)',
+  );
+  // Double-clicking the frame enters its group.
+  const movedGrip = { x: grip.x + 40, y: grip.y + 80 };
+  await page.mouse.dblclick(movedGrip.x, movedGrip.y);
+  await expect(tessera.canvas.getByRole('navigation', { name: 'Group path' })).toContainText('Group 1 ×1');
+  // Both tiles moved by the same step: the frame's travel, snapped to the grid.
+  const tilesAfter = await tessera.blockPositionsById('Systolic-array tile');
+  const steps = [...tilesBefore].map(([id, before]) => {
+    const after = tilesAfter.get(id);
+    return { x: (after?.x ?? NaN) - before.x, y: (after?.y ?? NaN) - before.y };
+  });
+  expect(steps).toHaveLength(2);
+  expect(steps[1]).toEqual(steps[0]);
+  expect(Math.abs((steps[0]?.x ?? NaN) - 40 / zoom)).toBeLessThanOrEqual(4);
+  expect(Math.abs((steps[0]?.y ?? NaN) - 80 / zoom)).toBeLessThanOrEqual(4);
 });

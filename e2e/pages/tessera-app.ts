@@ -115,6 +115,19 @@ export class TesseraApp {
     return { x: Number(match[1]), y: Number(match[2]) };
   }
 
+  /** Where every block of a type sits in design coordinates, by block id (for blocks that share a name). */
+  async blockPositionsById(typeName: string): Promise<Map<string, { x: number; y: number }>> {
+    const nodes = this.canvas.getByRole('group', { name: new RegExp(`\\(${typeName}\\)`) });
+    const positions = new Map<string, { x: number; y: number }>();
+    for (const node of await nodes.all()) {
+      const style = (await node.getAttribute('style')) ?? '';
+      const match = /translate\((-?[\d.]+)px, (-?[\d.]+)px\)/.exec(style);
+      const id = await node.getAttribute('data-id');
+      if (match && id) positions.set(id, { x: Number(match[1]), y: Number(match[2]) });
+    }
+    return positions;
+  }
+
   /** A headline result card by its label, e.g. "Decode throughput". */
   headline(label: string): Locator {
     return this.page

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../engine/evaluate';
 import { defaultWorkload } from '../../../engine/schema/workload';
 import { testCatalog, testDesign } from '../../../engine/testing/fixtures';
-import { renameBlock, setParams } from './commands';
+import { moveBlocks, renameBlock, setParams } from './commands';
 import {
   blockOverlays,
   keepUnchangedOverlays,
   DEFAULT_BLOCK_SIZE,
   reconcileEdges,
   reconcileNodes,
+  sameCanvasShape,
   scopePath,
   toEdges,
   toNodes,
@@ -162,6 +163,26 @@ describe('keeping unchanged canvas elements', () => {
       catalog,
     );
     expect([...faces.keys()].sort()).toEqual(['sram', 'tile']);
+  });
+
+  it('knows a parameter edit draws the same nodes and edges, and any other edit may not', () => {
+    const edited = setParams(['sram'], { capacityBytes: 2 ** 21 }, 'Set capacity').apply(design);
+    expect(sameCanvasShape(design, edited)).toBe(true);
+    // The claim holds: the nodes and edges derived from both are the same.
+    expect(reconcileNodes(toNodes(input), toNodes({ ...input, document: edited }))).toEqual(toNodes(input));
+    const visible = new Set(design.blocks.map((block) => block.id));
+    expect(toEdges(edited, new Set(), visible)).toEqual(toEdges(design, new Set(), visible));
+
+    for (const changed of [
+      renameBlock('sram', 'Scratchpad').apply(design),
+      moveBlocks(new Map([['sram', { x: 5, y: 7 }]])).apply(design),
+      { ...design, links: design.links.slice(1) },
+      { ...design, groups: [...design.groups] },
+      { ...design, blocks: design.blocks.slice(1) },
+      { ...design, blocks: [...design.blocks].reverse() },
+      { ...design, blocks: design.blocks.map((block) => ({ ...block, type: 'test.dram' })) },
+    ])
+      expect(sameCanvasShape(design, changed)).toBe(false);
   });
 
   it('keeps a block’s overlay object when a new simulation moves its figures by less than it shows', () => {

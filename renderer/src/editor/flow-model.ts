@@ -6,7 +6,7 @@
  * rebuild the node list (on a large design that costs more than the simulation). Pure functions, tested
  * without a DOM.
  */
-import type { Edge, Node } from '@xyflow/svelte';
+import { Position as Side, type Edge, type Node, type NodeHandle } from '@xyflow/svelte';
 import type { CatalogIndex } from '../../../engine/catalog';
 import type { Diagnostic } from '../../../engine/diagnostics';
 import type { BlockReport, Report } from '../../../engine/report';
@@ -205,6 +205,63 @@ export function keepUnchangedOverlays(
   return next;
 }
 
+/** Half the outer width of a port handle: 11 px and a 2 px border (BlockNode.svelte). */
+export const HANDLE_HALF_WIDTH = 7.5;
+
+const handles = new WeakMap<BlockType, NodeHandle[]>();
+
+/**
+ * Where a block type's port handles sit on a block, as BlockNode draws them (centred on their side); one list
+ * per type, so unchanged nodes keep comparing equal.
+ */
+export function handlesOf(type: BlockType): NodeHandle[] {
+  let list = handles.get(type);
+  if (list) return list;
+  const { width, height } = DEFAULT_BLOCK_SIZE;
+  const size = 2 * HANDLE_HALF_WIDTH;
+  const corner = {
+    top: { x: width / 2 - HANDLE_HALF_WIDTH, y: -HANDLE_HALF_WIDTH },
+    right: { x: width - HANDLE_HALF_WIDTH, y: height / 2 - HANDLE_HALF_WIDTH },
+    bottom: { x: width / 2 - HANDLE_HALF_WIDTH, y: height - HANDLE_HALF_WIDTH },
+    left: { x: -HANDLE_HALF_WIDTH, y: height / 2 - HANDLE_HALF_WIDTH },
+  };
+  const sides = { top: Side.Top, right: Side.Right, bottom: Side.Bottom, left: Side.Left };
+  list = type.ports.map((port) => ({
+    id: port.id,
+    type: 'source',
+    position: sides[port.side],
+    ...corner[port.side],
+    width: size,
+    height: size,
+  }));
+  handles.set(type, list);
+  return list;
+}
+
+/**
+ * Whether `next` draws the same nodes and edges as `previous`: the same links and groups (by identity), and
+ * blocks that are the same objects or differ in their parameters alone (a block's parameters show in its face,
+ * `updateBlockFaces`, not in its node). A parameter edit then skips rebuilding a thousand nodes to find that
+ * none changed.
+ */
+export function sameCanvasShape(previous: DesignDocument, next: DesignDocument): boolean {
+  if (previous.links !== next.links || previous.groups !== next.groups) return false;
+  if (previous.blocks === next.blocks) return true;
+  if (previous.blocks.length !== next.blocks.length) return false;
+  return next.blocks.every((block, index) => {
+    const before = previous.blocks[index];
+    return (
+      before === block ||
+      (before !== undefined &&
+        before.id === block.id &&
+        before.type === block.type &&
+        before.name === block.name &&
+        before.position.x === block.position.x &&
+        before.position.y === block.position.y)
+    );
+  });
+}
+
 export function toNodes(input: FlowInput): FlowNode[] {
   const { document, catalog, selection, diagnostics, scope } = input;
   const chains = ancestry(document);
@@ -225,6 +282,11 @@ export function toNodes(input: FlowInput): FlowNode[] {
         id: block.id,
         type: 'block',
         position: { ...block.position },
+        // Known without measuring: far out the blocks are not laid out (CanvasOverview draws them), and a block
+        // added there must still be found by a box selection and the minimap, and linked by its ports.
+        width: DEFAULT_BLOCK_SIZE.width,
+        height: DEFAULT_BLOCK_SIZE.height,
+        handles: type ? handlesOf(type) : undefined,
         selected: selection.has(block.id),
         zIndex: 10,
         ariaLabel: `${block.name} (${type?.name ?? block.type})${count > 1 ? `, ×${count}` : ''}`,

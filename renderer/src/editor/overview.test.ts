@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { testCatalog, testDesign } from '../../../engine/testing/fixtures';
-import { DEFAULT_BLOCK_SIZE, toEdges, toNodes, type FlowNode } from './flow-model';
 import {
+  DEFAULT_BLOCK_SIZE,
   HANDLE_HALF_WIDTH,
+  handlesOf,
+  toEdges,
+  toNodes,
+  type FlowNode,
+} from './flow-model';
+import {
   draggedPositions,
   dragTargets,
   linkGeometry,
@@ -53,12 +59,6 @@ describe('the overview drawn far out', () => {
     expect(nodeAt(nodes, { x: chip.x - 50, y: chip.y - 50 })).toBeUndefined();
   });
 
-  it('hit-tests a block where it is dragged to, not where it was', () => {
-    const moved = new Map([['dram', { x: 5000, y: 5000 }]]);
-    expect(nodeAt(nodes, { x: 5010, y: 5010 }, moved)?.id).toBe('dram');
-    expect(nodeAt(nodes, centre('dram'), moved)?.id).not.toBe('dram');
-  });
-
   it('starts a link at the outer edge of the port handle on the port’s side of the block', () => {
     const box = { x: 100, y: 40, width: DEFAULT_BLOCK_SIZE.width, height: DEFAULT_BLOCK_SIZE.height };
     expect(portPoint(box, 'left')).toEqual({ x: 100 - HANDLE_HALF_WIDTH, y: 40 + box.height / 2 });
@@ -73,21 +73,28 @@ describe('the overview drawn far out', () => {
     });
   });
 
-  it('draws every link between the ports it joins, following a dragged block', () => {
+  it('draws every link from and to the outer edge of its ports’ handles, following a dragged block', () => {
+    // A port handle is 11 px with a 2 px border (BlockNode.svelte): 15 px across, centred on its side.
+    expect(HANDLE_HALF_WIDTH).toBe((11 + 2 * 2) / 2);
+    const { width, height } = DEFAULT_BLOCK_SIZE;
     for (const edge of edges) {
       const geometry = linkGeometry(edge, byId);
       const source = node(edge.source);
       const target = node(edge.target);
       if (source.type !== 'block' || target.type !== 'block') throw new Error('links join blocks');
-      const fromSide = source.data.type?.ports.find((port) => port.id === edge.sourceHandle)?.side;
-      const toSide = target.data.type?.ports.find((port) => port.id === edge.targetHandle)?.side;
-      if (!fromSide || !toSide) throw new Error('the fixture’s ports have sides');
-      expect(geometry).toEqual({
-        from: portPoint(nodeBox(source), fromSide),
-        fromSide,
-        to: portPoint(nodeBox(target), toSide),
-        toSide,
-      });
+      const sideOf = (block: FlowNode, port: string | null | undefined) =>
+        block.type === 'block'
+          ? block.data.type?.ports.find((candidate) => candidate.id === port)?.side
+          : undefined;
+      const expected = (block: FlowNode, side: string | undefined) => {
+        const { x, y } = block.position;
+        if (side === 'left') return { x: x - 7.5, y: y + height / 2 };
+        if (side === 'right') return { x: x + width + 7.5, y: y + height / 2 };
+        if (side === 'top') return { x: x + width / 2, y: y - 7.5 };
+        return { x: x + width / 2, y: y + height + 7.5 };
+      };
+      expect(geometry?.from).toEqual(expected(source, sideOf(source, edge.sourceHandle)));
+      expect(geometry?.to).toEqual(expected(target, sideOf(target, edge.targetHandle)));
       if (!geometry) continue;
       // The path starts and ends at those points.
       const numbers = (linkPath(geometry).match(/-?[\d.]+/g) ?? []).map(Number);
@@ -96,10 +103,36 @@ describe('the overview drawn far out', () => {
     }
     const edge = edges[0];
     if (!edge) throw new Error('the fixture has links');
+    const source = node(edge.source);
     const moved = linkGeometry(edge, byId, new Map([[edge.source, { x: 1000, y: 2000 }]]));
     const still = linkGeometry(edge, byId);
-    expect(moved?.from.x).toBeCloseTo((still?.from.x ?? 0) + 1000 - node(edge.source).position.x);
+    expect(moved?.from).toEqual({
+      x: (still?.from.x ?? 0) + 1000 - source.position.x,
+      y: (still?.from.y ?? 0) + 2000 - source.position.y,
+    });
     expect(moved?.to).toEqual(still?.to);
+  });
+
+  it('places the handles Svelte Flow links from where the overview starts links', () => {
+    // Svelte Flow starts a link from a right-hand handle at its box's right edge, from a top one at its top edge.
+    const sram = catalog.blockTypes.get('test.sram');
+    if (!sram) throw new Error('the fixture has an SRAM type');
+    const box = { x: 0, y: 0, width: DEFAULT_BLOCK_SIZE.width, height: DEFAULT_BLOCK_SIZE.height };
+    for (const handle of handlesOf(sram)) {
+      const side = sram.ports.find((port) => port.id === handle.id)?.side;
+      if (!side) throw new Error('every handle is a port');
+      const size = handle.width ?? 0;
+      const edgePoint =
+        side === 'right'
+          ? { x: handle.x + size, y: handle.y + size / 2 }
+          : side === 'left'
+            ? { x: handle.x, y: handle.y + size / 2 }
+            : side === 'top'
+              ? { x: handle.x + size / 2, y: handle.y }
+              : { x: handle.x + size / 2, y: handle.y + size };
+      expect(edgePoint).toEqual(portPoint(box, side));
+    }
+    expect(handlesOf(sram)).toBe(handlesOf(sram));
   });
 
   it('leaves out a link whose block or port is not on the canvas', () => {

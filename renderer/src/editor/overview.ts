@@ -1,26 +1,23 @@
 /**
  * The far-out view of the canvas. Below `FAR_ZOOM` a block's text is a few pixels tall and a large design is
  * thousands of elements that Chromium lays out and layers again after every edit; the canvas then hides Svelte
- * Flow's nodes and links and draws the design on one `<canvas>` (CanvasOverview.svelte) from the same nodes and
- * edges. This module is the geometry that drawing and the pointer share: the box of a node, which node is under
+ * Flow's nodes and links and draws the design on `<canvas>` layers (CanvasOverview.svelte) from the same nodes
+ * and edges. This module is the geometry that drawing and the pointer share: the box of a node, which node is under
  * a point, where a link leaves and enters its blocks, and what a drag moves. Pure; tested without a DOM.
  */
 import { getSmoothStepPath, Position as Side, type Edge } from '@xyflow/svelte';
 import type { BlockType } from '../../../engine/schema/block-type';
 import type { DesignDocument, Position } from '../../../engine/schema/design';
 import { groupDescendantBlocks } from './commands';
-import { DEFAULT_BLOCK_SIZE, type FlowNode } from './flow-model';
+import { DEFAULT_BLOCK_SIZE, HANDLE_HALF_WIDTH, type FlowNode } from './flow-model';
 
 type PortSide = BlockType['ports'][number]['side'];
 
 /** Below this zoom the canvas draws the overview instead of Svelte Flow's elements. */
 export const FAR_ZOOM = 0.35;
 
-/**
- * Half the width of a port handle (11 px in BlockNode.svelte): Svelte Flow starts a link at the outer edge of
- * its handle, which sits centred on the block's side.
- */
-export const HANDLE_HALF_WIDTH = 5.5;
+/** The canvas's grid: Svelte Flow snaps dragged nodes to it (its `snapGrid`), and so does the overview. */
+export const SNAP_GRID = 8;
 
 export interface Box {
   x: number;
@@ -70,18 +67,15 @@ export function toFlow(viewport: Viewport, screen: Position): Position {
 }
 
 /**
- * The node under a flow point as Svelte Flow stacks them: blocks over frames, a later block over an earlier
- * one, and an inner frame (higher z-index) over the frame around it.
+ * The node under a flow point: blocks over frames, a later block over an earlier one, and an inner frame
+ * (higher z-index) over the frame around it — as Svelte Flow stacks them, except that a selected frame is not
+ * raised over its blocks (far out, pressing a block inside a selected frame should get the block).
  */
-export function nodeAt(
-  nodes: readonly FlowNode[],
-  point: Position,
-  positions?: ReadonlyMap<string, Position>,
-): FlowNode | undefined {
+export function nodeAt(nodes: readonly FlowNode[], point: Position): FlowNode | undefined {
   let frame: FlowNode | undefined;
   for (let index = nodes.length - 1; index >= 0; index -= 1) {
     const node = nodes[index];
-    if (!node || node.hidden || !contains(nodeBox(node, positions?.get(node.id)), point)) continue;
+    if (!node || node.hidden || !contains(nodeBox(node), point)) continue;
     if (node.type === 'block') return node;
     if (!frame || (node.zIndex ?? 0) > (frame.zIndex ?? 0)) frame = node;
   }
@@ -95,7 +89,10 @@ const SIDES: Record<PortSide, Side> = {
   left: Side.Left,
 };
 
-/** Where a link meets a block's port on `side`: the outer edge of the handle centred on that side. */
+/**
+ * Where a link meets a block's port on `side`: Svelte Flow starts a link at the outer edge of its handle, which
+ * sits centred on the block's side.
+ */
 export function portPoint(box: Box, side: PortSide): Position {
   switch (side) {
     case 'top':

@@ -333,3 +333,21 @@ export function testDesign(
     groups,
   };
 }
+
+/**
+ * A tile, an SRAM and a DRAM linked in a chain, in two nested groups: the tile in a cluster of 16 ("tiles"),
+ * and that cluster with the memories in a chip of 4 ("chip").
+ */
+export function testGroupedDesign(): DesignDocument {
+  return testDesign(
+    { tile: { type: 'test.array' }, sram: { type: 'test.sram' }, dram: { type: 'test.dram' } },
+    [
+      ['tile', 'sram'],
+      ['sram', 'dram'],
+    ],
+    [
+      { id: 'tiles', name: 'Tiles', kind: 'cluster', count: 16, blocks: ['tile'] },
+      { id: 'chip', name: 'Chip', kind: 'chip', count: 4, blocks: ['sram', 'dram'], groups: ['tiles'] },
+    ],
+  );
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../engine/evaluate';
 import { defaultWorkload } from '../../../engine/schema/workload';
-import { testCatalog, testDesign } from '../../../engine/testing/fixtures';
+import { testCatalog, testGroupedDesign } from '../../../engine/testing/fixtures';
 import { moveBlocks, renameBlock, setParams } from './commands';
 import {
   blockOverlays,
@@ -19,17 +19,7 @@ import {
 import { positionsFromLayout, toLayoutGraph } from './layout-graph';
 
 const catalog = testCatalog();
-const design = testDesign(
-  { tile: { type: 'test.array' }, sram: { type: 'test.sram' }, dram: { type: 'test.dram' } },
-  [
-    ['tile', 'sram'],
-    ['sram', 'dram'],
-  ],
-  [
-    { id: 'tiles', name: 'Tiles', kind: 'cluster', count: 16, blocks: ['tile'] },
-    { id: 'chip', name: 'Chip', kind: 'chip', count: 4, blocks: ['sram', 'dram'], groups: ['tiles'] },
-  ],
-);
+const design = testGroupedDesign();
 const input = {
   document: design,
   catalog,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testCatalog, testDesign } from '../../../engine/testing/fixtures';
+import { testCatalog, testGroupedDesign } from '../../../engine/testing/fixtures';
 import {
   DEFAULT_BLOCK_SIZE,
   HANDLE_HALF_WIDTH,
@@ -21,17 +21,7 @@ import {
 } from './overview';
 
 const catalog = testCatalog();
-const design = testDesign(
-  { tile: { type: 'test.array' }, sram: { type: 'test.sram' }, dram: { type: 'test.dram' } },
-  [
-    ['tile', 'sram'],
-    ['sram', 'dram'],
-  ],
-  [
-    { id: 'tiles', name: 'Tiles', kind: 'cluster', count: 16, blocks: ['tile'] },
-    { id: 'chip', name: 'Chip', kind: 'chip', count: 4, blocks: ['sram', 'dram'], groups: ['tiles'] },
-  ],
-);
+const design = testGroupedDesign();
 const nodes = toNodes({ document: design, catalog, selection: new Set(), diagnostics: [], scope: null });
 const edges = toEdges(design, new Set(), new Set(design.blocks.map((block) => block.id)));
 const byId = new Map(nodes.map((node) => [node.id, node]));

@@ -1,7 +1,7 @@
 /**
  * What the rest of the UI needs from the canvas without reaching into Svelte Flow: where the centre of the
  * visible area is (to place a block added from the keyboard), and the view commands of the View menu.
- * The canvas component registers the implementations when it mounts.
+ * The canvas registers the implementations from inside its flow (CanvasViewControls.svelte).
  */
 import type { Position } from '../../../engine/schema/design';
 
@@ -16,8 +16,13 @@ export interface CanvasControls {
 
 let controls: CanvasControls | undefined;
 
-export function registerCanvas(next: CanvasControls | undefined): void {
+export function registerCanvas(next: CanvasControls): void {
   controls = next;
+}
+
+/** A flow going away withdraws its controls, unless a newer flow has registered its own already. */
+export function unregisterCanvas(previous: CanvasControls): void {
+  if (controls === previous) controls = undefined;
 }
 
 export function canvas(): CanvasControls | undefined {

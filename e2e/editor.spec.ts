@@ -394,3 +394,86 @@ test('far out, a box selection, a group frame dragged as one step and entered, w
   expect(Math.abs((steps[0]?.x ?? NaN) - 40 / zoom)).toBeLessThanOrEqual(4);
   expect(Math.abs((steps[0]?.y ?? NaN) - 80 / zoom)).toBeLessThanOrEqual(4);
 });
+
+test('far out, the keyboard walks the design with Tab, brings each block into view and edits it', async ({
+  tessera,
+}) => {
+  const page = tessera.page;
+  await tessera.createProject(tessera.projectPath());
+  await tessera.dropBlock('Systolic-array tile', { x: 160, y: 120 });
+  await tessera.dropBlock('HBM', { x: 160, y: 360 });
+  await tessera.dropBlock('Vector unit', { x: 480, y: 120 });
+  const vector = await tessera.blockPosition('Vector unit');
+  const size = (await tessera.block('Vector unit').boundingBox()) ?? { width: 0, height: 0 };
+  const nearZoom = (await tessera.viewport()).zoom;
+  const vectorMiddle = { x: vector.x + size.width / nearZoom / 2, y: vector.y + size.height / nearZoom / 2 };
+
+  // A block has the focus (as after tabbing to it) when the view zooms out from the keyboard: the blocks leave the
+  // page and the overview takes the focus.
+  await tessera.block('Systolic-array tile').focus();
+  for (let step = 0; step < 20 && !(await tessera.overview.isVisible()); step += 1)
+    await page.keyboard.press('Control+-');
+  await expect(tessera.overview).toBeFocused();
+  const announced = tessera.canvas.getByRole('status');
+
+  // Shift+Tab and Tab select the blocks in their order from the one selected (the last dropped); each is named
+  // for a screen reader.
+  await expect(tessera.overview).toHaveAccessibleName(/, 1 selected \(Vector unit\)/);
+  await page.keyboard.press('Shift+Tab');
+  await expect(tessera.overview).toHaveAccessibleName(/, 1 selected \(HBM\)/);
+  await expect(announced).toHaveText(/^HBM, HBM, 80 GiB · 3\.35 TB\/s, 2 of 3$/);
+  await page.keyboard.press('Shift+Tab');
+  await expect(tessera.overview).toHaveAccessibleName(/, 1 selected \(Systolic-array tile\)/);
+  await expect(announced).toHaveText(/^Systolic-array tile, .*, 1 of 3$/);
+  await page.keyboard.press('Tab');
+  await expect(tessera.overview).toHaveAccessibleName(/, 1 selected \(HBM\)/);
+
+  // Pan the design off to the right with the pointer: pressing the bare canvas keeps the keyboard on the overview.
+  const pane = (await tessera.canvas.locator('.svelte-flow__pane').boundingBox()) ?? { x: 0, y: 0, width: 0 };
+  const grab = { x: pane.x + 12, y: pane.y + 12 };
+  expect(await tessera.overviewPaintedAt(grab)).toBe(false);
+  await page.mouse.move(grab.x, grab.y);
+  await page.mouse.down();
+  await page.mouse.move(grab.x + pane.width - 40, grab.y + 20, { steps: 8 });
+  await page.mouse.up();
+  const offScreen = await tessera.screenPoint(vectorMiddle);
+  expect(offScreen.x).toBeGreaterThan(pane.x + pane.width);
+  await expect(tessera.overview).toBeFocused();
+
+  // Tab on to the vector unit, off screen: the view pans (at the same zoom) to show it.
+  const { zoom } = await tessera.viewport();
+  await page.keyboard.press('Tab');
+  await expect(tessera.overview).toHaveAccessibleName(/, 1 selected \(Vector unit\)/);
+  await expect
+    .poll(async () => {
+      const point = await tessera.screenPoint(vectorMiddle);
+      return point.x > pane.x && point.x < pane.x + pane.width && (await tessera.overviewPaintedAt(point));
+    })
+    .toBe(true);
+  expect((await tessera.viewport()).zoom).toBeCloseTo(zoom);
+
+  // The window's shortcuts act on what Tab selected: Delete, then undo.
+  await page.keyboard.press('Delete');
+  await expect(tessera.overview).toHaveAccessibleName(/^Overview of 2 blocks and 0 links; /);
+  await page.keyboard.press('Control+z');
+  await expect(tessera.overview).toHaveAccessibleName(/^Overview of 3 blocks/);
+
+  // With nothing selected Shift+Tab starts from the last block; past it, Tab leaves the canvas as it does close up.
+  await expect(tessera.overview).not.toHaveAccessibleName(/selected/);
+  await page.keyboard.press('Shift+Tab');
+  await expect(tessera.overview).toHaveAccessibleName(/, 1 selected \(Vector unit\)/);
+  await expect(tessera.overview).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(tessera.overview).toHaveAccessibleName(/, 1 selected \(Vector unit\)/);
+  await expect(tessera.overview).not.toBeFocused();
+
+  // Shift+Tab comes back to the overview. Zooming back in from the keyboard draws the blocks as elements again,
+  // the selected one among them, and the keyboard stays on the canvas.
+  await page.keyboard.press('Shift+Tab');
+  await expect(tessera.overview).toBeFocused();
+  for (let step = 0; step < 20 && (await tessera.overview.isVisible()); step += 1)
+    await page.keyboard.press('Control+=');
+  await expect(tessera.overview).toHaveCount(0);
+  await expect(tessera.block('Vector unit')).toHaveClass(/selected/);
+  await expect(tessera.canvas).toBeFocused();
+});

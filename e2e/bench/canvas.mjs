@@ -106,9 +106,9 @@ async function screenPointOf(page, block) {
   };
 }
 
-/** Far out the canvas draws the design on one element (an image named "Overview of …") instead of DOM nodes. */
+/** Far out the canvas draws the design on one element (a focusable widget named "Overview of …") instead of DOM nodes. */
 async function overviewShown(page) {
-  return (await page.getByRole('img', { name: /^Overview of/ }).count()) > 0;
+  return (await page.getByRole('application', { name: /^Overview of/ }).count()) > 0;
 }
 
 /** What the canvas draws at its current zoom, and the time from a parameter edit to new results. */
@@ -296,7 +296,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   const opened = performance.now();
   await page.goto(url);
-  await page.getByRole('img', { name: /^Overview of/ }).waitFor();
+  await page.getByRole('application', { name: /^Overview of/ }).waitFor();
   results.openSeconds = (performance.now() - opened) / 1000;
 
   // Select an HBM stack for the parameter edits (the inspector keeps it while the view zooms); the whole design

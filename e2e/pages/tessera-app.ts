@@ -210,7 +210,7 @@ export class TesseraApp {
 
   /** The canvas far out: the design drawn as one picture instead of blocks (below 35 % zoom). */
   get overview(): Locator {
-    return this.canvas.getByRole('img', { name: /^Overview of/ });
+    return this.canvas.getByRole('application', { name: /^Overview of/ });
   }
 
   /** Zooms out with the zoom controls until the canvas draws the overview. */

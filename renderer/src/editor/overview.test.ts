@@ -13,6 +13,7 @@ import {
   dragTargets,
   linkGeometry,
   linkPath,
+  nextInOrder,
   nodeAt,
   nodeBox,
   portPoint,
@@ -159,5 +160,31 @@ describe('the overview drawn far out', () => {
     expect(toFlow(viewport, { x: 0, y: 0 })).toEqual({ x: visible.x, y: visible.y });
     expect(visible.width).toBeCloseTo(800 / 0.08);
     expect(visible.height).toBeCloseTo(500 / 0.08);
+  });
+
+  it('walks the nodes with Tab in their order from the last one selected, and lets the focus go past the ends', () => {
+    const ids = nodes.map((candidate) => candidate.id);
+    // The group frames come first, then the blocks: the order of Svelte Flow's node elements, which Tab walks
+    // close up.
+    expect(new Set(ids.slice(0, 2))).toEqual(new Set(['chip', 'tiles']));
+    expect(nodes.slice(2).every((candidate) => candidate.type === 'block')).toBe(true);
+    const walk = (step: 1 | -1, start: string[]) => {
+      const seen: string[] = [];
+      let selection = new Set(start);
+      for (let next = nextInOrder(nodes, selection, step); next; next = nextInOrder(nodes, selection, step)) {
+        seen.push(next.id);
+        selection = new Set([next.id]);
+      }
+      return seen;
+    };
+    expect(walk(1, [])).toEqual(ids);
+    expect(walk(-1, [])).toEqual([...ids].reverse());
+    // From a selection, on from its last node in that order (wherever it was clicked first).
+    const last = ids[ids.length - 1] ?? '';
+    expect(nextInOrder(nodes, new Set([ids[2] ?? '', ids[0] ?? '']), 1)?.id).toBe(ids[3]);
+    expect(nextInOrder(nodes, new Set([last]), 1)).toBeUndefined();
+    expect(nextInOrder(nodes, new Set([ids[0] ?? '']), -1)).toBeUndefined();
+    // A selected link is not a node: the walk starts from the ends.
+    expect(nextInOrder(nodes, new Set(['some-link']), 1)?.id).toBe(ids[0]);
   });
 });

@@ -192,3 +192,22 @@ function nestedGroups(document: DesignDocument, groupId: string, seen = new Set<
   const group = document.groups.find((candidate) => candidate.id === groupId);
   return (group?.groups ?? []).flatMap((child) => [child, ...nestedGroups(document, child, seen)]);
 }
+
+/**
+ * The node Tab (`step` 1) or Shift+Tab (`step` -1) selects far out, where the blocks are not elements to move the
+ * focus through: the one after (before) the last selected node, in the order Tab walks them close up (the node
+ * list's, frames first). With nothing selected, the first (last) node. Undefined past either end, where the
+ * focus leaves the canvas as it does close up.
+ */
+export function nextInOrder(
+  nodes: readonly FlowNode[],
+  selection: ReadonlySet<string>,
+  step: 1 | -1,
+): FlowNode | undefined {
+  let from = -1;
+  for (let index = 0; index < nodes.length; index += 1) {
+    if (selection.has(nodes[index]?.id ?? '')) from = index;
+  }
+  if (from === -1) return step === 1 ? nodes[0] : nodes[nodes.length - 1];
+  return nodes[from + step];
+}

@@ -412,7 +412,10 @@ export const actions: Action[] = [
 export const otherShortcuts: { keys: string; label: string }[] = [
   { keys: 'Ctrl+C / Ctrl+X / Ctrl+V', label: 'Copy, cut, paste blocks (links between them come along)' },
   { keys: 'Arrow keys', label: 'Nudge the selection by 8 px (with Shift: 32 px)' },
-  { keys: 'Tab / Shift+Tab', label: 'Move the focus between blocks; Enter selects' },
+  {
+    keys: 'Tab / Shift+Tab',
+    label: 'Move the focus between blocks; Enter selects (zoomed far out: select the next block)',
+  },
   { keys: 'Double-click the canvas', label: 'Add a block at the pointer' },
   { keys: 'Double-click a group', label: 'Enter the group' },
 ];

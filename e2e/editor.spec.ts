@@ -477,3 +477,88 @@ test('far out, the keyboard walks the design with Tab, brings each block into vi
   await expect(tessera.block('Vector unit')).toHaveClass(/selected/);
   await expect(tessera.canvas).toBeFocused();
 });
+
+test('every command of the Arrange, View and Help menus does what it says', async ({ tessera }) => {
+  const page = tessera.page;
+  await tessera.createProject(tessera.projectPath());
+  await tessera.dropBlock('Systolic-array tile', { x: 160, y: 120 });
+  await tessera.dropBlock('HBM', { x: 160, y: 360 });
+  await tessera.dropBlock('Vector unit', { x: 480, y: 120 });
+  const undoButton = page.getByRole('button', { name: 'Undo', exact: true });
+
+  // Zoom In and Zoom Out step by Svelte Flow's factor, 1.2, about the middle of the view.
+  const { zoom } = await tessera.viewport();
+  await tessera.menu('View', 'Zoom In');
+  await expect.poll(async () => (await tessera.viewport()).zoom).toBeCloseTo(zoom * 1.2, 3);
+  await tessera.menu('View', 'Zoom Out');
+  await expect.poll(async () => (await tessera.viewport()).zoom).toBeCloseTo(zoom, 3);
+
+  // Fit to Window brings back blocks panned out of view.
+  const pane = (await tessera.canvas.locator('.svelte-flow__pane').boundingBox()) ?? {
+    x: 0,
+    y: 0,
+    width: 0,
+    height: 0,
+  };
+  await page.mouse.move(pane.x + 620, pane.y + 300);
+  await page.mouse.down();
+  await page.mouse.move(pane.x + 620 + 500, pane.y + 300 + 300, { steps: 6 });
+  await page.mouse.up();
+  await expect(tessera.block('Vector unit')).not.toBeInViewport();
+  await tessera.menu('View', 'Fit to Window');
+  for (const name of ['Systolic-array tile', 'HBM', 'Vector unit']) {
+    const box = (await tessera.block(name).boundingBox()) ?? { x: -1, y: -1, width: 0, height: 0 };
+    expect(box.x).toBeGreaterThanOrEqual(pane.x);
+    expect(box.x + box.width).toBeLessThanOrEqual(pane.x + pane.width);
+    expect(box.y).toBeGreaterThanOrEqual(pane.y);
+    expect(box.y + box.height).toBeLessThanOrEqual(pane.y + pane.height);
+  }
+
+  // Auto Layout moves the blocks as one undoable step.
+  const names = ['Systolic-array tile', 'HBM', 'Vector unit'];
+  const positions = () => Promise.all(names.map((name) => tessera.blockPosition(name)));
+  const before = await positions();
+  await tessera.menu('Arrange', 'Auto Layout');
+  await expect(undoButton).toHaveAttribute('title', 'Undo Auto layout (Ctrl+Z)');
+  expect(await positions()).not.toEqual(before);
+  await page.locator('body').press('Control+z');
+  await expect.poll(positions).toEqual(before);
+
+  // Group, Enter Group, Leave Group, Ungroup.
+  await tessera.block('Systolic-array tile').click();
+  await tessera.block('HBM').click({ modifiers: ['Shift'] });
+  await tessera.menu('Arrange', 'Group');
+  await expect(tessera.frame('Group 1')).toBeVisible();
+  await tessera.menu('Arrange', 'Enter Group');
+  const groupPath = tessera.canvas.getByRole('navigation', { name: 'Group path' });
+  await expect(groupPath).toContainText('Group 1 ×1');
+  await expect(tessera.block('Vector unit')).toHaveCount(0);
+  await tessera.menu('Arrange', 'Leave Group');
+  await expect(groupPath).toHaveCount(0);
+  // The group just left is selected, so it can be entered again or ungrouped at once.
+  await expect(tessera.frame('Group 1')).toHaveClass(/selected/);
+  await tessera.menu('Arrange', 'Ungroup');
+  await expect(tessera.frame('Group 1')).toHaveCount(0);
+  await expect(tessera.block('HBM')).toBeVisible();
+
+  // The text spec opens and closes; the theme toggles and comes back.
+  await tessera.menu('View', 'Text Spec Panel');
+  await expect(page.getByRole('tab', { name: 'Spec', exact: true })).toHaveAttribute('aria-selected', 'true');
+  await tessera.menu('View', 'Text Spec Panel');
+  await expect(page.getByRole('tab', { name: 'Inspector' })).toHaveAttribute('aria-selected', 'true');
+  const theme = await page.locator('html').getAttribute('data-theme');
+  await tessera.menu('View', 'Toggle Theme');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', theme === 'dark' ? 'light' : 'dark');
+  await tessera.menu('View', 'Toggle Theme');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', theme ?? 'light');
+
+  // Help: the shortcuts (every menu command with its keys) and About.
+  await tessera.menu('Help', 'Keyboard Shortcuts');
+  const shortcuts = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(shortcuts).toContainText('Zoom Out');
+  await expect(shortcuts).toContainText('Ctrl+-');
+  await page.keyboard.press('Escape');
+  await expect(shortcuts).toHaveCount(0);
+  await tessera.menu('Help', 'About Tessera');
+  await expect(page.getByRole('dialog', { name: 'About Tessera' })).toBeVisible();
+});

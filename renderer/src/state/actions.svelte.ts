@@ -333,9 +333,13 @@ export const actions: Action[] = [
     keys: 'Escape',
     match: (event) => event.key === 'Escape' && view.scope !== null,
     run: () => {
+      const left = view.scope;
       const document = editor.document;
-      const parent = document?.groups.find((group) => (group.groups ?? []).includes(view.scope ?? ''));
+      const parent = document?.groups.find((group) => (group.groups ?? []).includes(left ?? ''));
       view.enter(parent?.id ?? null);
+      // The group just left is selected, as a parent is in other editors: Enter goes back in, Ctrl+Shift+G
+      // ungroups it.
+      if (left !== null) editor.select([left]);
     },
     enabled: () => view.scope !== null,
   },

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../engine/catalog';
 import { defaultWorkload } from '../../engine/schema/workload';
-import { createJobRunner } from './engine-jobs';
+import { createJobRunner, warmUp } from './engine-jobs';
 import { libraryRoot } from '../testing/fake-backend';
 import { loadLibrary } from './library-loader';
 
@@ -62,5 +62,28 @@ describe('engine jobs', () => {
 
   it('answers an unknown job kind with an error instead of throwing', () => {
     expect(run('paint', {})).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+  });
+});
+
+describe('warming a worker up', () => {
+  it('runs a simulation and a batch sweep of the first preset, both successfully, so both are compiled', () => {
+    const kinds: string[] = [];
+    const ran = warmUp((kind, payload) => {
+      kinds.push(kind);
+      return run(kind, payload);
+    }, catalog);
+    expect(kinds).toEqual(['simulate', 'sweep']);
+    expect(ran).toBe(2);
+  });
+
+  it('warms nothing without a preset or a model, and never throws from a failing job', () => {
+    let calls = 0;
+    expect(warmUp(() => ((calls += 1), run('simulate', {})), { ...catalog, presets: [] })).toBe(0);
+    expect(warmUp(() => ((calls += 1), run('simulate', {})), { ...catalog, models: [] })).toBe(0);
+    expect(calls).toBe(0);
+    const failing = () => {
+      throw new Error('the engine broke');
+    };
+    expect(warmUp(failing, catalog)).toBe(0);
   });
 });

@@ -10,7 +10,7 @@ import { applyOverrides } from '../../engine/overrides';
 import { describeProblems, parseWith, type ValidationProblem } from '../../engine/schema/common';
 import type { DesignDocument } from '../../engine/schema/design';
 import { modelSchema, type ModelConfig } from '../../engine/schema/model';
-import { workloadSchema, type Workload } from '../../engine/schema/workload';
+import { defaultWorkload, workloadSchema, type Workload } from '../../engine/schema/workload';
 import type { Result, SweepPoint, SweepVariant } from '../contract/api';
 
 export type JobKind = 'check' | 'simulate' | 'sweep';
@@ -128,4 +128,36 @@ export function createJobRunner(catalog: Catalog): (kind: string, payload: unkno
         return { ok: false, error: { code: 'invalid-payload', message: `The engine has no job "${kind}".` } };
     }
   };
+}
+
+/**
+ * Runs the jobs an edit runs — a simulation and a short batch sweep of the catalog's first preset — once, with
+ * the results thrown away, so the engine's code is compiled before the user's first edit and not during it (a
+ * cold first simulation of the H100 preset took about 22 ms against 3–4 ms warm). Returns how many jobs ran; a
+ * catalog without a preset or a model warms nothing. Never throws: a worker that fails to warm up still works.
+ */
+export function warmUp(
+  runJob: (kind: string, payload: unknown) => Result<unknown>,
+  catalog: Catalog,
+): number {
+  const preset = catalog.presets[0];
+  const model = catalog.models[0];
+  if (!preset || !model) return 0;
+  const workload = defaultWorkload(model.id);
+  const jobs: [JobKind, unknown][] = [
+    ['simulate', { design: preset.design, workload }],
+    [
+      'sweep',
+      { design: preset.design, workload, variants: [{ workload: { batch: 2 } }, { workload: { batch: 4 } }] },
+    ],
+  ];
+  let ran = 0;
+  for (const [kind, payload] of jobs) {
+    try {
+      if (runJob(kind, payload).ok) ran += 1;
+    } catch {
+      // Only a head start: the same job, run for real, reports its own error.
+    }
+  }
+  return ran;
 }

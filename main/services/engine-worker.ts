@@ -10,11 +10,14 @@ import type { Catalog } from '../../engine/catalog';
 import { applyDesignDelta } from '../../engine/design-delta';
 import type { DesignDocument } from '../../engine/schema/design';
 import { heldAfter, type JobMessage, type JobReply } from './engine-pool';
-import { createJobRunner } from './engine-jobs';
+import { createJobRunner, warmUp } from './engine-jobs';
 
 const port = parentPort;
 if (!port) throw new Error('engine-worker must run in a worker thread');
-const runJob = createJobRunner((workerData as { catalog: Catalog }).catalog);
+const { catalog } = workerData as { catalog: Catalog };
+const runJob = createJobRunner(catalog);
+// Before the first message is read: a job that arrives meanwhile waits a few milliseconds, and then runs warm.
+warmUp(runJob, catalog);
 
 let heldKeys: string[] = [];
 const held = new Map<string, DesignDocument>();

@@ -421,7 +421,7 @@ test('far out, the keyboard walks the design with Tab, brings each block into vi
   await expect(tessera.overview).toHaveAccessibleName(/, 1 selected \(Vector unit\)/);
   await page.keyboard.press('Shift+Tab');
   await expect(tessera.overview).toHaveAccessibleName(/, 1 selected \(HBM\)/);
-  await expect(announced).toHaveText(/^HBM, HBM, 80 GiB · 3\.35 TB\/s, 2 of 3$/);
+  await expect(announced).toHaveText(/^HBM, 80 GiB · 3\.35 TB\/s, 2 of 3$/);
   await page.keyboard.press('Shift+Tab');
   await expect(tessera.overview).toHaveAccessibleName(/, 1 selected \(Systolic-array tile\)/);
   await expect(announced).toHaveText(/^Systolic-array tile, .*, 1 of 3$/);
@@ -452,8 +452,9 @@ test('far out, the keyboard walks the design with Tab, brings each block into vi
     .toBe(true);
   expect((await tessera.viewport()).zoom).toBeCloseTo(zoom);
 
-  // The window's shortcuts act on what Tab selected: Delete, then undo.
+  // The window's shortcuts act on what Tab selected: Delete, then undo. The status line no longer names it.
   await page.keyboard.press('Delete');
+  await expect(announced).toHaveText('');
   await expect(tessera.overview).toHaveAccessibleName(/^Overview of 2 blocks and 0 links; /);
   await page.keyboard.press('Control+z');
   await expect(tessera.overview).toHaveAccessibleName(/^Overview of 3 blocks/);
@@ -476,6 +477,25 @@ test('far out, the keyboard walks the design with Tab, brings each block into vi
   await expect(tessera.overview).toHaveCount(0);
   await expect(tessera.block('Vector unit')).toHaveClass(/selected/);
   await expect(tessera.canvas).toBeFocused();
+
+  // Entering and leaving a group from the keyboard keeps the keyboard on the canvas (the flow is made again).
+  const keyboardOnCanvas = () =>
+    page.evaluate(() => document.activeElement?.closest('[aria-label="Design canvas"]') !== null);
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Control+g');
+  await page.keyboard.press('Enter');
+  const groupPath = tessera.canvas.getByRole('navigation', { name: 'Group path' });
+  await expect(groupPath).toContainText('Group 1');
+  expect(await keyboardOnCanvas()).toBe(true);
+  await page.keyboard.press('Escape');
+  await expect(groupPath).toHaveCount(0);
+  expect(await keyboardOnCanvas()).toBe(true);
+  // The group just left is selected; Enter on a button still presses the button rather than entering it.
+  await expect(tessera.frame('Group 1')).toHaveClass(/selected/);
+  await tessera.paletteEntry('Cache').focus();
+  await page.keyboard.press('Enter');
+  await expect(tessera.block('Cache')).toBeVisible();
+  await expect(groupPath).toHaveCount(0);
 });
 
 test('every command of the Arrange, View and Help menus does what it says', async ({ tessera }) => {
@@ -561,4 +581,55 @@ test('every command of the Arrange, View and Help menus does what it says', asyn
   await expect(shortcuts).toHaveCount(0);
   await tessera.menu('Help', 'About Tessera');
   await expect(page.getByRole('dialog', { name: 'About Tessera' })).toBeVisible();
+});
+
+test('on every design and group opened, a block lands under the pointer and a refused link says why', async ({
+  tessera,
+}) => {
+  const page = tessera.page;
+  await tessera.createProject(tessera.projectPath());
+  const canvasBox = (await tessera.canvas.boundingBox()) ?? { x: 0, y: 0 };
+  /** The block is dropped centred on the pointer. */
+  const expectUnderPointer = async (name: string, at: { x: number; y: number }) => {
+    const box = (await tessera.block(name).boundingBox()) ?? { x: 0, y: 0, width: 0, height: 0 };
+    expect(Math.abs(box.x + box.width / 2 - (canvasBox.x + at.x))).toBeLessThanOrEqual(8);
+    expect(Math.abs(box.y + box.height / 2 - (canvasBox.y + at.y))).toBeLessThanOrEqual(8);
+  };
+  const dragLink = async (from: { block: string; port: string }, to: { block: string; port: string }) => {
+    const start = (await tessera.port(from.block, from.port).boundingBox()) ?? {
+      x: 0,
+      y: 0,
+      width: 0,
+      height: 0,
+    };
+    const end = (await tessera.port(to.block, to.port).boundingBox()) ?? { x: 0, y: 0, width: 0, height: 0 };
+    await page.mouse.move(start.x + start.width / 2, start.y + start.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(end.x + end.width / 2, end.y + end.height / 2, { steps: 8 });
+  };
+
+  await tessera.dropBlock('Systolic-array tile', { x: 160, y: 120 });
+  await expectUnderPointer('Systolic-array tile', { x: 160, y: 120 });
+
+  // A second design: the flow is made again, and drops and link hints use the new one.
+  await page.getByRole('button', { name: 'New design' }).click();
+  await tessera.dropBlock('Systolic-array tile', { x: 160, y: 120 });
+  await expectUnderPointer('Systolic-array tile', { x: 160, y: 120 });
+  await tessera.dropBlock('Vector unit', { x: 480, y: 320 });
+  await expectUnderPointer('Vector unit', { x: 480, y: 320 });
+  await dragLink({ block: 'Systolic-array tile', port: 'Memory' }, { block: 'Vector unit', port: 'Memory' });
+  await expect(tessera.canvas.getByRole('status').filter({ hasText: 'Cannot connect' })).toContainText(
+    'a compute port connects only to memory',
+  );
+  await page.mouse.up();
+  await expect(tessera.canvas.locator('.svelte-flow__edge')).toHaveCount(0);
+  await expect(tessera.canvas.getByRole('status').filter({ hasText: 'Cannot connect' })).toHaveCount(0);
+
+  // Inside a group, too.
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Control+g');
+  await tessera.menu('Arrange', 'Enter Group');
+  await expect(tessera.canvas.getByRole('navigation', { name: 'Group path' })).toContainText('Group 1');
+  await tessera.dropBlock('HBM', { x: 300, y: 260 });
+  await expectUnderPointer('HBM', { x: 300, y: 260 });
 });

@@ -316,7 +316,11 @@ export const actions: Action[] = [
     label: 'Enter Group',
     menu: 'Arrange',
     keys: 'Enter (or double-click)',
-    match: (event) => !mod(event) && event.key === 'Enter' && selectedGroup() !== undefined,
+    match: (event) =>
+      !mod(event) &&
+      event.key === 'Enter' &&
+      selectedGroup() !== undefined &&
+      !activatesOnEnter(event.target as Element | null),
     run: () => {
       const id = selectedGroup();
       if (id !== undefined) {
@@ -433,6 +437,15 @@ export function runAction(id: MenuCommand): void {
 function isTyping(element: Element | null): boolean {
   if (!(element instanceof HTMLElement)) return false;
   return element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName);
+}
+
+/** A control that Enter (or Space) activates: its key is its own, not a shortcut's. */
+function activatesOnEnter(element: Element | null): boolean {
+  return Boolean(
+    element?.closest(
+      'button, a[href], summary, [role="button"], [role="menuitem"], [role="tab"], [role="link"]',
+    ),
+  );
 }
 
 /** The window's keyboard handler: text fields keep their own keys; the canvas gets the editing shortcuts. */

@@ -162,7 +162,7 @@ describe('the overview drawn far out', () => {
     expect(visible.height).toBeCloseTo(500 / 0.08);
   });
 
-  it('walks the nodes with Tab in their order from the last one selected, and lets the focus go past the ends', () => {
+  it('walks the nodes with Tab in their order, on from the selected node last in it, and stops at the ends', () => {
     const ids = nodes.map((candidate) => candidate.id);
     // The group frames come first, then the blocks: the order of Svelte Flow's node elements, which Tab walks
     // close up.

@@ -195,9 +195,9 @@ function nestedGroups(document: DesignDocument, groupId: string, seen = new Set<
 
 /**
  * The node Tab (`step` 1) or Shift+Tab (`step` -1) selects far out, where the blocks are not elements to move the
- * focus through: the one after (before) the last selected node, in the order Tab walks them close up (the node
- * list's, frames first). With nothing selected, the first (last) node. Undefined past either end, where the
- * focus leaves the canvas as it does close up.
+ * focus through: the one after (before) the selected node that comes last in the order Tab walks them close up
+ * (the node list's, frames first). With nothing selected, the first (last) node. Undefined past either end, where
+ * Tab moves the focus on as it does close up.
  */
 export function nextInOrder(
   nodes: readonly FlowNode[],

@@ -66,14 +66,34 @@ describe('engine jobs', () => {
 });
 
 describe('warming a worker up', () => {
-  it('runs a simulation and a batch sweep of the first preset, both successfully, so both are compiled', () => {
-    const kinds: string[] = [];
+  it('runs a simulation and a batch sweep of the H100 preset to a full result, so every stage is compiled', () => {
+    const jobs: { kind: string; design: unknown }[] = [];
     const ran = warmUp((kind, payload) => {
-      kinds.push(kind);
+      jobs.push({ kind, design: (payload as { design: unknown }).design });
       return run(kind, payload);
     }, catalog);
-    expect(kinds).toEqual(['simulate', 'sweep']);
+    expect(jobs.map((job) => job.kind)).toEqual(['simulate', 'sweep']);
+    expect(jobs.every((job) => job.design === h100())).toBe(true);
     expect(ran).toBe(2);
+  });
+
+  it('does not count a job that ran but could not evaluate', () => {
+    // The same jobs on a design the engine cannot evaluate (no memory to hold the weights): both answer, neither
+    // completes.
+    const preset = catalog.presets.find((entry) => entry.id === 'nvidia-h100-sxm');
+    if (!preset) throw new Error('the library has no H100 preset');
+    const bare = { ...preset, design: { ...preset.design, links: [] } };
+    const results: boolean[] = [];
+    const ran = warmUp(
+      (kind, payload) => {
+        const result = run(kind, payload);
+        results.push(result.ok);
+        return result;
+      },
+      { ...catalog, presets: [bare] },
+    );
+    expect(results).toEqual([true, true]);
+    expect(ran).toBe(0);
   });
 
   it('warms nothing without a preset or a model, and never throws from a failing job', () => {

@@ -416,6 +416,24 @@ test('far out, the keyboard walks the design with Tab, brings each block into vi
   await expect(tessera.overview).toBeFocused();
   const announced = tessera.canvas.getByRole('status');
 
+  // F6 moves between the panes (past a canvas of any size in one key) and comes back to the overview.
+  await page.keyboard.press('F6');
+  await expect(
+    page.getByRole('tablist', { name: 'Results views' }).getByRole('tab', { selected: true }),
+  ).toBeFocused();
+  await page.keyboard.press('F6');
+  await expect(
+    page.getByRole('tablist', { name: 'Side panel' }).getByRole('tab', { selected: true }),
+  ).toBeFocused();
+  await page.keyboard.press('F6');
+  await expect(page.getByRole('searchbox', { name: 'Search blocks' })).toBeFocused();
+  await page.keyboard.press('F6');
+  await expect(tessera.overview).toBeFocused();
+  await page.keyboard.press('Shift+F6');
+  await expect(page.getByRole('searchbox', { name: 'Search blocks' })).toBeFocused();
+  await page.keyboard.press('F6');
+  await expect(tessera.overview).toBeFocused();
+
   // Shift+Tab and Tab select the blocks in their order from the one selected (the last dropped); each is named
   // for a screen reader.
   await expect(tessera.overview).toHaveAccessibleName(/, 1 selected \(Vector unit\)/);

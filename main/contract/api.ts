@@ -153,6 +153,8 @@ export type MenuCommand =
   | 'toggle-overlay'
   | 'toggle-spec'
   | 'toggle-theme'
+  | 'next-pane'
+  | 'previous-pane'
   | 'show-shortcuts'
   | 'about';
 

@@ -96,6 +96,9 @@ export function buildMenuTemplate(
         command('Text Spec Panel', 'toggle-spec', 'CmdOrCtrl+/'),
         command('History', 'show-history', 'CmdOrCtrl+Shift+H'),
         command('Toggle Theme', 'toggle-theme', 'CmdOrCtrl+Shift+T'),
+        { type: 'separator' },
+        command('Next Pane', 'next-pane', 'F6'),
+        command('Previous Pane', 'previous-pane', 'Shift+F6'),
       ],
     },
     {

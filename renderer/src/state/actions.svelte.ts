@@ -406,6 +406,22 @@ export const actions: Action[] = [
     run: () => void app.toggleTheme(),
   },
   {
+    id: 'next-pane',
+    label: 'Next Pane',
+    menu: 'View',
+    keys: 'F6',
+    match: (event) => event.key === 'F6' && !event.shiftKey,
+    run: () => focusPane(1),
+  },
+  {
+    id: 'previous-pane',
+    label: 'Previous Pane',
+    menu: 'View',
+    keys: 'Shift+F6',
+    match: (event) => event.key === 'F6' && event.shiftKey,
+    run: () => focusPane(-1),
+  },
+  {
     id: 'show-shortcuts',
     label: 'Keyboard Shortcuts',
     menu: 'Help',
@@ -439,6 +455,32 @@ function isTyping(element: Element | null): boolean {
   return element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName);
 }
 
+/**
+ * The window's panes in the order F6 visits them, each with what takes the focus there: the palette's search,
+ * the canvas (far out the overview takes it from there), the selected results view, the selected side-panel tab.
+ * F6 is how desktop applications move between panes; it also gets past a canvas of many blocks in one key.
+ */
+const panes: { pane: string; focus: string }[] = [
+  { pane: '.palette', focus: '.palette input[type="search"]' },
+  { pane: '.canvas', focus: '.canvas' },
+  { pane: '.results', focus: '.results [role="tab"][aria-selected="true"]' },
+  { pane: '.side', focus: '.side [role="tab"][aria-selected="true"]' },
+];
+
+export function focusPane(step: 1 | -1): void {
+  const active = document.activeElement;
+  const current = panes.findIndex(({ pane }) => active?.closest(pane));
+  for (let offset = 1; offset <= panes.length; offset += 1) {
+    const start = current === -1 ? (step === 1 ? -1 : 0) : current;
+    const next = panes[(start + step * offset + panes.length * 2) % panes.length];
+    const target = next && document.querySelector<HTMLElement>(next.focus);
+    if (target) {
+      target.focus();
+      return;
+    }
+  }
+}
+
 /** A control that Enter (or Space) activates: its key is its own, not a shortcut's. */
 function activatesOnEnter(element: Element | null): boolean {
   return Boolean(
@@ -450,6 +492,12 @@ function activatesOnEnter(element: Element | null): boolean {
 
 /** The window's keyboard handler: text fields keep their own keys; the canvas gets the editing shortcuts. */
 export function handleKey(event: KeyboardEvent): void {
+  // F6 moves between panes from anywhere, a text field included.
+  if (event.key === 'F6' && editor.document && !view.dialogOpen) {
+    event.preventDefault();
+    focusPane(event.shiftKey ? -1 : 1);
+    return;
+  }
   if (isTyping(event.target as Element | null) || !editor.document || view.dialogOpen) return;
   if (!mod(event) && event.key.startsWith('Arrow') && hasSelection()) {
     const step = event.shiftKey ? 32 : 8;

@@ -492,13 +492,9 @@ function activatesOnEnter(element: Element | null): boolean {
 
 /** The window's keyboard handler: text fields keep their own keys; the canvas gets the editing shortcuts. */
 export function handleKey(event: KeyboardEvent): void {
-  // F6 moves between panes from anywhere, a text field included.
-  if (event.key === 'F6' && editor.document && !view.dialogOpen) {
-    event.preventDefault();
-    focusPane(event.shiftKey ? -1 : 1);
-    return;
-  }
-  if (isTyping(event.target as Element | null) || !editor.document || view.dialogOpen) return;
+  // Text fields keep their keys, except F6, which moves between panes from anywhere.
+  if (!editor.document || view.dialogOpen) return;
+  if (isTyping(event.target as Element | null) && event.key !== 'F6') return;
   if (!mod(event) && event.key.startsWith('Arrow') && hasSelection()) {
     const step = event.shiftKey ? 32 : 8;
     const delta = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[

@@ -13,6 +13,7 @@ import {
   dragTargets,
   linkGeometry,
   linkPath,
+  encloses,
   nextInOrder,
   nodeAt,
   nodeBox,
@@ -160,6 +161,14 @@ describe('the overview drawn far out', () => {
     expect(toFlow(viewport, { x: 0, y: 0 })).toEqual({ x: visible.x, y: visible.y });
     expect(visible.width).toBeCloseTo(800 / 0.08);
     expect(visible.height).toBeCloseTo(500 / 0.08);
+  });
+
+  it('tells a box wholly inside another from one that only overlaps it', () => {
+    const outer = { x: 0, y: 0, width: 100, height: 50 };
+    expect(encloses(outer, { x: 10, y: 10, width: 80, height: 30 })).toBe(true);
+    expect(encloses(outer, outer)).toBe(true);
+    expect(encloses(outer, { x: 90, y: 10, width: 20, height: 10 })).toBe(false);
+    expect(encloses(outer, { x: 10, y: -1, width: 10, height: 10 })).toBe(false);
   });
 
   it('walks the nodes with Tab in their order, on from the selected node last in it, and stops at the ends', () => {

@@ -48,6 +48,14 @@ export function contains(box: Box, point: Position): boolean {
   );
 }
 
+/** Whether `inner` lies wholly inside `outer`. */
+export function encloses(outer: Box, inner: Box): boolean {
+  return (
+    contains(outer, { x: inner.x, y: inner.y }) &&
+    contains(outer, { x: inner.x + inner.width, y: inner.y + inner.height })
+  );
+}
+
 export function intersects(a: Box, b: Box): boolean {
   return a.x <= b.x + b.width && b.x <= a.x + a.width && a.y <= b.y + b.height && b.y <= a.y + a.height;
 }

@@ -470,8 +470,9 @@ const panes: { pane: string; focus: string }[] = [
 export function focusPane(step: 1 | -1): void {
   const active = document.activeElement;
   const current = panes.findIndex(({ pane }) => active?.closest(pane));
+  // From outside every pane, F6 starts at the first and Shift+F6 at the last.
+  const start = current === -1 ? (step === 1 ? -1 : panes.length) : current;
   for (let offset = 1; offset <= panes.length; offset += 1) {
-    const start = current === -1 ? (step === 1 ? -1 : 0) : current;
     const next = panes[(start + step * offset + panes.length * 2) % panes.length];
     const target = next && document.querySelector<HTMLElement>(next.focus);
     if (target) {

@@ -575,6 +575,14 @@ test('every command of the Arrange, View and Help menus does what it says', asyn
   await expect(groupPath).toHaveCount(0);
   // The group just left is selected, so it can be entered again or ungrouped at once.
   await expect(tessera.frame('Group 1')).toHaveClass(/selected/);
+  // Grouped again on its own, it is one group inside another, counted in the singular.
+  await tessera.menu('Arrange', 'Group');
+  await tessera.panel('Inspector');
+  await expect(tessera.inspector).toContainText('0 blocks · 1 group');
+  await expect(tessera.inspector).not.toContainText('1 groups');
+  await page.locator('body').press('Control+z');
+  await expect(tessera.frame('Group 2')).toHaveCount(0);
+  await tessera.frame('Group 1').click({ position: { x: 12, y: 12 } });
   await tessera.menu('Arrange', 'Ungroup');
   await expect(tessera.frame('Group 1')).toHaveCount(0);
   await expect(tessera.block('HBM')).toBeVisible();

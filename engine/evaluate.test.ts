@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from './evaluate';
-import { PREFILL_CHUNK_TOKENS } from './map/placement';
+import { PREFILL_CHUNK_TOKENS } from './models/footprint';
 import { countParameters } from './models/parameters';
 import type { Report } from './report';
 import type { DesignDocument } from './schema/design';

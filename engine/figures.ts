@@ -4,7 +4,7 @@
  * datasheet figures; the preset picker shows them.
  */
 import type { CatalogIndex } from './catalog';
-import { resolve } from './resolve/resolve';
+import { resolve } from './stages/resolve';
 import type { DesignDocument } from './schema/design';
 
 export interface DesignFigures {

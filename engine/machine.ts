@@ -1,7 +1,7 @@
 /**
- * The machine: a design resolved into what the cost models need — per chip, its compute units (identical
- * blocks pooled), its memory levels, the effective path from every unit to every level, its power domain and
- * static power; and between chips, the bandwidth collectives run at. All numbers in SI units.
+ * The machine — the resolve stage's output, and every later stage's view of the hardware: per chip, its compute
+ * units (identical blocks pooled), its memory levels, the effective path from every unit to every level, its
+ * power domain and static power; and between chips, the bandwidth collectives run at. All numbers in SI units.
  */
 import type { Diagnostic } from './diagnostics';
 import type { ComputeClass } from './schema/number-format';
@@ -22,6 +22,8 @@ export interface ComputeUnit {
   blockIds: string[];
   name: string;
   typeId: string;
+  /** The cost model (`engine/blocks/`) whose physics the unit follows. */
+  costModel: string;
   /** Instances of the unit on one chip (group counts multiplied out). */
   instances: number;
   /** Clock at the top operating point. */
@@ -152,4 +154,30 @@ export interface Machine {
   systemStaticWatts: number;
   systemBlockStaticWatts: Record<string, number>;
   diagnostics: Diagnostic[];
+}
+
+/**
+ * Bytes of storage one chip's unit reaches: every storage level it has a path to, or (`deviceOnly`) only the
+ * chip's own memory — host memory shared by the system is not where serving engines keep weights and KV.
+ */
+export function storageBytes(chip: Chip, unitIndex: number, options: { deviceOnly?: boolean } = {}): number {
+  return chip.levels.reduce(
+    (sum, level, index) =>
+      level.usage === 'storage' &&
+      !(options.deviceOnly === true && level.shared) &&
+      chip.paths[unitIndex]?.[index]
+        ? sum + level.capacityBytes
+        : sum,
+    0,
+  );
+}
+
+/** The operating point a workload asks for by name; the top point when it names none or one the chip lacks. */
+export function selectedOperatingPoint(
+  power: ChipPower,
+  name: string | undefined,
+): OperatingPoint | undefined {
+  const top = power.operatingPoints[0];
+  if (name === undefined) return top;
+  return power.operatingPoints.find((point) => point.name === name) ?? top;
 }

@@ -2,10 +2,12 @@
  * The report: what a simulation returns. Plain JSON; its keys are stable (the CLI's `--json` prints it,
  * see ARCHITECTURE.md, "The report"). All numbers in SI units.
  */
-import type { Bound } from './cost/operator-cost';
 import type { Diagnostic } from './diagnostics';
 import type { OperatorKind, TensorClass } from './operators';
 import type { Workload } from './schema/workload';
+
+/** What bound an operator or a phase: arithmetic, a memory level, chip-to-chip traffic, or fixed per-operator cost. */
+export type Bound = 'compute' | 'memory' | 'communication' | 'overhead';
 
 export interface OperatorReport {
   id: string;

@@ -364,63 +364,7 @@ function readDecoderFamily(
     positional: 'rope' as const,
   };
 
-  if (modelType === 'deepseek_v3') {
-    // MLA: every head has its own keys and values, decompressed from one latent per token, so the head
-    // counts are equal; the query/key head width is the no-RoPE part plus the RoPE part.
-    const mla = {
-      qLoraRank: reader.wholeOrNull('q_lora_rank'),
-      kvLoraRank: reader.count('kv_lora_rank'),
-      qkNopeHeadDim: reader.count('qk_nope_head_dim'),
-      qkRopeHeadDim: reader.count('qk_rope_head_dim'),
-      vHeadDim: reader.count('v_head_dim'),
-    };
-    const moe = {
-      experts: reader.count('n_routed_experts'),
-      activeExperts: reader.count('num_experts_per_tok'),
-      sharedExperts: reader.wholeOrNull('n_shared_experts'),
-      expertIntermediateSize: reader.count('moe_intermediate_size'),
-      firstDenseLayers: reader.wholeOrNull('first_k_dense_replace'),
-    };
-    const moeLayerFrequency = reader.value('moe_layer_freq');
-    if (moeLayerFrequency !== undefined && moeLayerFrequency !== 1)
-      reader.problem(
-        'moe_layer_freq',
-        `only 1 (every layer after the dense ones is MoE) is supported, got ${describe(moeLayerFrequency)}`,
-      );
-    checkExperts(reader, moe.experts, moe.activeExperts, 'n_routed_experts');
-    if (layers > 0 && moe.firstDenseLayers > layers)
-      reader.problem(
-        'first_k_dense_replace',
-        `cannot exceed num_hidden_layers (${layers}), got ${moe.firstDenseLayers}`,
-      );
-    const attentionBias = reader.boolean('attention_bias', false);
-    Object.assign(fieldNames, {
-      kvHeads: 'num_attention_heads',
-      headDim: 'qk_nope_head_dim',
-      'mla.qLoraRank': 'q_lora_rank',
-      'mla.kvLoraRank': 'kv_lora_rank',
-      'mla.qkNopeHeadDim': 'qk_nope_head_dim',
-      'mla.qkRopeHeadDim': 'qk_rope_head_dim',
-      'mla.vHeadDim': 'v_head_dim',
-      'moe.experts': 'n_routed_experts',
-      'moe.activeExperts': 'num_experts_per_tok',
-      'moe.sharedExperts': 'n_shared_experts',
-      'moe.expertIntermediateSize': 'moe_intermediate_size',
-      'moe.firstDenseLayers': 'first_k_dense_replace',
-    });
-    return {
-      architecture: {
-        ...base,
-        kvHeads: heads,
-        headDim: mla.qkNopeHeadDim + mla.qkRopeHeadDim,
-        attention: 'mla',
-        ...(attentionBias ? { attentionBias } : {}),
-        mla,
-        moe,
-      },
-      fieldNames,
-    };
-  }
+  if (modelType === 'deepseek_v3') return readDeepSeekV3(reader, base, fieldNames);
 
   const kvHeads = reader.optionalCount('num_key_value_heads') ?? heads;
   checkHeads(reader, heads, kvHeads, 'num_key_value_heads', 'num_attention_heads');
@@ -450,6 +394,82 @@ function readDecoderFamily(
 
   readSlidingWindow(reader, modelType, architecture);
 
+  readExperts(reader, modelType, architecture, fieldNames);
+  return { architecture, fieldNames };
+}
+
+/** DeepSeek-V3: multi-head latent attention and routed plus shared experts after a few dense layers. */
+function readDeepSeekV3(
+  reader: ConfigReader,
+  base: Omit<ModelArchitecture, 'kvHeads' | 'headDim' | 'attention'>,
+  fieldNames: Record<string, string>,
+): Draft {
+  const { layers, heads } = base;
+  // MLA: every head has its own keys and values, decompressed from one latent per token, so the head
+  // counts are equal; the query/key head width is the no-RoPE part plus the RoPE part.
+  const mla = {
+    qLoraRank: reader.wholeOrNull('q_lora_rank'),
+    kvLoraRank: reader.count('kv_lora_rank'),
+    qkNopeHeadDim: reader.count('qk_nope_head_dim'),
+    qkRopeHeadDim: reader.count('qk_rope_head_dim'),
+    vHeadDim: reader.count('v_head_dim'),
+  };
+  const moe = {
+    experts: reader.count('n_routed_experts'),
+    activeExperts: reader.count('num_experts_per_tok'),
+    sharedExperts: reader.wholeOrNull('n_shared_experts'),
+    expertIntermediateSize: reader.count('moe_intermediate_size'),
+    firstDenseLayers: reader.wholeOrNull('first_k_dense_replace'),
+  };
+  const moeLayerFrequency = reader.value('moe_layer_freq');
+  if (moeLayerFrequency !== undefined && moeLayerFrequency !== 1)
+    reader.problem(
+      'moe_layer_freq',
+      `only 1 (every layer after the dense ones is MoE) is supported, got ${describe(moeLayerFrequency)}`,
+    );
+  checkExperts(reader, moe.experts, moe.activeExperts, 'n_routed_experts');
+  if (layers > 0 && moe.firstDenseLayers > layers)
+    reader.problem(
+      'first_k_dense_replace',
+      `cannot exceed num_hidden_layers (${layers}), got ${moe.firstDenseLayers}`,
+    );
+  const attentionBias = reader.boolean('attention_bias', false);
+  Object.assign(fieldNames, {
+    kvHeads: 'num_attention_heads',
+    headDim: 'qk_nope_head_dim',
+    'mla.qLoraRank': 'q_lora_rank',
+    'mla.kvLoraRank': 'kv_lora_rank',
+    'mla.qkNopeHeadDim': 'qk_nope_head_dim',
+    'mla.qkRopeHeadDim': 'qk_rope_head_dim',
+    'mla.vHeadDim': 'v_head_dim',
+    'moe.experts': 'n_routed_experts',
+    'moe.activeExperts': 'num_experts_per_tok',
+    'moe.sharedExperts': 'n_shared_experts',
+    'moe.expertIntermediateSize': 'moe_intermediate_size',
+    'moe.firstDenseLayers': 'first_k_dense_replace',
+  });
+  return {
+    architecture: {
+      ...base,
+      kvHeads: heads,
+      headDim: mla.qkNopeHeadDim + mla.qkRopeHeadDim,
+      attention: 'mla',
+      ...(attentionBias ? { attentionBias } : {}),
+      mla,
+      moe,
+    },
+    fieldNames,
+  };
+}
+
+/** The experts of the MoE families that use the Llama field names (Mixtral, Qwen3 MoE). */
+function readExperts(
+  reader: ConfigReader,
+  modelType: Exclude<SupportedModelType, 'gpt2' | 'gptj'>,
+  architecture: ModelArchitecture,
+  fieldNames: Record<string, string>,
+): void {
+  const intermediateSize = architecture.intermediateSize;
   if (modelType === 'mixtral') {
     const experts = reader.count('num_local_experts');
     const activeExperts = reader.count('num_experts_per_tok');
@@ -501,7 +521,6 @@ function readDecoderFamily(
       'moe.expertIntermediateSize': 'moe_intermediate_size',
     });
   }
-  return { architecture, fieldNames };
 }
 
 function checkExperts(reader: ConfigReader, experts: number, activeExperts: number, expertsKey: string) {

@@ -11,34 +11,12 @@ export const blockCategories = ['compute', 'memory', 'interconnect', 'compressio
 export type BlockCategory = (typeof blockCategories)[number];
 
 /**
- * The engine model that turns a block's parameters into something the simulator can cost.
- * - `matrix-array`: a systolic array or NPU core (rows × columns of MACs).
- * - `tensor-cluster`: GPU streaming multiprocessors with tensor cores (tile and wave quantization).
- * - `vector`: a SIMD / vector unit (lanes).
- * - `cpu`: a cluster of CPU cores with SIMD.
- * - `fpga`: FPGA fabric (DSP slices, LUTs, block RAM, reconfiguration time).
- * - `memory`: any storage level (register file, SRAM, cache, HBM, LPDDR, DDR, GDDR).
- * - `fabric`: anything that moves bytes between blocks (NoC, bus, chip-to-chip link, switch).
- * - `weight-decompression`, `kv-compression`, `sparsity`: compression units on a data path.
- * - `dvfs-domain`, `power-cap`: power management of the group they are placed in.
- * - `host`: a host CPU with its DRAM and PCIe root.
+ * The id of the engine's cost model that serves a block type: one module of `engine/blocks/` per id (the
+ * registry, `engine/blocks/registry.ts`, lists them and says what each models). The library loader refuses a
+ * block type whose cost model the engine does not have.
  */
-export const costModels = [
-  'matrix-array',
-  'tensor-cluster',
-  'vector',
-  'cpu',
-  'fpga',
-  'memory',
-  'fabric',
-  'weight-decompression',
-  'kv-compression',
-  'sparsity',
-  'dvfs-domain',
-  'power-cap',
-  'host',
-] as const;
-export type CostModel = (typeof costModels)[number];
+export const costModelIdSchema = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a cost model id is kebab-case');
+export type CostModel = z.infer<typeof costModelIdSchema>;
 
 /**
  * Port kinds. A link is physically meaningful only when each end's kind is in the other end's `connects`
@@ -131,7 +109,7 @@ export const blockTypeSchema = z
     name: z.string().min(1),
     category: z.enum(blockCategories),
     description: z.string().min(20, 'describe the block type in a sentence'),
-    costModel: z.enum(costModels),
+    costModel: costModelIdSchema,
     /**
      * Facts about the block type the engine relies on: `dram` marks off-chip DRAM, whose bandwidth an operating
      * point may scale (a Jetson power mode also lowers the memory clock).

@@ -7,9 +7,9 @@
  * needs but the design does not state.
  */
 import { enumParam, numberParam, type CatalogIndex } from '../../engine/catalog';
-import { checkDesign } from '../../engine/check';
+import { checkDesign } from '../../engine/stages/check';
 import type { ComputeUnit, Machine, MemoryLevel } from '../../engine/machine';
-import { resolve } from '../../engine/resolve/resolve';
+import { resolve } from '../../engine/stages/resolve';
 import type { DesignDocument } from '../../engine/schema/design';
 import { blockSummary, formatFlops, quantity, typeOf } from './format';
 

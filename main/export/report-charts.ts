@@ -21,7 +21,7 @@ import {
 } from 'echarts/components';
 import { init, use, type ComposeOption } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import type { Bound } from '../../engine/cost/operator-cost';
+import type { Bound } from '../../engine/report';
 import type { PhaseReport, Report } from '../../engine/report';
 import type { DesignDocument } from '../../engine/schema/design';
 import type { Unit } from '../../engine/units';

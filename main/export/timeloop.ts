@@ -10,10 +10,10 @@
  */
 import { Document, visit, type YAMLMap } from 'yaml';
 import type { CatalogIndex } from '../../engine/catalog';
-import { checkDesign } from '../../engine/check';
+import { checkDesign } from '../../engine/stages/check';
 import { hasErrors } from '../../engine/diagnostics';
 import type { ComputeUnit, Machine, MemoryLevel } from '../../engine/machine';
-import { resolve } from '../../engine/resolve/resolve';
+import { resolve } from '../../engine/stages/resolve';
 import type { DesignDocument } from '../../engine/schema/design';
 import { blockSummary, formatFlops, quantity, typeOf } from './format';
 

@@ -3,7 +3,7 @@
  * thread. The worker entry (`engine-worker.ts`) only receives messages and calls `runJob`.
  */
 import { indexCatalog, type Catalog, type CatalogIndex } from '../../engine/catalog';
-import { checkDesign } from '../../engine/check';
+import { checkDesign } from '../../engine/stages/check';
 import { readDesign } from '../../engine/design-io';
 import { evaluate } from '../../engine/evaluate';
 import { applyOverrides } from '../../engine/overrides';

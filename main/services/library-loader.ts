@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { z } from 'zod';
+import { blockModel, costModelIds } from '../../engine/blocks/registry';
 import type { Catalog } from '../../engine/catalog';
 import {
   blockTypeSchema,
@@ -83,8 +84,18 @@ async function loadFolder<T extends { id: string }>(
 /** Reads every library file under `root`. Invalid entries are left out and reported in `problems`. */
 export async function loadLibrary(root: string): Promise<LoadedLibrary> {
   const problems: LibraryProblem[] = [];
+  const blockTypes = await loadFolder(root, folders.blockTypes.folder, folders.blockTypes.schema, problems);
   const catalog: Catalog = {
-    blockTypes: await loadFolder(root, folders.blockTypes.folder, folders.blockTypes.schema, problems),
+    // A block type the engine cannot cost is left out like any invalid entry.
+    blockTypes: blockTypes.filter((type) => {
+      if (blockModel(type.costModel)) return true;
+      problems.push({
+        file: `${folders.blockTypes.folder}/${type.id}.json`,
+        path: 'costModel',
+        message: `the engine has no cost model "${type.costModel}" (it has ${costModelIds.join(', ')})`,
+      });
+      return false;
+    }),
     presets: await loadFolder(root, folders.presets.folder, folders.presets.schema, problems),
     models: await loadFolder(root, folders.models.folder, folders.models.schema, problems),
     formats: await loadFolder(root, folders.formats.folder, folders.formats.schema, problems),

@@ -6,7 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { indexCatalog } from '../../engine/catalog';
-import { checkDesign } from '../../engine/check';
+import { checkDesign } from '../../engine/stages/check';
 import { libraryRoot } from '../testing/fake-backend';
 import { loadLibrary } from './library-loader';
 

@@ -5,10 +5,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { indexCatalog } from '../../engine/catalog';
-import { checkDesign } from '../../engine/check';
+import { checkDesign } from '../../engine/stages/check';
 import { evaluate } from '../../engine/evaluate';
 import { designFigures, type DesignFigures } from '../../engine/figures';
-import { resolve } from '../../engine/resolve/resolve';
+import { resolve } from '../../engine/stages/resolve';
 import type { Report } from '../../engine/report';
 import type { Preset } from '../../engine/schema/preset';
 import { defaultWorkload, type Workload } from '../../engine/schema/workload';

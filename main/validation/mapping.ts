@@ -5,8 +5,8 @@
  * Only metrics read from the source are compared (derived ones repeat a read number).
  */
 import type { CatalogIndex } from '../../engine/catalog';
-import { costOperator } from '../../engine/cost/operator-cost';
-import { resolve } from '../../engine/resolve/resolve';
+import { costOperator } from '../../engine/stages/cost';
+import { resolve } from '../../engine/stages/resolve';
 import type { Operator } from '../../engine/operators';
 import type { DesignDocument } from '../../engine/schema/design';
 import { defaultWorkload, type Workload } from '../../engine/schema/workload';

@@ -3,7 +3,7 @@
  * roofline's roofs, the storage levels, the blocks drawing most power. The option builders and the summary
  * sentences both read from here, so a chart and the sentence a screen reader hears never disagree.
  */
-import type { Bound } from '../../../engine/cost/operator-cost';
+import type { Bound } from '../../../engine/report';
 import type {
   BlockReport,
   MemoryLevelReport,

@@ -2,7 +2,7 @@
  * One sentence per chart saying what it shows, for people who cannot see it (the chart is hidden from
  * assistive technology; this sentence is its description). Built from the same derivations as the options.
  */
-import type { Bound } from '../../../engine/cost/operator-cost';
+import type { Bound } from '../../../engine/report';
 import type { Report } from '../../../engine/report';
 import { formatQuantity } from '../../../engine/units';
 import {

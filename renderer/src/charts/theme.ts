@@ -3,7 +3,7 @@
  * text, borders, block-category colours) so a chart reads as part of the page; the background stays
  * transparent and the surface behind the chart shows through.
  */
-import type { Bound } from '../../../engine/cost/operator-cost';
+import type { Bound } from '../../../engine/report';
 import type { BlockReport } from '../../../engine/report';
 
 export type ChartTheme = 'light' | 'dark';

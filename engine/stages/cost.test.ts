@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ComputeUnit } from '../machine';
 import type { Operator } from '../operators';
-import { resolve } from '../resolve/resolve';
+import { resolve } from './resolve';
 import { testCatalog, testDesign } from '../testing/fixtures';
-import { costOperator, shapeUtilization, type CostContext } from './operator-cost';
+import { costOperator, shapeUtilization, type CostContext } from './cost';
 
 const catalog = testCatalog();
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { indexCatalog, type Catalog } from './catalog';
+import { indexCatalog, type Catalog } from '../catalog';
 import { checkDesign } from './check';
-import type { BlockType } from './schema/block-type';
-import { emptyDesign, type DesignDocument } from './schema/design';
+import type { BlockType } from '../schema/block-type';
+import { emptyDesign, type DesignDocument } from '../schema/design';
 
 /** A minimal catalog written for the test: one compute type, one memory type. */
 function blockType(

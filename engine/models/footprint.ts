@@ -1,14 +1,12 @@
 /**
- * Stage 3 of the engine, map: how many bytes of weights, KV cache and activations one chip holds, and where
- * they live. Each tensor class goes to the fastest storage level with room (fastest = highest sustained
- * bandwidth from the chip's main compute unit) and spills down; a class may be split across levels. A
- * compression unit on the path to a level shrinks what the compressed class occupies there.
+ * What a model needs in one chip's memory under a parallel split: weights (a pipeline stage's layers, a tensor
+ * shard of each matrix, the embedding on the first stage and the LM head on the last), the KV cache of the
+ * chip's sequences, and the activations of the largest step held at once. Used by the plan stage (does a split
+ * fit?) and the map stage (where does it go?).
  */
-import type { Formats } from '../lower/lower';
-import type { Chip, MemoryPath } from '../machine';
-import type { TensorClass } from '../operators';
-import type { Parallelism } from '../plan';
 import type { ModelArchitecture } from '../schema/model';
+import type { Formats } from './formats';
+import type { Parallelism } from './parallelism';
 
 /** Bytes one chip must hold. */
 export interface Footprint {
@@ -107,83 +105,17 @@ export function footprint(
     stageFraction *
     kvElementsPerToken(arch, plan) *
     formats.kvBytes;
+  // The widest tensor a token carries at once: the attention projections' outputs beside the residual stream
+  // (q, k, v and the hidden state: 4 × hidden with full multi-head attention), or the FFN's expanded
+  // intermediate (both halves of a gated FFN; every active expert's share in a MoE layer).
   const widest = Math.max(
     arch.hiddenSize * 4,
     ((arch.gatedFfn ? 2 : 1) *
       (arch.moe ? arch.moe.expertIntermediateSize * arch.moe.activeExperts : arch.intermediateSize)) /
       plan.tensor,
   );
+  // An operator's input and output buffers are alive together: twice the widest tensor.
   const activations =
     Math.min(promptTokensPerChip, PREFILL_CHUNK_TOKENS) * widest * formats.activationBytes * 2;
   return { weights, kvPerSequence, kv: kvPerSequence * sequencesPerChip, activations };
-}
-
-/** Where a tensor class lives: fractions of its bytes per level index (summing to 1). */
-export type Placement = Record<TensorClass, { levelIndex: number; fraction: number }[]>;
-
-export interface PlacementResult {
-  placement: Placement;
-  /** Bytes each level holds, by class (as stored, after compression). */
-  used: { weights: number; kv: number; activations: number }[];
-  /** Bytes that found no room (0 when the model fits). */
-  overflowBytes: number;
-}
-
-/** Order in which classes claim the fastest memory: small and hot first, then what every step reads. */
-const claimOrder: TensorClass[] = ['activations', 'weights', 'kv'];
-
-export function place(chip: Chip, primaryUnit: number, needs: Footprint): PlacementResult {
-  const paths = chip.paths[primaryUnit] ?? [];
-  const storage = chip.levels
-    .map((level, levelIndex) => ({ level, levelIndex, path: paths[levelIndex] }))
-    .filter(
-      (entry): entry is { level: Chip['levels'][number]; levelIndex: number; path: MemoryPath } =>
-        entry.level.usage === 'storage' && entry.path !== undefined,
-    )
-    .sort(
-      (a, b) =>
-        b.path.bandwidthBytesPerSecond - a.path.bandwidthBytesPerSecond || a.levelIndex - b.levelIndex,
-    );
-  const room = new Map(storage.map(({ level, levelIndex }) => [levelIndex, level.capacityBytes]));
-  const used = chip.levels.map(() => ({ weights: 0, kv: 0, activations: 0 }));
-  const placement: Placement = { weights: [], kv: [], activations: [] };
-  let overflowBytes = 0;
-  for (const tensorClass of claimOrder) {
-    let remaining = needs[tensorClass];
-    if (remaining <= 0) {
-      const fastest = storage[0];
-      if (fastest) placement[tensorClass].push({ levelIndex: fastest.levelIndex, fraction: 1 });
-      continue;
-    }
-    const total = remaining;
-    for (const { levelIndex, path } of storage) {
-      if (remaining <= 0) break;
-      const compression =
-        tensorClass === 'weights'
-          ? path.weightCompression
-          : tensorClass === 'kv'
-            ? path.kvCompression
-            : undefined;
-      const ratio = compression?.ratio ?? 1;
-      const free = room.get(levelIndex) ?? 0;
-      const logical = Math.min(remaining, free * ratio);
-      if (logical <= 0) continue;
-      placement[tensorClass].push({ levelIndex, fraction: logical / total });
-      room.set(levelIndex, free - logical / ratio);
-      const entry = used[levelIndex];
-      if (entry) entry[tensorClass] += logical / ratio;
-      remaining -= logical;
-    }
-    if (remaining > 0) {
-      overflowBytes += remaining;
-      // What does not fit is costed as if it lived in the slowest level (the report says it does not fit).
-      const slowest = storage.at(-1);
-      if (slowest) {
-        const existing = placement[tensorClass].find((entry) => entry.levelIndex === slowest.levelIndex);
-        if (existing) existing.fraction += remaining / total;
-        else placement[tensorClass].push({ levelIndex: slowest.levelIndex, fraction: remaining / total });
-      }
-    }
-  }
-  return { placement, used, overflowBytes };
 }

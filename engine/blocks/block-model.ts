@@ -1,0 +1,170 @@
+/**
+ * The cost-model plug-in interface. Every block type names a `costModel`; the module registered under that id
+ * (`registry.ts`) is the only code that knows what the block's parameters mean: its peak rates, how an
+ * operator's shape fills it, its energy per action, the bandwidth, latency and energy of bytes that cross it,
+ * its static power and its area. The resolve stage reads every block through this interface and never asks
+ * which kind of block it is — in the manner of Accelergy's hardware-component plug-ins (Wu, Emer & Sze, ICCAD
+ * 2019), where each primitive component answers for its own energy and area.
+ *
+ * Every number is for one instance of the block, in SI units; the resolve stage multiplies by the instances
+ * that group counts make.
+ */
+import { findParam } from '../catalog';
+import type { ComputeUnit, MemoryUsage, OperatingPoint, UnitGeometry } from '../machine';
+import type { GemmShape, TensorClass } from '../operators';
+import type { BlockType, TableRow } from '../schema/block-type';
+import type { Block } from '../schema/design';
+import type { ComputeClass } from '../schema/number-format';
+
+/** One block's parameters as a plug-in reads them: the block's value where it sets one, else the type's default. */
+export interface BlockReading {
+  readonly block: Block;
+  readonly type: BlockType;
+  /** A number parameter the block type must have (a library error otherwise). */
+  number(key: string): number;
+  /** A number parameter the block type may lack, with the value that stands for its absence. */
+  numberOr(key: string, absent: number): number;
+  /** An enum parameter's value. */
+  choice(key: string): string;
+  /** A table parameter's rows. */
+  table(key: string): TableRow[];
+  /** Whether the block type declares a trait (`dram`). */
+  trait(name: 'dram'): boolean;
+}
+
+export function readBlock(block: Block, type: BlockType): BlockReading {
+  const params = block.params;
+  const spec = (key: string) => findParam(type, key);
+  return {
+    block,
+    type,
+    number(key) {
+      const value = params[key];
+      if (typeof value === 'number') return value;
+      const param = spec(key);
+      if (param?.kind === 'number') return param.default;
+      throw new Error(`block type ${type.id} has no number parameter "${key}"`);
+    },
+    numberOr(key, absent) {
+      const param = spec(key);
+      if (param?.kind !== 'number') return absent;
+      const value = params[key];
+      return typeof value === 'number' ? value : param.default;
+    },
+    choice(key) {
+      const value = params[key];
+      if (typeof value === 'string') return value;
+      const param = spec(key);
+      if (param?.kind === 'enum') return param.default;
+      throw new Error(`block type ${type.id} has no enum parameter "${key}"`);
+    },
+    table(key) {
+      const value = params[key];
+      if (Array.isArray(value)) return value;
+      const param = spec(key);
+      return param?.kind === 'table' ? param.default : [];
+    },
+    trait: (name) => (type.traits ?? []).includes(name),
+  };
+}
+
+/** What the technology tables tell a compute plug-in. */
+export interface TechContext {
+  /** MAC energy of each class relative to BF16 (`library/tech/mac-energy-relative.json`); undefined = all 1. */
+  relativeMacEnergy: Record<ComputeClass, number> | undefined;
+}
+
+/** A compute block's rates and energies, one instance at its top operating point. */
+export type ComputeSpec = Omit<
+  ComputeUnit,
+  'id' | 'blockIds' | 'name' | 'typeId' | 'instances' | 'sparsitySpeedup'
+>;
+
+/** A memory block's storage, one instance. */
+export interface MemorySpec {
+  /** Shown in reports; a host's DRAM is named after the host. */
+  name: string;
+  usage: MemoryUsage;
+  capacityBytes: number;
+  /** Peak bandwidth. */
+  bandwidthBytesPerSecond: number;
+  achievableBandwidthFraction: number;
+  latencySeconds: number;
+  energyJoulesPerBit: number;
+  /** Off-chip DRAM: an operating point may scale its bandwidth, and its static power does not follow the core voltage. */
+  dram: boolean;
+}
+
+/** What bytes crossing (or ending in) one instance meet. */
+export interface Transfer {
+  /** Sustained bandwidth; Infinity where the block does not limit traffic. */
+  bandwidthBytesPerSecond: number;
+  latencySeconds: number;
+  energyJoulesPerBit: number;
+}
+
+/** What a block does to the path it sits on. */
+export interface PathEffect {
+  /** Staging capacity a GEMM's operands can be tiled into on the way (a memory on the path). */
+  stagingBytes?: number;
+  /** A compression unit: the tensor class it shrinks, by how much, and the energy of each decompressed bit. */
+  compression?: {
+    tensorClass: Extract<TensorClass, 'weights' | 'kv'>;
+    ratio: number;
+    energyJoulesPerBit: number;
+  };
+}
+
+/** A voltage/frequency domain: its operating points (highest first) and policy. */
+export interface PowerDomainSpec {
+  operatingPoints: OperatingPoint[];
+  policy: 'fixed' | 'adaptive';
+}
+
+export interface StaticPower {
+  watts: number;
+  /** Leakage follows the core voltage (∝ V); DRAM refresh and PHY power do not. */
+  scalesWithVoltage: boolean;
+}
+
+/** One cost model: the physics of a family of block types. */
+export interface BlockModel {
+  /** The `costModel` id block types name. */
+  readonly id: string;
+  /** One line: what the model is and the source of its physics. */
+  readonly summary: string;
+  /** Power management (a DVFS domain or a cap) is not part of the data graph. */
+  readonly power?: 'domain' | 'cap';
+  /** Data may cross the block between a compute unit and a memory level (a memory, a NoC, a codec). */
+  readonly crossable: boolean;
+  /** Outside every chip group, the block carries chip-to-chip traffic (links, switches). */
+  readonly chipFabric: boolean;
+  /** Its compute counts when choosing the chip group a workload runs on (a host CPU's does not). */
+  readonly hostsWorkload: boolean;
+  /** Peak rates and energy per action of one instance, when the block computes. */
+  compute?(reading: BlockReading, tech: TechContext): ComputeSpec;
+  /** Fraction of a unit's peak a GEMM of this shape can use (1 = fills it); omitted = 1. */
+  shapeUtilization?(unit: ComputeUnit, shape: GemmShape): number;
+  /** Storage of one instance, when the block holds tensors or stages them. */
+  memory?(reading: BlockReading): MemorySpec;
+  /** Bytes crossing or ending in one instance. */
+  transfer(reading: BlockReading): Transfer;
+  /**
+   * Bytes between the block's own compute and its own memory (processing in memory: the banks' internal
+   * bandwidth; a host CPU: its DRAM). Omitted = `transfer`.
+   */
+  internalTransfer?(reading: BlockReading): Transfer;
+  /** What the block does to a path through it. */
+  onPath?(reading: BlockReading): PathEffect;
+  /** Speed-up it gives 2:4-sparse GEMMs of a compute block linked straight to it. */
+  sparsitySpeedup?(reading: BlockReading): number;
+  /** The voltage/frequency domain a `domain` block defines. */
+  domain?(reading: BlockReading): PowerDomainSpec;
+  /** The average-power limit a `cap` block sets, in watts. */
+  capWatts?(reading: BlockReading): number;
+  staticPower(reading: BlockReading): StaticPower;
+  areaSquareMetres(reading: BlockReading): number;
+}
+
+/** The geometry-free default: SIMD lanes and CPU cores fill well at any shape. */
+export const simd: UnitGeometry = { kind: 'simd' };

@@ -1,0 +1,432 @@
+/**
+ * Stage 6 of the engine, **cost**: the time and energy of every operator on the compute unit that runs it, at
+ * the top operating point — the `CostedGraph`.
+ *
+ *   time = dispatch overhead + max(compute time, memory time of each level) + access latency
+ *
+ * (a roofline with overlap: Williams, Waterman & Patterson, CACM 2009). Compute time accounts for how the
+ * operator's shape fills the unit (the unit's cost model says how: array fill, tile and wave quantization,
+ * split-K); memory time uses each path's sustained bandwidth; a GEMM whose operands do not fit the staging
+ * buffer re-reads them (communication lower bound 2·M·N·K/√S elements: Hong & Kung 1981; Irony, Toledo &
+ * Tiskin 2004). Collectives are costed by the chip network (ring all-reduce: Patarasuk & Yuan 2009). Each
+ * operator goes to the unit that finishes it soonest, or uses least energy, by the workload's policy.
+ *
+ * How costs combine is written once: time adds along a phase's operators, energy adds, and within an operator
+ * the slowest resource bounds an overlapped step (`secondsAt`).
+ */
+import { blockModel } from '../blocks/registry';
+import type { Diagnostic } from '../diagnostics';
+import {
+  selectedOperatingPoint,
+  type Chip,
+  type ChipNetwork,
+  type ComputeUnit,
+  type Machine,
+} from '../machine';
+import type { GemmShape, Operator, TensorClass } from '../operators';
+import { tensorClasses } from '../operators';
+import type { Bound } from '../report';
+import type { Runtime } from '../schema/runtime';
+import type { Workload } from '../schema/workload';
+import type { OperatorGraph } from './lower';
+import type { ClassPlacement, Placement } from './map';
+import type { Plan } from './plan';
+
+/** Time and energy of one run of an operator, with its parts, at the top operating point. */
+export interface OperatorCost {
+  unitIndex: number;
+  /** Compute time at the top clock (scales with 1 / clock). */
+  computeSeconds: number;
+  /** Slowest memory level's time (does not scale with the core clock). */
+  memorySeconds: number;
+  /** Memory time per level index. */
+  memorySecondsByLevel: number[];
+  communicationSeconds: number;
+  overheadSeconds: number;
+  latencySeconds: number;
+  /** The level whose time is `memorySeconds`, or -1. */
+  memoryLevel: number;
+  /** Bytes moved per level index, as stored (after compression). */
+  bytesByLevel: number[];
+  bytesByClass: Record<TensorClass, number>;
+  /** Dynamic energy at the top voltage: scales with (V / V_top)². */
+  computeJoules: number;
+  /** Energy of moving bytes (memory, compression engines, chip network): not scaled by the core voltage. */
+  transferJoules: number;
+  /** MACs actually executed (after sparsity). */
+  macs: number;
+}
+
+/** Arithmetic classes narrower than BF16, whose efficiency a unit may scale (`lowPrecisionEfficiencyScale`). */
+const narrowClasses = new Set(['fp8', 'int8', 'int4', 'fp4']);
+
+/** Fraction of a unit's peak a GEMM of this shape can use (1 = fills it perfectly), as the unit's cost model says. */
+export function shapeUtilization(unit: ComputeUnit, shape: GemmShape): number {
+  return blockModel(unit.costModel)?.shapeUtilization?.(unit, shape) ?? 1;
+}
+
+/** Peak MACs per second of a unit for an operator's arithmetic at a clock scale of 1. */
+export function peakMacsPerSecond(unit: ComputeUnit, operator: Operator): number {
+  return unit.macsPerCycle[operator.computeClass] * unit.instances * unit.clockHertz;
+}
+
+/** Whether a unit can run an operator's arithmetic at all. */
+export function unitSupports(unit: ComputeUnit, operator: Operator): boolean {
+  return operator.macs === 0 || unit.macsPerCycle[operator.computeClass] > 0;
+}
+
+export interface CostContext {
+  chip: Chip;
+  network: ChipNetwork | undefined;
+  placement: ClassPlacement;
+  /** Scales DRAM bandwidth (a power mode that lowers the memory clock); 1 normally. */
+  dramBandwidthScale: number;
+  /** Weights are 2:4-sparse: a unit with a sparsity engine runs their GEMMs `sparsitySpeedup` times faster. */
+  sparseWeights: boolean;
+}
+
+/** Ring collectives over `participants` chips (Patarasuk & Yuan 2009; Thakur, Rabenseifner & Gropp 2005). */
+export function collectiveSeconds(
+  operator: Operator,
+  network: ChipNetwork | undefined,
+): { seconds: number; bytesMoved: number } {
+  const collective = operator.collective;
+  if (!collective || collective.participants <= 1) return { seconds: 0, bytesMoved: 0 };
+  if (!network) return { seconds: 0, bytesMoved: 0 };
+  const p = collective.participants;
+  let factor: number;
+  let steps: number;
+  switch (collective.kind) {
+    case 'all-reduce':
+      factor = (2 * (p - 1)) / p;
+      steps = 2 * (p - 1);
+      break;
+    case 'all-to-all':
+      factor = (p - 1) / p;
+      steps = p - 1;
+      break;
+    case 'send-recv':
+      factor = 1;
+      steps = 1;
+      break;
+  }
+  const bytesMoved = factor * collective.bytes;
+  return {
+    seconds: bytesMoved / network.bandwidthBytesPerSecond + steps * network.latencySeconds,
+    bytesMoved,
+  };
+}
+
+/** Costs one run of an operator on one unit, at the top clock and voltage. */
+export function costOperator(operator: Operator, unitIndex: number, context: CostContext): OperatorCost {
+  const unit = context.chip.units[unitIndex] as ComputeUnit;
+  if (operator.kind === 'collective') return costCollective(operator, unit, unitIndex, context);
+  const { bytesByLevel, decompressed } = storedBytes(operator, unitIndex, context);
+  addGemmRereads(operator, unitIndex, context.chip, bytesByLevel);
+  const memory = memoryTime(bytesByLevel, decompressed, unitIndex, context);
+  const { computeSeconds, computeJoules, macs } = computeTime(operator, unit, context);
+  return {
+    unitIndex,
+    computeSeconds,
+    memorySeconds: memory.seconds,
+    memorySecondsByLevel: memory.secondsByLevel,
+    communicationSeconds: 0,
+    overheadSeconds: unit.dispatchOverheadSeconds,
+    latencySeconds: memory.latencySeconds,
+    memoryLevel: memory.level,
+    bytesByLevel,
+    bytesByClass: { ...operator.bytes },
+    computeJoules,
+    transferJoules: memory.joules,
+    macs,
+  };
+}
+
+/** Element-wise work of one run on the unit's vector path. */
+function vectorSeconds(operator: Operator, unit: ComputeUnit): number {
+  return operator.vectorOps / Math.max(1, unit.vectorOpsPerCycle * unit.instances * unit.clockHertz);
+}
+
+function costCollective(
+  operator: Operator,
+  unit: ComputeUnit,
+  unitIndex: number,
+  context: CostContext,
+): OperatorCost {
+  const levelCount = context.chip.levels.length;
+  const { seconds, bytesMoved } = collectiveSeconds(operator, context.network);
+  return {
+    unitIndex,
+    computeSeconds: vectorSeconds(operator, unit),
+    memorySeconds: 0,
+    memorySecondsByLevel: new Array<number>(levelCount).fill(0),
+    communicationSeconds: seconds,
+    overheadSeconds: seconds > 0 ? unit.dispatchOverheadSeconds : 0,
+    latencySeconds: 0,
+    memoryLevel: -1,
+    bytesByLevel: new Array<number>(levelCount).fill(0),
+    bytesByClass: { weights: 0, kv: 0, activations: 0 },
+    computeJoules: operator.vectorOps * unit.energyJoulesPerVectorOp,
+    transferJoules: bytesMoved * 8 * (context.network?.energyJoulesPerBit ?? 0),
+    macs: 0,
+  };
+}
+
+/** Bytes expanded by one decompression engine, with its throughput and energy. */
+interface Decompressed {
+  bytes: number;
+  throughput: number;
+  energy: number;
+}
+
+/** Bytes per level: each class's bytes by where it lives, shrunk by compression on the path. */
+function storedBytes(
+  operator: Operator,
+  unitIndex: number,
+  context: CostContext,
+): { bytesByLevel: number[]; decompressed: Map<string, Decompressed> } {
+  const paths = context.chip.paths[unitIndex] ?? [];
+  const bytesByLevel = new Array<number>(context.chip.levels.length).fill(0);
+  const decompressed = new Map<string, Decompressed>();
+  for (const tensorClass of tensorClasses) {
+    const logical = operator.bytes[tensorClass];
+    if (logical <= 0) continue;
+    for (const { levelIndex, fraction } of context.placement[tensorClass]) {
+      const path = paths[levelIndex];
+      if (!path) continue;
+      let stored = logical * fraction;
+      const compression =
+        tensorClass === 'weights'
+          ? path.weightCompression
+          : tensorClass === 'kv'
+            ? path.kvCompression
+            : undefined;
+      if (compression) {
+        stored /= compression.ratio;
+        const entry = decompressed.get(compression.blockId) ?? {
+          bytes: 0,
+          throughput: compression.throughputBytesPerSecond,
+          energy: compression.energyJoulesPerBit,
+        };
+        entry.bytes += logical * fraction;
+        decompressed.set(compression.blockId, entry);
+      }
+      bytesByLevel[levelIndex] = (bytesByLevel[levelIndex] ?? 0) + stored;
+    }
+  }
+  return { bytesByLevel, decompressed };
+}
+
+/** GEMMs whose operands exceed the staging buffer re-read them (the Hong–Kung lower bound), in place. */
+function addGemmRereads(operator: Operator, unitIndex: number, chip: Chip, bytesByLevel: number[]): void {
+  if (!operator.gemm || operator.macs <= 0) return;
+  const paths = chip.paths[unitIndex] ?? [];
+  const elementBytes = operator.elementBytes;
+  const compulsory = bytesByLevel.reduce((sum, value) => sum + value, 0);
+  for (let levelIndex = 0; levelIndex < bytesByLevel.length; levelIndex += 1) {
+    const path = paths[levelIndex];
+    const bytes = bytesByLevel[levelIndex] ?? 0;
+    if (!path || bytes <= 0 || compulsory <= 0) continue;
+    const stagingElements = Math.max(1, path.stagingBytes / elementBytes);
+    const bound = (2 * operator.macs * elementBytes) / Math.sqrt(stagingElements);
+    if (bound > compulsory) bytesByLevel[levelIndex] = bytes * (bound / compulsory);
+  }
+}
+
+/** The slowest level's time (levels are read in parallel), the energy of every bit moved, the worst latency. */
+function memoryTime(
+  bytesByLevel: readonly number[],
+  decompressed: ReadonlyMap<string, Decompressed>,
+  unitIndex: number,
+  context: CostContext,
+): { seconds: number; level: number; secondsByLevel: number[]; joules: number; latencySeconds: number } {
+  const { chip } = context;
+  const paths = chip.paths[unitIndex] ?? [];
+  const secondsByLevel = new Array<number>(bytesByLevel.length).fill(0);
+  let seconds = 0;
+  let level = -1;
+  let joules = 0;
+  let latencySeconds = 0;
+  bytesByLevel.forEach((bytes, levelIndex) => {
+    const path = paths[levelIndex];
+    const memory = chip.levels[levelIndex];
+    if (bytes <= 0 || !path || !memory) return;
+    // An operating point that lowers the memory clock scales DRAM's own bandwidth, whatever the path allows.
+    const bandwidth = memory.dram
+      ? Math.min(
+          path.bandwidthBytesPerSecond,
+          memory.bandwidthBytesPerSecond * memory.achievableBandwidthFraction * context.dramBandwidthScale,
+        )
+      : path.bandwidthBytesPerSecond;
+    const levelSeconds = bytes / bandwidth;
+    secondsByLevel[levelIndex] = levelSeconds;
+    joules += bytes * 8 * path.energyJoulesPerBit;
+    latencySeconds = Math.max(latencySeconds, path.latencySeconds);
+    if (levelSeconds > seconds) {
+      seconds = levelSeconds;
+      level = levelIndex;
+    }
+  });
+  for (const entry of decompressed.values()) {
+    joules += entry.bytes * 8 * entry.energy;
+    seconds = Math.max(seconds, entry.bytes / entry.throughput);
+  }
+  return { seconds, level, secondsByLevel, joules, latencySeconds };
+}
+
+/** MACs at the unit's rate for the operator's arithmetic, derated by efficiency and shape, plus vector work. */
+function computeTime(
+  operator: Operator,
+  unit: ComputeUnit,
+  context: CostContext,
+): { computeSeconds: number; computeJoules: number; macs: number } {
+  const speedup = operator.sparse && context.sparseWeights ? unit.sparsitySpeedup : 1;
+  const macs = operator.macs / speedup;
+  let computeSeconds = 0;
+  if (macs > 0) {
+    const peak = peakMacsPerSecond(unit, operator);
+    const utilization = operator.gemm ? shapeUtilization(unit, operator.gemm) : 1;
+    const efficiency =
+      unit.computeEfficiency *
+      (narrowClasses.has(operator.computeClass) ? unit.lowPrecisionEfficiencyScale : 1);
+    // A shape that fills almost nothing still makes progress: the floor keeps the time finite.
+    computeSeconds = peak > 0 ? macs / (peak * efficiency * Math.max(utilization, 1e-6)) : Infinity;
+  }
+  computeSeconds += vectorSeconds(operator, unit);
+  const computeJoules =
+    macs * unit.energyJoulesPerMac[operator.computeClass] + operator.vectorOps * unit.energyJoulesPerVectorOp;
+  return { computeSeconds, computeJoules, macs };
+}
+
+/** Seconds of one run at a clock scale (clock / top clock): compute stretches, memory and links do not. */
+export function secondsAt(cost: OperatorCost, clockScale: number): number {
+  return (
+    cost.overheadSeconds +
+    Math.max(cost.computeSeconds / clockScale, cost.memorySeconds) +
+    cost.latencySeconds +
+    cost.communicationSeconds
+  );
+}
+
+/** What bound one run at a clock scale. */
+export function boundAt(cost: OperatorCost, clockScale: number): Bound {
+  const compute = cost.computeSeconds / clockScale;
+  const parts: [Bound, number][] = [
+    ['compute', compute >= cost.memorySeconds ? compute : 0],
+    ['memory', cost.memorySeconds > compute ? cost.memorySeconds : 0],
+    ['communication', cost.communicationSeconds],
+    ['overhead', cost.overheadSeconds + cost.latencySeconds],
+  ];
+  return parts.reduce((best, part) => (part[1] > best[1] ? part : best))[0];
+}
+
+/** One operator and what it costs on the unit chosen for it. */
+export interface CostedOperator {
+  operator: Operator;
+  cost: OperatorCost;
+}
+
+/** One phase on one chip: its stage's operators, how often a chip runs the stage, and how many stages a pass crosses. */
+export interface CostedPhase {
+  costed: CostedOperator[];
+  /** Micro-batches each chip runs per phase. */
+  runsPerChip: number;
+  /** Pipeline stages a pass goes through one after another. */
+  stages: number;
+  /** Seconds added once per phase, during which the chip idles at static power (FPGA reconfiguration, host time). */
+  extraSeconds: number;
+}
+
+/** The cost stage's answer: both phases, every operator on its unit, at the top operating point. */
+export interface CostedGraph {
+  prefill: CostedPhase;
+  decode: CostedPhase;
+}
+
+export interface CostInput {
+  machine: Machine;
+  graph: OperatorGraph;
+  plan: Plan;
+  placement: Placement;
+  workload: Workload;
+  runtime: Runtime | undefined;
+}
+
+export function cost(input: CostInput, diagnostics: Diagnostic[]): CostedGraph {
+  const { machine, plan, workload, runtime } = input;
+  const { chip } = machine;
+  const sparse = workload.weightSparsity === '2:4';
+  if (sparse && !chip.units.some((unit) => unit.sparsitySpeedup > 1))
+    diagnostics.push({
+      severity: 'info',
+      code: 'sparsity-unused',
+      message:
+        'The weights are 2:4-sparse but no compute unit has a sparsity engine linked to it, so they run as dense.',
+    });
+  const context: CostContext = {
+    chip,
+    network: machine.network,
+    placement: input.placement.placement,
+    dramBandwidthScale:
+      selectedOperatingPoint(chip.power, workload.operatingPoint)?.memoryBandwidthScale ?? 1,
+    sparseWeights: sparse,
+  };
+  const costAll = (operators: readonly Operator[]): CostedOperator[] =>
+    operators.map((operator) => ({
+      operator,
+      cost: costOnBestUnit(operator, context, plan, workload, runtime),
+    }));
+  const reconfiguration = Math.max(0, ...chip.units.map((unit) => unit.reconfigurationSeconds));
+  // Host-side time per engine step (the runtime's scheduling and sampling).
+  const stepOverhead = runtime?.stepOverheadSeconds ?? 0;
+  const stages = plan.parallelism.pipeline;
+  return {
+    prefill: {
+      costed: costAll(input.graph.prefill),
+      runsPerChip: 1,
+      stages,
+      extraSeconds: reconfiguration + stepOverhead,
+    },
+    decode: {
+      costed: costAll(input.graph.decode),
+      runsPerChip: plan.microbatches,
+      stages,
+      extraSeconds: stepOverhead,
+    },
+  };
+}
+
+/**
+ * The operator on the unit that finishes it soonest (or uses least energy, by the workload's policy), among the
+ * units that support its arithmetic and reach memory; the primary unit when none qualifies.
+ */
+function costOnBestUnit(
+  operator: Operator,
+  context: CostContext,
+  plan: Plan,
+  workload: Workload,
+  runtime: Runtime | undefined,
+): OperatorCost {
+  const { chip } = context;
+  let best: OperatorCost | undefined;
+  let bestScore = Infinity;
+  chip.units.forEach((unit, index) => {
+    if (!unitSupports(unit, operator)) return;
+    if (operator.kind !== 'collective' && !(chip.paths[index] ?? []).some((path) => path !== undefined))
+      return;
+    const candidate = costOperator(operator, index, context);
+    const score =
+      workload.unitPolicy === 'least-energy'
+        ? candidate.computeJoules + candidate.transferJoules
+        : secondsAt(candidate, 1);
+    if (score < bestScore) {
+      bestScore = score;
+      best = candidate;
+    }
+  });
+  const chosen = best ?? costOperator(operator, plan.primaryUnit, context);
+  // An eager runtime pays a host-side launch cost per operator on top of the unit's own dispatch.
+  if (runtime && runtime.operatorOverheadSeconds > 0)
+    chosen.overheadSeconds += runtime.operatorOverheadSeconds;
+  return chosen;
+}

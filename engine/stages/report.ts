@@ -1,0 +1,370 @@
+/**
+ * Stage 8 of the engine, **report**: everything the earlier stages found, as the `Report` a user reads — per
+ * phase the time, tokens/s, power, energy, clock and what bound it (with the shares and one sentence naming the
+ * bottleneck and its number); per-operator and per-block breakdowns; memory occupancy by level and class, the
+ * largest batch and context that fit; every diagnostic.
+ */
+import type { Diagnostic } from '../diagnostics';
+import type { Chip, Machine } from '../machine';
+import { countParameters, type ParameterCount } from '../models/parameters';
+import type { TensorClass } from '../operators';
+import type {
+  BlockReport,
+  Bound,
+  DecodeReport,
+  MemoryReport,
+  OperatorReport,
+  PhaseReport,
+  Report,
+} from '../report';
+import type { DesignDocument } from '../schema/design';
+import type { ModelArchitecture } from '../schema/model';
+import type { Workload } from '../schema/workload';
+import { formatQuantity } from '../units';
+import type { CheckedWorkload } from './check';
+import { boundAt, peakMacsPerSecond, secondsAt } from './cost';
+import type { Placement } from './map';
+import type { Plan } from './plan';
+import type { PoweredGraph, PoweredPhase } from './power';
+
+export interface ReportInput {
+  design: DesignDocument;
+  workload: Workload;
+  checked: CheckedWorkload;
+  machine: Machine;
+  plan: Plan;
+  placement: Placement;
+  powered: PoweredGraph;
+  /** `summary` leaves the per-operator and per-block lists empty and the sentences blank (what a sweep needs). */
+  full: boolean;
+}
+
+/** Parameter counts per architecture object (a sweep evaluates one model many times). */
+const parameterCounts = new WeakMap<ModelArchitecture, ParameterCount>();
+
+function parametersOf(arch: ModelArchitecture): ParameterCount {
+  let count = parameterCounts.get(arch);
+  if (!count) {
+    count = countParameters(arch);
+    parameterCounts.set(arch, count);
+  }
+  return count;
+}
+
+export function report(input: ReportInput, diagnostics: Diagnostic[]): Report {
+  const { workload, machine, plan, powered, checked, full } = input;
+  const { chip } = machine;
+  const model = checked.model;
+  const names = new Map(input.design.blocks.map((block) => [block.id, block.name]));
+  const phase = (solved: PoweredPhase, tokens: number) =>
+    phaseReport(machine, powered, solved, tokens, full ? names : undefined);
+  const prefill = phase(powered.prefill, workload.batch * workload.inputTokens);
+  const decodePhase = phase(powered.decode, workload.batch);
+  const decode: DecodeReport = {
+    ...decodePhase,
+    context: plan.decodeContext,
+    secondsPerStep: decodePhase.seconds,
+  };
+  const memory = memoryReport(chip, input.placement, plan);
+  if (!memory.fits)
+    diagnostics.push({
+      severity: 'error',
+      code: 'does-not-fit',
+      message: `${model.name} does not fit: one chip needs ${formatQuantity(memory.requiredBytesPerChip, 'bytes')} (weights ${formatQuantity(memory.weightsBytesPerChip, 'bytes')}, KV cache ${formatQuantity(memory.kvBytesPerChip, 'bytes')}) but has ${formatQuantity(memory.availableBytesPerChip, 'bytes')}. The numbers below assume the excess lives in the slowest memory.`,
+    });
+  const parameters = parametersOf(model.architecture);
+  const weightClass = checked.formats.weightClass;
+  return {
+    format: 'tessera.report',
+    version: 1,
+    model: {
+      id: model.id,
+      name: model.name,
+      parameters: parameters.total,
+      activeParameters: parameters.activePerToken,
+    },
+    workload: { ...workload, decodeContext: plan.decodeContext },
+    machine: {
+      chipName: chip.name,
+      chips: chip.count,
+      computeClass: weightClass,
+      computeUnits: chip.units.map((unit) => ({
+        id: unit.id,
+        name: unit.name,
+        instances: unit.instances,
+        peakBf16FlopsPerSecond: 2 * unit.macsPerCycle.bf16 * unit.instances * unit.clockHertz,
+        peakFlopsPerSecond: 2 * unit.macsPerCycle[weightClass] * unit.instances * unit.clockHertz,
+      })),
+    },
+    parallelism: { ...plan.parallelism },
+    batchPerReplica: plan.batchPerReplica,
+    prefill,
+    decode,
+    request: {
+      ttftSeconds: prefill.seconds,
+      tpotSeconds: decode.seconds,
+      endToEndSeconds: prefill.seconds + Math.max(0, workload.outputTokens - 1) * decode.seconds,
+      outputTokensPerSecond: decode.seconds > 0 ? 1 / decode.seconds : 0,
+    },
+    memory,
+    power: {
+      capWatts: powered.capWatts,
+      policy: chip.power.policy,
+      topClockHertz: powered.topClockHertz,
+      systemStaticWatts: machine.systemStaticWatts,
+    },
+    clockHertz: decode.clockHertz,
+    bottleneck: full
+      ? {
+          prefill: explain('Prefill', prefill, chip, 'of the time'),
+          decode: explain('Decode', decode, chip, 'of each step'),
+        }
+      : { prefill: '', decode: '' },
+    diagnostics,
+  };
+}
+
+/**
+ * One phase: its figures, what bound it (each operator's time goes to the larger of compute and memory, plus its
+ * communication and overhead), and — when `names` is given — the per-operator and per-block lists.
+ */
+function phaseReport(
+  machine: Machine,
+  powered: PoweredGraph,
+  solved: PoweredPhase,
+  tokens: number,
+  names: ReadonlyMap<string, string> | undefined,
+): PhaseReport {
+  const { chip } = machine;
+  const { costed: phase, timing } = solved;
+  const { clockScale, seconds, voltageScale } = timing;
+  const shares: Record<Bound, number> = { compute: 0, memory: 0, communication: 0, overhead: 0 };
+  const levelTime = new Array<number>(chip.levels.length).fill(0);
+  const staticWatts = chip.power.staticScaledWatts * voltageScale + chip.power.staticFixedWatts;
+  let peakChipWatts = 0;
+  const operators: OperatorReport[] = [];
+  for (const { operator, cost } of phase.costed) {
+    const one = secondsAt(cost, clockScale);
+    const weight = operator.repeat * phase.stages * phase.runsPerChip;
+    const compute = cost.computeSeconds / clockScale;
+    const main = Math.max(compute, cost.memorySeconds);
+    shares.overhead += weight * (cost.overheadSeconds + cost.latencySeconds);
+    shares.communication += weight * cost.communicationSeconds;
+    if (main > 0) {
+      if (compute >= cost.memorySeconds) shares.compute += weight * main;
+      else {
+        shares.memory += weight * main;
+        if (cost.memoryLevel >= 0)
+          levelTime[cost.memoryLevel] = (levelTime[cost.memoryLevel] ?? 0) + weight * main;
+      }
+    }
+    const dynamic = cost.computeJoules * voltageScale * voltageScale + cost.transferJoules;
+    if (one > 0) peakChipWatts = Math.max(peakChipWatts, dynamic / one + staticWatts);
+    if (!names) continue;
+    const bytesMoved = cost.bytesByLevel.reduce((sum, value) => sum + value, 0);
+    const flops = 2 * cost.macs;
+    const bound = boundAt(cost, clockScale);
+    operators.push({
+      id: operator.id,
+      name: operator.name,
+      kind: operator.kind,
+      part: operator.part,
+      repeat: operator.repeat,
+      unitId: chip.units[cost.unitIndex]?.id ?? '',
+      seconds: one * weight,
+      computeSeconds: compute * weight,
+      memorySeconds: cost.memorySeconds * weight,
+      communicationSeconds: cost.communicationSeconds * weight,
+      overheadSeconds: (cost.overheadSeconds + cost.latencySeconds) * weight,
+      bound,
+      boundLevelId:
+        bound === 'memory' && cost.memoryLevel >= 0 ? chip.levels[cost.memoryLevel]?.id : undefined,
+      flops,
+      bytes: cost.bytesByClass,
+      arithmeticIntensity: bytesMoved > 0 ? flops / bytesMoved : 0,
+      achievedFlopsPerSecond: one > 0 ? flops / one : 0,
+      energyJoules: dynamic * weight,
+    });
+  }
+  const boundShares = normalised(shares);
+  const bound = (Object.entries(boundShares) as [Bound, number][]).reduce((best, entry) =>
+    entry[1] > best[1] ? entry : best,
+  )[0];
+  const slowestLevel = levelTime.reduce(
+    (best, value, index) => (value > (levelTime[best] ?? 0) ? index : best),
+    0,
+  );
+  return {
+    seconds,
+    tokensPerSecond: seconds > 0 ? tokens / seconds : 0,
+    averagePowerWatts: solved.systemWatts,
+    peakPowerWatts: peakChipWatts,
+    energyJoules: solved.systemWatts * seconds,
+    energyJoulesPerToken: tokens > 0 ? (solved.systemWatts * seconds) / tokens : 0,
+    clockHertz: clockScale * powered.topClockHertz,
+    operatingPoint: powered.operatingPoint?.name,
+    throttled: solved.throttled,
+    bound,
+    boundLevelId: bound === 'memory' ? chip.levels[slowestLevel]?.id : undefined,
+    boundShares,
+    operators,
+    blocks: names ? blockReports(machine, solved, names) : [],
+  };
+}
+
+function normalised(shares: Record<Bound, number>): Record<Bound, number> {
+  const total = shares.compute + shares.memory + shares.communication + shares.overhead;
+  return {
+    compute: total > 0 ? shares.compute / total : 0,
+    memory: total > 0 ? shares.memory / total : 0,
+    communication: total > 0 ? shares.communication / total : 0,
+    overhead: total > 0 ? shares.overhead / total : 0,
+  };
+}
+
+/** Each block's utilization and average power over the phase, for one chip. */
+function blockReports(
+  machine: Machine,
+  solved: PoweredPhase,
+  names: ReadonlyMap<string, string>,
+): BlockReport[] {
+  const { chip } = machine;
+  const { costed: phase, timing } = solved;
+  const seconds = timing.seconds;
+  const reports: BlockReport[] = [];
+  if (seconds <= 0) return reports;
+  const runs = phase.runsPerChip * phase.stages;
+  const nameOf = (blockId: string): string => names.get(blockId) ?? blockId;
+  chip.units.forEach((unit, unitIndex) => {
+    let busy = 0;
+    let joules = 0;
+    for (const { operator, cost } of phase.costed) {
+      if (cost.unitIndex !== unitIndex) continue;
+      const peak = peakMacsPerSecond(unit, operator) * timing.clockScale;
+      if (peak > 0) busy += (operator.repeat * cost.macs) / peak;
+      joules += operator.repeat * cost.computeJoules * timing.voltageScale * timing.voltageScale;
+    }
+    const utilization = Math.min(1, (busy * phase.runsPerChip) / (seconds / phase.stages || seconds));
+    const share = 1 / unit.blockIds.length;
+    for (const blockId of unit.blockIds) {
+      const staticWatts = (chip.blockStaticWatts[blockId] ?? 0) * timing.voltageScale;
+      reports.push({
+        blockId,
+        name: nameOf(blockId),
+        category: 'compute',
+        utilization,
+        averagePowerWatts: (joules * phase.runsPerChip * share) / seconds + staticWatts,
+        bound: 'compute',
+      });
+    }
+  });
+  chip.levels.forEach((level, levelIndex) => {
+    // Caches are not placement targets, so their traffic is not tracked; they get no utilization.
+    if (level.usage === 'cache') return;
+    let bytes = 0;
+    let joules = 0;
+    for (const { operator, cost } of phase.costed) {
+      const moved = cost.bytesByLevel[levelIndex] ?? 0;
+      bytes += operator.repeat * moved;
+      joules +=
+        operator.repeat *
+        moved *
+        8 *
+        (chip.paths[cost.unitIndex]?.[levelIndex]?.energyJoulesPerBit ?? level.energyJoulesPerBit);
+    }
+    const capacity = level.bandwidthBytesPerSecond * seconds;
+    const share = 1 / level.blockIds.length;
+    for (const blockId of level.blockIds) {
+      const staticWatts = level.shared
+        ? (machine.systemBlockStaticWatts[blockId] ?? 0)
+        : (chip.blockStaticWatts[blockId] ?? 0);
+      reports.push({
+        blockId,
+        name: nameOf(blockId),
+        category: 'memory',
+        utilization: capacity > 0 ? Math.min(1, (bytes * runs) / phase.stages / capacity) : 0,
+        averagePowerWatts: (joules * phase.runsPerChip * share) / seconds + staticWatts,
+        bound: 'memory',
+      });
+    }
+  });
+  const listed = new Set(reports.map((entry) => entry.blockId));
+  for (const [blockId, watts] of Object.entries(chip.blockStaticWatts)) {
+    if (!listed.has(blockId))
+      reports.push({
+        blockId,
+        name: nameOf(blockId),
+        category: 'other',
+        utilization: 0,
+        averagePowerWatts: watts,
+        bound: undefined,
+      });
+  }
+  return reports;
+}
+
+function memoryReport(chip: Chip, placement: Placement, plan: Plan): MemoryReport {
+  const { needs, batchPerReplica, totalContext: context } = plan;
+  const required = needs.weights + needs.kv + needs.activations;
+  const room = placement.kvRoomBytes - needs.weights - needs.activations;
+  const perSequence = needs.kvPerSequence;
+  const maxPerReplica = perSequence > 0 ? Math.max(0, Math.floor(room / perSequence)) : 0;
+  const perToken = context > 0 ? perSequence / context : 0;
+  return {
+    fits: placement.overflowBytes <= 0,
+    requiredBytesPerChip: required,
+    availableBytesPerChip: placement.storageBytes,
+    weightsBytesPerChip: needs.weights,
+    kvBytesPerChip: needs.kv,
+    activationBytesPerChip: needs.activations,
+    maxBatch: maxPerReplica * plan.parallelism.dataReplicas,
+    maxContext:
+      perToken > 0 && batchPerReplica > 0 ? Math.max(0, Math.floor(room / (perToken * batchPerReplica))) : 0,
+    levels: chip.levels.map((level, index) => ({
+      levelId: level.id,
+      name: level.name,
+      usage: level.usage,
+      capacityBytes: level.capacityBytes,
+      used: placement.used[index] ?? { weights: 0, kv: 0, activations: 0 },
+      bandwidthBytesPerSecond: level.bandwidthBytesPerSecond,
+    })),
+  };
+}
+
+/** One sentence: what bound the phase, how much of it, and the number behind it. */
+function explain(phaseName: string, phase: PhaseReport, chip: Chip, span: string): string {
+  const share = Math.round(phase.boundShares[phase.bound] * 100);
+  const dominant = [...phase.operators].sort((a, b) => b.seconds - a.seconds)[0];
+  switch (phase.bound) {
+    case 'memory': {
+      const level = chip.levels.find((candidate) => candidate.id === phase.boundLevelId);
+      const bytes = phase.operators.reduce(
+        (sum, operator) => ({
+          weights: sum.weights + operator.bytes.weights * operator.repeat,
+          kv: sum.kv + operator.bytes.kv * operator.repeat,
+          activations: sum.activations + operator.bytes.activations * operator.repeat,
+        }),
+        { weights: 0, kv: 0, activations: 0 },
+      );
+      const mostly = (Object.entries(bytes) as [TensorClass, number][]).reduce((best, entry) =>
+        entry[1] > best[1] ? entry : best,
+      )[0];
+      const memorySeconds = phase.operators.reduce((sum, operator) => sum + operator.memorySeconds, 0);
+      const moved = bytes.weights + bytes.kv + bytes.activations;
+      const rate = memorySeconds > 0 ? moved / memorySeconds : 0;
+      const what = mostly === 'kv' ? 'the KV cache' : mostly;
+      return `${phaseName} is ${level?.name ?? 'memory'}-bound: ${share} % ${span} waits on ${level?.name ?? 'memory'}, reading mostly ${what} at ${formatQuantity(rate, 'bytesPerSecond')}.`;
+    }
+    case 'compute': {
+      const flops = phase.operators.reduce((sum, operator) => sum + operator.flops * operator.repeat, 0);
+      const computeSeconds = phase.operators.reduce((sum, operator) => sum + operator.computeSeconds, 0);
+      return `${phaseName} is compute-bound: ${share} % ${span} is arithmetic, running at ${formatQuantity(computeSeconds > 0 ? flops / computeSeconds : 0, 'operationsPerSecond').replace('OP/s', 'FLOP/s')} (largest: ${dominant?.name ?? '—'}).`;
+    }
+    case 'communication':
+      return `${phaseName} is communication-bound: ${share} % ${span} is chip-to-chip traffic (${dominant?.name ?? 'collectives'}).`;
+    case 'overhead': {
+      const count = phase.operators.reduce((sum, operator) => sum + operator.repeat, 0);
+      return `${phaseName} is overhead-bound: ${share} % ${span} is fixed per-operator cost (dispatch and latency of about ${Math.round(count)} operators).`;
+    }
+  }
+}

@@ -1,0 +1,442 @@
+/**
+ * Stage 2 of the engine, **resolve**: design → `Machine`.
+ *
+ * - Groups are flattened: a block's multiplicity on its chip is the product of the counts of the groups between
+ *   it and its chip group; a chip group's count (times its ancestors') is the number of chips. The workload runs
+ *   on the chip group with the most BF16 throughput; the others are reported as unused.
+ * - Every block is read through the cost model its type names (`engine/blocks/`): this stage never asks what
+ *   kind of block it is, only what the block's model says it computes, stores, carries and draws.
+ * - Identical compute blocks of a chip (same type and parameters) are pooled into one unit, identical memory
+ *   blocks into one level; the path from every unit to every level is found over the chip's data graph
+ *   (`engine/graph/paths.ts`).
+ * - Every modelling problem becomes a diagnostic naming its block or group; nothing throws.
+ *
+ * The input is a design free of `check` errors.
+ */
+import type { BlockModel, BlockReading, TechContext } from '../blocks/block-model';
+import { readBlock } from '../blocks/block-model';
+import { blockModel } from '../blocks/registry';
+import type { CatalogIndex } from '../catalog';
+import type { Diagnostic } from '../diagnostics';
+import { buildDataGraph, perChip, type DataGraph, type GraphNode } from '../graph/data-graph';
+import { chipNetwork, memoryPath } from '../graph/paths';
+import type { Chip, ChipNetwork, ChipPower, ComputeUnit, Machine, MemoryLevel, MemoryPath } from '../machine';
+import type { Block, DesignDocument, Group } from '../schema/design';
+import { computeClasses, type ComputeClass } from '../schema/number-format';
+
+/** The tech table the engine reads MAC energies of other formats from (relative to BF16). */
+export const MAC_ENERGY_TABLE = 'mac-energy-relative';
+
+/** A block with its type read through its cost model. */
+interface ModelledBlock {
+  reading: BlockReading;
+  model: BlockModel;
+}
+
+/** The design's blocks and groups, flattened. */
+interface Layout {
+  blocks: ModelledBlock[];
+  groupOfBlock: Map<string, Group>;
+  parent: Map<string, Group>;
+  /** The chip group around each block, if any. */
+  chipOf: Map<string, Group | undefined>;
+  chipGroups: Group[];
+}
+
+export function resolve(design: DesignDocument, catalog: CatalogIndex): Machine {
+  const diagnostics: Diagnostic[] = [];
+  const tech = techContext(catalog, diagnostics);
+  const layout = layoutOf(design, catalog);
+  const chipGroup = chooseChip(layout, tech, diagnostics);
+  const count = chipGroup ? chipCount(layout, chipGroup) : 1;
+  const graph = buildDataGraph(chipNodes(layout, chipGroup), design.links, count);
+  const units = poolUnits(graph, tech);
+  const levels = poolLevels(graph);
+  if (units.length === 0)
+    diagnostics.push({
+      severity: 'error',
+      code: 'no-compute',
+      message:
+        'The design has no compute block, so nothing can run the model. Add a compute tile, SM or other compute block.',
+    });
+  applySparsityEngines(graph, units);
+  const paths = units.map(({ unit, members }) =>
+    levels.map(({ level, members: levelMembers }, levelIndex) =>
+      memoryPath(graph, unit.localBufferBytes, new Set(members), level, new Set(levelMembers), levelIndex),
+    ),
+  );
+  reachDiagnostics(
+    units.map(({ unit }) => unit),
+    levels.map(({ level }) => level),
+    paths,
+    diagnostics,
+  );
+  const blockPower = staticPowerAndArea(graph);
+  const chip: Chip = {
+    id: chipGroup?.id ?? 'design',
+    name: chipGroup?.name ?? design.name,
+    count,
+    units: units.map(({ unit }) => unit),
+    levels: levels.map(({ level }) => level),
+    paths,
+    power: chipPower(layout, chipGroup, count, blockPower, diagnostics),
+    blockStaticWatts: blockPower.blockStaticWatts,
+    areaSquareMetres: blockPower.areaSquareMetres,
+  };
+  return {
+    chip,
+    network: count > 1 ? networkOf(graph, count, chipGroup, diagnostics) : undefined,
+    systemStaticWatts: blockPower.systemStaticWatts,
+    systemBlockStaticWatts: blockPower.systemBlockStaticWatts,
+    diagnostics,
+  };
+}
+
+function techContext(catalog: CatalogIndex, diagnostics: Diagnostic[]): TechContext {
+  const table = catalog.tech.get(MAC_ENERGY_TABLE);
+  if (!table) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'missing-tech-table',
+      message: `The library has no "${MAC_ENERGY_TABLE}" table; every format's MAC energy is taken as BF16's.`,
+    });
+    return { relativeMacEnergy: undefined };
+  }
+  const ratios = {} as Record<ComputeClass, number>;
+  for (const computeClass of computeClasses) {
+    const row = table.rows.find((candidate) => candidate.conditions.class === computeClass);
+    ratios[computeClass] = row ? row.value : 1;
+  }
+  return { relativeMacEnergy: ratios };
+}
+
+function layoutOf(design: DesignDocument, catalog: CatalogIndex): Layout {
+  const byId = new Map(design.groups.map((group) => [group.id, group]));
+  const groupOfBlock = new Map<string, Group>();
+  const parent = new Map<string, Group>();
+  for (const group of design.groups) {
+    for (const blockId of group.blocks) if (!groupOfBlock.has(blockId)) groupOfBlock.set(blockId, group);
+    for (const childId of group.groups ?? []) {
+      const child = byId.get(childId);
+      if (child && !parent.has(child.id)) parent.set(child.id, group);
+    }
+  }
+  const blocks = design.blocks.flatMap((block): ModelledBlock[] => {
+    const type = catalog.blockTypes.get(block.type);
+    const model = type && blockModel(type.costModel);
+    return type && model ? [{ reading: readBlock(block, type), model }] : [];
+  });
+  const layout: Layout = { blocks, groupOfBlock, parent, chipOf: new Map(), chipGroups: [] };
+  for (const { reading } of blocks)
+    layout.chipOf.set(
+      reading.block.id,
+      ancestors(layout, reading.block).find((group) => group.kind === 'chip'),
+    );
+  layout.chipGroups = [
+    ...new Set([...layout.chipOf.values()].filter((group): group is Group => group !== undefined)),
+  ];
+  return layout;
+}
+
+/** The groups around a block, innermost first (cycle-safe). */
+function ancestors(layout: Layout, block: Block): Group[] {
+  const first = layout.groupOfBlock.get(block.id);
+  return first ? [first, ...groupAncestors(layout, first)] : [];
+}
+
+/** The groups around a group, innermost first (cycle-safe). */
+function groupAncestors(layout: Layout, group: Group): Group[] {
+  const chain: Group[] = [];
+  const seen = new Set<string>([group.id]);
+  for (let parent = layout.parent.get(group.id); parent && !seen.has(parent.id);) {
+    chain.push(parent);
+    seen.add(parent.id);
+    parent = layout.parent.get(parent.id);
+  }
+  return chain;
+}
+
+const product = (groups: Group[]): number => groups.reduce((total, group) => total * group.count, 1);
+
+function chipCount(layout: Layout, group: Group): number {
+  return group.count * product(groupAncestors(layout, group));
+}
+
+/** Instances of a block on one chip: the counts of the groups between it and the chip group. */
+function multiplicityOnChip(layout: Layout, block: Block, chip: Group | undefined): number {
+  let total = 1;
+  for (const group of ancestors(layout, block)) {
+    if (chip && group.id === chip.id) break;
+    total *= group.count;
+  }
+  return total;
+}
+
+/** The chip group the workload runs on: the one with the most BF16 MAC throughput. */
+function chooseChip(layout: Layout, tech: TechContext, diagnostics: Diagnostic[]): Group | undefined {
+  if (layout.chipGroups.length === 0) return undefined;
+  const peakOf = (group: Group): number =>
+    layout.blocks
+      .filter(({ reading, model }) => layout.chipOf.get(reading.block.id) === group && model.hostsWorkload)
+      .reduce((sum, { reading, model }) => {
+        const spec = model.compute?.(reading, tech);
+        if (!spec) return sum;
+        return (
+          sum + spec.macsPerCycle.bf16 * spec.clockHertz * multiplicityOnChip(layout, reading.block, group)
+        );
+      }, 0);
+  const ranked = layout.chipGroups
+    .map((group) => ({ group, peak: peakOf(group) }))
+    .sort((a, b) => b.peak - a.peak);
+  const chosen = ranked[0]?.group;
+  for (const other of ranked.slice(1)) {
+    if (other.peak > 0)
+      diagnostics.push({
+        severity: 'warning',
+        code: 'unused-chip-group',
+        message: `The model runs on chip group "${chosen?.name ?? ''}"; the compute of chip group "${other.group.name}" is not used (mixing different chips in one system is not modelled yet).`,
+        groupId: other.group.id,
+      });
+  }
+  return chosen;
+}
+
+/** The nodes of the chip's data graph: its own blocks, plus system blocks outside every chip. */
+function chipNodes(layout: Layout, chipGroup: Group | undefined): GraphNode[] {
+  const nodes: GraphNode[] = [];
+  for (const { reading, model } of layout.blocks) {
+    const chip = layout.chipOf.get(reading.block.id);
+    const system = chip === undefined && chipGroup !== undefined;
+    if ((chip !== chipGroup && !system) || model.power) continue;
+    nodes.push({
+      reading,
+      model,
+      multiplicity: system
+        ? product(ancestors(layout, reading.block))
+        : multiplicityOnChip(layout, reading.block, chipGroup),
+      system,
+    });
+  }
+  return nodes;
+}
+
+/** Identical blocks (same type and parameters) pool; the key says which. */
+function poolKey(block: Block): string {
+  const params = Object.entries(block.params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `${block.type}|${JSON.stringify(params)}`;
+}
+
+function pools(graph: DataGraph, belongs: (node: GraphNode) => boolean, key: (node: GraphNode) => string) {
+  const grouped = new Map<string, number[]>();
+  graph.nodes.forEach((node, index) => {
+    if (!belongs(node)) return;
+    const pool = grouped.get(key(node));
+    if (pool) pool.push(index);
+    else grouped.set(key(node), [index]);
+  });
+  return [...grouped.values()];
+}
+
+/** Identical compute blocks of the chip, pooled into units. */
+function poolUnits(graph: DataGraph, tech: TechContext): { unit: ComputeUnit; members: number[] }[] {
+  const memberPools = pools(
+    graph,
+    (node) => node.model.compute !== undefined && !node.system,
+    (node) => poolKey(node.reading.block),
+  );
+  return memberPools.map((members) => {
+    const nodes = members.map((index) => graph.nodes[index] as GraphNode);
+    const first = nodes[0] as GraphNode;
+    const spec = first.model.compute?.(first.reading, tech);
+    if (!spec) throw new Error('unreachable: a pooled compute block has a compute model');
+    const unit: ComputeUnit = {
+      ...spec,
+      id: first.reading.block.id,
+      blockIds: nodes.map((node) => node.reading.block.id),
+      name:
+        nodes.length > 1 ? `${first.reading.block.name} (+${nodes.length - 1})` : first.reading.block.name,
+      typeId: first.reading.type.id,
+      instances: nodes.reduce((sum, node) => sum + node.multiplicity, 0),
+      sparsitySpeedup: 1,
+    };
+    return { unit, members };
+  });
+}
+
+/** Identical memory blocks of the chip (and, apart, of the system), pooled into levels. */
+function poolLevels(graph: DataGraph): { level: MemoryLevel; members: number[] }[] {
+  const memberPools = pools(
+    graph,
+    (node) => node.model.memory !== undefined,
+    (node) => `${node.system ? 'system' : 'chip'}|${poolKey(node.reading.block)}`,
+  );
+  return memberPools.map((members) => {
+    const nodes = members.map((index) => graph.nodes[index] as GraphNode);
+    const first = nodes[0] as GraphNode;
+    const specs = nodes.map((node) => {
+      const spec = node.model.memory?.(node.reading);
+      if (!spec) throw new Error('unreachable: a pooled memory block has a memory model');
+      return { spec, share: perChip(node, graph.chipCount) };
+    });
+    const { spec } = specs[0] as (typeof specs)[number];
+    const level: MemoryLevel = {
+      id: first.reading.block.id,
+      blockIds: nodes.map((node) => node.reading.block.id),
+      name: spec.name,
+      typeId: first.reading.type.id,
+      usage: spec.usage,
+      capacityBytes: specs.reduce((sum, entry) => sum + entry.spec.capacityBytes * entry.share, 0),
+      capacityBytesPerInstance: spec.capacityBytes,
+      bandwidthBytesPerSecond: specs.reduce(
+        (sum, entry) => sum + entry.spec.bandwidthBytesPerSecond * entry.share,
+        0,
+      ),
+      achievableBandwidthFraction: spec.achievableBandwidthFraction,
+      latencySeconds: spec.latencySeconds,
+      energyJoulesPerBit: spec.energyJoulesPerBit,
+      dram: spec.dram,
+      shared: first.system,
+    };
+    return { level, members };
+  });
+}
+
+/** Sparsity engines linked straight to a compute block speed up that unit's 2:4-sparse GEMMs. */
+function applySparsityEngines(graph: DataGraph, units: { unit: ComputeUnit; members: number[] }[]): void {
+  for (const { unit, members } of units) {
+    for (const member of members) {
+      for (const { other } of graph.adjacency[member] ?? []) {
+        const neighbour = graph.nodes[other] as GraphNode;
+        const speedup = neighbour.model.sparsitySpeedup?.(neighbour.reading);
+        if (speedup !== undefined) unit.sparsitySpeedup = Math.max(unit.sparsitySpeedup, speedup);
+      }
+    }
+  }
+}
+
+/** Memory that no compute reaches, and compute that reaches no storage. */
+function reachDiagnostics(
+  units: readonly ComputeUnit[],
+  levels: readonly MemoryLevel[],
+  paths: (MemoryPath | undefined)[][],
+  diagnostics: Diagnostic[],
+): void {
+  levels.forEach((level, levelIndex) => {
+    if (level.shared || paths.some((row) => row[levelIndex] !== undefined)) return;
+    diagnostics.push({
+      severity: 'warning',
+      code: 'unconnected-memory',
+      message: `${level.name} is not connected to any compute block, so nothing can use it. Link it to a compute block or to a network the compute is on.`,
+      blockId: level.id,
+    });
+  });
+  units.forEach((unit, unitIndex) => {
+    const reachesStorage = levels.some(
+      (level, levelIndex) => level.usage === 'storage' && paths[unitIndex]?.[levelIndex] !== undefined,
+    );
+    if (!reachesStorage)
+      diagnostics.push({
+        severity: 'error',
+        code: 'unit-without-memory',
+        message: `${unit.name} reaches no memory that can hold weights. Link it to an SRAM, HBM or DRAM block (directly or through a network).`,
+        blockId: unit.id,
+      });
+  });
+}
+
+interface BlockPower {
+  blockStaticWatts: Record<string, number>;
+  systemBlockStaticWatts: Record<string, number>;
+  /** Static power of one chip: leakage that follows the core voltage, and power that does not (DRAM). */
+  staticScaledWatts: number;
+  staticFixedWatts: number;
+  systemStaticWatts: number;
+  areaSquareMetres: number;
+}
+
+function staticPowerAndArea(graph: DataGraph): BlockPower {
+  const power: BlockPower = {
+    blockStaticWatts: {},
+    systemBlockStaticWatts: {},
+    staticScaledWatts: 0,
+    staticFixedWatts: 0,
+    systemStaticWatts: 0,
+    areaSquareMetres: 0,
+  };
+  for (const node of graph.nodes) {
+    const { watts: one, scalesWithVoltage } = node.model.staticPower(node.reading);
+    const watts = one * node.multiplicity;
+    const id = node.reading.block.id;
+    if (node.system) {
+      power.systemBlockStaticWatts[id] = watts;
+      power.systemStaticWatts += watts;
+      continue;
+    }
+    power.blockStaticWatts[id] = watts;
+    if (scalesWithVoltage) power.staticScaledWatts += watts;
+    else power.staticFixedWatts += watts;
+    power.areaSquareMetres += node.model.areaSquareMetres(node.reading) * node.multiplicity;
+  }
+  return power;
+}
+
+/** The chip's voltage/frequency domain and cap; a cap outside every chip is shared by the chips. */
+function chipPower(
+  layout: Layout,
+  chipGroup: Group | undefined,
+  count: number,
+  blockPower: BlockPower,
+  diagnostics: Diagnostic[],
+): ChipPower {
+  const inChip = layout.blocks.filter(
+    ({ reading }) => !chipGroup || layout.chipOf.get(reading.block.id) === chipGroup,
+  );
+  const domains = inChip.filter(({ model }) => model.power === 'domain');
+  const caps = inChip.filter(({ model }) => model.power === 'cap');
+  if (domains.length > 1)
+    diagnostics.push({
+      severity: 'warning',
+      code: 'several-domains',
+      message: `The chip has ${domains.length} voltage/frequency domains; only "${domains[0]?.reading.block.name ?? ''}" is used.`,
+      blockId: domains[1]?.reading.block.id,
+    });
+  const domain = domains[0];
+  const spec = domain?.model.domain?.(domain.reading);
+  const capOf = ({ reading, model }: ModelledBlock): number => model.capWatts?.(reading) ?? Infinity;
+  let capWatts = caps.length > 0 ? Math.min(...caps.map(capOf)) : undefined;
+  const systemCaps = chipGroup
+    ? layout.blocks.filter(
+        ({ reading, model }) => model.power === 'cap' && layout.chipOf.get(reading.block.id) === undefined,
+      )
+    : [];
+  for (const cap of systemCaps) capWatts = Math.min(capWatts ?? Infinity, capOf(cap) / count);
+  return {
+    operatingPoints: spec?.operatingPoints ?? [],
+    policy: spec?.policy ?? 'fixed',
+    domainBlockId: domain?.reading.block.id,
+    capWatts,
+    capBlockId: caps[0]?.reading.block.id ?? systemCaps[0]?.reading.block.id,
+    staticScaledWatts: blockPower.staticScaledWatts,
+    staticFixedWatts: blockPower.staticFixedWatts,
+  };
+}
+
+function networkOf(
+  graph: DataGraph,
+  count: number,
+  chipGroup: Group | undefined,
+  diagnostics: Diagnostic[],
+): ChipNetwork | undefined {
+  const result = chipNetwork(graph);
+  if (result.ok) return result.network;
+  diagnostics.push({
+    severity: 'warning',
+    code: 'no-chip-network',
+    message:
+      result.reason === 'no-fabric'
+        ? `The ${count} chips are not linked to each other through a switch or link outside the chip group, so they cannot share a model (only data-parallel replicas run).`
+        : 'The chips have no bounded path to each other, so collectives cannot be costed; link them through a chip-to-chip link.',
+    groupId: chipGroup?.id,
+  });
+  return undefined;
+}

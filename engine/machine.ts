@@ -95,6 +95,11 @@ export interface MemoryPath {
   kvCompression: PathCompression | undefined;
   /** Largest staging capacity of one instance between the unit and the level (bounds GEMM re-fetch). */
   stagingBytes: number;
+  /**
+   * The unit is the level's own block (processing in memory; a host CPU and its DRAM): bytes never leave it, so
+   * the path runs at the block's internal bandwidth, which an operating point scales like the DRAM's clock.
+   */
+  ownMemory: boolean;
 }
 
 export interface OperatingPoint {

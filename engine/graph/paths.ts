@@ -172,6 +172,7 @@ export function memoryPath(
     weightCompression,
     kvCompression,
     stagingBytes: staging,
+    ownMemory: own !== undefined,
   };
 }
 

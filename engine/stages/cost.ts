@@ -251,13 +251,17 @@ function memoryTime(
     const path = paths[levelIndex];
     const memory = chip.levels[levelIndex];
     if (bytes <= 0 || !path || !memory) return;
-    // An operating point that lowers the memory clock scales DRAM's own bandwidth, whatever the path allows.
-    const bandwidth = memory.dram
-      ? Math.min(
+    // An operating point that lowers the memory clock scales DRAM's own bandwidth, whatever the path allows — and
+    // the internal bandwidth of a block computing on its own DRAM.
+    const bandwidth = !memory.dram
+      ? path.bandwidthBytesPerSecond
+      : Math.min(
           path.bandwidthBytesPerSecond,
-          memory.bandwidthBytesPerSecond * memory.achievableBandwidthFraction * context.dramBandwidthScale,
-        )
-      : path.bandwidthBytesPerSecond;
+          (path.ownMemory
+            ? path.bandwidthBytesPerSecond
+            : memory.bandwidthBytesPerSecond * memory.achievableBandwidthFraction) *
+            context.dramBandwidthScale,
+        );
     const levelSeconds = bytes / bandwidth;
     secondsByLevel[levelIndex] = levelSeconds;
     joules += bytes * 8 * path.energyJoulesPerBit;

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { testCatalog, testDesign } from '../testing/fixtures';
+import type { Operator } from '../operators';
+import type { BlockType, ParamSpec } from '../schema/block-type';
+import { testBlockTypes, testCatalog, testDesign } from '../testing/fixtures';
+import type { Unit } from '../units';
+import { costOperator, type CostContext } from './cost';
 import { resolve } from './resolve';
 
 const catalog = testCatalog();
@@ -171,5 +175,98 @@ describe('resolve: design → machine', () => {
       ),
     };
     expect(resolve(slowSwitch, catalog).network?.bandwidthBytesPerSecond).toBeCloseTo(1e11, -3);
+  });
+});
+
+describe('a block that computes on its own memory', () => {
+  // A host CPU with its DRAM: the engine's one block type that is both a compute unit and a memory level.
+  const number = (key: string, unit: Unit, value: number): ParamSpec => ({
+    key,
+    name: key,
+    kind: 'number',
+    unit,
+    default: value,
+    min: 0,
+    max: 1e30,
+    description: `test parameter ${key}`,
+  });
+  const hostType: BlockType = {
+    format: 'tessera.blockType',
+    version: 1,
+    id: 'test.host',
+    name: 'test.host',
+    category: 'host',
+    description: 'a host CPU and its DRAM, for the test',
+    costModel: 'host',
+    params: [
+      number('cores', 'count', 8),
+      number('clockHertz', 'hertz', 2e9),
+      number('bf16MacsPerCyclePerCore', 'count', 32),
+      number('fp32Rate', 'ratio', 0.5),
+      number('vectorOpsPerCycle', 'count', 256),
+      number('dramCapacityBytes', 'bytes', 2 ** 36),
+      number('dramBandwidthBytesPerSecond', 'bytesPerSecond', 2e11),
+      number('dramAchievableBandwidthFraction', 'ratio', 0.8),
+      number('dramLatencySeconds', 'seconds', 1e-7),
+      number('dramEnergyJoulesPerBit', 'joulesPerBit', 1.5e-11),
+      number('computeEfficiency', 'ratio', 1),
+      number('dispatchOverheadSeconds', 'seconds', 0),
+      number('energyJoulesPerMacBf16', 'joulesPerOperation', 1e-12),
+      number('energyJoulesPerVectorOp', 'joulesPerOperation', 1e-13),
+      number('staticPowerWatts', 'watts', 50),
+    ],
+    ports: [{ id: 'port', name: 'Port', kind: 'host', connects: ['fabric'], side: 'top' }],
+    source: { citation: 'engine test fixture' },
+  };
+  const hostCatalog = testCatalog({ blockTypes: [...testBlockTypes, hostType] });
+
+  it('reaches its DRAM through itself, at the sustained DRAM bandwidth, the DRAM’s latency and energy', () => {
+    const design = testDesign({ cpu: { type: 'test.host' } }, []);
+    const { chip } = resolve(design, hostCatalog);
+    expect(chip.units.map((unit) => unit.id)).toEqual(['cpu']);
+    expect(chip.levels.map((level) => [level.id, level.name, level.dram])).toEqual([
+      ['cpu', 'cpu DRAM', true],
+    ]);
+    const path = chip.paths[0]?.[0];
+    expect(path?.ownMemory).toBe(true);
+    expect(path?.bandwidthBytesPerSecond).toBeCloseTo(2e11 * 0.8, -3);
+    expect(path?.latencySeconds).toBe(1e-7);
+    expect(path?.energyJoulesPerBit).toBe(1.5e-11);
+    // FP32 at half the BF16 rate, from the cited parameter.
+    expect(chip.units[0]?.macsPerCycle.fp32).toBe(8 * 32 * 0.5);
+    // DRAM and CPU power are on the host's own supplies: not scaled with the accelerator's voltage.
+    expect(chip.power.staticFixedWatts).toBe(50);
+    expect(chip.power.staticScaledWatts).toBe(0);
+  });
+
+  it('runs a memory-bound step at its own bandwidth, which a slower memory clock lowers', () => {
+    const design = testDesign({ cpu: { type: 'test.host' } }, []);
+    const { chip } = resolve(design, hostCatalog);
+    const path = chip.paths[0]?.[0];
+    if (!path) throw new Error('the host reaches its DRAM');
+    const context = (scale: number): CostContext => ({
+      chip,
+      network: undefined,
+      placement: { weights: [{ levelIndex: 0, fraction: 1 }], kv: [], activations: [] },
+      dramBandwidthScale: scale,
+      sparseWeights: false,
+    });
+    const read: Operator = {
+      id: 'read',
+      name: 'read',
+      kind: 'elementwise',
+      part: 'ffn',
+      repeat: 1,
+      gemm: undefined,
+      macs: 0,
+      vectorOps: 0,
+      bytes: { weights: 1e9, kv: 0, activations: 0 },
+      computeClass: 'bf16',
+      elementBytes: 2,
+      sparse: false,
+      collective: undefined,
+    };
+    expect(costOperator(read, 0, context(1)).memorySeconds).toBeCloseTo(1e9 / (2e11 * 0.8), 12);
+    expect(costOperator(read, 0, context(0.5)).memorySeconds).toBeCloseTo(1e9 / (2e11 * 0.8 * 0.5), 12);
   });
 });

@@ -2,12 +2,13 @@
  * The library's own test: every file validates against its schema, ids match file names, references between
  * entries resolve, and every entry cites a source.
  */
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { indexCatalog } from '../../engine/catalog';
 import { checkDesign } from '../../engine/stages/check';
 import { libraryRoot } from '../testing/fake-backend';
+import { temporaryFolder } from '../testing/temp';
 import { loadLibrary } from './library-loader';
 
 const { catalog, problems } = await loadLibrary(libraryRoot);
@@ -56,5 +57,31 @@ describe('the library', () => {
       );
       expect(errors, preset.id).toEqual([]);
     }
+  });
+});
+
+describe('a block type the engine cannot cost', () => {
+  it('is left out with a problem naming its file, its cost model and the models there are', async () => {
+    const folder = await temporaryFolder();
+    const root = folder.path;
+    await mkdir(join(root, 'blocks'), { recursive: true });
+    const source = JSON.parse(
+      await readFile(join(libraryRoot, 'blocks', 'memory.sram.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    const invented = { ...source, id: 'memory.invented', costModel: 'quantum-foam' };
+    await writeFile(join(root, 'blocks', 'memory.invented.json'), JSON.stringify(invented));
+    await writeFile(join(root, 'blocks', 'memory.sram.json'), JSON.stringify(source));
+    const loaded = await loadLibrary(root);
+    await folder.remove();
+    expect(loaded.catalog.blockTypes.map((type) => type.id)).toEqual(['memory.sram']);
+    expect(loaded.problems).toEqual([
+      {
+        file: 'blocks/memory.invented.json',
+        path: 'costModel',
+        message: expect.stringMatching(
+          /no cost model "quantum-foam" \(it has matrix-array, .*memory.*\)/,
+        ) as string,
+      },
+    ]);
   });
 });

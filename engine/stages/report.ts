@@ -222,73 +222,52 @@ function normalised(shares: Record<Bound, number>): Record<Bound, number> {
   };
 }
 
-/** Each block's utilization and average power over the phase, for one chip. */
+/**
+ * Each block's utilization and average power over the phase, for one chip. A block that is both a compute unit and
+ * a memory level (processing in memory, a host) is listed once: its busier role's utilization and bound, the
+ * dynamic power of both roles, and its static power once.
+ */
 function blockReports(
   machine: Machine,
   solved: PoweredPhase,
   names: ReadonlyMap<string, string>,
 ): BlockReport[] {
   const { chip } = machine;
-  const { costed: phase, timing } = solved;
-  const seconds = timing.seconds;
-  const reports: BlockReport[] = [];
-  if (seconds <= 0) return reports;
-  const runs = phase.runsPerChip * phase.stages;
+  const seconds = solved.timing.seconds;
+  if (seconds <= 0) return [];
   const nameOf = (blockId: string): string => names.get(blockId) ?? blockId;
-  chip.units.forEach((unit, unitIndex) => {
-    let busy = 0;
-    let joules = 0;
-    for (const { operator, cost } of phase.costed) {
-      if (cost.unitIndex !== unitIndex) continue;
-      const peak = peakMacsPerSecond(unit, operator) * timing.clockScale;
-      if (peak > 0) busy += (operator.repeat * cost.macs) / peak;
-      joules += operator.repeat * cost.computeJoules * timing.voltageScale * timing.voltageScale;
+  const reports: BlockReport[] = [];
+  const listed = new Map<string, BlockReport>();
+  const add = (report: BlockReport, staticWatts: number): void => {
+    const earlier = listed.get(report.blockId);
+    if (!earlier) {
+      listed.set(report.blockId, report);
+      reports.push(report);
+      return;
     }
-    const utilization = Math.min(1, (busy * phase.runsPerChip) / (seconds / phase.stages || seconds));
-    const share = 1 / unit.blockIds.length;
-    for (const blockId of unit.blockIds) {
-      const staticWatts = (chip.blockStaticWatts[blockId] ?? 0) * timing.voltageScale;
-      reports.push({
-        blockId,
-        name: nameOf(blockId),
-        category: 'compute',
-        utilization,
-        averagePowerWatts: (joules * phase.runsPerChip * share) / seconds + staticWatts,
-        bound: 'compute',
-      });
+    earlier.averagePowerWatts += report.averagePowerWatts - staticWatts;
+    if (report.utilization > earlier.utilization) {
+      earlier.utilization = report.utilization;
+      earlier.bound = report.bound;
     }
-  });
-  chip.levels.forEach((level, levelIndex) => {
-    // Caches are not placement targets, so their traffic is not tracked; they get no utilization.
-    if (level.usage === 'cache') return;
-    let bytes = 0;
-    let joules = 0;
-    for (const { operator, cost } of phase.costed) {
-      const moved = cost.bytesByLevel[levelIndex] ?? 0;
-      bytes += operator.repeat * moved;
-      joules +=
-        operator.repeat *
-        moved *
-        8 *
-        (chip.paths[cost.unitIndex]?.[levelIndex]?.energyJoulesPerBit ?? level.energyJoulesPerBit);
-    }
-    const capacity = level.bandwidthBytesPerSecond * seconds;
-    const share = 1 / level.blockIds.length;
-    for (const blockId of level.blockIds) {
-      const staticWatts = level.shared
-        ? (machine.systemBlockStaticWatts[blockId] ?? 0)
-        : (chip.blockStaticWatts[blockId] ?? 0);
-      reports.push({
-        blockId,
-        name: nameOf(blockId),
-        category: 'memory',
-        utilization: capacity > 0 ? Math.min(1, (bytes * runs) / phase.stages / capacity) : 0,
-        averagePowerWatts: (joules * phase.runsPerChip * share) / seconds + staticWatts,
-        bound: 'memory',
-      });
-    }
-  });
-  const listed = new Set(reports.map((entry) => entry.blockId));
+  };
+  for (const entry of unitActivity(machine, solved)) {
+    const staticWatts = (chip.blockStaticWatts[entry.blockId] ?? 0) * solved.timing.voltageScale;
+    add(
+      { ...entry, name: nameOf(entry.blockId), averagePowerWatts: entry.dynamicWatts + staticWatts },
+      staticWatts,
+    );
+  }
+  for (const entry of levelActivity(machine, solved)) {
+    const level = chip.levels[entry.levelIndex];
+    const staticWatts = level?.shared
+      ? (machine.systemBlockStaticWatts[entry.blockId] ?? 0)
+      : (chip.blockStaticWatts[entry.blockId] ?? 0);
+    add(
+      { ...entry, name: nameOf(entry.blockId), averagePowerWatts: entry.dynamicWatts + staticWatts },
+      staticWatts,
+    );
+  }
   for (const [blockId, watts] of Object.entries(chip.blockStaticWatts)) {
     if (!listed.has(blockId))
       reports.push({
@@ -301,6 +280,80 @@ function blockReports(
       });
   }
   return reports;
+}
+
+interface Activity {
+  blockId: string;
+  category: BlockReport['category'];
+  utilization: number;
+  /** Dynamic power of the block over the phase. */
+  dynamicWatts: number;
+  bound: Bound;
+}
+
+/** Each compute block: the share of the phase its unit's MACs keep it busy, and their power. */
+function unitActivity(machine: Machine, solved: PoweredPhase): Activity[] {
+  const { costed: phase, timing } = solved;
+  return machine.chip.units.flatMap((unit, unitIndex) => {
+    let busy = 0;
+    let joules = 0;
+    for (const { operator, cost } of phase.costed) {
+      if (cost.unitIndex !== unitIndex) continue;
+      const peak = peakMacsPerSecond(unit, operator) * timing.clockScale;
+      if (peak > 0) busy += (operator.repeat * cost.macs) / peak;
+      joules += operator.repeat * cost.computeJoules * timing.voltageScale * timing.voltageScale;
+    }
+    const utilization = Math.min(
+      1,
+      (busy * phase.runsPerChip) / (timing.seconds / phase.stages || timing.seconds),
+    );
+    const share = 1 / unit.blockIds.length;
+    return unit.blockIds.map((blockId): Activity => ({
+      blockId,
+      category: 'compute',
+      utilization,
+      dynamicWatts: (joules * phase.runsPerChip * share) / timing.seconds,
+      bound: 'compute',
+    }));
+  });
+}
+
+/**
+ * Each storage block: the share of the phase its traffic keeps its bandwidth busy — the external bandwidth for bytes
+ * read through its pins, the internal one for bytes its own compute reads — and the power of moving them.
+ */
+function levelActivity(machine: Machine, solved: PoweredPhase): (Activity & { levelIndex: number })[] {
+  const { chip } = machine;
+  const { costed: phase, timing } = solved;
+  const runs = phase.runsPerChip * phase.stages;
+  return chip.levels.flatMap((level, levelIndex) => {
+    // Caches are not placement targets, so their traffic is not tracked; they get no utilization.
+    if (level.usage === 'cache') return [];
+    let bytes = 0;
+    let ownBytes = 0;
+    let ownSeconds = 0;
+    let joules = 0;
+    for (const { operator, cost } of phase.costed) {
+      const moved = cost.bytesByLevel[levelIndex] ?? 0;
+      const path = chip.paths[cost.unitIndex]?.[levelIndex];
+      if (path?.ownMemory === true) {
+        ownBytes += operator.repeat * moved;
+        ownSeconds += (operator.repeat * moved) / path.bandwidthBytesPerSecond;
+      } else bytes += operator.repeat * moved;
+      joules += operator.repeat * moved * 8 * (path?.energyJoulesPerBit ?? level.energyJoulesPerBit);
+    }
+    const capacity = level.bandwidthBytesPerSecond * timing.seconds;
+    const busy = (capacity > 0 ? bytes / capacity : 0) + (ownBytes > 0 ? ownSeconds / timing.seconds : 0);
+    const share = 1 / level.blockIds.length;
+    return level.blockIds.map((blockId) => ({
+      blockId,
+      levelIndex,
+      category: 'memory' as const,
+      utilization: capacity > 0 || ownBytes > 0 ? Math.min(1, (busy * runs) / phase.stages) : 0,
+      dynamicWatts: (joules * phase.runsPerChip * share) / timing.seconds,
+      bound: 'memory' as const,
+    }));
+  });
 }
 
 function memoryReport(chip: Chip, placement: Placement, plan: Plan): MemoryReport {

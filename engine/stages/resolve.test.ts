@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { evaluate } from '../evaluate';
 import type { Operator } from '../operators';
+import { defaultWorkload } from '../schema/workload';
 import type { BlockType, ParamSpec } from '../schema/block-type';
 import { testBlockTypes, testCatalog, testDesign } from '../testing/fixtures';
 import type { Unit } from '../units';
@@ -268,5 +270,16 @@ describe('a block that computes on its own memory', () => {
     };
     expect(costOperator(read, 0, context(1)).memorySeconds).toBeCloseTo(1e9 / (2e11 * 0.8), 12);
     expect(costOperator(read, 0, context(0.5)).memorySeconds).toBeCloseTo(1e9 / (2e11 * 0.8 * 0.5), 12);
+  });
+  it('is listed once in the report, with both roles’ dynamic power and its static power once', () => {
+    const design = testDesign({ cpu: { type: 'test.host' } }, []);
+    const result = evaluate({ design, workload: defaultWorkload('toy') }, hostCatalog);
+    if (!result.ok) throw new Error(result.diagnostics.map((diagnostic) => diagnostic.message).join('\n'));
+    const decode = result.report.decode;
+    const entries = decode.blocks.filter((entry) => entry.blockId === 'cpu');
+    expect(entries).toHaveLength(1);
+    // Every operator runs on the host; their energies are the dynamic energy of the step.
+    const dynamicJoules = decode.operators.reduce((sum, entry) => sum + entry.energyJoules, 0);
+    expect(entries[0]?.averagePowerWatts).toBeCloseTo(dynamicJoules / decode.seconds + 50, 6);
   });
 });

@@ -7,6 +7,7 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { indexCatalog, type CatalogIndex } from '../../engine/catalog';
 import { diffGoldens, runScenario, scenarioSchema } from '../../engine/scenarios/golden';
 import { describeProblems, parseWith } from '../../engine/schema/common';
@@ -48,10 +49,12 @@ export async function runGolden(
   const parsed = parseWith(scenarioSchema, raw);
   if (!parsed.ok) throw new Error(`${name}.scenario.json is invalid:\n${describeProblems(parsed.problems)}`);
   const golden = runScenario(name, parsed.value, catalog);
-  const text = `${JSON.stringify(golden, null, 2)}\n`;
+  // Written as Prettier writes it, so `npm run format:check` passes on a rewritten golden.
+  const file = join(folder, `${name}.golden.json`);
+  const text = await format(JSON.stringify(golden), { ...(await resolveConfig(file)), filepath: file });
   let stored: unknown;
   try {
-    stored = JSON.parse(await readFile(join(folder, `${name}.golden.json`), 'utf8'));
+    stored = JSON.parse(await readFile(file, 'utf8'));
   } catch {
     return { name, text, changes: undefined };
   }

@@ -11,6 +11,7 @@ import { host } from './host';
 import { kvCompression } from './kv-compression';
 import { matrixArray } from './matrix-array';
 import { memory } from './memory';
+import { pim } from './pim';
 import { powerCap } from './power-cap';
 import { sparsity } from './sparsity';
 import { tensorCluster } from './tensor-cluster';
@@ -31,6 +32,7 @@ const models: readonly BlockModel[] = [
   sparsity,
   dvfsDomain,
   powerCap,
+  pim,
 ];
 
 const byId: ReadonlyMap<string, BlockModel> = new Map(models.map((model) => [model.id, model]));

@@ -5,6 +5,12 @@
  * bandwidth — all three fall out of max-flow / min-cut.
  */
 
+/**
+ * Residual capacity below this (bytes per second) counts as saturated: floating-point subtraction leaves crumbs
+ * that would otherwise send Dinic's search round forever. Far below any bandwidth a block states (≥ 1 MB/s).
+ */
+const SATURATED = 1e-9;
+
 interface Edge {
   to: number;
   capacity: number;
@@ -42,7 +48,7 @@ export class FlowNetwork {
       while (head < tail) {
         const node = queue[head++] as number;
         for (const edge of this.edges[node] ?? []) {
-          if (edge.capacity > 1e-9 && level[edge.to] === -1) {
+          if (edge.capacity > SATURATED && level[edge.to] === -1) {
             level[edge.to] = (level[node] as number) + 1;
             queue[tail++] = edge.to;
           }
@@ -52,7 +58,7 @@ export class FlowNetwork {
       next.fill(0);
       for (;;) {
         const pushed = this.push(source, sink, Infinity, level, next);
-        if (pushed <= 1e-9) break;
+        if (pushed <= SATURATED) break;
         if (!Number.isFinite(pushed)) return Infinity;
         total += pushed;
       }
@@ -64,9 +70,9 @@ export class FlowNetwork {
     const edges = this.edges[node] ?? [];
     for (; (next[node] as number) < edges.length; next[node] = (next[node] as number) + 1) {
       const edge = edges[next[node] as number] as Edge;
-      if (edge.capacity <= 1e-9 || level[edge.to] !== (level[node] as number) + 1) continue;
+      if (edge.capacity <= SATURATED || level[edge.to] !== (level[node] as number) + 1) continue;
       const pushed = this.push(edge.to, sink, Math.min(limit, edge.capacity), level, next);
-      if (pushed > 1e-9) {
+      if (pushed > SATURATED) {
         edge.capacity -= pushed;
         const back = this.edges[edge.to]?.[edge.reverse];
         if (back) back.capacity += pushed;

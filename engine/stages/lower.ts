@@ -21,6 +21,10 @@ import type { Workload } from '../schema/workload';
 import type { Plan } from './plan';
 
 /** The operators of one prefill step and one decode step on one chip, in execution order. */
+/*
+ * Every operator literal lists its fields in the order of the `Operator` interface: objects of one shape keep the
+ * cost, power and report loops over them monomorphic (a second shape made the pipeline measurably slower).
+ */
 export interface OperatorGraph {
   prefill: Operator[];
   decode: Operator[];
@@ -162,7 +166,6 @@ function stepOf(
   const w = formats.weightBytes;
   const layersPerStage = Math.ceil(arch.layers / plan.pipeline);
   const stageShare = (layers: number): number => (layers / arch.layers) * layersPerStage;
-  const common = { computeClass: formats.weightClass, elementBytes: a, collective: undefined };
   return {
     arch,
     formats,
@@ -183,8 +186,10 @@ function stepOf(
       macs: shape.m * shape.k * shape.n * shape.batch,
       vectorOps: extraVector,
       bytes: bytes(weightElements * w, 0, (shape.m * shape.k + shape.m * shape.n) * shape.batch * a),
-      ...common,
+      computeClass: formats.weightClass,
+      elementBytes: a,
       sparse,
+      collective: undefined,
     }),
     elementwise: (id, name, part, repeat, elements, opsPerElement, weightElements = 0) => ({
       id,
@@ -196,8 +201,10 @@ function stepOf(
       macs: 0,
       vectorOps: elements * opsPerElement,
       bytes: bytes(weightElements * w, 0, 2 * elements * a),
-      ...common,
+      computeClass: formats.weightClass,
+      elementBytes: a,
       sparse: false,
+      collective: undefined,
     }),
     allReduce: (id, name, repeat, elements) => ({
       id,
@@ -210,7 +217,8 @@ function stepOf(
       // The reduction's additions, on the chip's vector units.
       vectorOps: tp > 1 ? elements : 0,
       bytes: bytes(0, 0, 0),
-      ...common,
+      computeClass: formats.weightClass,
+      elementBytes: a,
       sparse: false,
       collective: { kind: 'all-reduce', bytes: elements * a, participants: tp },
     }),

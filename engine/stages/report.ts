@@ -26,6 +26,7 @@ import { boundAt, peakMacsPerSecond, secondsAt } from './cost';
 import type { Placement } from './map';
 import type { Plan } from './plan';
 import type { PoweredGraph, PoweredPhase } from './power';
+import type { CostedPhase } from './cost';
 
 export interface ReportInput {
   design: DesignDocument;
@@ -233,41 +234,81 @@ function blockReports(
   names: ReadonlyMap<string, string>,
 ): BlockReport[] {
   const { chip } = machine;
-  const seconds = solved.timing.seconds;
-  if (seconds <= 0) return [];
-  const nameOf = (blockId: string): string => names.get(blockId) ?? blockId;
+  const { costed: phase, timing } = solved;
+  const seconds = timing.seconds;
   const reports: BlockReport[] = [];
-  const listed = new Map<string, BlockReport>();
-  const add = (report: BlockReport, staticWatts: number): void => {
-    const earlier = listed.get(report.blockId);
-    if (!earlier) {
-      listed.set(report.blockId, report);
-      reports.push(report);
-      return;
+  if (seconds <= 0) return reports;
+  const runs = phase.runsPerChip * phase.stages;
+  const nameOf = (blockId: string): string => names.get(blockId) ?? blockId;
+  const computeEntries = new Map<string, BlockReport>();
+  chip.units.forEach((unit, unitIndex) => {
+    let busy = 0;
+    let joules = 0;
+    for (const { operator, cost } of phase.costed) {
+      if (cost.unitIndex !== unitIndex) continue;
+      const peak = peakMacsPerSecond(unit, operator) * timing.clockScale;
+      if (peak > 0) busy += (operator.repeat * cost.macs) / peak;
+      joules += operator.repeat * cost.computeJoules * timing.voltageScale * timing.voltageScale;
     }
-    earlier.averagePowerWatts += report.averagePowerWatts - staticWatts;
-    if (report.utilization > earlier.utilization) {
-      earlier.utilization = report.utilization;
-      earlier.bound = report.bound;
+    const utilization = Math.min(1, (busy * phase.runsPerChip) / (seconds / phase.stages || seconds));
+    const share = 1 / unit.blockIds.length;
+    for (const blockId of unit.blockIds) {
+      const staticWatts = (chip.blockStaticWatts[blockId] ?? 0) * timing.voltageScale;
+      const entry: BlockReport = {
+        blockId,
+        name: nameOf(blockId),
+        category: 'compute',
+        utilization,
+        averagePowerWatts: (joules * phase.runsPerChip * share) / seconds + staticWatts,
+        bound: 'compute',
+      };
+      computeEntries.set(blockId, entry);
+      reports.push(entry);
     }
-  };
-  for (const entry of unitActivity(machine, solved)) {
-    const staticWatts = (chip.blockStaticWatts[entry.blockId] ?? 0) * solved.timing.voltageScale;
-    add(
-      { ...entry, name: nameOf(entry.blockId), averagePowerWatts: entry.dynamicWatts + staticWatts },
-      staticWatts,
-    );
-  }
-  for (const entry of levelActivity(machine, solved)) {
-    const level = chip.levels[entry.levelIndex];
-    const staticWatts = level?.shared
-      ? (machine.systemBlockStaticWatts[entry.blockId] ?? 0)
-      : (chip.blockStaticWatts[entry.blockId] ?? 0);
-    add(
-      { ...entry, name: nameOf(entry.blockId), averagePowerWatts: entry.dynamicWatts + staticWatts },
-      staticWatts,
-    );
-  }
+  });
+  chip.levels.forEach((level, levelIndex) => {
+    // Caches are not placement targets, so their traffic is not tracked; they get no utilization.
+    if (level.usage === 'cache') return;
+    const traffic = levelTraffic(chip, phase, levelIndex);
+    const capacity = level.bandwidthBytesPerSecond * seconds;
+    // Bytes through the pins against the level's bandwidth; bytes its own compute reads against the time they took.
+    const utilization =
+      traffic.ownSeconds > 0
+        ? Math.min(
+            1,
+            (((capacity > 0 ? traffic.bytes / capacity : 0) + traffic.ownSeconds / seconds) * runs) /
+              phase.stages,
+          )
+        : capacity > 0
+          ? Math.min(1, (traffic.bytes * runs) / phase.stages / capacity)
+          : 0;
+    const share = 1 / level.blockIds.length;
+    const dynamicWatts = (traffic.joules * phase.runsPerChip * share) / seconds;
+    for (const blockId of level.blockIds) {
+      const computing = computeEntries.get(blockId);
+      if (computing) {
+        // The same block as a compute unit: its static power is already counted.
+        computing.averagePowerWatts += dynamicWatts;
+        if (utilization > computing.utilization) {
+          computing.utilization = utilization;
+          computing.bound = 'memory';
+        }
+        continue;
+      }
+      const staticWatts = level.shared
+        ? (machine.systemBlockStaticWatts[blockId] ?? 0)
+        : (chip.blockStaticWatts[blockId] ?? 0);
+      reports.push({
+        blockId,
+        name: nameOf(blockId),
+        category: 'memory',
+        utilization,
+        averagePowerWatts: dynamicWatts + staticWatts,
+        bound: 'memory',
+      });
+    }
+  });
+  const listed = new Set(reports.map((entry) => entry.blockId));
   for (const [blockId, watts] of Object.entries(chip.blockStaticWatts)) {
     if (!listed.has(blockId))
       reports.push({
@@ -282,78 +323,28 @@ function blockReports(
   return reports;
 }
 
-interface Activity {
-  blockId: string;
-  category: BlockReport['category'];
-  utilization: number;
-  /** Dynamic power of the block over the phase. */
-  dynamicWatts: number;
-  bound: Bound;
-}
-
-/** Each compute block: the share of the phase its unit's MACs keep it busy, and their power. */
-function unitActivity(machine: Machine, solved: PoweredPhase): Activity[] {
-  const { costed: phase, timing } = solved;
-  return machine.chip.units.flatMap((unit, unitIndex) => {
-    let busy = 0;
-    let joules = 0;
-    for (const { operator, cost } of phase.costed) {
-      if (cost.unitIndex !== unitIndex) continue;
-      const peak = peakMacsPerSecond(unit, operator) * timing.clockScale;
-      if (peak > 0) busy += (operator.repeat * cost.macs) / peak;
-      joules += operator.repeat * cost.computeJoules * timing.voltageScale * timing.voltageScale;
-    }
-    const utilization = Math.min(
-      1,
-      (busy * phase.runsPerChip) / (timing.seconds / phase.stages || timing.seconds),
-    );
-    const share = 1 / unit.blockIds.length;
-    return unit.blockIds.map((blockId): Activity => ({
-      blockId,
-      category: 'compute',
-      utilization,
-      dynamicWatts: (joules * phase.runsPerChip * share) / timing.seconds,
-      bound: 'compute',
-    }));
-  });
-}
-
 /**
- * Each storage block: the share of the phase its traffic keeps its bandwidth busy — the external bandwidth for bytes
- * read through its pins, the internal one for bytes its own compute reads — and the power of moving them.
+ * Bytes moved at one level in a phase: those read through its pins (`bytes`), the time its own compute spends
+ * reading it at its internal bandwidth (`ownSeconds`), and the energy of all of them.
  */
-function levelActivity(machine: Machine, solved: PoweredPhase): (Activity & { levelIndex: number })[] {
-  const { chip } = machine;
-  const { costed: phase, timing } = solved;
-  const runs = phase.runsPerChip * phase.stages;
-  return chip.levels.flatMap((level, levelIndex) => {
-    // Caches are not placement targets, so their traffic is not tracked; they get no utilization.
-    if (level.usage === 'cache') return [];
-    let bytes = 0;
-    let ownBytes = 0;
-    let ownSeconds = 0;
-    let joules = 0;
-    for (const { operator, cost } of phase.costed) {
-      const moved = cost.bytesByLevel[levelIndex] ?? 0;
-      const path = chip.paths[cost.unitIndex]?.[levelIndex];
-      if (path?.ownMemory === true) {
-        ownBytes += operator.repeat * moved;
-        ownSeconds += (operator.repeat * moved) / path.bandwidthBytesPerSecond;
-      } else bytes += operator.repeat * moved;
-      joules += operator.repeat * moved * 8 * (path?.energyJoulesPerBit ?? level.energyJoulesPerBit);
-    }
-    const capacity = level.bandwidthBytesPerSecond * timing.seconds;
-    const busy = (capacity > 0 ? bytes / capacity : 0) + (ownBytes > 0 ? ownSeconds / timing.seconds : 0);
-    const share = 1 / level.blockIds.length;
-    return level.blockIds.map((blockId) => ({
-      blockId,
-      levelIndex,
-      category: 'memory' as const,
-      utilization: capacity > 0 || ownBytes > 0 ? Math.min(1, (busy * runs) / phase.stages) : 0,
-      dynamicWatts: (joules * phase.runsPerChip * share) / timing.seconds,
-      bound: 'memory' as const,
-    }));
-  });
+function levelTraffic(
+  chip: Chip,
+  phase: CostedPhase,
+  levelIndex: number,
+): { bytes: number; ownSeconds: number; joules: number } {
+  const level = chip.levels[levelIndex];
+  let bytes = 0;
+  let ownSeconds = 0;
+  let joules = 0;
+  for (const { operator, cost } of phase.costed) {
+    const moved = cost.bytesByLevel[levelIndex] ?? 0;
+    if (moved === 0) continue;
+    const path = chip.paths[cost.unitIndex]?.[levelIndex];
+    if (path?.ownMemory === true) ownSeconds += (operator.repeat * moved) / path.bandwidthBytesPerSecond;
+    else bytes += operator.repeat * moved;
+    joules += operator.repeat * moved * 8 * (path?.energyJoulesPerBit ?? level?.energyJoulesPerBit ?? 0);
+  }
+  return { bytes, ownSeconds, joules };
 }
 
 function memoryReport(chip: Chip, placement: Placement, plan: Plan): MemoryReport {

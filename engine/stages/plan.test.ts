@@ -143,6 +143,19 @@ describe('plan: the automatic split', () => {
     expect(result.needs.weights).toBeGreaterThan(toyWeightBytes / 2);
   });
 
+  it('counts the KV cache of the replica’s sequences, not only the weights', () => {
+    // 8 sequences of 64 + 4,032 tokens on 4 chips: one chip per replica would hold 2 sequences, whose KV cache
+    // (every layer, K and V of 2 KV heads, BF16) does not fit beside the weights in 1.2 × the weights.
+    const arch = toyArchitecture;
+    const capacity = 1.2 * toyWeightBytes;
+    const kvPerSequence = arch.layers * 4096 * 2 * arch.kvHeads * arch.headDim * 2;
+    expect(toyWeightBytes).toBeLessThan(capacity);
+    expect(toyWeightBytes + 2 * kvPerSequence).toBeGreaterThan(capacity);
+    const result = planned(chips(4, capacity), { batch: 8, inputTokens: 64, outputTokens: 4032 });
+    expect(result.parallelism).toMatchObject({ tensor: 2, pipeline: 1, dataReplicas: 2 });
+    expect(result.needs.weights + result.needs.kv + result.needs.activations).toBeLessThanOrEqual(capacity);
+  });
+
   it('prefers tensor to pipeline parallelism among splits over as many chips', () => {
     // 0.4 × the weights: two chips hold at least half each; four fit either as 4 × 1 or 2 × 2 — tensor first.
     const result = planned(chips(4, 0.4 * toyWeightBytes));
@@ -222,13 +235,23 @@ describe('plan: manual splits', () => {
     });
   });
 
-  it('refuses an expert split that does not divide the tensor group or the experts', () => {
-    // 8 experts over a tensor group of 4: 3 divides neither; 4 divides both.
-    expect(refusal(toyMoe, 4, { tensor: 4, pipeline: 1, expert: 3 })).toMatchObject({
+  it('refuses an expert split that does not divide the tensor group', () => {
+    // A tensor group of 2: 4 does not divide it (though it divides the 8 experts); 2 does.
+    expect(refusal(toyMoe, 4, { tensor: 2, pipeline: 1, expert: 4 })).toMatchObject({
       result: undefined,
       codes: ['expert-split'],
     });
-    expect(refusal(toyMoe, 4, { tensor: 4, pipeline: 1, expert: 4 }).result).toMatchObject({ expert: 4 });
+    expect(refusal(toyMoe, 4, { tensor: 2, pipeline: 1, expert: 2 }).result).toMatchObject({ expert: 2 });
+  });
+
+  it('refuses an expert split that does not divide the experts', () => {
+    // 6 experts: 4 divides the tensor group of 4 but not the experts; 2 divides both.
+    const sixExperts = { ...toyMoe, moe: { ...(toyMoe.moe as NonNullable<typeof toyMoe.moe>), experts: 6 } };
+    expect(refusal(sixExperts, 4, { tensor: 4, pipeline: 1, expert: 4 })).toMatchObject({
+      result: undefined,
+      codes: ['expert-split'],
+    });
+    expect(refusal(sixExperts, 4, { tensor: 4, pipeline: 1, expert: 2 }).result).toMatchObject({ expert: 2 });
   });
 
   it('warns that an expert split of a dense model has no effect, and runs it without one', () => {

@@ -429,3 +429,28 @@ describe('report: detail', () => {
     expect(operators.reduce((sum, operator) => sum + operator.seconds, 0)).toBeCloseTo(seconds, 15);
   });
 });
+
+describe('the per-block list of a whole evaluation', () => {
+  it('holds exactly the fields of a block report, for compute, memory and other blocks alike', async () => {
+    const { evaluate } = await import('../evaluate');
+    const result = evaluate(
+      {
+        design: testDesign(
+          { tile: { type: 'test.array' }, sram: { type: 'test.sram' }, dram: { type: 'test.dram' } },
+          [
+            ['tile', 'sram'],
+            ['sram', 'dram'],
+          ],
+        ),
+        workload: defaultWorkload('toy'),
+      },
+      catalog,
+    );
+    if (!result.ok) throw new Error('the toy design evaluates');
+    const fields = ['averagePowerWatts', 'blockId', 'bound', 'category', 'name', 'utilization'];
+    for (const phase of [result.report.prefill, result.report.decode]) {
+      expect(phase.blocks.map((entry) => entry.blockId).sort()).toEqual(['dram', 'sram', 'tile']);
+      for (const entry of phase.blocks) expect(Object.keys(entry).sort(), entry.blockId).toEqual(fields);
+    }
+  });
+});

@@ -25,7 +25,6 @@ import {
   workloadSchema,
   type Workload,
 } from '../../engine/schema/workload';
-import { fragmentSchema } from '../api/payloads';
 import type {
   DesignSummary,
   ErrorCode,
@@ -35,6 +34,7 @@ import type {
   StoredVersion,
   VersionSummary,
 } from '../contract/api';
+import { fragmentSchema } from './library';
 import { Connection } from './sqlite';
 
 /** `PRAGMA application_id` of Tessera projects: the bytes "TESS". */

@@ -18,7 +18,7 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: resolve(root, 'main/electron/index.ts'),
-          host: resolve(root, 'main/host.ts'),
+          host: resolve(root, 'main/host/index.ts'),
           cli: resolve(root, 'main/cli/index.ts'),
         },
       },

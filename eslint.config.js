@@ -6,11 +6,51 @@ import prettier from 'eslint-config-prettier';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import {
+  describeLayer,
+  describeTests,
+  forbiddenFor,
+  forbiddenForTests,
+  layeringLink,
+  mainLayers,
+  testFilePatterns,
+  testingFolder,
+} from './layers.js';
 import svelteConfig from './svelte.config.js';
 
-const layering = 'see ARCHITECTURE.md#layering';
+const layering = `see ${layeringLink}`;
 const nodeBuiltins = `^(node:.*|${builtinModules.filter((name) => !name.startsWith('_')).join('|')})(/.*)?$`;
 const up = (folders) => `^(\\.\\./)+(${folders})(/|$)`;
+
+/**
+ * The no-restricted-imports options for a file of main/: no renderer, e2e or UI code, Electron only in
+ * main/electron/, test code only in tests, and none of `forbidden` (folders of main/), each refusal naming the
+ * layer rule `describe` states.
+ */
+function mainRestrictions(folder, forbidden, describe, { tests = false } = {}) {
+  return {
+    paths:
+      folder === 'electron'
+        ? []
+        : [
+            {
+              name: 'electron',
+              message: `Only main/electron/ may import electron; services run under plain Node (${layering}).`,
+            },
+          ],
+    patterns: [
+      { regex: up('renderer|e2e'), message: `main/ never imports renderer/ (${layering}).` },
+      { regex: '^(svelte|@xyflow)', message: `main/ has no UI code (${layering}).` },
+      ...forbidden.map((other) => ({
+        regex: up(other),
+        message: `${describe}; not main/${other}/ (${layering}).`,
+      })),
+      ...(tests
+        ? []
+        : [{ regex: '(^|/)test-support$', message: `Only tests import test support (${layering}).` }]),
+    ],
+  };
+}
 
 const testRules = {
   'no-restricted-syntax': [
@@ -96,36 +136,37 @@ export default tseslint.config(
       ],
     },
   },
-  // main/ never imports the renderer; only main/electron/ may import Electron.
-  {
-    files: ['main/**/*.ts'],
-    ignores: ['main/electron/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'electron',
-              message: `Only main/electron/ may import electron; services run under plain Node (${layering}).`,
-            },
-          ],
-          patterns: [
-            { regex: up('renderer|e2e'), message: `main/ never imports renderer/ (${layering}).` },
-            { regex: '^(svelte|@xyflow)', message: `main/ has no UI code (${layering}).` },
-          ],
-        },
-      ],
+  // main/ never imports the renderer; only main/electron/ may import Electron. Files in a layer folder get
+  // their layer's rule below instead (it repeats these).
+  { files: ['main/**/*.ts'], rules: { 'no-restricted-imports': ['error', mainRestrictions('', [], '')] } },
+  // main/ in layers: each folder imports only the folders below it (layers.js); tests also reach main/testing/.
+  ...Object.keys(mainLayers).flatMap((folder) => [
+    {
+      files: [`main/${folder}/**/*.ts`],
+      ignores: testFilePatterns.map((pattern) => `main/${folder}/${pattern}`),
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          mainRestrictions(folder, forbiddenFor(folder), describeLayer(folder)),
+        ],
+      },
     },
-  },
+    {
+      files: testFilePatterns.map((pattern) => `main/${folder}/${pattern}`),
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          mainRestrictions(folder, forbiddenForTests(folder), describeTests, { tests: true }),
+        ],
+      },
+    },
+  ]),
   {
-    files: ['main/electron/**/*.ts'],
+    files: [`main/${testingFolder}/**/*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          patterns: [{ regex: up('renderer|e2e'), message: `main/ never imports renderer/ (${layering}).` }],
-        },
+        mainRestrictions(testingFolder, forbiddenForTests(testingFolder), describeTests, { tests: true }),
       ],
     },
   },

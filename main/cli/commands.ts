@@ -1,9 +1,11 @@
 /**
  * The CLI's commands as a function of (arguments, output streams) → exit code, so tests run it in-process.
+ * This dispatcher imports the commands that live in their own modules (`export`, `import`, and the lab's
+ * `validate` and `bench`); they import what they share from `main/app/command-line.ts`, never this file.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { indexCatalog, type CatalogIndex } from '../../engine/catalog';
+import type { CatalogIndex } from '../../engine/catalog';
 import { readDesign } from '../../engine/design-io';
 import { evaluate } from '../../engine/evaluate';
 import { importHfConfig } from '../../engine/models/hf-import';
@@ -14,17 +16,9 @@ import type { DesignDocument } from '../../engine/schema/design';
 import type { ModelConfig } from '../../engine/schema/model';
 import { defaultWorkload, type Workload } from '../../engine/schema/workload';
 import { formatQuantity } from '../../engine/units';
-import { loadLibrary, locateLibrary } from '../services/library-loader';
-import { ProjectStore, StoreError } from '../store/project-store';
-import { table } from './output';
-
-export interface Streams {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-/** A failure the user caused: printed as one message, exit code 2. */
-export class UsageError extends Error {}
+import { loadCatalog, table, UsageError, type Streams } from '../app/command-line';
+import { StoreError } from '../store/project-store';
+import { saveModelToProject } from './save-model';
 
 const usage = `usage: tessera <command> [options]
 
@@ -43,20 +37,6 @@ commands:
   validate [--out FILE] [--json]
   bench [--json] [--quick]
 `;
-
-/** Where the library folder is, for the built CLI (out/main) and the sources (main/cli) alike. */
-export function defaultLibraryRoot(): string {
-  return locateLibrary(import.meta.dirname);
-}
-
-export async function loadCatalog(root = defaultLibraryRoot()): Promise<CatalogIndex> {
-  const { catalog, problems } = await loadLibrary(root);
-  if (problems.length > 0)
-    throw new UsageError(
-      `The library at ${root} has invalid files:\n${problems.map((problem) => `${problem.file}: ${problem.path}: ${problem.message}`).join('\n')}`,
-    );
-  return indexCatalog(catalog);
-}
 
 export async function runCli(argv: string[], streams: Streams): Promise<number> {
   const [command, ...rest] = argv;
@@ -79,11 +59,11 @@ export async function runCli(argv: string[], streams: Streams): Promise<number> 
         return await runImport(rest, streams);
       }
       case 'validate': {
-        const { runValidation } = await import('./validate');
+        const { runValidation } = await import('../lab/validate');
         return await runValidation(rest, streams);
       }
       case 'bench': {
-        const { runBench } = await import('./bench');
+        const { runBench } = await import('../lab/bench');
         return await runBench(rest, streams);
       }
       case undefined:
@@ -346,14 +326,4 @@ async function importModel(args: string[], streams: Streams): Promise<number> {
   if (values.out !== undefined) await writeFile(values.out, text, 'utf8');
   else if (values.project === undefined) streams.stdout(text);
   return 0;
-}
-
-/** Keeps an imported model in a project file (`import-model --project`, `import`). */
-export async function saveModelToProject(project: string, model: ModelConfig): Promise<void> {
-  const store = await ProjectStore.open(project);
-  try {
-    await store.saveModel(model);
-  } finally {
-    await store.close();
-  }
 }

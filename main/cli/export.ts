@@ -21,7 +21,7 @@ import {
   type ExportedFile,
 } from '../files';
 import { ProjectStore } from '../store/project-store';
-import { loadCatalog, UsageError, type Streams } from './commands';
+import { loadCatalog, UsageError, type Streams } from '../app/command-line';
 
 /** The formats `tessera export --format` offers: all but PNG. */
 export const cliExportFormats: readonly ExportFormat[] = exportFormats

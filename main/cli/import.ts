@@ -10,7 +10,8 @@ import { parseArgs } from 'node:util';
 import { readDesign } from '../../engine/design-io';
 import { importFile, maxImportBytes, type ImportProblem } from '../files';
 import { ProjectStore } from '../store/project-store';
-import { saveModelToProject, UsageError, type Streams } from './commands';
+import { UsageError, type Streams } from '../app/command-line';
+import { saveModelToProject } from './save-model';
 
 export const importUsage = 'import --project FILE.tessera <file> [--name NAME] [--model-id ID]';
 

@@ -5,8 +5,8 @@
  * returns a `Result` — errors carry a message a person can read, never a stack trace.
  *
  * To add a method: declare it here, add it to `apiMethods` in `methods.ts` (the compiler insists), give
- * its payload a schema in `main/api/payloads.ts` (the compiler insists again), implement it in
- * `main/api/backend.ts`.
+ * its payload a schema in `main/app/payloads.ts` (the compiler insists again), implement it in
+ * `main/app/backend.ts`.
  */
 import type { Catalog } from '../../engine/catalog';
 import type { Diagnostic } from '../../engine/diagnostics';

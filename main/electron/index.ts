@@ -14,11 +14,11 @@ import {
   type IpcMainInvokeEvent,
   type WebContents,
 } from 'electron';
-import { dispatch } from '../api/dispatch';
+import { dispatch } from '../app/dispatch';
 import { eventChannel, listMethods, methodChannel } from '../contract/methods';
 import type { Result } from '../contract/api';
 import { createEngineWorker } from '../services/create-engine-worker';
-import { startRuntime, type Runtime } from '../services/runtime';
+import { startRuntime, type Runtime } from '../app/runtime';
 import { buildMenuTemplate } from './menu';
 import { contentSecurityPolicy } from '../services/security';
 

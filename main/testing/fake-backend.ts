@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { Catalog } from '../../engine/catalog';
-import { startRuntime, type Runtime } from '../services/runtime';
+import { startRuntime, type Runtime } from '../app/runtime';
 
 export const repositoryRoot = join(import.meta.dirname, '..', '..');
 export const libraryRoot = join(repositoryRoot, 'library');

@@ -4,16 +4,8 @@
  */
 import type { DesignDocument } from '../../../engine/schema/design';
 import type { DesignTextFormat, ParsedDesignText } from '../../../engine/spec/spec-text';
+import type { SpecRequest, SpecResponse } from '../workers/spec-text-messages';
 import SpecTextWorker from '../workers/spec-text.worker?worker';
-
-export type SpecRequest =
-  | { id: number; kind: 'write'; design: DesignDocument; format: DesignTextFormat }
-  | { id: number; kind: 'read'; text: string; format: DesignTextFormat };
-
-export type SpecResponse =
-  | { id: number; ok: true; kind: 'text'; text: string }
-  | { id: number; ok: true; kind: 'parsed'; parsed: ParsedDesignText }
-  | { id: number; ok: false; message: string };
 
 let worker: Worker | undefined;
 let nextId = 1;

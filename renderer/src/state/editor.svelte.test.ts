@@ -1,5 +1,5 @@
 // The editor's side of design deltas: what it sends the backend on each edit. The backend here keeps designs by
-// token as the real one does (main/api/held-designs.ts) and simulates them with the real engine in-process; the
+// token as the real one does (main/app/held-designs.ts) and simulates them with the real engine in-process; the
 // end-to-end tests run the same flow against the real host and its workers.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { applyDesignDelta } from '../../../engine/design-delta';

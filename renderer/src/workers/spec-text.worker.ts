@@ -9,7 +9,7 @@ import {
   parseDesignText,
   type DesignTextFormat,
 } from '../../../engine/spec/spec-text';
-import type { SpecRequest, SpecResponse } from '../lib/spec-text';
+import type { SpecRequest, SpecResponse } from './spec-text-messages';
 
 function handle(request: SpecRequest): SpecResponse {
   try {

@@ -4,11 +4,11 @@
  * measure — static batches, offline max-load throughput with in-flight batching, online serving at a request
  * rate. Each model is stated where it is defined, so a reader can judge the comparison.
  */
-import type { CatalogIndex } from '../../engine/catalog';
-import { evaluate } from '../../engine/evaluate';
-import type { Report } from '../../engine/report';
-import type { DesignDocument } from '../../engine/schema/design';
-import type { Workload } from '../../engine/schema/workload';
+import type { CatalogIndex } from '../../../engine/catalog';
+import { evaluate } from '../../../engine/evaluate';
+import type { Report } from '../../../engine/report';
+import type { DesignDocument } from '../../../engine/schema/design';
+import type { Workload } from '../../../engine/schema/workload';
 
 /**
  * The design with its chip group replicated `count` times and the chips joined through a non-blocking switch

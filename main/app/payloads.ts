@@ -4,9 +4,10 @@
  */
 import { z } from 'zod';
 import { designDeltaSchema } from '../../engine/design-delta';
-import { blockSchema, designSchema, groupSchema, linkSchema } from '../../engine/schema/design';
+import { designSchema } from '../../engine/schema/design';
 import { workloadSchema } from '../../engine/schema/workload';
 import type { DesignInput, TesseraApi } from '../contract/api';
+import { fragmentSchema } from '../store/library';
 
 type Method<D extends keyof TesseraApi> = {
   [M in keyof TesseraApi[D]]: M extends `on${string}` ? never : M;
@@ -67,11 +68,6 @@ const base64 = (maxBytes: number, what: string) =>
     .string()
     .max(Math.ceil(maxBytes / 3) * 4, `${what} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`)
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64 text');
-export const fragmentSchema = z.strictObject({
-  blocks: z.array(blockSchema).min(1, 'a module needs at least one block').max(5000),
-  links: z.array(linkSchema).max(20000),
-  groups: z.array(groupSchema).max(5000),
-});
 
 export const payloadSchemas: PayloadSchemas = {
   app: {

@@ -4,12 +4,12 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { Catalog } from '../../engine/catalog';
-import { createBackend, type BackendHandle } from '../api/backend';
-import { EventHub } from '../api/events';
+import { createBackend, type BackendHandle } from './backend';
+import { EventHub } from './events';
 import type { AppInfo } from '../contract/api';
-import { EnginePool } from './engine-pool';
-import { loadLibrary } from './library-loader';
-import { SettingsStore } from './settings';
+import { EnginePool } from '../services/engine-pool';
+import { loadLibrary } from '../services/library-loader';
+import { SettingsStore } from '../services/settings';
 
 export interface RuntimeOptions {
   libraryRoot: string;

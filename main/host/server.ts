@@ -9,11 +9,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { Catalog } from '../../engine/catalog';
-import { dispatch } from '../api/dispatch';
+import { dispatch } from '../app/dispatch';
 import { listEvents, listMethods } from '../contract/methods';
 import type { MenuCommand, Result } from '../contract/api';
-import { startRuntime } from './runtime';
-import { contentSecurityPolicy } from './security';
+import { startRuntime } from '../app/runtime';
+import { contentSecurityPolicy } from '../services/security';
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 

@@ -7,10 +7,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadMeasurements } from '../validation/measurements';
-import { predictRow, type Comparison, type MetricKind, type Skipped } from '../validation/mapping';
-import { defaultLibraryRoot, loadCatalog, UsageError, type Streams } from './commands';
-import { table } from './output';
+import { defaultLibraryRoot, loadCatalog, table, UsageError, type Streams } from '../app/command-line';
+import { predictRow, type Comparison, type MetricKind, type Skipped } from './validation/mapping';
+import { loadMeasurements } from './validation/measurements';
 
 export interface GroupSummary {
   group: string;

@@ -4,12 +4,12 @@
  * report corresponds to each measured metric. A row the engine cannot model is skipped with its reason.
  * Only metrics read from the source are compared (derived ones repeat a read number).
  */
-import type { CatalogIndex } from '../../engine/catalog';
-import { costOperator } from '../../engine/stages/cost';
-import { resolve } from '../../engine/stages/resolve';
-import type { Operator } from '../../engine/operators';
-import type { DesignDocument } from '../../engine/schema/design';
-import { defaultWorkload, type Workload } from '../../engine/schema/workload';
+import type { CatalogIndex } from '../../../engine/catalog';
+import { costOperator } from '../../../engine/stages/cost';
+import { resolve } from '../../../engine/stages/resolve';
+import type { Operator } from '../../../engine/operators';
+import type { DesignDocument } from '../../../engine/schema/design';
+import { defaultWorkload, type Workload } from '../../../engine/schema/workload';
 import type { MeasurementRow, Metric } from './measurements';
 import {
   closedLoop,

@@ -5,13 +5,13 @@
  *   node out/main/host.js --port <n> --project <file.tessera> [--user-data <folder>]
  *
  * Prints `listening on http://127.0.0.1:<port>` when ready; exits cleanly on SIGTERM and SIGINT. The server
- * itself is `services/host-server.ts`.
+ * itself is `server.ts` beside it.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEngineWorker } from './services/create-engine-worker';
-import { startHost } from './services/host-server';
-import { locateLibrary } from './services/library-loader';
+import { createEngineWorker } from '../services/create-engine-worker';
+import { startHost } from './server';
+import { locateLibrary } from '../services/library-loader';
 
 function usage(message: string): never {
   console.error(

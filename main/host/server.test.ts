@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { libraryRoot, sourceWorker } from '../testing/fake-backend';
 import { temporaryFolder } from '../testing/temp';
-import { browserApiScript, startHost } from './host-server';
+import { browserApiScript, startHost } from './server';
 
 let folder: Awaited<ReturnType<typeof temporaryFolder>>;
 let host: Awaited<ReturnType<typeof startHost>>;

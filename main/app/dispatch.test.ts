@@ -5,7 +5,7 @@ import { designDelta } from '../../engine/design-delta';
 import type { EvaluationResult } from '../../engine/report';
 import type { DesignDocument } from '../../engine/schema/design';
 import { DEFAULT_MODEL_ID, defaultWorkload } from '../../engine/schema/workload';
-import type { Runtime } from '../services/runtime';
+import type { Runtime } from './runtime';
 import { temporaryFolder } from '../testing/temp';
 import { libraryRoot, testRuntime } from '../testing/fake-backend';
 import { dispatch } from './dispatch';

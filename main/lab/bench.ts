@@ -15,8 +15,7 @@ import { defaultWorkload, type Workload } from '../../engine/schema/workload';
 import { createEngineWorker } from '../services/create-engine-worker';
 import { EnginePool } from '../services/engine-pool';
 import type { SweepPoint, SweepVariant } from '../services/engine-jobs';
-import { loadCatalog, UsageError, type Streams } from './commands';
-import { table } from './output';
+import { loadCatalog, table, UsageError, type Streams } from '../app/command-line';
 
 interface Case {
   name: string;

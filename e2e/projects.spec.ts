@@ -182,6 +182,27 @@ test('the HTML report opens in Chromium and prints to PDF', async ({ tessera, br
   await context.close();
 });
 
+test('the app and the HTML report draw the same roofs for the H100 preset', async ({ tessera }) => {
+  await tessera.createProjectFromPreset(tessera.projectPath(), 'NVIDIA H100 SXM 80GB');
+  await expect(tessera.headline('Decode throughput')).toContainText('tok/s');
+  await tessera.page
+    .getByRole('tablist', { name: 'Results views' })
+    .getByRole('tab', { name: 'Roofline' })
+    .click();
+  // The sentence that describes the app's roofline names its ridge: the compute roof over the main memory roof.
+  const roofline = tessera.page.getByRole('figure', { name: /^Roofline/ });
+  await expect(roofline).toHaveAccessibleDescription(/^The ridge is at /);
+  const description = await roofline.evaluate(
+    (figure) => document.getElementById(figure.getAttribute('aria-describedby') ?? '')?.textContent ?? '',
+  );
+  const ridge = /\((\S+ [PT]FLOP\/s) over (\S+ [TG]B\/s) from ([^)]+)\)/.exec(description);
+  if (!ridge) throw new Error(`no ridge in "${description}"`);
+  const [, peak, bandwidth, level] = ridge;
+  const html = await readFile(await tessera.exportAs('Report (HTML)'), 'utf8');
+  expect(html).toContain(`BF16 peak: ${peak}`);
+  expect(html).toContain(`Memory roof: ${bandwidth} (${level})`);
+});
+
 test('an older project is upgraded after a backup copy is kept', async ({ tessera }) => {
   const path = tessera.projectPath('old.tessera');
   await copyFile(join(root, 'main', 'store', 'fixtures', 'project-v1.tessera'), path);

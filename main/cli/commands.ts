@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import type { CatalogIndex } from '../../engine/catalog';
 import { readDesign } from '../../engine/design-io';
 import { evaluate } from '../../engine/evaluate';
+import { reportFigures } from '../../engine/figures';
 import { importHfConfig } from '../../engine/models/hf-import';
 import { applyOverrides, parseOverride, type Override } from '../../engine/overrides';
 import type { Report } from '../../engine/report';
@@ -252,11 +253,13 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
   return 0;
 }
 
-/** The human-readable summary of a report. */
+/** The human-readable summary of a report: its headline figures (`engine/figures`), then the bottlenecks. */
 export function summary(report: Report): string {
   const q = formatQuantity;
+  const figures = reportFigures(report);
+  const { prefill, decode, memory } = figures;
   const lines = [
-    `${report.model.name} on ${report.machine.chipName}${report.machine.chips > 1 ? ` ×${report.machine.chips}` : ''} · batch ${report.workload.batch} · ${report.workload.inputTokens} in / ${report.workload.outputTokens} out · ${report.workload.weights} weights`,
+    `${report.model.name} on ${report.machine.chipName}${report.machine.chips > 1 ? ` ×${report.machine.chips}` : ''} · batch ${figures.batch} · ${report.workload.inputTokens} in / ${report.workload.outputTokens} out · ${report.workload.weights} weights`,
     `parallelism: tensor ${report.parallelism.tensor} · pipeline ${report.parallelism.pipeline} · expert ${report.parallelism.expert} · ${report.parallelism.dataReplicas} replica(s)${report.parallelism.automatic ? ' (automatic)' : ''}`,
     '',
     table(
@@ -264,25 +267,21 @@ export function summary(report: Report): string {
       [
         [
           'time',
-          `${q(report.prefill.seconds, 'seconds')} (TTFT)`,
-          `${q(report.decode.secondsPerStep, 'seconds')} per step (TPOT)`,
+          `${q(figures.ttftSeconds, 'seconds')} (TTFT)`,
+          `${q(figures.tpotSeconds, 'seconds')} per step (TPOT)`,
         ],
         [
           'tokens/s',
-          q(report.prefill.tokensPerSecond, 'tokensPerSecond'),
-          q(report.decode.tokensPerSecond, 'tokensPerSecond'),
+          q(prefill.tokensPerSecond, 'tokensPerSecond'),
+          q(decode.tokensPerSecond, 'tokensPerSecond'),
         ],
-        ['power', q(report.prefill.averagePowerWatts, 'watts'), q(report.decode.averagePowerWatts, 'watts')],
-        [
-          'energy',
-          q(report.prefill.energyJoules, 'joules'),
-          `${q(report.decode.energyJoulesPerToken, 'joulesPerToken')}`,
-        ],
-        ['clock', q(report.prefill.clockHertz, 'hertz'), q(report.decode.clockHertz, 'hertz')],
-        ['bound', report.prefill.bound, `${report.decode.bound} (context ${report.decode.context})`],
+        ['power', q(prefill.averagePowerWatts, 'watts'), q(decode.averagePowerWatts, 'watts')],
+        ['energy', q(prefill.energyJoules, 'joules'), q(decode.energyJoulesPerToken, 'joulesPerToken')],
+        ['clock', q(prefill.clockHertz, 'hertz'), q(decode.clockHertz, 'hertz')],
+        ['bound', prefill.bound, `${decode.bound} (context ${figures.decodeContext})`],
       ],
     ),
-    `memory: ${report.memory.fits ? 'fits' : 'DOES NOT FIT'} — ${q(report.memory.requiredBytesPerChip, 'bytes')} of ${q(report.memory.availableBytesPerChip, 'bytes')} per chip; largest batch ${report.memory.maxBatch}`,
+    `memory: ${memory.fits ? 'fits' : 'DOES NOT FIT'} — ${q(memory.requiredBytesPerChip, 'bytes')} of ${q(memory.availableBytesPerChip, 'bytes')} per chip; largest batch ${memory.maxBatch}`,
     report.bottleneck.prefill,
     report.bottleneck.decode,
     ...report.diagnostics.map((diagnostic) => `${diagnostic.severity}: ${diagnostic.message}`),

@@ -9,8 +9,9 @@
  * engine runs operators one after another, so the events follow each other in report order.
  */
 import type { CatalogIndex } from '../../engine/catalog';
+import { formatFlopCount, formatFlops } from '../../engine/figures';
 import type { OperatorReport, PhaseReport, Report } from '../../engine/report';
-import { formatFlopCount, formatFlops, quantity } from './format';
+import { formatQuantity } from '../../engine/units';
 
 /** One event of the Trace Event Format. */
 export interface TraceEvent {
@@ -103,7 +104,7 @@ function layoutPhase(
         dur: at(elapsedSeconds) - from,
         pid,
         tid,
-        args: { ...common, ...args, runs, time: quantity(perRun * count, 'seconds') },
+        args: { ...common, ...args, runs, time: formatQuantity(perRun * count, 'seconds') },
       });
     };
     const single = Math.min(runs, singles);
@@ -129,7 +130,7 @@ function layoutPhase(
       dur: end - operatorsEnd,
       pid,
       tid: hostTid,
-      args: { time: quantity(hostSeconds, 'seconds') },
+      args: { time: formatQuantity(hostSeconds, 'seconds') },
     });
   }
   return { events, operatorsEnd, end, truncated, operatorEvents };
@@ -169,12 +170,12 @@ export function reportToChromeTrace(
     {
       key: 'prefill' as const,
       pid: 1,
-      title: `Prefill (time to first token, ${quantity(report.prefill.seconds, 'seconds')})`,
+      title: `Prefill (time to first token, ${formatQuantity(report.prefill.seconds, 'seconds')})`,
     },
     {
       key: 'decode' as const,
       pid: 2,
-      title: `Decode (one step at context ${quantity(report.decode.context, 'count')}, ${quantity(report.decode.secondsPerStep, 'seconds')})`,
+      title: `Decode (one step at context ${formatQuantity(report.decode.context, 'count')}, ${formatQuantity(report.decode.secondsPerStep, 'seconds')})`,
     },
   ];
   const events: TraceEvent[] = [];
@@ -189,7 +190,12 @@ export function reportToChromeTrace(
     );
     units.forEach((unit, index) => {
       events.push(
-        metadata('thread_name', phase.pid, `${unit.name} ×${quantity(unit.instances, 'count')}`, index + 1),
+        metadata(
+          'thread_name',
+          phase.pid,
+          `${unit.name} ×${formatQuantity(unit.instances, 'count')}`,
+          index + 1,
+        ),
         metadata('thread_sort_index', phase.pid, index + 1, index + 1),
       );
     });

@@ -4,9 +4,11 @@
  * with the design document embedded in `<metadata>` so the picture can be opened again as a design.
  */
 import type { CatalogIndex } from '../../engine/catalog';
+import { formatPercent } from '../../engine/figures';
 import type { Report } from '../../engine/report';
 import type { Block, DesignDocument, Group, Link } from '../../engine/schema/design';
-import { blockSummary, categoryColours, formatPercent, quantity, typeOf, unknownTypeColour } from './format';
+import { formatQuantity } from '../../engine/units';
+import { blockSummary, categoryColours, typeOf, unknownTypeColour } from './format';
 import { escapeXml, escapeXmlContent, findNamespacedText } from './xml';
 
 /** The XML namespace of the embedded design element. */
@@ -138,7 +140,7 @@ function noteRect(note: NonNullable<DesignDocument['notes']>[number]): Rect {
 }
 
 function drawGroup(group: Group, frame: Rect): string {
-  const label = `${group.name}${group.count > 1 ? ` ×${quantity(group.count, 'count')}` : ''}`;
+  const label = `${group.name}${group.count > 1 ? ` ×${formatQuantity(group.count, 'count')}` : ''}`;
   const stroke = group.kind === 'chip' ? '#334155' : '#64748b';
   return [
     `<g data-group-id="${escapeXml(group.id)}">`,
@@ -151,8 +153,9 @@ function drawGroup(group: Group, frame: Rect): string {
 function linkLabel(link: Link): string {
   const parts: string[] = [];
   if (link.params.bandwidthBytesPerSecond !== undefined)
-    parts.push(quantity(link.params.bandwidthBytesPerSecond, 'bytesPerSecond'));
-  if (link.params.latencySeconds !== undefined) parts.push(quantity(link.params.latencySeconds, 'seconds'));
+    parts.push(formatQuantity(link.params.bandwidthBytesPerSecond, 'bytesPerSecond'));
+  if (link.params.latencySeconds !== undefined)
+    parts.push(formatQuantity(link.params.latencySeconds, 'seconds'));
   return parts.join(' · ');
 }
 
@@ -206,7 +209,7 @@ function drawBlock(block: Block, catalog: CatalogIndex, report: Report | undefin
   if (usage)
     lines.push(
       `<text x="${n(x + 16)}" y="${n(y + 62)}" font-size="10" fill="${bounding ? '#dc2626' : '#0369a1'}">${escapeXml(
-        `decode: ${formatPercent(usage.utilization)} busy · ${quantity(usage.averagePowerWatts, 'watts')}`,
+        `decode: ${formatPercent(usage.utilization)} busy · ${formatQuantity(usage.averagePowerWatts, 'watts')}`,
       )}</text>`,
     );
   lines.push('</g>');
@@ -227,9 +230,9 @@ function drawNote(note: NonNullable<DesignDocument['notes']>[number]): string {
 
 function footerLines(report: Report): string[] {
   return [
-    `prefill ${quantity(report.prefill.seconds, 'seconds')} (TTFT), ${report.prefill.bound}-bound`,
-    `decode ${quantity(report.decode.secondsPerStep, 'seconds')} per step, ${quantity(report.decode.tokensPerSecond, 'tokensPerSecond')}, ${report.decode.bound}-bound`,
-    `${report.model.name}, batch ${quantity(report.workload.batch, 'count')}`,
+    `prefill ${formatQuantity(report.prefill.seconds, 'seconds')} (TTFT), ${report.prefill.bound}-bound`,
+    `decode ${formatQuantity(report.decode.secondsPerStep, 'seconds')} per step, ${formatQuantity(report.decode.tokensPerSecond, 'tokensPerSecond')}, ${report.decode.bound}-bound`,
+    `${report.model.name}, batch ${formatQuantity(report.workload.batch, 'count')}`,
   ];
 }
 

@@ -1,12 +1,13 @@
 /**
  * Shared helpers of the export formats: how a block's parameters and key figures read to a person (always
  * through `formatQuantity`), which parameters differ from their defaults, and the category colours the
- * diagram and the charts share. Pure; no I/O.
+ * diagram and the charts share. Figures the app shows too (FLOP/s, percentages) are formatted by
+ * `engine/figures`. Pure; no I/O.
  */
 import type { CatalogIndex } from '../../engine/catalog';
 import type { BlockCategory, BlockType, ParamSpec, TableRow } from '../../engine/schema/block-type';
 import type { Block, DesignDocument, ParamValue } from '../../engine/schema/design';
-import { formatQuantity, unitSymbol, type Unit } from '../../engine/units';
+import { formatQuantity } from '../../engine/units';
 
 /** Stripe colour of each block category (the canvas palette): compute blue, memory green, and so on. */
 export const categoryColours: Readonly<Record<BlockCategory, string>> = {
@@ -21,39 +22,6 @@ export const categoryColours: Readonly<Record<BlockCategory, string>> = {
 /** Colour of a block whose type the catalog does not know. */
 export const unknownTypeColour = '#9ca3af';
 
-/**
- * `formatQuantity`, except that zero is shown without a prefix ("0 W", "0 s"): the unit table would give it
- * the smallest prefix of the unit ("0 µW", "0 fs"), which reads as a measured tiny value.
- */
-export function quantity(value: number, unit: Unit, digits?: number): string {
-  return value === 0 ? `0 ${unitSymbol(unit)}`.trim() : formatQuantity(value, unit, digits);
-}
-
-/** FLOP/s with a readable prefix ("989 TFLOP/s"); the unit table calls them operations per second. */
-export function formatFlops(flopsPerSecond: number): string {
-  return quantity(flopsPerSecond, 'operationsPerSecond').replace('OP/s', 'FLOP/s');
-}
-
-/** A count of floating-point operations ("10.7 GFLOP"). */
-export function formatFlopCount(flops: number): string {
-  return quantity(flops, 'operationsPerSecond').replace('OP/s', 'FLOP');
-}
-
-/** A fraction shown as a percentage with two significant figures ("44 %", "0.22 %"). */
-export function formatPercent(fraction: number): string {
-  return `${quantity(fraction * 100, 'ratio', 2)} %`;
-}
-
-/** FLOPs per byte, the roofline's x axis ("347 FLOP/B"). */
-export function formatIntensity(flopsPerByte: number): string {
-  return `${quantity(flopsPerByte, 'ratio')} FLOP/B`;
-}
-
-/** A whole number with thousands separators ("13,087"). */
-export function formatCount(value: number): string {
-  return quantity(value, 'count');
-}
-
 /** One row of a table parameter ("boost: 1.83 GHz, 0.9 V, 1, 0 W"), each column in its unit. */
 function formatTableRow(spec: Extract<ParamSpec, { kind: 'table' }>, row: TableRow): string {
   const cells: string[] = [];
@@ -65,7 +33,7 @@ function formatTableRow(spec: Extract<ParamSpec, { kind: 'table' }>, row: TableR
       if (label === undefined) label = String(value);
       else cells.push(String(value));
     } else if (typeof value === 'number') {
-      cells.push(quantity(value, column.unit ?? 'count'));
+      cells.push(formatQuantity(value, column.unit ?? 'count'));
     } else {
       cells.push(value);
     }
@@ -75,13 +43,13 @@ function formatTableRow(spec: Extract<ParamSpec, { kind: 'table' }>, row: TableR
 
 /** A parameter value in human units: "3.35 TB/s", "NVLink", or the rows of a table parameter. */
 export function formatParamValue(spec: ParamSpec | undefined, value: ParamValue): string {
-  if (spec?.kind === 'number' && typeof value === 'number') return quantity(value, spec.unit);
+  if (spec?.kind === 'number' && typeof value === 'number') return formatQuantity(value, spec.unit);
   if (spec?.kind === 'enum' && typeof value === 'string')
     return spec.options.find((option) => option.value === value)?.label ?? value;
   if (spec?.kind === 'table' && Array.isArray(value))
     return value.length === 0 ? '(no rows)' : value.map((row) => formatTableRow(spec, row)).join('; ');
   // A value whose spec is missing or of another kind: show it as it is stored, never hide it.
-  if (typeof value === 'number') return quantity(value, 'count');
+  if (typeof value === 'number') return formatQuantity(value, 'count');
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
 }

@@ -8,10 +8,12 @@
  */
 import { enumParam, numberParam, type CatalogIndex } from '../../engine/catalog';
 import { checkDesign } from '../../engine/stages/check';
+import { fastestUnit, formatFlops, unitPeakFlopsPerSecond } from '../../engine/figures';
 import type { ComputeUnit, Machine, MemoryLevel } from '../../engine/machine';
 import { resolve } from '../../engine/stages/resolve';
 import type { DesignDocument } from '../../engine/schema/design';
-import { blockSummary, formatFlops, quantity, typeOf } from './format';
+import { formatQuantity } from '../../engine/units';
+import { blockSummary, typeOf } from './format';
 
 /** LLMCompass' system description, as its config loader reads it. Sizes in its own units (GB, MB, KB). */
 export interface LlmCompassSystem {
@@ -108,11 +110,6 @@ const linkNames: Readonly<Record<string, string>> = {
   ici: 'ICI',
 };
 
-function primaryUnit(machine: Machine): ComputeUnit | undefined {
-  const peak = (unit: ComputeUnit): number => unit.macsPerCycle.bf16 * unit.instances * unit.clockHertz;
-  return [...machine.chip.units].sort((a, b) => peak(b) - peak(a))[0];
-}
-
 /** `count` as width × height, as square as its factors allow (width ≥ height). */
 function rectangle(count: number): { width: number; height: number } {
   const whole = Math.max(1, Math.round(count));
@@ -169,7 +166,7 @@ export function designToLlmCompassJson(design: DesignDocument, catalog: CatalogI
       `The design has structural errors, so it is not mapped: ${errors.map((error) => error.message).join(' ')}`,
     );
   const machine: Machine | undefined = errors.length > 0 ? undefined : resolve(design, catalog);
-  const unit = machine ? primaryUnit(machine) : undefined;
+  const unit = machine ? fastestUnit(machine.chip.units) : undefined;
   const clockHertz = unit?.clockHertz ?? 1e9;
   const shape = unit ? arrayShape(unit) : { sublanes: 1, width: 1, height: 1 };
   const vectorWidth = unit ? Math.max(1, Math.round(unit.vectorOpsPerCycle / shape.sublanes)) : 1;
@@ -197,23 +194,23 @@ export function designToLlmCompassJson(design: DesignDocument, catalog: CatalogI
 
   if (unit) {
     notes.push(
-      `Compute: ${unit.name} ×${quantity(unit.instances, 'count')} as the cores, ${formatFlops(2 * unit.macsPerCycle.bf16 * unit.instances * unit.clockHertz)} dense BF16 per device at ${quantity(unit.clockHertz, 'hertz')}; the systolic array is ${shape.sublanes} × ${shape.width} × ${shape.height} MACs per core.`,
+      `Compute: ${unit.name} ×${formatQuantity(unit.instances, 'count')} as the cores, ${formatFlops(unitPeakFlopsPerSecond(unit, 'bf16'))} dense BF16 per device at ${formatQuantity(unit.clockHertz, 'hertz')}; the systolic array is ${shape.sublanes} × ${shape.width} × ${shape.height} MACs per core.`,
     );
     for (const other of machine?.chip.units ?? [])
       if (other !== unit)
         notes.push(
-          `Not mapped: compute unit ${other.name} ×${quantity(other.instances, 'count')} (LLMCompass models one kind of core).`,
+          `Not mapped: compute unit ${other.name} ×${formatQuantity(other.instances, 'count')} (LLMCompass models one kind of core).`,
         );
   } else notes.push('The design has no compute unit; the compute fields are placeholders.');
   if (main)
     notes.push(
-      `Memory: ${main.name}, ${quantity(main.capacityBytes, 'bytes')} at ${quantity(mainBandwidth, 'bytesPerSecond')}; ${channels} channels × ${pins} pins, with the bit rate per pin chosen so the product is the design's bandwidth.${protocol ? '' : ' LLMCompass knows no protocol for this memory type; HBM2e is a placeholder.'}`,
+      `Memory: ${main.name}, ${formatQuantity(main.capacityBytes, 'bytes')} at ${formatQuantity(mainBandwidth, 'bytesPerSecond')}; ${channels} channels × ${pins} pins, with the bit rate per pin chosen so the product is the design's bandwidth.${protocol ? '' : ' LLMCompass knows no protocol for this memory type; HBM2e is a placeholder.'}`,
     );
   else notes.push('The design has no storage level for weights; memory fields are zero.');
   if (!buffer) notes.push('No on-chip level between the cores and memory: global_buffer_MB is 0.');
   if (network)
     notes.push(
-      `Interconnect: ${chipLink?.name ?? 'the chip network'} at ${quantity(linkBandwidth, 'bytesPerSecond')} per direction as one link (LLMCompass' link_count_per_device 1); latency ${quantity(network.latencySeconds, 'seconds')} is the whole path's, switches included.`,
+      `Interconnect: ${chipLink?.name ?? 'the chip network'} at ${formatQuantity(linkBandwidth, 'bytesPerSecond')} per direction as one link (LLMCompass' link_count_per_device 1); latency ${formatQuantity(network.latencySeconds, 'seconds')} is the whole path's, switches included.`,
     );
   else
     notes.push(

@@ -22,10 +22,21 @@ import {
 import { init, use, type ComposeOption } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import type { Bound } from '../../engine/report';
+import {
+  axisTick,
+  exposedSeconds,
+  formatFlops,
+  formatPercent,
+  roofLines,
+  rooflinePoints,
+  rooflineWindow,
+  roofs,
+  usedBytes,
+} from '../../engine/figures';
 import type { PhaseReport, Report } from '../../engine/report';
 import type { DesignDocument } from '../../engine/schema/design';
-import type { Unit } from '../../engine/units';
-import { blockName, formatFlops, formatPercent, quantity } from './format';
+import { formatQuantity } from '../../engine/units';
+import { blockName } from './format';
 
 use([BarChart, LineChart, ScatterChart, GridComponent, LegendComponent, TitleComponent, SVGRenderer]);
 
@@ -64,11 +75,6 @@ function renderChart(option: ChartOption, height: number): string {
   }
 }
 
-/** An axis label in a unit; zero is just "0". */
-function axisLabel(unit: Unit): (value: number) => string {
-  return (value: number) => (value === 0 ? '0' : quantity(value, unit));
-}
-
 function title(text: string, subtext?: string): TitleComponentOption {
   return {
     text,
@@ -89,33 +95,28 @@ function barLayout(right: number): Pick<ChartOption, 'legend' | 'grid'> {
 }
 
 /**
- * The time of each operator of a phase, split by what it waited on. An operator takes
- * dispatch + max(compute, memory) + communication + latency, so the larger of compute and memory is the part
- * shown for them (the other overlaps it) and the bars add up to the operator's time.
+ * The time of each operator of a phase, split by what it waited on (`exposedSeconds`, as the app's chart): an
+ * operator takes dispatch + max(compute, memory) + communication + latency, so the larger of compute and
+ * memory is the part shown for them (the other overlaps it) and the bars add up to the operator's time.
  */
 export function operatorBreakdownChart(phase: PhaseReport, phaseName: string): string {
   const operators = phase.operators;
+  const exposed = operators.map(exposedSeconds);
   const parts = (['compute', 'memory', 'communication', 'overhead'] as const).map((bound) => ({
     bound,
-    values: operators.map((operator) => {
-      const computeFirst = operator.computeSeconds >= operator.memorySeconds;
-      if (bound === 'compute') return computeFirst ? operator.computeSeconds : 0;
-      if (bound === 'memory') return computeFirst ? 0 : operator.memorySeconds;
-      if (bound === 'communication') return operator.communicationSeconds;
-      return operator.overheadSeconds;
-    }),
+    values: exposed.map((seconds) => seconds[bound]),
   }));
   const height = 110 + 24 * Math.max(1, operators.length);
   return renderChart(
     {
       title: title(
         `${phaseName}: time per operator`,
-        `all runs of each operator on one chip; phase ${quantity(phase.seconds, 'seconds')}`,
+        `all runs of each operator on one chip; phase ${formatQuantity(phase.seconds, 'seconds')}`,
       ),
       ...barLayout(24),
       xAxis: {
         type: 'value',
-        axisLabel: { formatter: axisLabel('seconds'), fontSize: 10 },
+        axisLabel: { formatter: axisTick('seconds'), fontSize: 10 },
       },
       yAxis: {
         type: 'category',
@@ -136,138 +137,119 @@ export function operatorBreakdownChart(phase: PhaseReport, phaseName: string): s
   );
 }
 
-/** The powers of ten just below and above the given values, for a log axis. */
-function decades(values: readonly number[]): [number, number] {
-  const positive = values.filter((value) => value > 0 && Number.isFinite(value));
-  if (positive.length === 0) return [1, 10];
-  const low = 10 ** Math.floor(Math.log10(Math.min(...positive)));
-  const high = 10 ** Math.ceil(Math.log10(Math.max(...positive)));
-  return [low, high > low ? high : low * 10];
-}
+/** Line styles of the memory roofs other than the main one, in turn. */
+const otherRoofDash = ['dashed', 'dotted'] as const;
 
 /**
- * The roofline: each operator with arithmetic, at its arithmetic intensity (FLOP per byte moved) and the FLOP/s
- * it achieved, under the compute roof (the fastest unit's dense BF16 peak, per chip) and one bandwidth roof
- * per memory level. Operators without arithmetic (norms, collectives) have no place on log axes; the subtitle
- * counts them.
+ * The roofline's ECharts option: each operator with arithmetic, at its arithmetic intensity (FLOP per byte
+ * moved) and the FLOP/s it achieved, under the roofs of `engine/figures` — the same roofs, drawn in the same
+ * places, as the app's roofline: the compute roofs (the fastest unit's dense BF16 peak per chip, and the
+ * workload's arithmetic where it differs) and a bandwidth roof per storage level, the main memory roof (the
+ * level the weights stream from) solid. Operators without arithmetic (norms, collectives) have no place on
+ * log axes; the subtitle counts them.
  */
-export function rooflineChart(report: Report): string {
-  const peak = Math.max(0, ...report.machine.computeUnits.map((unit) => unit.peakBf16FlopsPerSecond));
-  const points = (phase: PhaseReport): [number, number, string][] =>
-    phase.operators
-      .filter((operator) => operator.arithmeticIntensity > 0 && operator.achievedFlopsPerSecond > 0)
-      .map((operator) => [operator.arithmeticIntensity, operator.achievedFlopsPerSecond, operator.name]);
-  const prefill = points(report.prefill);
-  const decode = points(report.decode);
+export function rooflineChartOption(report: Report): ChartOption {
+  const roof = roofs(report);
+  const prefill = rooflinePoints(report.prefill);
+  const decode = rooflinePoints(report.decode);
   const omitted =
     report.prefill.operators.length + report.decode.operators.length - prefill.length - decode.length;
-  const levels = report.memory.levels.filter((level) => level.bandwidthBytesPerSecond > 0);
-  const ridges = levels.map((level) => (peak > 0 ? peak / level.bandwidthBytesPerSecond : 0));
-  const [xLow, xHigh] = decades([...prefill, ...decode].map((point) => point[0]).concat(ridges, [1]));
-  const [yLow, yHigh] = decades(
-    [...prefill, ...decode]
-      .map((point) => point[1])
-      .concat([peak, ...levels.map((level) => level.bandwidthBytesPerSecond * xLow)]),
-  );
-  const levelDash = ['solid', 'dashed', 'dotted'] as const;
-  const roofs: LineSeriesOption[] = levels.map((level, index) => {
-    const ridge = ridges[index] ?? xHigh;
-    const end = peak > 0 ? Math.min(Math.max(ridge, xLow), xHigh) : xHigh;
+  const window = rooflineWindow([...prefill, ...decode], roof);
+  const lines = roofLines(roof, window);
+  const computeRoofs = lines.compute.map((line, index): LineSeriesOption => ({
+    type: 'line',
+    name: `${line.roof.label}: ${formatFlops(line.roof.flopsPerSecond)}`,
+    data: line.points,
+    showSymbol: false,
+    lineStyle: { color: '#2563eb', width: 2, type: index === 0 ? 'solid' : 'dashed' },
+    itemStyle: { color: '#2563eb' },
+  }));
+  const others = lines.memory.filter((line) => !line.main);
+  const memoryRoofs = lines.memory.map((line): LineSeriesOption => {
+    const dash = line.main
+      ? 'solid'
+      : (otherRoofDash[others.indexOf(line) % otherRoofDash.length] ?? 'dotted');
     return {
       type: 'line',
-      name: `${level.name} roof: ${quantity(level.bandwidthBytesPerSecond, 'bytesPerSecond')}`,
-      data: [
-        [xLow, level.bandwidthBytesPerSecond * xLow],
-        [end, level.bandwidthBytesPerSecond * end],
-      ],
+      // The bandwidth before the level's name: a long name is what the legend cuts off.
+      name: `${line.main ? 'Memory roof' : 'Other level'}: ${formatQuantity(line.roof.bandwidthBytesPerSecond, 'bytesPerSecond')} (${line.roof.name})`,
+      data: line.points,
       showSymbol: false,
-      lineStyle: { color: '#16a34a', width: 1.5, type: levelDash[index % levelDash.length] ?? 'solid' },
+      lineStyle: { color: '#16a34a', width: line.main ? 2 : 1.5, type: dash },
       itemStyle: { color: '#16a34a' },
     };
   });
-  const computeRoof: LineSeriesOption[] =
-    peak > 0
-      ? [
-          {
-            type: 'line',
-            name: `compute roof: ${formatFlops(peak)} BF16`,
-            data: [
-              [Math.min(Math.max(Math.min(...ridges, xHigh), xLow), xHigh), peak],
-              [xHigh, peak],
-            ],
-            showSymbol: false,
-            lineStyle: { color: '#2563eb', width: 2 },
-            itemStyle: { color: '#2563eb' },
-          },
-        ]
-      : [];
-  return renderChart(
-    {
-      title: title(
-        'Roofline (one chip)',
-        `arithmetic intensity against achieved FLOP/s${omitted > 0 ? `; ${quantity(omitted, 'count')} operators without arithmetic not shown` : ''}`,
-      ),
-      // A column of legend entries on the right: the roofs' names are long.
-      legend: {
-        orient: 'vertical',
-        right: 8,
-        top: 64,
-        itemWidth: 14,
-        itemHeight: 10,
-        textStyle: { fontSize: 10, width: 250, overflow: 'truncate' },
-      },
-      grid: {
-        left: 12,
-        right: 290,
-        top: 62,
-        bottom: 40,
-        outerBoundsMode: 'same',
-        outerBoundsContain: 'axisLabel',
-      },
-      xAxis: {
-        type: 'log',
-        min: xLow,
-        max: xHigh,
-        name: 'FLOP per byte',
-        nameLocation: 'middle',
-        nameGap: 24,
-        axisLabel: { formatter: (value: number) => quantity(value, 'ratio'), fontSize: 10 },
-      },
-      yAxis: {
-        type: 'log',
-        min: yLow,
-        max: yHigh,
-        axisLabel: { formatter: (value: number) => formatFlops(value), fontSize: 10 },
-      },
-      series: [
-        ...computeRoof,
-        ...roofs,
-        {
-          type: 'scatter',
-          name: 'prefill operators',
-          data: prefill,
-          symbolSize: 8,
-          itemStyle: { color: phaseColours.prefill },
-        },
-        {
-          type: 'scatter',
-          name: 'decode operators',
-          data: decode,
-          symbolSize: 8,
-          symbol: 'diamond',
-          itemStyle: { color: phaseColours.decode },
-        },
-      ],
+  const scatter = (points: typeof prefill): [number, number, string][] =>
+    points.map((point) => [point.intensity, point.flopsPerSecond, point.operator.name]);
+  return {
+    title: title(
+      'Roofline (one chip)',
+      `arithmetic intensity against achieved FLOP/s${omitted > 0 ? `; ${formatQuantity(omitted, 'count')} operators without arithmetic not shown` : ''}`,
+    ),
+    // A column of legend entries on the right: the roofs' names are long.
+    legend: {
+      orient: 'vertical',
+      right: 8,
+      top: 64,
+      itemWidth: 14,
+      itemHeight: 10,
+      textStyle: { fontSize: 10, width: 250, overflow: 'truncate' },
     },
-    420,
-  );
+    grid: {
+      left: 12,
+      right: 290,
+      top: 62,
+      bottom: 40,
+      outerBoundsMode: 'same',
+      outerBoundsContain: 'axisLabel',
+    },
+    xAxis: {
+      type: 'log',
+      min: window.xMin,
+      max: window.xMax,
+      name: 'FLOP per byte',
+      nameLocation: 'middle',
+      nameGap: 24,
+      axisLabel: { formatter: (value: number) => formatQuantity(value, 'ratio'), fontSize: 10 },
+    },
+    yAxis: {
+      type: 'log',
+      min: window.yMin,
+      max: window.yMax,
+      axisLabel: { formatter: (value: number) => formatFlops(value), fontSize: 10 },
+    },
+    series: [
+      ...computeRoofs,
+      ...memoryRoofs,
+      {
+        type: 'scatter',
+        name: 'prefill operators',
+        data: scatter(prefill),
+        symbolSize: 8,
+        itemStyle: { color: phaseColours.prefill },
+      },
+      {
+        type: 'scatter',
+        name: 'decode operators',
+        data: scatter(decode),
+        symbolSize: 8,
+        symbol: 'diamond',
+        itemStyle: { color: phaseColours.decode },
+      },
+    ],
+  };
+}
+
+/** The roofline as SVG text (`rooflineChartOption`). */
+export function rooflineChart(report: Report): string {
+  return renderChart(rooflineChartOption(report), 420);
 }
 
 /** What each memory level holds, as a share of its capacity, by tensor class. */
 export function memoryChart(report: Report): string {
   const levels = report.memory.levels;
   const share = (bytes: number, capacity: number): number => (capacity > 0 ? bytes / capacity : 0);
-  const used = levels.map((level) => level.used.weights + level.used.kv + level.used.activations);
+  const used = levels.map(usedBytes);
   const highest = Math.max(1, ...levels.map((level, index) => share(used[index] ?? 0, level.capacityBytes)));
   const series = (['weights', 'kv', 'activations'] as const).map((tensorClass): BarSeriesOption => ({
     type: 'bar',
@@ -301,7 +283,7 @@ export function memoryChart(report: Report): string {
       yAxis: {
         type: 'category',
         inverse: true,
-        data: levels.map((level) => `${level.name} · ${quantity(level.capacityBytes, 'bytes')}`),
+        data: levels.map((level) => `${level.name} · ${formatQuantity(level.capacityBytes, 'bytes')}`),
         axisLabel: { fontSize: 10, width: 240, overflow: 'truncate' },
       },
       series,
@@ -321,7 +303,7 @@ export function powerChart(report: Report, design: DesignDocument): string {
       ...barLayout(28),
       xAxis: {
         type: 'value',
-        axisLabel: { formatter: axisLabel('watts'), fontSize: 10 },
+        axisLabel: { formatter: axisTick('watts'), fontSize: 10 },
       },
       yAxis: {
         type: 'category',

@@ -4,20 +4,21 @@
  * formats cannot drift apart. Strings here are plain text; each renderer escapes them for its format.
  */
 import type { CatalogIndex } from '../../engine/catalog';
+import {
+  formatCount,
+  formatFlops,
+  formatPercent,
+  operatorSeconds,
+  reportFigures,
+  usedBytes,
+  type PhaseFigures,
+} from '../../engine/figures';
 import type { OperatorReport, PhaseReport, Report } from '../../engine/report';
 import type { Source } from '../../engine/schema/common';
 import type { DesignDocument } from '../../engine/schema/design';
 import type { Workload } from '../../engine/schema/workload';
-import {
-  blockName,
-  formatCount,
-  formatFlops,
-  formatParamValue,
-  formatPercent,
-  nonDefaultParams,
-  quantity,
-  typeOf,
-} from './format';
+import { formatQuantity } from '../../engine/units';
+import { blockName, formatParamValue, nonDefaultParams, typeOf } from './format';
 
 /** The input of the Markdown and HTML reports. */
 export interface ReportInput {
@@ -96,12 +97,12 @@ function formatName(catalog: CatalogIndex, id: string): string {
 }
 
 function billions(count: number): string {
-  return count >= 1e9 ? `${quantity(count / 1e9, 'ratio')} billion` : formatCount(count);
+  return count >= 1e9 ? `${formatQuantity(count / 1e9, 'ratio')} billion` : formatCount(count);
 }
 
-function clockText(phase: PhaseReport): string {
+function clockText(phase: Pick<PhaseFigures, 'clockHertz' | 'operatingPoint' | 'throttled'>): string {
   const point = phase.operatingPoint === undefined ? '' : ` (${phase.operatingPoint})`;
-  return `${quantity(phase.clockHertz, 'hertz')}${point}${phase.throttled ? ', throttled to the power cap' : ''}`;
+  return `${formatQuantity(phase.clockHertz, 'hertz')}${point}${phase.throttled ? ', throttled to the power cap' : ''}`;
 }
 
 function sharesText(phase: PhaseReport): string {
@@ -124,17 +125,17 @@ function unitName(report: Report, unitId: string): string {
 
 /** The operators of a phase as a table; the share is of the sum of the operators' times. */
 function operatorTable(phase: PhaseReport, report: Report): TableContent {
-  const total = phase.operators.reduce((sum, operator) => sum + operator.seconds, 0);
+  const total = operatorSeconds(phase);
   const rows = phase.operators.map((operator) => [
     operator.name,
     operator.kind,
     unitName(report, operator.unitId),
     formatCount(operator.repeat),
-    quantity(operator.seconds, 'seconds'),
+    formatQuantity(operator.seconds, 'seconds'),
     formatPercent(total > 0 ? operator.seconds / total : 0),
     boundText(operator, report),
     operator.achievedFlopsPerSecond > 0 ? formatFlops(operator.achievedFlopsPerSecond) : '—',
-    quantity(operator.energyJoules, 'joules'),
+    formatQuantity(operator.energyJoules, 'joules'),
   ]);
   return {
     headers: ['Operator', 'Kind', 'Unit', 'Runs', 'Time', 'Share', 'Bound', 'Achieved', 'Energy (one chip)'],
@@ -163,14 +164,14 @@ function designFacts(input: ReportInput): Fact[] {
   for (const level of report.memory.levels)
     facts.push([
       `Memory ${level.name}`,
-      `${quantity(level.capacityBytes, 'bytes')} per chip at ${quantity(level.bandwidthBytesPerSecond, 'bytesPerSecond')} (${level.usage})`,
+      `${formatQuantity(level.capacityBytes, 'bytes')} per chip at ${formatQuantity(level.bandwidthBytesPerSecond, 'bytesPerSecond')} (${level.usage})`,
     ]);
   if (storage.length === 0) facts.push(['Storage', 'none: the design has no storage level']);
   facts.push([
     'Power',
     report.power.capWatts === undefined
       ? `no cap; ${report.power.policy} clock policy`
-      : `${quantity(report.power.capWatts, 'watts')} cap per chip; ${report.power.policy} clock policy`,
+      : `${formatQuantity(report.power.capWatts, 'watts')} cap per chip; ${report.power.policy} clock policy`,
   ]);
   facts.push([
     'Drawing',
@@ -219,18 +220,16 @@ function workloadFacts(input: ReportInput): Fact[] {
 }
 
 function headlineTable(report: Report): TableContent {
-  const { memory, prefill, decode, request } = report;
-  const q = quantity;
+  const figures = reportFigures(report);
+  const { memory, prefill, decode } = figures;
+  const q = formatQuantity;
   const rows: string[][] = [
-    ['Time to first token (TTFT)', q(request.ttftSeconds, 'seconds')],
-    ['Time per output token (TPOT)', q(request.tpotSeconds, 'seconds')],
-    ['One request, end to end', q(request.endToEndSeconds, 'seconds')],
+    ['Time to first token (TTFT)', q(figures.ttftSeconds, 'seconds')],
+    ['Time per output token (TPOT)', q(figures.tpotSeconds, 'seconds')],
+    ['One request, end to end', q(figures.endToEndSeconds, 'seconds')],
     ['Prefill throughput', q(prefill.tokensPerSecond, 'tokensPerSecond')],
-    [
-      `Decode throughput (batch ${formatCount(report.workload.batch)})`,
-      q(decode.tokensPerSecond, 'tokensPerSecond'),
-    ],
-    ['Output speed of one request', q(request.outputTokensPerSecond, 'tokensPerSecond')],
+    [`Decode throughput (batch ${formatCount(figures.batch)})`, q(decode.tokensPerSecond, 'tokensPerSecond')],
+    ['Output speed of one request', q(figures.requestOutputTokensPerSecond, 'tokensPerSecond')],
     [
       'Memory',
       memory.fits
@@ -238,13 +237,10 @@ function headlineTable(report: Report): TableContent {
         : `does not fit: ${q(memory.requiredBytesPerChip, 'bytes')} needed, ${q(memory.availableBytesPerChip, 'bytes')} per chip`,
     ],
     ['Largest batch that fits', formatCount(memory.maxBatch)],
-    [
-      `Largest context at batch ${formatCount(report.workload.batch)}`,
-      `${formatCount(memory.maxContext)} tokens`,
-    ],
+    [`Largest context at batch ${formatCount(figures.batch)}`, `${formatCount(memory.maxContext)} tokens`],
     ['Average power, prefill (system)', q(prefill.averagePowerWatts, 'watts')],
     ['Average power, decode (system)', q(decode.averagePowerWatts, 'watts')],
-    ['Peak power of one chip', q(Math.max(prefill.peakPowerWatts, decode.peakPowerWatts), 'watts')],
+    ['Peak power of one chip', q(figures.peakChipPowerWatts, 'watts')],
     ['Energy per token, prefill', q(prefill.energyJoulesPerToken, 'joulesPerToken')],
     ['Energy per token, decode', q(decode.energyJoulesPerToken, 'joulesPerToken')],
     ['Clock reached, prefill', clockText(prefill)],
@@ -259,7 +255,7 @@ function phaseContent(report: Report, phase: 'prefill' | 'decode'): PhaseContent
     phase === 'prefill'
       ? `${formatCount(report.workload.inputTokens)} prompt tokens × batch ${formatCount(report.workload.batch)}`
       : `one token for each of ${formatCount(report.workload.batch)} sequences at context ${formatCount(report.decode.context)}`;
-  const summary = `${phase === 'prefill' ? 'Prefill' : 'One decode step'} of ${tokens}: ${quantity(data.seconds, 'seconds')} at ${clockText(data)}, ${quantity(data.averagePowerWatts, 'watts')} on average; ${data.bound}-bound. Times are for one chip's share of the work.`;
+  const summary = `${phase === 'prefill' ? 'Prefill' : 'One decode step'} of ${tokens}: ${formatQuantity(data.seconds, 'seconds')} at ${clockText(data)}, ${formatQuantity(data.averagePowerWatts, 'watts')} on average; ${data.bound}-bound. Times are for one chip's share of the work.`;
   return {
     phase,
     title: phase === 'prefill' ? 'Prefill' : 'Decode',
@@ -270,10 +266,10 @@ function phaseContent(report: Report, phase: 'prefill' | 'decode'): PhaseContent
 
 function memoryContent(report: Report): { summary: string; table: TableContent } {
   const { memory } = report;
-  const q = quantity;
+  const q = formatQuantity;
   const summary = `${memory.fits ? 'Fits' : 'Does not fit'}: ${q(memory.requiredBytesPerChip, 'bytes')} needed per chip of ${q(memory.availableBytesPerChip, 'bytes')} available (weights ${q(memory.weightsBytesPerChip, 'bytes')}, KV cache ${q(memory.kvBytesPerChip, 'bytes')}, activations ${q(memory.activationBytesPerChip, 'bytes')}).`;
   const rows = memory.levels.map((level) => {
-    const used = level.used.weights + level.used.kv + level.used.activations;
+    const used = usedBytes(level);
     return [
       level.name,
       level.usage,
@@ -337,11 +333,11 @@ function linkTable(design: DesignDocument): TableContent {
       `${blockName(design, link.from.block)} → ${blockName(design, link.to.block)}`,
       link.params.bandwidthBytesPerSecond === undefined
         ? '—'
-        : quantity(link.params.bandwidthBytesPerSecond, 'bytesPerSecond'),
-      link.params.latencySeconds === undefined ? '—' : quantity(link.params.latencySeconds, 'seconds'),
+        : formatQuantity(link.params.bandwidthBytesPerSecond, 'bytesPerSecond'),
+      link.params.latencySeconds === undefined ? '—' : formatQuantity(link.params.latencySeconds, 'seconds'),
       link.params.energyJoulesPerBit === undefined
         ? '—'
-        : quantity(link.params.energyJoulesPerBit, 'joulesPerBit'),
+        : formatQuantity(link.params.energyJoulesPerBit, 'joulesPerBit'),
     ]);
   return {
     headers: ['Link', 'Bandwidth', 'Latency', 'Energy per bit'],

@@ -4,10 +4,10 @@
  * Content-Security-Policy in the page says so to the browser too. Print-friendly (`@media print`). Every
  * string from the design or the library is escaped.
  */
+import { escapeHtml as escape } from '../../engine/figures';
 import { designToSvg } from './diagram-svg';
 import { memoryChart, operatorBreakdownChart, powerChart, rooflineChart } from './report-charts';
 import { reportContent, type Fact, type ReportInput, type TableContent } from './report-content';
-import { escapeXml as escape } from './xml';
 
 export type { ReportInput } from './report-content';
 
@@ -122,7 +122,7 @@ export function reportToHtml(input: ReportInput): string {
     '<section id="roofline"><h2>Roofline</h2>',
     figure(
       rooflineChart(report),
-      'Achieved FLOP/s includes each operator’s dispatch overhead. The compute roof is the fastest unit’s dense BF16 peak; narrower formats may run faster.',
+      'Achieved FLOP/s includes each operator’s dispatch overhead. The compute roofs are the fastest unit’s dense peak in BF16 and, where it differs, in the workload’s arithmetic. Each storage level has a bandwidth roof; the solid one is the main memory roof, the level the weights stream from.',
     ),
     '</section>',
     '<section id="memory"><h2>Memory occupancy</h2>',

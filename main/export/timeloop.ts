@@ -12,10 +12,12 @@ import { Document, visit, type YAMLMap } from 'yaml';
 import type { CatalogIndex } from '../../engine/catalog';
 import { checkDesign } from '../../engine/stages/check';
 import { hasErrors } from '../../engine/diagnostics';
+import { fastestUnit, formatFlops, unitPeakFlopsPerSecond } from '../../engine/figures';
 import type { ComputeUnit, Machine, MemoryLevel } from '../../engine/machine';
 import { resolve } from '../../engine/stages/resolve';
 import type { DesignDocument } from '../../engine/schema/design';
-import { blockSummary, formatFlops, quantity, typeOf } from './format';
+import { formatQuantity } from '../../engine/units';
+import { blockSummary, typeOf } from './format';
 
 /** Bits of one word: the engine's reference format, BF16. */
 const WORD_BITS = 16;
@@ -60,12 +62,6 @@ function spatial(count: number): Record<string, number> {
   return meshY > 1 ? { meshX, meshY } : { meshX };
 }
 
-/** The fastest compute unit by dense BF16 throughput (the one the engine runs GEMMs on). */
-function primaryUnit(machine: Machine): ComputeUnit | undefined {
-  const peak = (unit: ComputeUnit): number => unit.macsPerCycle.bf16 * unit.instances * unit.clockHertz;
-  return [...machine.chip.units].sort((a, b) => peak(b) - peak(a))[0];
-}
-
 /**
  * Storage attributes from capacity and bandwidth: a row (`width`) is what the level delivers per cycle of the
  * mapped unit's clock, in whole words, and `depth` is how many rows the capacity holds.
@@ -102,7 +98,7 @@ function levelComponent(level: MemoryLevel, name: string, instances: number, clo
   );
   return {
     tag: '!Component',
-    comment: ` ${level.name}: ${quantity(level.capacityBytesPerInstance, 'bytes')} at ${quantity(level.bandwidthBytesPerSecond / instances, 'bytesPerSecond')}${instances > 1 ? ` in each of ${quantity(instances, 'count')}` : ''} (${level.usage})`,
+    comment: ` ${level.name}: ${formatQuantity(level.capacityBytesPerInstance, 'bytes')} at ${formatQuantity(level.bandwidthBytesPerSecond / instances, 'bytesPerSecond')}${instances > 1 ? ` in each of ${formatQuantity(instances, 'count')}` : ''} (${level.usage})`,
     value: { name, class: className, attributes },
   };
 }
@@ -130,7 +126,7 @@ function unmapped(
     );
   if (machine.network)
     lines.push(
-      `the chip-to-chip network for collectives (${quantity(machine.network.bandwidthBytesPerSecond, 'bytesPerSecond')} per chip per direction): chips appear only as a spatial fan-out.`,
+      `the chip-to-chip network for collectives (${formatQuantity(machine.network.bandwidthBytesPerSecond, 'bytesPerSecond')} per chip per direction): chips appear only as a spatial fan-out.`,
     );
   const power = byCategory('power');
   if (power.length > 0)
@@ -148,7 +144,7 @@ function unmapped(
   for (const unit of machine.chip.units)
     if (unit !== mapped)
       lines.push(
-        `compute unit ${unit.name} ×${quantity(unit.instances, 'count')}: Timeloop maps one compute chain, and this is not the fastest unit.`,
+        `compute unit ${unit.name} ×${formatQuantity(unit.instances, 'count')}: Timeloop maps one compute chain, and this is not the fastest unit.`,
       );
   lines.push(
     'achievable-bandwidth fractions, compute efficiency, tile quantization, dispatch overheads, energy per MAC and per bit, static power and area: Accelergy estimates energy and area with its own plug-ins.',
@@ -199,7 +195,7 @@ export function designToTimeloopYaml(design: DesignDocument, catalog: CatalogInd
     return toDocument(header, []);
   }
   const machine = resolve(design, catalog);
-  const unit = primaryUnit(machine);
+  const unit = fastestUnit(machine.chip.units);
   const clockHertz = unit?.clockHertz ?? 1e9;
   const name = identifiers();
   const nodes: NodeSpec[] = [
@@ -239,7 +235,7 @@ export function designToTimeloopYaml(design: DesignDocument, catalog: CatalogInd
     );
   nodes.push({
     tag: '!Container',
-    comment: ` ${machine.chip.name} ×${quantity(machine.chip.count, 'count')}`,
+    comment: ` ${machine.chip.name} ×${formatQuantity(machine.chip.count, 'count')}`,
     value: {
       name: name(machine.chip.name),
       ...(machine.chip.count > 1 ? { spatial: { meshX: machine.chip.count } } : {}),
@@ -251,7 +247,7 @@ export function designToTimeloopYaml(design: DesignDocument, catalog: CatalogInd
     const macs = float ? unit.macsPerCycle.bf16 : unit.macsPerCycle.int8;
     nodes.push({
       tag: '!Container',
-      comment: ` ${unit.name}: ${quantity(unit.instances, 'count')} instance${unit.instances === 1 ? '' : 's'}, ${formatFlops(2 * macs * unit.instances * unit.clockHertz)} dense ${float ? 'BF16' : 'INT8'} per chip at ${quantity(unit.clockHertz, 'hertz')}`,
+      comment: ` ${unit.name}: ${formatQuantity(unit.instances, 'count')} instance${unit.instances === 1 ? '' : 's'}, ${formatFlops(unitPeakFlopsPerSecond(unit, float ? 'bf16' : 'int8'))} dense ${float ? 'BF16' : 'INT8'} per chip at ${formatQuantity(unit.clockHertz, 'hertz')}`,
       value: { name: name(unit.name), ...(unit.instances > 1 ? { spatial: spatial(unit.instances) } : {}) },
     });
     for (const level of instanceLevels)
@@ -264,7 +260,7 @@ export function designToTimeloopYaml(design: DesignDocument, catalog: CatalogInd
       const width = array.meshX * WORD_BITS;
       nodes.push({
         tag: '!Component',
-        comment: ` ${unit.name} local buffer (registers and shared-memory staging): ${quantity(unit.localBufferBytes, 'bytes')} per instance; bandwidth not in the design, so not limited`,
+        comment: ` ${unit.name} local buffer (registers and shared-memory staging): ${formatQuantity(unit.localBufferBytes, 'bytes')} per instance; bandwidth not in the design, so not limited`,
         value: {
           name: name(`${unit.name}_local_buffer`),
           class: unit.localBufferBytes <= 256 * 1024 ? 'regfile' : 'SRAM',
@@ -279,7 +275,7 @@ export function designToTimeloopYaml(design: DesignDocument, catalog: CatalogInd
     }
     nodes.push({
       tag: '!Container',
-      comment: ` ${unit.name} MAC array: ${quantity(macs, 'count')} MACs per cycle per instance`,
+      comment: ` ${unit.name} MAC array: ${formatQuantity(macs, 'count')} MACs per cycle per instance`,
       value: {
         name: name(`${unit.name}_mac_array`),
         spatial: array.meshY > 1 ? { meshX: array.meshX, meshY: array.meshY } : { meshX: array.meshX },

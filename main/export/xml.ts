@@ -1,27 +1,14 @@
 /**
- * Just enough XML for the exports: escaping text for XML and HTML, and a small scanner that finds the text of
+ * Just enough XML for the exports: escaping text for XML, and a small scanner that finds the text of
  * one namespaced element in an SVG file (to read an embedded design back) without a DOM, which Node lacks.
  * The scanner never throws: a file it cannot follow is answered with a message.
  */
 
-/** Characters XML 1.0 forbids anywhere (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
-const invalidXmlCharacters =
-  // eslint-disable-next-line no-control-regex -- matching the control characters XML forbids is the point
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 /**
- * Escapes text for XML or HTML content and attribute values (`&`, `<`, `>`, `"`, `'`), and drops characters
- * XML cannot carry at all, so any design name makes a well-formed file.
+ * Escapes text for XML content and attribute values, dropping characters XML cannot carry: the escaping of
+ * `escapeHtml` (`engine/figures`), which is written for both.
  */
-export function escapeXml(text: string): string {
-  return text
-    .replace(invalidXmlCharacters, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+export { escapeHtml as escapeXml } from '../../engine/figures';
 
 /**
  * Escapes text for XML element content only (`&`, `<`, `>`): shorter than `escapeXml` for long text such as an

@@ -195,7 +195,7 @@ describe('the report formats', () => {
       'Exported by Tessera 1.2.3 on 2025-03-04T05:06:07.000Z.',
     );
     const html = text('html', h100, { generatedAt, appVersion: '<b>1</b>' });
-    expect(html).toContain('Exported by Tessera &#60;b&#62;1&#60;/b&#62; on 2025-03-04T05:06:07.000Z.');
+    expect(html).toContain('Exported by Tessera &lt;b&gt;1&lt;/b&gt; on 2025-03-04T05:06:07.000Z.');
     expect(html.indexOf('Exported by')).toBeLessThan(html.indexOf('</main>'));
     const trace = JSON.parse(text('trace', h100, { generatedAt, appVersion: '1.2.3' })) as {
       otherData: Record<string, unknown>;

@@ -5,6 +5,7 @@
  * type and content; the caller writes it (the CLI to disk, the app through a save dialog).
  */
 import type { CatalogIndex } from '../../engine/catalog';
+import { escapeHtml } from '../../engine/figures';
 import type { EvaluationResult, Report } from '../../engine/report';
 import type { Source } from '../../engine/schema/common';
 import type { DesignDocument } from '../../engine/schema/design';
@@ -261,10 +262,6 @@ function generatedLine(input: ExportInput): string | undefined {
   const version = input.appVersion === undefined ? '' : ` ${input.appVersion}`;
   if (when === '' && version === '') return undefined;
   return `Exported by Tessera${version}${when}.`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 
 function reportSources(input: ExportInput): Source[] {

@@ -1,17 +1,12 @@
 /**
- * What the charts show, derived from a report without any drawing: operator time split by what bound it, the
- * roofline's roofs, the storage levels, the blocks drawing most power. The option builders and the summary
- * sentences both read from here, so a chart and the sentence a screen reader hears never disagree.
+ * What the charts show, derived from a report without any drawing: the operator-time bars, the byte axis of
+ * the memory chart, the blocks drawing most power. The option builders and the summary sentences both read
+ * from here, so a chart and the sentence a screen reader hears never disagree. Figures the exported report
+ * shows too (the roofs, an operator's time by bound, percentages) come from `engine/figures`.
  */
 import type { Bound } from '../../../engine/report';
-import type {
-  BlockReport,
-  MemoryLevelReport,
-  OperatorReport,
-  PhaseReport,
-  Report,
-} from '../../../engine/report';
-import { formatQuantity } from '../../../engine/units';
+import { exposedSeconds, operatorSeconds } from '../../../engine/figures';
+import type { BlockReport, OperatorReport, PhaseReport } from '../../../engine/report';
 
 export type Phase = 'prefill' | 'decode';
 
@@ -29,26 +24,6 @@ export const boundNames: Record<Bound, string> = {
 
 export const bounds: readonly Bound[] = ['compute', 'memory', 'communication', 'overhead'];
 
-/**
- * An operator's time split so the parts add up to its time: the engine overlaps compute with memory traffic
- * (`max(compute, memory)`), so only the larger of the two is on the critical path and the smaller one is
- * hidden under it. Overhead (dispatch and latency) and communication add. This is the same attribution as the
- * phase's `boundShares`, so the bars and the "x % memory-bound" sentence agree.
- */
-export function exposedSeconds(operator: OperatorReport): Record<Bound, number> {
-  const overhead = operator.overheadSeconds;
-  const communication = operator.communicationSeconds;
-  // The remainder rather than max(compute, memory), so the parts sum to `seconds` exactly.
-  const overlapped = Math.max(0, operator.seconds - overhead - communication);
-  const computeLeads = operator.computeSeconds >= operator.memorySeconds;
-  return {
-    compute: computeLeads ? overlapped : 0,
-    memory: computeLeads ? 0 : overlapped,
-    communication,
-    overhead,
-  };
-}
-
 /** One bar of the operator-time chart: an operator, or the operators too small to show one by one. */
 export interface OperatorTime {
   label: string;
@@ -58,15 +33,6 @@ export interface OperatorTime {
   exposed: Record<Bound, number>;
   /** Share of the phase's operator time. */
   share: number;
-}
-
-/**
- * The time of all operators of a phase. Shares are taken of this sum, not of the phase's `seconds`: in
- * decode an operator's time counts every micro-batch a chip runs, which the step time does not, so only this
- * sum makes the shares add up to 100 % (as the phase's `boundShares` do).
- */
-export function operatorSeconds(phase: PhaseReport): number {
-  return phase.operators.reduce((sum, operator) => sum + operator.seconds, 0);
 }
 
 /** Operators by time, longest first, ties by id so the order is stable. */
@@ -120,95 +86,6 @@ export function timeUnitFor(longestSeconds: number): TimeUnit {
   return longestSeconds >= 1e-3 ? { symbol: 'ms', seconds: 1e-3 } : { symbol: 'µs', seconds: 1e-6 };
 }
 
-/** A compute roof: the highest FLOP/s a chip reaches, and the intensity where the memory roof meets it. */
-export interface ComputeRoof {
-  label: string;
-  flopsPerSecond: number;
-  /** FLOP per byte where memory bandwidth × intensity reaches this roof. */
-  ridgeIntensity: number;
-}
-
-/** The arithmetic a workload runs in, when it is not BF16 (the report gives the BF16 peak only). */
-export interface ArithmeticRoof {
-  /** The number format's name, e.g. "FP8". */
-  name: string;
-  flopsPerSecond: number;
-}
-
-export interface Roofs {
-  /** The level whose bandwidth is the memory roof. */
-  level: MemoryLevelReport | undefined;
-  bandwidthBytesPerSecond: number;
-  /** The BF16 roof first, then the workload's arithmetic where it differs. */
-  compute: ComputeRoof[];
-}
-
-/**
- * The roofs of a report's roofline. Compute: the peak BF16 FLOP/s of the fastest compute unit (operators run
- * on one unit at a time, so units do not add). Memory: the fastest level that holds weights — the stream
- * every matrix multiply reads; a faster level that holds only activations would draw a roof no weight-bound
- * operator can reach. Without such a level, the fastest storage level.
- */
-export function roofs(report: Report, arithmetic?: ArithmeticRoof): Roofs {
-  const holding = report.memory.levels.filter((level) => level.used.weights > 0);
-  const storage = report.memory.levels.filter((level) => level.usage === 'storage');
-  const candidates = holding.length > 0 ? holding : storage;
-  const level = candidates.reduce<MemoryLevelReport | undefined>(
-    (best, candidate) =>
-      best === undefined || candidate.bandwidthBytesPerSecond > best.bandwidthBytesPerSecond
-        ? candidate
-        : best,
-    undefined,
-  );
-  const bandwidth = level?.bandwidthBytesPerSecond ?? 0;
-  const ridge = (flopsPerSecond: number): number => (bandwidth > 0 ? flopsPerSecond / bandwidth : 0);
-  const peak = Math.max(0, ...report.machine.computeUnits.map((unit) => unit.peakBf16FlopsPerSecond));
-  const compute: ComputeRoof[] = [];
-  if (peak > 0) compute.push({ label: 'BF16 peak', flopsPerSecond: peak, ridgeIntensity: ridge(peak) });
-  // A roof within 0.1 % of the BF16 one would draw on top of it.
-  if (arithmetic && arithmetic.flopsPerSecond > 0 && Math.abs(arithmetic.flopsPerSecond - peak) > peak * 1e-3)
-    compute.push({
-      label: `${arithmetic.name} peak`,
-      flopsPerSecond: arithmetic.flopsPerSecond,
-      ridgeIntensity: ridge(arithmetic.flopsPerSecond),
-    });
-  return { level, bandwidthBytesPerSecond: bandwidth, compute };
-}
-
-/** One operator on the roofline. */
-export interface RooflinePoint {
-  operator: OperatorReport;
-  /** FLOP per byte moved. */
-  intensity: number;
-  /** FLOP/s while it runs. */
-  flopsPerSecond: number;
-}
-
-/**
- * The operators a log-log roofline can place: those that do arithmetic and move bytes. Norms, activations,
- * gathers and collectives report no FLOPs (their element-wise work is not multiply-accumulate) and would sit
- * at minus infinity on a log axis.
- */
-export function rooflinePoints(phase: PhaseReport): RooflinePoint[] {
-  return phase.operators
-    .filter((operator) => operator.arithmeticIntensity > 0 && operator.achievedFlopsPerSecond > 0)
-    .map((operator) => ({
-      operator,
-      intensity: operator.arithmeticIntensity,
-      flopsPerSecond: operator.achievedFlopsPerSecond,
-    }));
-}
-
-/** The levels tensors are stored in; caches hold copies, so they do not count against capacity. */
-export function storageLevels(report: Report): MemoryLevelReport[] {
-  const storage = report.memory.levels.filter((level) => level.usage === 'storage');
-  return storage.length > 0 ? storage : report.memory.levels;
-}
-
-export function usedBytes(level: MemoryLevelReport): number {
-  return level.used.weights + level.used.kv + level.used.activations;
-}
-
 export const bytesPerGibibyte = 2 ** 30;
 
 /**
@@ -250,28 +127,4 @@ export function uniqueLabels(items: readonly { name: string; id: string }[]): st
   const counts = new Map<string, number>();
   for (const item of items) counts.set(item.name, (counts.get(item.name) ?? 0) + 1);
   return items.map((item) => ((counts.get(item.name) ?? 0) > 1 ? `${item.name} (${item.id})` : item.name));
-}
-
-/** "41 %", "8.4 %", "0.12 %": two significant figures, a space before the sign as in the rest of the app. */
-export function percent(share: number): string {
-  return `${formatQuantity(share * 100, 'ratio', 2)} %`;
-}
-
-/** FLOP/s with a prefix: the units module says "OP/s"; a roofline is read in floating-point operations. */
-export function formatFlops(flopsPerSecond: number): string {
-  return formatQuantity(flopsPerSecond, 'operationsPerSecond').replace(/OP\/s$/, 'FLOP/s');
-}
-
-export function formatIntensity(flopsPerByte: number): string {
-  return `${formatQuantity(flopsPerByte, 'ratio')} FLOP/B`;
-}
-
-/** Tooltips are HTML; block and model names are typed by people, so they are escaped before going in. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }

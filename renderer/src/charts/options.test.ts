@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { roofLines, rooflinePoints, rooflineWindow, roofs } from '../../../engine/figures';
 import type { OperatorReport, Report } from '../../../engine/report';
 import type { BatchSweepPoint } from './chart-data';
 import {
@@ -192,13 +193,54 @@ describe('rooflineOption', () => {
 
   it("adds the workload's arithmetic roof when it differs from BF16", () => {
     if (!dram) throw new Error('no DRAM level');
-    const withFp8 = seriesOf(rooflineOption(report, 'light', { name: 'FP8', flopsPerSecond: 2 * peak })).find(
+    // The report names the workload's arithmetic and each unit's peak in it.
+    const inArithmetic = (computeClass: string, flopsPerSecond: number): Report => ({
+      ...report,
+      machine: {
+        ...report.machine,
+        computeClass,
+        computeUnits: report.machine.computeUnits.map((unit) => ({
+          ...unit,
+          peakFlopsPerSecond: flopsPerSecond,
+        })),
+      },
+    });
+    const withFp8 = seriesOf(rooflineOption(inArithmetic('fp8', 2 * peak), 'light')).find(
       (entry) => entry.name === 'FP8 peak',
     );
     if (!withFp8) throw new Error('no FP8 roof');
     expect(point(withFp8.data[0])).toEqual([(2 * peak) / dram.bandwidthBytesPerSecond, 2 * peak]);
-    const same = seriesOf(rooflineOption(report, 'light', { name: 'BF16', flopsPerSecond: peak }));
+    const same = seriesOf(rooflineOption(inArithmetic('bf16', peak), 'light'));
     expect(same.filter((entry) => entry.name?.endsWith('peak'))).toHaveLength(1);
+  });
+
+  it('draws the roofs of engine/figures where roofLines puts them, as the exported report does', () => {
+    // main/export/report-charts.test.ts holds the report's roofline to the same functions on the presets.
+    const roof = roofs(report);
+    const all = [...rooflinePoints(report.prefill), ...rooflinePoints(report.decode)];
+    const x = axis(option, 'xAxis');
+    const y = axis(option, 'yAxis');
+    const window = rooflineWindow(all, roof);
+    expect([x.min, y.min, y.max]).toEqual([window.xMin, window.yMin, window.yMax]);
+    // The app leaves a decade right of the last ridge for the compute roofs' labels.
+    expect(x.max).toBeGreaterThanOrEqual(window.xMax);
+    const lines = roofLines(roof, { ...window, xMax: x.max ?? Number.NaN });
+    // A memory roof's label rides on a point inserted into its line; the compute roofs' on their end points.
+    const isLabel = (item: unknown): boolean => typeof item === 'object' && item !== null && 'label' in item;
+    const drawn = series
+      .filter((entry) => entry.type === 'line')
+      .map((entry) =>
+        entry.data
+          .filter((item, index) => index === 0 || index === entry.data.length - 1 || !isLabel(item))
+          .map(point),
+      );
+    expect(drawn).toEqual([...lines.memory, ...lines.compute].map((line) => line.points));
+    // Both storage levels have a roof; the DRAM, which holds the weights, is the main one.
+    expect(series.filter((entry) => entry.type === 'line').map((entry) => entry.name)).toEqual([
+      '10 TB/s (sram)',
+      'Memory roof',
+      'BF16 peak',
+    ]);
   });
 
   it('uses log axes that contain every point and roof', () => {

@@ -7,31 +7,36 @@
 import type { BarSeriesOption, LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
+import {
+  axisTick,
+  escapeHtml,
+  formatFlops,
+  formatIntensity,
+  formatPercent,
+  roofLines,
+  rooflinePoints,
+  rooflineWindow,
+  roofs,
+  storageLevels,
+  usedBytes,
+  type RoofLines,
+  type RooflinePoint,
+} from '../../../engine/figures';
 import type { OperatorReport, Report } from '../../../engine/report';
-import { formatQuantity, type Unit } from '../../../engine/units';
+import { formatQuantity } from '../../../engine/units';
 import {
   blocksByPower,
   boundNames,
   bounds,
   byteAxis,
   bytesPerGibibyte,
-  escapeHtml,
-  formatFlops,
-  formatIntensity,
   operatorTimes,
-  percent,
   phaseNames,
   phaseNouns,
-  roofs,
-  rooflinePoints,
-  storageLevels,
   timeUnitFor,
   uniqueLabels,
-  usedBytes,
-  type ArithmeticRoof,
   type BatchSweepPoint,
   type Phase,
-  type RooflinePoint,
 } from './chart-data';
 import { chartFontFamily, chartFontSize, chartPalette, type ChartPalette, type ChartTheme } from './theme';
 
@@ -137,11 +142,6 @@ function firstCoordinate(param: TooltipParam | undefined): number | undefined {
   return undefined;
 }
 
-/** Axis ticks in a unit; zero is plain "0" (the units module would pick the smallest prefix: "0 µW"). */
-function tick(unit: Unit): (value: number) => string {
-  return (value) => (value === 0 ? '0' : formatQuantity(value, unit));
-}
-
 const line = (...parts: string[]): string => parts.filter((part) => part !== '').join('<br>');
 
 /** The time hidden under the other of compute and memory: how close an operator is to changing bound. */
@@ -186,7 +186,7 @@ export function operatorTimeOption(report: Report, phase: Phase, theme: ChartThe
     const hidden = only ? overlapNote(only) : '';
     return line(
       `<strong>${escapeHtml(bar.label)}</strong>`,
-      `${formatQuantity(bar.seconds, 'seconds')} · ${percent(bar.share)} of the ${noun}`,
+      `${formatQuantity(bar.seconds, 'seconds')} · ${formatPercent(bar.share)} of the ${noun}`,
       only
         ? `${boundNames[only.bound]}-bound · ${formatQuantity(only.repeat, 'count')} run${only.repeat === 1 ? '' : 's'}`
         : '',
@@ -205,7 +205,7 @@ export function operatorTimeOption(report: Report, phase: Phase, theme: ChartThe
       nameLocation: 'middle',
       nameGap: 22,
       nameTextStyle: axisName(palette),
-      axisLabel: { ...labelStyle(palette), formatter: tick('count') },
+      axisLabel: { ...labelStyle(palette), formatter: axisTick('count') },
       ...axisLines(palette),
     },
     yAxis: {
@@ -221,36 +221,26 @@ export function operatorTimeOption(report: Report, phase: Phase, theme: ChartThe
   };
 }
 
-/** Powers of ten around a range, so a log axis starts and ends on a labelled decade. */
-function decades(values: readonly number[], fallback: [number, number]): [number, number] {
-  const positive = values.filter((value) => value > 0 && Number.isFinite(value));
-  if (positive.length === 0) return fallback;
-  const low = 10 ** Math.floor(Math.log10(Math.min(...positive)));
-  const high = 10 ** Math.ceil(Math.log10(Math.max(...positive)));
-  return [low, high > low ? high : low * 10];
-}
-
 /**
  * The roofline of both phases: each operator's arithmetic intensity against the FLOP/s it reached, on log-log
- * axes, under the compute roof (peak BF16 FLOP/s of the fastest unit, and of the workload's arithmetic when
- * `arithmetic` gives it) and the memory roof (the bandwidth of the fastest level holding weights).
+ * axes, under the roofs of `engine/figures` — the same roofs, in the same places, as the exported report's
+ * roofline: the compute roofs (the fastest unit's BF16 peak, and the workload's arithmetic where it differs)
+ * and a bandwidth roof per storage level, the main memory roof (the level the weights stream from) dashed and
+ * labelled, the others dotted.
  */
-export function rooflineOption(report: Report, theme: ChartTheme, arithmetic?: ArithmeticRoof): ChartOption {
+export function rooflineOption(report: Report, theme: ChartTheme): ChartOption {
   const palette = chartPalette(theme);
-  const roof = roofs(report, arithmetic);
+  const roof = roofs(report);
   const phases: Phase[] = ['prefill', 'decode'];
   const points = phases.map((phase) => rooflinePoints(report[phase]));
   const all = points.flat();
   const ridges = roof.compute.map((compute) => compute.ridgeIntensity);
   const peaks = roof.compute.map((compute) => compute.flopsPerSecond);
-  const [xMin, xMaxData] = decades([...all.map((point) => point.intensity), ...ridges], [0.1, 1000]);
+  const window = rooflineWindow(all, roof);
   // A decade right of the last ridge or point, so the compute roof's label has room.
-  const xMax = Math.max(xMaxData, 10 ** Math.ceil(Math.log10(Math.max(1, ...ridges) * 10)));
-  const bandwidth = roof.bandwidthBytesPerSecond;
-  const [yMin, yMax] = decades(
-    [...all.map((point) => point.flopsPerSecond), ...peaks, bandwidth * xMin],
-    [1e9, 1e15],
-  );
+  const xMax = Math.max(window.xMax, 10 ** Math.ceil(Math.log10(Math.max(1, ...ridges) * 10)));
+  const { xMin, yMin, yMax } = window;
+  const lines = roofLines(roof, { ...window, xMax });
 
   const scatter: ScatterSeriesOption[] = phases.map((phase, index) => ({
     type: 'scatter',
@@ -263,7 +253,7 @@ export function rooflineOption(report: Report, theme: ChartTheme, arithmetic?: A
     })),
   }));
 
-  // Roof labels go where no operator can be: the memory roof's above and left of the sloped line (the
+  // Roof labels go where no operator can be: a memory roof's above and left of its sloped line (the
   // unreachable corner); the compute roofs' at the right end, the highest above its line and any lower one
   // below, so two roofs an octave apart do not print over each other.
   const roofLabel = (text: string, position: 'top' | 'bottom') => ({
@@ -279,57 +269,60 @@ export function rooflineOption(report: Report, theme: ChartTheme, arithmetic?: A
   const ridgeMark = { symbol: 'circle', symbolSize: 5 };
   // A line series draws an item's label only with its symbol; an invisible one carries it.
   const labelMark = { symbol: 'circle', symbolSize: 0 };
-  const roofSeries: LineSeriesOption[] = [];
-  const highestRidge = Math.max(0, ...roof.compute.map((compute) => compute.ridgeIntensity));
-  const lowestRidge = Math.min(highestRidge, ...roof.compute.map((compute) => compute.ridgeIntensity));
-  if (bandwidth > 0 && highestRidge > 0) {
-    const levelName = roof.level ? ` (${roof.level.name})` : '';
-    // Halfway (on the log axis) from the plot's left edge to the first ridge: room for the label's width.
-    const labelAt = Math.max(xMin, Math.sqrt(xMin * lowestRidge));
-    roofSeries.push({
+  const lowestRidge = Math.min(...ridges);
+  const memoryName = (line: RoofLines['memory'][number]): string =>
+    `${formatQuantity(line.roof.bandwidthBytesPerSecond, 'bytesPerSecond')} (${line.roof.name})`;
+  const roofSeries: LineSeriesOption[] = lines.memory.map((line) => {
+    const bandwidth = line.roof.bandwidthBytesPerSecond;
+    const data: NonNullable<LineSeriesOption['data']> = line.points.map((point) => ({ value: point }));
+    const [enter, rise] = line.points;
+    // The main roof's label sits on its sloped part, halfway (on the log axis) from the left edge to the first
+    // ridge, which leaves room for its width. The other levels' roofs are named in the legend: labels of
+    // several roofs in the plot would print over each other.
+    if (line.main && enter && rise && rise[1] > enter[1]) {
+      const labelAt = Math.max(enter[0], Math.sqrt(enter[0] * Math.min(rise[0], lowestRidge)));
+      data.splice(1, 0, {
+        value: [labelAt, bandwidth * labelAt],
+        ...labelMark,
+        label: roofLabel(memoryName(line), 'top'),
+      });
+    }
+    return {
       type: 'line',
-      name: 'Memory roof',
+      name: line.main ? 'Memory roof' : memoryName(line),
       symbol: 'none',
       silent: true,
-      lineStyle: { ...roofStyle, type: 'dashed' },
+      lineStyle: { ...roofStyle, type: line.main ? 'dashed' : 'dotted', width: line.main ? 1.5 : 1 },
       itemStyle: { color: palette.reference },
-      data: [
-        { value: [xMin, bandwidth * xMin] },
-        {
-          value: [labelAt, bandwidth * labelAt],
-          ...labelMark,
-          label: roofLabel(`${formatQuantity(bandwidth, 'bytesPerSecond')}${levelName}`, 'top'),
-        },
-        { value: [highestRidge, bandwidth * highestRidge] },
-      ],
-    });
-  }
+      data,
+    };
+  });
   const highestPeak = Math.max(...peaks);
-  for (const compute of roof.compute) {
-    // Without a memory roof the compute roof runs across the whole plot.
-    const start = compute.ridgeIntensity > 0 ? compute.ridgeIntensity : xMin;
+  for (const line of lines.compute) {
+    const [start, end] = line.points;
+    if (!start || !end) continue;
     roofSeries.push({
       type: 'line',
-      name: compute.label,
+      name: line.roof.label,
       symbol: 'none',
       silent: true,
       lineStyle: roofStyle,
       itemStyle: { color: palette.reference },
       data: [
-        { value: [start, compute.flopsPerSecond], ...ridgeMark },
+        { value: start, ...(line.roof.ridgeIntensity > 0 ? ridgeMark : {}) },
         {
-          value: [xMax, compute.flopsPerSecond],
+          value: end,
           ...labelMark,
           label: roofLabel(
-            `${compute.label} ${formatFlops(compute.flopsPerSecond)}`,
-            compute.flopsPerSecond === highestPeak ? 'top' : 'bottom',
+            `${line.roof.label} ${formatFlops(line.roof.flopsPerSecond)}`,
+            line.roof.flopsPerSecond === highestPeak ? 'top' : 'bottom',
           ),
         },
       ],
     });
   }
 
-  const bf16 = roof.compute[0]?.flopsPerSecond ?? 0;
+  const first = roof.compute[0];
   const describe = (params: TooltipParams): string => {
     const param = firstParam(params);
     if (!param || param.seriesIndex === undefined) return '';
@@ -340,7 +333,7 @@ export function rooflineOption(report: Report, theme: ChartTheme, arithmetic?: A
       `<strong>${escapeHtml(point.operator.name)}</strong>`,
       `${phaseNames[phase]} · ${boundNames[point.operator.bound]}-bound`,
       `${formatIntensity(point.intensity)} · ${formatFlops(point.flopsPerSecond)}`,
-      bf16 > 0 ? `${percent(point.flopsPerSecond / bf16)} of the BF16 peak` : '',
+      first ? `${formatPercent(point.flopsPerSecond / first.flopsPerSecond)} of the ${first.label}` : '',
     );
   };
 
@@ -358,7 +351,7 @@ export function rooflineOption(report: Report, theme: ChartTheme, arithmetic?: A
     name: 'Arithmetic intensity (FLOP/byte)',
     nameLocation: 'middle',
     nameGap: 22,
-    axisLabel: { ...labelStyle(palette), formatter: tick('count') },
+    axisLabel: { ...labelStyle(palette), formatter: axisTick('count') },
   };
   const yAxis: YAxisOption = {
     ...logAxis,
@@ -371,10 +364,10 @@ export function rooflineOption(report: Report, theme: ChartTheme, arithmetic?: A
   };
   return {
     ...frame(palette),
-    legend: legend(
-      palette,
-      phases.map((phase) => phaseNames[phase]),
-    ),
+    legend: legend(palette, [
+      ...phases.map((phase) => phaseNames[phase]),
+      ...lines.memory.filter((line) => !line.main).map(memoryName),
+    ]),
     grid: grid({ top: 44, bottom: 4, right: 24 }),
     tooltip: tooltip(palette, 'item', describe),
     xAxis,
@@ -415,8 +408,10 @@ export function powerByBlockOption(report: Report, phase: Phase, theme: ChartThe
     return line(
       `<strong>${escapeHtml(labels[index] ?? block.name)}</strong> · ${categoryNames[block.category]}`,
       `${formatQuantity(block.averagePowerWatts, 'watts')} average` +
-        (totalWatts > 0 ? ` · ${percent(block.averagePowerWatts / totalWatts)} of the blocks' power` : ''),
-      `Busy ${percent(block.utilization)}` + (block.bound ? ` · ${boundNames[block.bound]}-bound` : ''),
+        (totalWatts > 0
+          ? ` · ${formatPercent(block.averagePowerWatts / totalWatts)} of the blocks' power`
+          : ''),
+      `Busy ${formatPercent(block.utilization)}` + (block.bound ? ` · ${boundNames[block.bound]}-bound` : ''),
     );
   };
   return {
@@ -430,7 +425,7 @@ export function powerByBlockOption(report: Report, phase: Phase, theme: ChartThe
       nameLocation: 'middle',
       nameGap: 22,
       nameTextStyle: axisName(palette),
-      axisLabel: { ...labelStyle(palette), formatter: tick('watts') },
+      axisLabel: { ...labelStyle(palette), formatter: axisTick('watts') },
       ...axisLines(palette),
     },
     yAxis: {
@@ -473,7 +468,7 @@ export function memoryOccupancyOption(report: Report, theme: ChartTheme): ChartO
   );
   const xAxis: XAxisOption[] = levels.map((level, index) => {
     const scale = byteAxis(Math.max(level.capacityBytes, usedBytes(level)));
-    const bytes = tick('bytes');
+    const bytes = axisTick('bytes');
     return {
       type: 'value',
       gridIndex: index,
@@ -532,7 +527,7 @@ export function memoryOccupancyOption(report: Report, theme: ChartTheme): ChartO
       `<strong>${escapeHtml(labels[index] ?? level.name)}</strong>`,
       ...tensorKeys.map((key) => `${tensorNames[key]} ${formatQuantity(level.used[key], 'bytes')}`),
       `${formatQuantity(used, 'bytes')} of ${formatQuantity(level.capacityBytes, 'bytes')}` +
-        (level.capacityBytes > 0 ? ` (${percent(used / level.capacityBytes)})` : ''),
+        (level.capacityBytes > 0 ? ` (${formatPercent(used / level.capacityBytes)})` : ''),
     );
   };
   return {
@@ -628,7 +623,7 @@ export function batchSweepOption(points: readonly BatchSweepPoint[], theme: Char
       nameLocation: 'middle',
       nameGap: 22,
       nameTextStyle: axisName(palette),
-      axisLabel: { ...labelStyle(palette), formatter: tick('count') },
+      axisLabel: { ...labelStyle(palette), formatter: axisTick('count') },
       ...axisLines(palette),
       minorTick: { show: false },
     },
@@ -639,7 +634,7 @@ export function batchSweepOption(points: readonly BatchSweepPoint[], theme: Char
         min: 0,
         axisLabel: {
           ...labelStyle(palette),
-          formatter: tick('tokensPerSecond'),
+          formatter: axisTick('tokensPerSecond'),
         },
       },
       {
@@ -649,7 +644,7 @@ export function batchSweepOption(points: readonly BatchSweepPoint[], theme: Char
         position: 'right',
         // One set of grid lines is enough; two scales' lines would not line up.
         splitLine: { show: false },
-        axisLabel: { ...labelStyle(palette), formatter: tick('seconds') },
+        axisLabel: { ...labelStyle(palette), formatter: axisTick('seconds') },
       },
     ],
     series,

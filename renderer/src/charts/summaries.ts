@@ -3,21 +3,22 @@
  * assistive technology; this sentence is its description). Built from the same derivations as the options.
  */
 import type { Bound } from '../../../engine/report';
-import type { Report } from '../../../engine/report';
-import { formatQuantity } from '../../../engine/units';
 import {
-  blocksByPower,
   formatFlops,
   formatIntensity,
-  operatorTimes,
-  percent,
-  phaseNames,
-  phaseNouns,
+  formatPercent,
   roofs,
   rooflinePoints,
   storageLevels,
   usedBytes,
-  type ArithmeticRoof,
+} from '../../../engine/figures';
+import type { Report } from '../../../engine/report';
+import { formatQuantity } from '../../../engine/units';
+import {
+  blocksByPower,
+  operatorTimes,
+  phaseNames,
+  phaseNouns,
   type BatchSweepPoint,
   type Phase,
 } from './chart-data';
@@ -37,15 +38,15 @@ export function operatorTimeSummary(report: Report, phase: Phase): string {
   if (!top) return `${phaseNames[phase]} has no operators to show.`;
   const share = phaseReport.boundShares[phaseReport.bound];
   return (
-    `${top.label} takes ${percent(top.share)} of the ${noun}; ` +
-    `${percent(share)} of the ${phase === 'decode' ? 'step' : 'prefill'} is ${boundPhrases[phaseReport.bound]}.`
+    `${top.label} takes ${formatPercent(top.share)} of the ${noun}; ` +
+    `${formatPercent(share)} of the ${phase === 'decode' ? 'step' : 'prefill'} is ${boundPhrases[phaseReport.bound]}.`
   );
 }
 
-export function rooflineSummary(report: Report, arithmetic?: ArithmeticRoof): string {
-  const roof = roofs(report, arithmetic);
+export function rooflineSummary(report: Report): string {
+  const roof = roofs(report);
   const compute = roof.compute[0];
-  if (!compute || roof.bandwidthBytesPerSecond <= 0)
+  if (!compute || !roof.main)
     return 'The roofline cannot be drawn: the design reports no compute peak or memory bandwidth.';
   const phases: Phase[] = ['prefill', 'decode'];
   const counts = phases.map((phase) => {
@@ -53,10 +54,9 @@ export function rooflineSummary(report: Report, arithmetic?: ArithmeticRoof): st
     const below = points.filter((point) => point.intensity < compute.ridgeIntensity).length;
     return `${below} of ${points.length} ${phase} operators`;
   });
-  const level = roof.level ? ` from ${roof.level.name}` : '';
   return (
     `The ridge is at ${formatIntensity(compute.ridgeIntensity)} ` +
-    `(${formatFlops(compute.flopsPerSecond)} over ${formatQuantity(roof.bandwidthBytesPerSecond, 'bytesPerSecond')}${level}); ` +
+    `(${formatFlops(compute.flopsPerSecond)} over ${formatQuantity(roof.main.bandwidthBytesPerSecond, 'bytesPerSecond')} from ${roof.main.name}); ` +
     `${counts.join(' and ')} with matrix arithmetic sit left of it, where memory bandwidth limits them.`
   );
 }
@@ -68,14 +68,14 @@ export function powerByBlockSummary(report: Report, phase: Phase): string {
   const total = phaseReport.blocks.reduce((sum, block) => sum + block.averagePowerWatts, 0);
   return (
     `In ${phase}, ${top.name} draws the most power: ${formatQuantity(top.averagePowerWatts, 'watts')} ` +
-    `of the ${formatQuantity(total, 'watts')} the blocks of one chip draw (${percent(total > 0 ? top.averagePowerWatts / total : 0)}).`
+    `of the ${formatQuantity(total, 'watts')} the blocks of one chip draw (${formatPercent(total > 0 ? top.averagePowerWatts / total : 0)}).`
   );
 }
 
 export function memoryOccupancySummary(report: Report): string {
   const levels = storageLevels(report).map((level) => {
     const used = usedBytes(level);
-    const share = level.capacityBytes > 0 ? ` (${percent(used / level.capacityBytes)})` : '';
+    const share = level.capacityBytes > 0 ? ` (${formatPercent(used / level.capacityBytes)})` : '';
     return `${level.name} holds ${formatQuantity(used, 'bytes')} of ${formatQuantity(level.capacityBytes, 'bytes')}${share}`;
   });
   if (levels.length === 0) return 'The design has no storage levels.';

@@ -1,0 +1,39 @@
+/**
+ * Derived figures, written once: what the app's charts, the exported reports (HTML, Markdown) and the command
+ * line show beyond the report's own numbers. Pure; see ARCHITECTURE.md, "Derived figures".
+ *
+ * - `design.ts`: a design's datasheet figures over the whole system (`designFigures`), a unit's peak.
+ * - `roofline.ts`: a report's roofs (one per storage level, the main memory roof, the compute roofs), the
+ *   operators' points, the window and the lines drawn.
+ * - `headline.ts`: a report's headline figures (TTFT, TPOT, tokens/s, power, energy per token, memory fit).
+ * - `breakdown.ts`: an operator's time by what it waited on; storage levels and what they hold.
+ * - `format.ts`: FLOP/s, FLOP, FLOP/B, percentages, counts, axis ticks.
+ * - `escape.ts`: escaping names for HTML, SVG and XML.
+ */
+export { exposedSeconds, operatorSeconds, storageLevels, usedBytes } from './breakdown';
+export { designFigures, fastestUnit, unitPeakFlopsPerSecond, type DesignFigures } from './design';
+export { escapeHtml } from './escape';
+export {
+  axisTick,
+  formatCount,
+  formatFlopCount,
+  formatFlops,
+  formatIntensity,
+  formatPercent,
+} from './format';
+export { reportFigures, type MemoryFigures, type PhaseFigures, type ReportFigures } from './headline';
+export {
+  decades,
+  ridgeIntensity,
+  roofLines,
+  rooflinePoints,
+  rooflineWindow,
+  roofs,
+  type ComputeRoof,
+  type MemoryRoof,
+  type RoofLines,
+  type RooflinePoint,
+  type RooflineWindow,
+  type RooflineXY,
+  type Roofs,
+} from './roofline';

@@ -1,7 +1,7 @@
 // The "Simulating…" status: shown only for a run that takes long enough to notice, never flashed on every edit.
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { editor } from '../state/editor.svelte';
+import { editor } from '../../state/editor.svelte';
 import ResultsPanel from './ResultsPanel.svelte';
 
 let panel: Record<string, unknown> | undefined;

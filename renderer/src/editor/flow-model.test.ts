@@ -5,11 +5,14 @@ import { testCatalog, testGroupedDesign } from '../../../engine/testing/fixtures
 import { moveBlocks, renameBlock, setParams } from './commands';
 import {
   blockOverlays,
+  blockPositionCentredOn,
   keepUnchangedOverlays,
   DEFAULT_BLOCK_SIZE,
   reconcileEdges,
   reconcileNodes,
+  redrawFlow,
   sameCanvasShape,
+  sameFlowInput,
   scopePath,
   toEdges,
   toNodes,
@@ -198,5 +201,46 @@ describe('keeping unchanged canvas elements', () => {
     for (const [id, overlay] of first) expect(same.get(id)).toBe(overlay);
     const moved = keepUnchangedOverlays(first, blockOverlays(scaled(1.5), 'utilization'));
     expect(moved.get('sram')).not.toBe(first.get('sram'));
+  });
+});
+
+describe('redrawing the canvas after a change', () => {
+  it('redraws nothing for a parameter edit, and for anything else it shows', () => {
+    const edited = setParams(['sram'], { capacityBytes: 2 ** 21 }, 'Set capacity').apply(design);
+    expect(sameFlowInput(undefined, input)).toBe(false);
+    expect(sameFlowInput(input, { ...input, document: edited })).toBe(true);
+    for (const changed of [
+      { ...input, selection: new Set(['sram']) },
+      { ...input, diagnostics: [] },
+      { ...input, scope: 'chip' },
+      { ...input, catalog: testCatalog() },
+      { ...input, document: renameBlock('sram', 'Scratchpad').apply(design) },
+    ])
+      expect(sameFlowInput(input, changed)).toBe(false);
+  });
+
+  it('replaces only the nodes and links whose selection changed', () => {
+    const before = redrawFlow({ nodes: [], edges: [] }, input);
+    const selected = redrawFlow(before, { ...input, selection: new Set(['dram', 'l1']) });
+    const kept = new Set<unknown>([...before.nodes, ...before.edges]);
+    const changed = [...selected.nodes, ...selected.edges]
+      .filter((element) => !kept.has(element))
+      .map((element) => element.id);
+    expect(changed).toEqual(['dram', 'l1']);
+  });
+
+  it('draws inside a group only its blocks and the links between them', () => {
+    const inside = redrawFlow({ nodes: [], edges: [] }, { ...input, scope: 'chip' });
+    expect(inside.nodes.map((node) => node.id).sort()).toEqual(['dram', 'sram', 'tile', 'tiles']);
+    expect(inside.edges.map((edge) => edge.id)).toEqual(['l0', 'l1']);
+    const tiles = redrawFlow({ nodes: [], edges: [] }, { ...input, scope: 'tiles' });
+    expect(tiles.nodes.map((node) => node.id)).toEqual(['tile']);
+    expect(tiles.edges).toEqual([]);
+  });
+
+  it('centres a new block on the point it is added at', () => {
+    const position = blockPositionCentredOn({ x: 300, y: 100 });
+    expect(position.x + DEFAULT_BLOCK_SIZE.width / 2).toBe(300);
+    expect(position.y + DEFAULT_BLOCK_SIZE.height / 2).toBe(100);
   });
 });

@@ -11,7 +11,7 @@ import type { CatalogIndex } from '../../../engine/catalog';
 import type { Diagnostic } from '../../../engine/diagnostics';
 import type { BlockReport, Report } from '../../../engine/report';
 import type { BlockType } from '../../../engine/schema/block-type';
-import type { Block, DesignDocument, Group } from '../../../engine/schema/design';
+import type { Block, DesignDocument, Group, Position } from '../../../engine/schema/design';
 import { formatQuantity } from '../../../engine/units';
 import { groupDescendantBlocks } from './commands';
 
@@ -58,6 +58,11 @@ const NO_DIAGNOSTICS: Diagnostic[] = [];
 
 /** Size a block is drawn at before Svelte Flow has measured it. */
 export const DEFAULT_BLOCK_SIZE = { width: 200, height: 76 };
+
+/** Where a new block goes so that its middle is at `point` (a drop, a double-click, the view's centre). */
+export function blockPositionCentredOn(point: Position): Position {
+  return { x: point.x - DEFAULT_BLOCK_SIZE.width / 2, y: point.y - DEFAULT_BLOCK_SIZE.height / 2 };
+}
 const FRAME_PADDING = 22;
 const FRAME_HEADER = 26;
 
@@ -260,6 +265,38 @@ export function sameCanvasShape(previous: DesignDocument, next: DesignDocument):
         before.position.y === block.position.y)
     );
   });
+}
+
+/**
+ * Whether the nodes and edges drawn from `previous` still stand for `next`: the same catalog, selection,
+ * diagnostics and group entered, and the same canvas shape. A parameter edit changes the blocks' faces alone,
+ * and on 1,000 blocks rebuilding the lists to find nothing changed took 8 ms of the edit.
+ */
+export function sameFlowInput(previous: FlowInput | undefined, next: FlowInput): boolean {
+  return (
+    previous !== undefined &&
+    previous.catalog === next.catalog &&
+    previous.selection === next.selection &&
+    previous.diagnostics === next.diagnostics &&
+    previous.scope === next.scope &&
+    sameCanvasShape(previous.document, next.document)
+  );
+}
+
+/**
+ * The nodes and edges for `input`, keeping every node and edge object of `previous` whose content did not change
+ * (see `reconcileNodes`). Only links whose two blocks are drawn (inside the group entered) are edges.
+ */
+export function redrawFlow(
+  previous: { nodes: readonly FlowNode[]; edges: readonly Edge[] },
+  input: FlowInput,
+): { nodes: FlowNode[]; edges: Edge[] } {
+  const nodes = reconcileNodes(previous.nodes, toNodes(input));
+  const drawnBlocks = new Set(nodes.filter((node) => node.type === 'block').map((node) => node.id));
+  return {
+    nodes,
+    edges: reconcileEdges(previous.edges, toEdges(input.document, input.selection, drawnBlocks)),
+  };
 }
 
 export function toNodes(input: FlowInput): FlowNode[] {

@@ -3,12 +3,14 @@ import { testCatalog, testGroupedDesign } from '../../../engine/testing/fixtures
 import {
   DEFAULT_BLOCK_SIZE,
   HANDLE_HALF_WIDTH,
+  type BlockOverlay,
   handlesOf,
   toEdges,
   toNodes,
   type FlowNode,
 } from './flow-model';
 import {
+  blockBoxes,
   draggedPositions,
   dragTargets,
   linkGeometry,
@@ -17,6 +19,7 @@ import {
   nextInOrder,
   nodeAt,
   nodeBox,
+  overviewMarks,
   portPoint,
   toFlow,
   visibleFlowBox,
@@ -195,5 +198,76 @@ describe('the overview drawn far out', () => {
     expect(nextInOrder(nodes, new Set([ids[0] ?? '']), -1)).toBeUndefined();
     // A selected link is not a node: the walk starts from the ends.
     expect(nextInOrder(nodes, new Set(['some-link']), 1)?.id).toBe(ids[0]);
+  });
+});
+
+describe('the layers the overview paints', () => {
+  const boxes = new Map(nodes.map((candidate) => [candidate.id, nodeBox(candidate)]));
+
+  it('tints each block on screen by its category, and leaves off what is not on screen', () => {
+    const { blocks, byCategory } = blockBoxes(nodes, boxes);
+    expect(blocks).toEqual([boxes.get('tile'), boxes.get('sram'), boxes.get('dram')]);
+    expect(byCategory).toEqual(
+      new Map([
+        ['compute', [boxes.get('tile')]],
+        ['memory', [boxes.get('sram'), boxes.get('dram')]],
+      ]),
+    );
+    const onScreen = new Map([...boxes].filter(([id]) => id !== 'dram'));
+    expect(blockBoxes(nodes, onScreen).blocks).toHaveLength(2);
+  });
+
+  it('draws each overlay as a bar filled to its share, coloured by what bounds the block', () => {
+    const overlay = (values: Partial<BlockOverlay>): BlockOverlay => ({
+      mode: 'utilization',
+      utilization: 0,
+      powerWatts: 0,
+      bound: 'memory',
+      powerShare: 0,
+      ...values,
+    });
+    const overlays = new Map([
+      ['tile', overlay({ utilization: 0.25, bound: 'compute' })],
+      ['sram', overlay({ utilization: 1.7 })],
+    ]);
+    const { tracks, fills } = overviewMarks(nodes, boxes, overlays);
+    const tile = boxes.get('tile')!;
+    const track = tracks[0]!;
+    // Across the block right of its band, half its height, centred.
+    expect(track.x).toBeGreaterThan(tile.x);
+    expect(track.x + track.width).toBeLessThan(tile.x + tile.width);
+    expect(track.y + track.height / 2).toBe(tile.y + tile.height / 2);
+    expect(fills.get('compute')?.[0]?.width).toBeCloseTo(track.width / 4);
+    // A share past 1 fills the bar and no further.
+    expect(fills.get('memory')?.[0]?.width).toBe(tracks[1]?.width);
+  });
+
+  it('scales a power share by 3 so that small shares show, and fills them in one colour', () => {
+    const tile: BlockOverlay = {
+      mode: 'power',
+      utilization: 0,
+      powerWatts: 5,
+      bound: 'compute',
+      powerShare: 0.1,
+    };
+    const power = new Map([['tile', tile]]);
+    const { tracks, fills } = overviewMarks(nodes, boxes, power);
+    expect([...fills.keys()]).toEqual(['power']);
+    expect(fills.get('power')?.[0]?.width).toBeCloseTo((tracks[0]?.width ?? 0) * 0.3);
+  });
+
+  it('outlines the selection, frames apart, and the blocks with errors that are not selected', () => {
+    const diagnostic = { severity: 'error' as const, code: 'x', message: 'broken', blockId: 'dram' };
+    const marked = toNodes({
+      document: design,
+      catalog,
+      selection: new Set(['sram', 'chip']),
+      diagnostics: [diagnostic, { ...diagnostic, blockId: 'sram' }],
+      scope: null,
+    });
+    const { selected, selectedFrames, failing } = overviewMarks(marked, boxes, new Map());
+    expect(selected).toEqual([boxes.get('sram')]);
+    expect(selectedFrames).toEqual([boxes.get('chip')]);
+    expect(failing).toEqual([boxes.get('dram')]);
   });
 });

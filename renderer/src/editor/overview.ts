@@ -9,7 +9,7 @@ import { getSmoothStepPath, Position as Side, type Edge } from '@xyflow/svelte';
 import type { BlockType } from '../../../engine/schema/block-type';
 import type { DesignDocument, Position } from '../../../engine/schema/design';
 import { groupDescendantBlocks } from './commands';
-import { DEFAULT_BLOCK_SIZE, HANDLE_HALF_WIDTH, type FlowNode } from './flow-model';
+import { DEFAULT_BLOCK_SIZE, HANDLE_HALF_WIDTH, type BlockOverlay, type FlowNode } from './flow-model';
 
 type PortSide = BlockType['ports'][number]['side'];
 
@@ -218,4 +218,76 @@ export function nextInOrder(
   }
   if (from === -1) return step === 1 ? nodes[0] : nodes[nodes.length - 1];
   return nodes[from + step];
+}
+
+/** The blocks on screen, for the design layer: every block's box, and the boxes of each category (its tint). */
+export function blockBoxes(
+  nodes: readonly FlowNode[],
+  boxes: ReadonlyMap<string, Box>,
+): { blocks: Box[]; byCategory: Map<string, Box[]> } {
+  const blocks: Box[] = [];
+  const byCategory = new Map<string, Box[]>();
+  for (const node of nodes) {
+    const box = boxes.get(node.id);
+    if (!box || node.type !== 'block') continue;
+    blocks.push(box);
+    const category = node.data.type?.category ?? 'host';
+    let list = byCategory.get(category);
+    if (!list) byCategory.set(category, (list = []));
+    list.push(box);
+  }
+  return { blocks, byCategory };
+}
+
+/** What the marks layer draws over the design, as boxes in flow coordinates. */
+export interface OverviewMarks {
+  /** The bar's track on each block with an overlay. */
+  tracks: Box[];
+  /** The filled part of each bar, by what colours it: `power`, or the block's bound (`compute`, `memory`, …). */
+  fills: Map<string, Box[]>;
+  selected: Box[];
+  /** Blocks with an error diagnostic (a selected one shows as selected). */
+  failing: Box[];
+  selectedFrames: Box[];
+}
+
+/**
+ * The overlay bars and outlines of the nodes on screen (`boxes`). A bar sits where BlockNode draws it far out:
+ * across the block right of its band, half its height; the power view scales a block's share of the design's
+ * power by 3 so that small shares still show.
+ */
+export function overviewMarks(
+  nodes: readonly FlowNode[],
+  boxes: ReadonlyMap<string, Box>,
+  overlays: ReadonlyMap<string, BlockOverlay>,
+): OverviewMarks {
+  const marks: OverviewMarks = {
+    tracks: [],
+    fills: new Map(),
+    selected: [],
+    failing: [],
+    selectedFrames: [],
+  };
+  for (const node of nodes) {
+    const box = boxes.get(node.id);
+    if (!box) continue;
+    if (node.type === 'frame') {
+      if (node.selected) marks.selectedFrames.push(box);
+      continue;
+    }
+    const overlay = overlays.get(node.id);
+    if (overlay) {
+      const track = { x: box.x + 26, y: box.y + box.height / 2 - 14, width: box.width - 37, height: 28 };
+      const share = overlay.mode === 'power' ? Math.min(1, overlay.powerShare * 3) : overlay.utilization;
+      marks.tracks.push(track);
+      const key = overlay.mode === 'power' ? 'power' : (overlay.bound ?? '');
+      let list = marks.fills.get(key);
+      if (!list) marks.fills.set(key, (list = []));
+      list.push({ ...track, width: track.width * Math.max(0, Math.min(1, share)) });
+    }
+    if (node.selected) marks.selected.push(box);
+    else if (node.data.diagnostics.some((diagnostic) => diagnostic.severity === 'error'))
+      marks.failing.push(box);
+  }
+  return marks;
 }

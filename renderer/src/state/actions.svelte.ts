@@ -37,7 +37,7 @@ export interface Action {
 /** Save As: the system dialog in the desktop app, a path field in the browser. */
 async function saveProjectAs(): Promise<void> {
   if (app.info?.shell !== 'electron') {
-    view.saveAsOpen = true;
+    view.openDialog({ kind: 'save-as' });
     return;
   }
   const path = await app.chooseProjectFile('create');
@@ -129,7 +129,7 @@ export const actions: Action[] = [
     menu: 'File',
     keys: 'Ctrl+Alt+N',
     match: (event) => mod(event) && event.altKey && key(event) === 'n',
-    run: () => (view.newDesignOpen = true),
+    run: () => view.openDialog({ kind: 'new-design' }),
   },
   {
     id: 'manage-designs',
@@ -137,7 +137,7 @@ export const actions: Action[] = [
     menu: 'File',
     keys: '',
     enabled: () => app.project !== null,
-    run: () => (view.designsOpen = true),
+    run: () => view.openDialog({ kind: 'designs' }),
   },
   {
     id: 'save-project-as',
@@ -156,7 +156,7 @@ export const actions: Action[] = [
     match: (event) => mod(event) && !event.shiftKey && key(event) === 's',
     enabled: () => editor.document !== null,
     run: () => {
-      view.panel = 'history';
+      view.showPanel('history');
       requestAnimationFrame(() => document.getElementById('checkpoint-name')?.focus());
     },
   },
@@ -167,7 +167,7 @@ export const actions: Action[] = [
     keys: 'Ctrl+Shift+H',
     match: (event) => mod(event) && event.shiftKey && key(event) === 'h',
     enabled: () => editor.document !== null,
-    run: () => (view.panel = 'history'),
+    run: () => view.showPanel('history'),
   },
   {
     id: 'export',
@@ -236,7 +236,7 @@ export const actions: Action[] = [
     menu: 'Edit',
     keys: 'Ctrl+,',
     match: (event) => mod(event) && !event.shiftKey && key(event) === ',',
-    run: () => (view.preferencesOpen = true),
+    run: () => view.openDialog({ kind: 'preferences' }),
   },
   {
     id: 'select-all',
@@ -268,7 +268,7 @@ export const actions: Action[] = [
     menu: 'Edit',
     keys: 'Ctrl+K',
     match: (event) => mod(event) && key(event) === 'k',
-    run: () => (view.quickAdd = { at: canvas()?.viewCenter() ?? { x: 0, y: 0 } }),
+    run: () => view.openDialog({ kind: 'quick-add', at: canvas()?.viewCenter() ?? { x: 0, y: 0 } }),
   },
   {
     id: 'connect',
@@ -276,7 +276,7 @@ export const actions: Action[] = [
     menu: 'Edit',
     keys: 'L',
     match: (event) => !mod(event) && !event.altKey && key(event) === 'l',
-    run: () => (view.connectOpen = true),
+    run: () => view.openDialog({ kind: 'connect' }),
     enabled: () => selected().some((id) => editor.document?.blocks.some((block) => block.id === id)),
   },
   {
@@ -395,7 +395,7 @@ export const actions: Action[] = [
     menu: 'View',
     keys: 'Ctrl+/',
     match: (event) => mod(event) && event.key === '/',
-    run: () => (view.panel = view.panel === 'spec' ? 'inspector' : 'spec'),
+    run: () => view.togglePanel('spec'),
   },
   {
     id: 'toggle-theme',
@@ -427,9 +427,15 @@ export const actions: Action[] = [
     menu: 'Help',
     keys: '?',
     match: (event) => !mod(event) && event.key === '?',
-    run: () => (view.shortcutsOpen = true),
+    run: () => view.openDialog({ kind: 'shortcuts' }),
   },
-  { id: 'about', label: 'About Tessera', menu: 'Help', keys: '', run: () => (view.aboutOpen = true) },
+  {
+    id: 'about',
+    label: 'About Tessera',
+    menu: 'Help',
+    keys: '',
+    run: () => view.openDialog({ kind: 'about' }),
+  },
 ];
 
 /** Shortcuts that are not a menu entry of their own, for the shortcuts dialog. */

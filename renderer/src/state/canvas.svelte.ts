@@ -5,14 +5,6 @@
  */
 import type { Position } from '../../../engine/schema/design';
 
-/** A link being dragged between two ports (`null` ports: the flow did not say which). */
-export interface ConnectionAttempt {
-  fromBlock: string;
-  fromPort: string | null;
-  toBlock: string;
-  toPort: string | null;
-}
-
 export interface CanvasControls {
   /** A point of the screen (client coordinates) in design coordinates. */
   screenToFlow: (point: Position) => Position;

@@ -4,22 +4,20 @@
  * The PNG export needs a picture of the design, which only a browser can draw: the renderer rasterises the SVG
  * export at twice its size and the backend embeds the spec in it.
  */
-import type { ApiError, ExportFormatInfo, ImportedFile } from '../../../main/contract/api';
+import type { ExportFormatInfo, ImportedFile } from '../../../main/contract/api';
 import { api, call, messageOf } from '../lib/api';
 import { app } from './app.svelte';
 import { editor } from './editor.svelte';
 import { toasts } from './toasts.svelte';
+import { view } from './view.svelte';
 
 class Files {
   formats = $state.raw<ExportFormatInfo[]>([]);
-  exportOpen = $state(false);
-  /** Why the last import was refused, with every problem found (shown in a dialog). */
-  importProblem = $state.raw<{ fileName: string; error: ApiError } | null>(null);
   busy = $state(false);
 
   async openExport(): Promise<void> {
     if (this.formats.length === 0) this.formats = await call(api().files.formats());
-    this.exportOpen = true;
+    view.openDialog({ kind: 'export' });
   }
 
   /** Exports the current design (after its pending save) and downloads the file. */
@@ -37,7 +35,7 @@ class Files {
         file.encoding === 'base64' ? fromBase64(file.content) : file.content,
       );
       toasts.show(`Exported ${file.fileName}.`);
-      this.exportOpen = false;
+      view.closeDialog('export');
     } catch (error) {
       toasts.show(`The export failed: ${messageOf(error)}`);
     } finally {
@@ -51,7 +49,7 @@ class Files {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const result = await api().files.import({ fileName: file.name, content: toBase64(bytes) });
       if (!result.ok) {
-        this.importProblem = { fileName: file.name, error: result.error };
+        view.openDialog({ kind: 'import-problem', fileName: file.name, error: result.error });
         return;
       }
       await this.adopt(result.value, file.name);

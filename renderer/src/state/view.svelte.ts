@@ -1,11 +1,36 @@
 /**
  * How the design is being looked at (not part of the document, not undoable): the group entered (drill-in),
- * what the blocks' overlays show, which side panel is open, and the transient dialogs.
+ * what the blocks' overlays show, which side panel is shown, pane sizes, and the modal dialog open, if any.
+ * Panels and dialogs change only through the functions here, so every caller (menus, shortcuts, buttons) goes
+ * the same way and two modal dialogs are never open at once.
  */
 import type { Position } from '../../../engine/schema/design';
+import type { ApiError } from '../../../main/contract/api';
 import type { OverlayMode } from '../editor/flow-model';
 
 export type SidePanel = 'inspector' | 'workload' | 'spec' | 'history';
+
+/** The side panel shown when no other is asked for (and the one a toggled panel gives way to). */
+export const DEFAULT_SIDE_PANEL: SidePanel = 'inspector';
+
+/** Every modal dialog, with what it is opened on. */
+export type Dialog =
+  | { kind: 'new-design' }
+  | { kind: 'designs' }
+  | { kind: 'save-as' }
+  | { kind: 'export' }
+  /** Why an import was refused, with every problem found. */
+  | { kind: 'import-problem'; fileName: string; error: ApiError }
+  | { kind: 'preferences' }
+  /** The quick-add search, adding at a point of the design (flow coordinates). */
+  | { kind: 'quick-add'; at: Position }
+  | { kind: 'connect' }
+  | { kind: 'model-picker' }
+  | { kind: 'shortcuts' }
+  | { kind: 'about' };
+
+export type DialogKind = Dialog['kind'];
+export type DialogOf<Kind extends DialogKind> = Extract<Dialog, { kind: Kind }>;
 
 /** Pane sizes the user chose, kept for the next session (a view preference, not part of any project). */
 const SIZES_KEY = 'tessera.paneSizes';
@@ -35,18 +60,8 @@ class ViewState {
   /** The group whose inside is shown, or null for the whole design. */
   scope = $state<string | null>(null);
   overlay = $state<OverlayMode>('utilization');
-  panel = $state<SidePanel>('inspector');
   /** Width of the side panel and height of the results panel, in pixels. */
   sizes = $state<PaneSizes>(storedSizes());
-  /** The quick-add search, open at a point of the design (flow coordinates). */
-  quickAdd = $state<{ at: Position } | null>(null);
-  shortcutsOpen = $state(false);
-  newDesignOpen = $state(false);
-  connectOpen = $state(false);
-  aboutOpen = $state(false);
-  designsOpen = $state(false);
-  saveAsOpen = $state(false);
-  preferencesOpen = $state(false);
   /**
    * The canvas is zoomed out so far that it draws the overview (CanvasOverview) instead of its blocks: the
    * blocks' elements stay (Svelte Flow keeps them) but show nothing and are not updated.
@@ -55,12 +70,54 @@ class ViewState {
   /** Why the connection being dragged cannot be made, shown next to the pointer. */
   connectionHint = $state<string | null>(null);
 
-  /** How many modal dialogs are open (every dialog is a `Modal`, which counts itself here). */
-  openModals = $state(0);
+  #sidePanel = $state<SidePanel>(DEFAULT_SIDE_PANEL);
+  #dialog = $state.raw<Dialog | null>(null);
+
+  /** Which tab the side panel shows. */
+  get sidePanel(): SidePanel {
+    return this.#sidePanel;
+  }
+
+  showPanel(panel: SidePanel): void {
+    this.#sidePanel = panel;
+  }
+
+  /** Shows `panel`, or, when it is shown already, the default panel again. */
+  togglePanel(panel: SidePanel): void {
+    this.#sidePanel = this.#sidePanel === panel ? DEFAULT_SIDE_PANEL : panel;
+  }
+
+  /** The modal dialog open, if any. */
+  get dialog(): Dialog | null {
+    return this.#dialog;
+  }
 
   /** A modal dialog has the keyboard: the canvas's shortcuts stay off behind it. */
   get dialogOpen(): boolean {
-    return this.openModals > 0;
+    return this.#dialog !== null;
+  }
+
+  /** The open dialog when it is of this kind (with what it was opened on), else undefined. */
+  dialogOf<Kind extends DialogKind>(kind: Kind): DialogOf<Kind> | undefined {
+    const dialog = this.#dialog;
+    return dialog?.kind === kind ? (dialog as DialogOf<Kind>) : undefined;
+  }
+
+  isOpen(kind: DialogKind): boolean {
+    return this.#dialog?.kind === kind;
+  }
+
+  /** Opens a dialog in place of the one open, if any: modal dialogs are never stacked. */
+  openDialog(dialog: Dialog): void {
+    this.#dialog = dialog;
+  }
+
+  /**
+   * Closes the dialog of this kind if it is the one open. A dialog replaced by another hears its own close as
+   * it goes; it must not close the one that replaced it.
+   */
+  closeDialog(kind: DialogKind): void {
+    if (this.#dialog?.kind === kind) this.#dialog = null;
   }
 
   enter(groupId: string | null): void {

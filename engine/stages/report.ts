@@ -20,6 +20,7 @@ import type {
 import type { DesignDocument } from '../schema/design';
 import type { ModelArchitecture } from '../schema/model';
 import type { Workload } from '../schema/workload';
+import { formatFlops } from '../figures/format';
 import { formatQuantity } from '../units';
 import type { CheckedWorkload } from './check';
 import { boundAt, peakMacsPerSecond, secondsAt } from './cost';
@@ -402,7 +403,7 @@ function explain(phaseName: string, phase: PhaseReport, chip: Chip, span: string
     case 'compute': {
       const flops = phase.operators.reduce((sum, operator) => sum + operator.flops * operator.repeat, 0);
       const computeSeconds = phase.operators.reduce((sum, operator) => sum + operator.computeSeconds, 0);
-      return `${phaseName} is compute-bound: ${share} % ${span} is arithmetic, running at ${formatQuantity(computeSeconds > 0 ? flops / computeSeconds : 0, 'operationsPerSecond').replace('OP/s', 'FLOP/s')} (largest: ${dominant?.name ?? '—'}).`;
+      return `${phaseName} is compute-bound: ${share} % ${span} is arithmetic, running at ${formatFlops(computeSeconds > 0 ? flops / computeSeconds : 0)} (largest: ${dominant?.name ?? '—'}).`;
     }
     case 'communication':
       return `${phaseName} is communication-bound: ${share} % ${span} is chip-to-chip traffic (${dominant?.name ?? 'collectives'}).`;

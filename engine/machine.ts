@@ -166,15 +166,14 @@ export interface Machine {
  * chip's own memory — host memory shared by the system is not where serving engines keep weights and KV.
  */
 export function storageBytes(chip: Chip, unitIndex: number, options: { deviceOnly?: boolean } = {}): number {
-  return chip.levels.reduce(
-    (sum, level, index) =>
-      level.usage === 'storage' &&
-      !(options.deviceOnly === true && level.shared) &&
-      chip.paths[unitIndex]?.[index]
-        ? sum + level.capacityBytes
-        : sum,
-    0,
-  );
+  const paths = chip.paths[unitIndex];
+  let bytes = 0;
+  chip.levels.forEach((level, index) => {
+    if (level.usage !== 'storage' || !paths?.[index]) return;
+    if (options.deviceOnly === true && level.shared) return;
+    bytes += level.capacityBytes;
+  });
+  return bytes;
 }
 
 /** The operating point a workload asks for by name; the top point when it names none or one the chip lacks. */

@@ -9,10 +9,9 @@
  * Every number is for one instance of the block, in SI units; the resolve stage multiplies by the instances
  * that group counts make.
  */
-import { findParam } from '../catalog';
 import type { ComputeUnit, MemoryUsage, OperatingPoint, UnitGeometry } from '../machine';
 import type { GemmShape, TensorClass } from '../operators';
-import type { BlockType, TableRow } from '../schema/block-type';
+import type { BlockType, ParamSpec, TableRow } from '../schema/block-type';
 import type { Block } from '../schema/design';
 import type { ComputeClass } from '../schema/number-format';
 
@@ -32,40 +31,66 @@ export interface BlockReading {
   trait(name: 'dram'): boolean;
 }
 
+/** Each block type's parameters by key, built once per type (resolve reads a block's parameters many times). */
+const specsByType = new WeakMap<BlockType, ReadonlyMap<string, ParamSpec>>();
+
+function specsOf(type: BlockType): ReadonlyMap<string, ParamSpec> {
+  let specs = specsByType.get(type);
+  if (!specs) {
+    specs = new Map(type.params.map((param) => [param.key, param]));
+    specsByType.set(type, specs);
+  }
+  return specs;
+}
+
+/** A class rather than an object of closures: resolve reads every block of a design on each design edit. */
+class Reading implements BlockReading {
+  private readonly specs: ReadonlyMap<string, ParamSpec>;
+
+  constructor(
+    readonly block: Block,
+    readonly type: BlockType,
+  ) {
+    this.specs = specsOf(type);
+  }
+
+  number(key: string): number {
+    const value = this.block.params[key];
+    if (typeof value === 'number') return value;
+    const param = this.specs.get(key);
+    if (param?.kind === 'number') return param.default;
+    throw new Error(`block type ${this.type.id} has no number parameter "${key}"`);
+  }
+
+  numberOr(key: string, absent: number): number {
+    const param = this.specs.get(key);
+    if (param?.kind !== 'number') return absent;
+    const value = this.block.params[key];
+    return typeof value === 'number' ? value : param.default;
+  }
+
+  choice(key: string): string {
+    const value = this.block.params[key];
+    if (typeof value === 'string') return value;
+    const param = this.specs.get(key);
+    if (param?.kind === 'enum') return param.default;
+    throw new Error(`block type ${this.type.id} has no enum parameter "${key}"`);
+  }
+
+  table(key: string): TableRow[] {
+    const value = this.block.params[key];
+    if (Array.isArray(value)) return value;
+    const param = this.specs.get(key);
+    return param?.kind === 'table' ? param.default : [];
+  }
+
+  trait(name: 'dram'): boolean {
+    return (this.type.traits ?? []).includes(name);
+  }
+}
+
 export function readBlock(block: Block, type: BlockType): BlockReading {
-  const params = block.params;
-  const spec = (key: string) => findParam(type, key);
-  return {
-    block,
-    type,
-    number(key) {
-      const value = params[key];
-      if (typeof value === 'number') return value;
-      const param = spec(key);
-      if (param?.kind === 'number') return param.default;
-      throw new Error(`block type ${type.id} has no number parameter "${key}"`);
-    },
-    numberOr(key, absent) {
-      const param = spec(key);
-      if (param?.kind !== 'number') return absent;
-      const value = params[key];
-      return typeof value === 'number' ? value : param.default;
-    },
-    choice(key) {
-      const value = params[key];
-      if (typeof value === 'string') return value;
-      const param = spec(key);
-      if (param?.kind === 'enum') return param.default;
-      throw new Error(`block type ${type.id} has no enum parameter "${key}"`);
-    },
-    table(key) {
-      const value = params[key];
-      if (Array.isArray(value)) return value;
-      const param = spec(key);
-      return param?.kind === 'table' ? param.default : [];
-    },
-    trait: (name) => (type.traits ?? []).includes(name),
-  };
+  return new Reading(block, type);
 }
 
 /** What the technology tables tell a compute plug-in. */

@@ -117,29 +117,35 @@ export function collectiveSeconds(
   };
 }
 
-/** Costs one run of an operator on one unit, at the top clock and voltage. */
+/**
+ * Costs one run of an operator on one unit, at the top clock and voltage. The helpers fill in the cost they are
+ * handed rather than return objects of their own: this runs for every operator on every unit of every evaluation,
+ * and short-lived intermediate objects showed up as garbage-collection time.
+ */
 export function costOperator(operator: Operator, unitIndex: number, context: CostContext): OperatorCost {
   const unit = context.chip.units[unitIndex] as ComputeUnit;
   if (operator.kind === 'collective') return costCollective(operator, unit, unitIndex, context);
-  const { bytesByLevel, decompressed } = storedBytes(operator, unitIndex, context);
-  addGemmRereads(operator, unitIndex, context.chip, bytesByLevel);
-  const memory = memoryTime(bytesByLevel, decompressed, unitIndex, context);
-  const { computeSeconds, computeJoules, macs } = computeTime(operator, unit, context);
-  return {
+  const levelCount = context.chip.levels.length;
+  const cost: OperatorCost = {
     unitIndex,
-    computeSeconds,
-    memorySeconds: memory.seconds,
-    memorySecondsByLevel: memory.secondsByLevel,
+    computeSeconds: 0,
+    memorySeconds: 0,
+    memorySecondsByLevel: new Array<number>(levelCount).fill(0),
     communicationSeconds: 0,
     overheadSeconds: unit.dispatchOverheadSeconds,
-    latencySeconds: memory.latencySeconds,
-    memoryLevel: memory.level,
-    bytesByLevel,
+    latencySeconds: 0,
+    memoryLevel: -1,
+    bytesByLevel: new Array<number>(levelCount).fill(0),
     bytesByClass: { ...operator.bytes },
-    computeJoules,
-    transferJoules: memory.joules,
-    macs,
+    computeJoules: 0,
+    transferJoules: 0,
+    macs: 0,
   };
+  const decompressed = storeBytes(operator, unitIndex, context, cost.bytesByLevel);
+  addGemmRereads(operator, unitIndex, context.chip, cost.bytesByLevel);
+  addMemoryTime(cost, decompressed, context);
+  addComputeTime(cost, operator, unit, context);
+  return cost;
 }
 
 /** Element-wise work of one run on the unit's vector path. */
@@ -179,15 +185,18 @@ interface Decompressed {
   energy: number;
 }
 
-/** Bytes per level: each class's bytes by where it lives, shrunk by compression on the path. */
-function storedBytes(
+/**
+ * Bytes per level, into `bytesByLevel`: each class's bytes by where it lives, shrunk by compression on the path.
+ * Returns what each decompression engine on the way expands (none on most paths).
+ */
+function storeBytes(
   operator: Operator,
   unitIndex: number,
   context: CostContext,
-): { bytesByLevel: number[]; decompressed: Map<string, Decompressed> } {
+  bytesByLevel: number[],
+): Map<string, Decompressed> | undefined {
   const paths = context.chip.paths[unitIndex] ?? [];
-  const bytesByLevel = new Array<number>(context.chip.levels.length).fill(0);
-  const decompressed = new Map<string, Decompressed>();
+  let decompressed: Map<string, Decompressed> | undefined;
   for (const tensorClass of tensorClasses) {
     const logical = operator.bytes[tensorClass];
     if (logical <= 0) continue;
@@ -203,6 +212,7 @@ function storedBytes(
             : undefined;
       if (compression) {
         stored /= compression.ratio;
+        decompressed ??= new Map();
         const entry = decompressed.get(compression.blockId) ?? {
           bytes: 0,
           throughput: compression.throughputBytesPerSecond,
@@ -214,7 +224,7 @@ function storedBytes(
       bytesByLevel[levelIndex] = (bytesByLevel[levelIndex] ?? 0) + stored;
     }
   }
-  return { bytesByLevel, decompressed };
+  return decompressed;
 }
 
 /** GEMMs whose operands exceed the staging buffer re-read them (the Hong–Kung lower bound), in place. */
@@ -233,24 +243,23 @@ function addGemmRereads(operator: Operator, unitIndex: number, chip: Chip, bytes
   }
 }
 
-/** The slowest level's time (levels are read in parallel), the energy of every bit moved, the worst latency. */
-function memoryTime(
-  bytesByLevel: readonly number[],
-  decompressed: ReadonlyMap<string, Decompressed>,
-  unitIndex: number,
+/**
+ * The slowest level's time (levels are read in parallel), the energy of every bit moved and the worst latency, into
+ * `cost` (whose `bytesByLevel` is filled in).
+ */
+function addMemoryTime(
+  cost: OperatorCost,
+  decompressed: ReadonlyMap<string, Decompressed> | undefined,
   context: CostContext,
-): { seconds: number; level: number; secondsByLevel: number[]; joules: number; latencySeconds: number } {
+): void {
   const { chip } = context;
-  const paths = chip.paths[unitIndex] ?? [];
-  const secondsByLevel = new Array<number>(bytesByLevel.length).fill(0);
-  let seconds = 0;
-  let level = -1;
-  let joules = 0;
-  let latencySeconds = 0;
-  bytesByLevel.forEach((bytes, levelIndex) => {
+  const paths = chip.paths[cost.unitIndex] ?? [];
+  const bytesByLevel = cost.bytesByLevel;
+  for (let levelIndex = 0; levelIndex < bytesByLevel.length; levelIndex += 1) {
+    const bytes = bytesByLevel[levelIndex] ?? 0;
     const path = paths[levelIndex];
     const memory = chip.levels[levelIndex];
-    if (bytes <= 0 || !path || !memory) return;
+    if (bytes <= 0 || !path || !memory) continue;
     // An operating point that lowers the memory clock scales DRAM's own bandwidth, whatever the path allows — and
     // the internal bandwidth of a block computing on its own DRAM.
     const bandwidth = !memory.dram
@@ -263,27 +272,28 @@ function memoryTime(
             context.dramBandwidthScale,
         );
     const levelSeconds = bytes / bandwidth;
-    secondsByLevel[levelIndex] = levelSeconds;
-    joules += bytes * 8 * path.energyJoulesPerBit;
-    latencySeconds = Math.max(latencySeconds, path.latencySeconds);
-    if (levelSeconds > seconds) {
-      seconds = levelSeconds;
-      level = levelIndex;
+    cost.memorySecondsByLevel[levelIndex] = levelSeconds;
+    cost.transferJoules += bytes * 8 * path.energyJoulesPerBit;
+    cost.latencySeconds = Math.max(cost.latencySeconds, path.latencySeconds);
+    if (levelSeconds > cost.memorySeconds) {
+      cost.memorySeconds = levelSeconds;
+      cost.memoryLevel = levelIndex;
     }
-  });
-  for (const entry of decompressed.values()) {
-    joules += entry.bytes * 8 * entry.energy;
-    seconds = Math.max(seconds, entry.bytes / entry.throughput);
   }
-  return { seconds, level, secondsByLevel, joules, latencySeconds };
+  if (!decompressed) return;
+  for (const entry of decompressed.values()) {
+    cost.transferJoules += entry.bytes * 8 * entry.energy;
+    cost.memorySeconds = Math.max(cost.memorySeconds, entry.bytes / entry.throughput);
+  }
 }
 
-/** MACs at the unit's rate for the operator's arithmetic, derated by efficiency and shape, plus vector work. */
-function computeTime(
+/** MACs at the unit's rate for the operator's arithmetic, derated by efficiency and shape, plus vector work, into `cost`. */
+function addComputeTime(
+  cost: OperatorCost,
   operator: Operator,
   unit: ComputeUnit,
   context: CostContext,
-): { computeSeconds: number; computeJoules: number; macs: number } {
+): void {
   const speedup = operator.sparse && context.sparseWeights ? unit.sparsitySpeedup : 1;
   const macs = operator.macs / speedup;
   let computeSeconds = 0;
@@ -296,10 +306,10 @@ function computeTime(
     // A shape that fills almost nothing still makes progress: the floor keeps the time finite.
     computeSeconds = peak > 0 ? macs / (peak * efficiency * Math.max(utilization, 1e-6)) : Infinity;
   }
-  computeSeconds += vectorSeconds(operator, unit);
-  const computeJoules =
+  cost.computeSeconds = computeSeconds + vectorSeconds(operator, unit);
+  cost.computeJoules =
     macs * unit.energyJoulesPerMac[operator.computeClass] + operator.vectorOps * unit.energyJoulesPerVectorOp;
-  return { computeSeconds, computeJoules, macs };
+  cost.macs = macs;
 }
 
 /** Seconds of one run at a clock scale (clock / top clock): compute stretches, memory and links do not. */

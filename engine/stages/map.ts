@@ -99,7 +99,9 @@ export function map(machine: Machine, plan: Plan): Placement {
   const storage = storageBytes(chip, primaryUnit);
   const device = storageBytes(chip, primaryUnit, { deviceOnly: true });
   return {
-    ...placed,
+    placement: placed.placement,
+    used: placed.used,
+    overflowBytes: placed.overflowBytes,
     storageBytes: storage,
     kvRoomBytes: device >= needs.weights + needs.activations + needs.kvPerSequence ? device : storage,
   };

@@ -123,8 +123,12 @@ export function power(
       chip.power.policy === 'adaptive' && points.length > 1
         ? adaptiveScale(clocks, (candidate) => timing(phase, candidate).seconds)
         : clocks.selectedScale;
-    const capped = capScale(clocks, scale, capWatts, (candidate) => timing(phase, candidate).chipWatts);
-    const result = timing(phase, capped.scale);
+    const atScale = timing(phase, scale);
+    const capped =
+      capWatts === undefined || atScale.chipWatts <= capWatts
+        ? { scale, throttled: false }
+        : capScale(clocks, scale, capWatts, (candidate) => timing(phase, candidate).chipWatts);
+    const result = capped.scale === scale ? atScale : timing(phase, capped.scale);
     if (capWatts !== undefined && result.chipWatts > capWatts * CAP_TOLERANCE)
       diagnostics.push({
         severity: 'warning',
@@ -193,14 +197,16 @@ function adaptiveScale(clocks: Clocks, secondsAtScale: (scale: number) => number
   return high;
 }
 
-/** The highest clock at or below `scale` whose average power per chip fits the cap (bisection). */
+/**
+ * The highest clock at or below `scale` whose average power per chip fits the cap (bisection), for a phase that
+ * exceeds the cap at `scale`; unthrottled when the clock cannot be lowered.
+ */
 function capScale(
   clocks: Clocks,
   scale: number,
-  capWatts: number | undefined,
+  capWatts: number,
   wattsAtScale: (scale: number) => number,
 ): { scale: number; throttled: boolean } {
-  if (capWatts === undefined || wattsAtScale(scale) <= capWatts) return { scale, throttled: false };
   if (clocks.points.length <= 1 || scale <= clocks.lowestScale) return { scale, throttled: false };
   let low = clocks.lowestScale;
   let high = scale;

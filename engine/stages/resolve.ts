@@ -230,9 +230,10 @@ function pools(graph: DataGraph, belongs: (node: GraphNode) => boolean, key: (no
   const grouped = new Map<string, number[]>();
   graph.nodes.forEach((node, index) => {
     if (!belongs(node)) return;
-    const pool = grouped.get(key(node));
+    const nodeKey = key(node);
+    const pool = grouped.get(nodeKey);
     if (pool) pool.push(index);
-    else grouped.set(key(node), [index]);
+    else grouped.set(nodeKey, [index]);
   });
   return [...grouped.values()];
 }

@@ -250,15 +250,27 @@ function poolUnits(graph: DataGraph, tech: TechContext): { unit: ComputeUnit; me
     const first = nodes[0] as GraphNode;
     const spec = first.model.compute?.(first.reading, tech);
     if (!spec) throw new Error('unreachable: a pooled compute block has a compute model');
+    // Every field written out: a spread that then adds fields takes V8's slow path (this runs on each design edit).
     const unit: ComputeUnit = {
-      ...spec,
       id: first.reading.block.id,
       blockIds: nodes.map((node) => node.reading.block.id),
       name:
         nodes.length > 1 ? `${first.reading.block.name} (+${nodes.length - 1})` : first.reading.block.name,
       typeId: first.reading.type.id,
+      costModel: spec.costModel,
       instances: nodes.reduce((sum, node) => sum + node.multiplicity, 0),
+      clockHertz: spec.clockHertz,
+      macsPerCycle: spec.macsPerCycle,
+      vectorOpsPerCycle: spec.vectorOpsPerCycle,
+      geometry: spec.geometry,
+      computeEfficiency: spec.computeEfficiency,
+      lowPrecisionEfficiencyScale: spec.lowPrecisionEfficiencyScale,
+      dispatchOverheadSeconds: spec.dispatchOverheadSeconds,
+      energyJoulesPerMac: spec.energyJoulesPerMac,
+      energyJoulesPerVectorOp: spec.energyJoulesPerVectorOp,
+      localBufferBytes: spec.localBufferBytes,
       sparsitySpeedup: 1,
+      reconfigurationSeconds: spec.reconfigurationSeconds,
     };
     return { unit, members };
   });

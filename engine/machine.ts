@@ -4,6 +4,7 @@
  * power domain and static power; and between chips, the bandwidth collectives run at. All numbers in SI units.
  */
 import type { Diagnostic } from './diagnostics';
+import type { TensorClass } from './operators';
 import type { ComputeClass } from './schema/number-format';
 
 /** How a unit's shape limits how well a GEMM fills it. */
@@ -184,4 +185,13 @@ export function selectedOperatingPoint(
   const top = power.operatingPoints[0];
   if (name === undefined) return top;
   return power.operatingPoints.find((point) => point.name === name) ?? top;
+}
+
+/** The compression unit on a path that shrinks a tensor class (weights or KV cache), if any. */
+export function compressionFor(path: MemoryPath, tensorClass: TensorClass): PathCompression | undefined {
+  return tensorClass === 'weights'
+    ? path.weightCompression
+    : tensorClass === 'kv'
+      ? path.kvCompression
+      : undefined;
 }

@@ -1,63 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate';
 import type { OperatorReport, Report } from '../report';
-import type { BlockType, ParamSpec } from '../schema/block-type';
 import type { DesignDocument } from '../schema/design';
 import { defaultWorkload } from '../schema/workload';
 import { resolve } from '../stages/resolve';
+import { blockTypeOf } from '../testing/block-readings';
 import { testBlockTypes, testCatalog, testDesign, toyArchitecture } from '../testing/fixtures';
-import type { Unit } from '../units';
-
-const number = (key: string, unit: Unit, value: number): ParamSpec => ({
-  key,
-  name: key,
-  kind: 'number',
-  unit,
-  default: value,
-  min: 0,
-  max: 1e30,
-  description: `test parameter ${key}`,
-});
 
 /** A PIM memory with round numbers: 100 GB/s through its pins, 800 GB/s inside, 4,096 MACs per cycle at 1 GHz. */
-const pimType: BlockType = {
-  format: 'tessera.blockType',
-  version: 1,
-  id: 'test.pim',
-  name: 'test.pim',
-  category: 'memory',
-  description: 'a processing-in-memory DRAM, for the test',
-  costModel: 'pim',
-  traits: ['dram'],
-  params: [
-    number('capacityBytes', 'bytes', 2 ** 36),
-    number('bandwidthBytesPerSecond', 'bytesPerSecond', 1e11),
-    number('internalBandwidthBytesPerSecond', 'bytesPerSecond', 8e11),
-    number('macsPerCycle', 'count', 4096),
-    number('clockHertz', 'hertz', 1e9),
-    number('vectorOpsPerCycle', 'count', 4096),
-    number('localBufferBytes', 'bytes', 65536),
-    number('computeEfficiency', 'ratio', 1),
-    number('dispatchOverheadSeconds', 'seconds', 0),
-    number('energyJoulesPerMacBf16', 'joulesPerOperation', 1.5e-12),
-    number('energyJoulesPerVectorOp', 'joulesPerOperation', 4e-13),
-    number('achievableBandwidthFraction', 'ratio', 1),
-    number('latencySeconds', 'seconds', 0),
-    number('energyJoulesPerBit', 'joulesPerBit', 4e-12),
-    number('internalEnergyJoulesPerBit', 'joulesPerBit', 1e-12),
-    number('staticPowerWatts', 'watts', 4),
-  ],
-  ports: [
-    {
-      id: 'port',
-      name: 'Port',
-      kind: 'memory',
-      connects: ['compute', 'fabric', 'memory', 'stream'],
-      side: 'top',
-    },
-  ],
-  source: { citation: 'engine test fixture' },
-};
+const pimType = blockTypeOf(
+  'test.pim',
+  'pim',
+  {
+    capacityBytes: 2 ** 36,
+    bandwidthBytesPerSecond: 1e11,
+    internalBandwidthBytesPerSecond: 8e11,
+    macsPerCycle: 4096,
+    clockHertz: 1e9,
+    vectorOpsPerCycle: 4096,
+    localBufferBytes: 65536,
+    computeEfficiency: 1,
+    dispatchOverheadSeconds: 0,
+    energyJoulesPerMacBf16: 1.5e-12,
+    energyJoulesPerVectorOp: 4e-13,
+    achievableBandwidthFraction: 1,
+    latencySeconds: 0,
+    energyJoulesPerBit: 4e-12,
+    internalEnergyJoulesPerBit: 1e-12,
+    staticPowerWatts: 4,
+  },
+  { category: 'memory', traits: ['dram'] },
+);
 const catalog = testCatalog({ blockTypes: [...testBlockTypes, pimType] });
 
 /** One 128 × 128 array at 1 GHz (16.4 TMAC/s) whose only memory is the PIM. */

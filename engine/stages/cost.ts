@@ -17,6 +17,7 @@
 import { blockModel } from '../blocks/registry';
 import type { Diagnostic } from '../diagnostics';
 import {
+  compressionFor,
   selectedOperatingPoint,
   type Chip,
   type ChipNetwork,
@@ -204,12 +205,7 @@ function storeBytes(
       const path = paths[levelIndex];
       if (!path) continue;
       let stored = logical * fraction;
-      const compression =
-        tensorClass === 'weights'
-          ? path.weightCompression
-          : tensorClass === 'kv'
-            ? path.kvCompression
-            : undefined;
+      const compression = compressionFor(path, tensorClass);
       if (compression) {
         stored /= compression.ratio;
         decompressed ??= new Map();

@@ -5,7 +5,7 @@
  * occupies there. What finds no room is costed as if it lived in the slowest level, and the report says the model
  * does not fit.
  */
-import { storageBytes, type Chip, type Machine, type MemoryPath } from '../machine';
+import { compressionFor, storageBytes, type Chip, type Machine, type MemoryPath } from '../machine';
 import type { Footprint } from '../models/footprint';
 import type { TensorClass } from '../operators';
 import type { Plan } from './plan';
@@ -50,12 +50,7 @@ export function place(chip: Chip, primaryUnit: number, needs: Footprint): Placem
     const total = remaining;
     for (const { levelIndex, path } of storage) {
       if (remaining <= 0) break;
-      const compression =
-        tensorClass === 'weights'
-          ? path.weightCompression
-          : tensorClass === 'kv'
-            ? path.kvCompression
-            : undefined;
+      const compression = compressionFor(path, tensorClass);
       const ratio = compression?.ratio ?? 1;
       const free = room.get(levelIndex) ?? 0;
       const logical = Math.min(remaining, free * ratio);

@@ -5,6 +5,7 @@ import type { ChipPower, Machine, OperatingPoint } from '../machine';
 import type { Parallelism } from '../models/parallelism';
 import type { Operator } from '../operators';
 import { defaultWorkload, type Workload } from '../schema/workload';
+import { costOf } from '../testing/costs';
 import { testCatalog, testDesign } from '../testing/fixtures';
 import type { CostedGraph, CostedPhase, OperatorCost } from './cost';
 import type { Plan } from './plan';
@@ -55,25 +56,6 @@ function machineWith(
       },
     },
     systemStaticWatts: options.systemStaticWatts ?? 0,
-  };
-}
-
-function costOf(parts: Partial<OperatorCost>): OperatorCost {
-  return {
-    unitIndex: 0,
-    computeSeconds: 0,
-    memorySeconds: 0,
-    memorySecondsByLevel: [],
-    communicationSeconds: 0,
-    overheadSeconds: 0,
-    latencySeconds: 0,
-    memoryLevel: -1,
-    bytesByLevel: [],
-    bytesByClass: { weights: 0, kv: 0, activations: 0 },
-    computeJoules: 0,
-    transferJoules: 0,
-    macs: 0,
-    ...parts,
   };
 }
 

@@ -6,6 +6,7 @@ import { countParameters } from '../models/parameters';
 import type { Operator } from '../operators';
 import type { Bound, Report } from '../report';
 import { defaultWorkload, type Workload } from '../schema/workload';
+import { costOf } from '../testing/costs';
 import { testCatalog, testDesign, toyArchitecture } from '../testing/fixtures';
 import { checkWorkload, type CheckedWorkload } from './check';
 import type { CostedPhase, OperatorCost } from './cost';
@@ -19,25 +20,6 @@ const catalog = testCatalog();
 const design = testDesign({ tile: { type: 'test.array' }, dram: { type: 'test.dram' } }, [['tile', 'dram']]);
 const machine = resolve(design, catalog);
 const TOP_CLOCK = 1e9;
-
-function costOf(parts: Partial<OperatorCost>): OperatorCost {
-  return {
-    unitIndex: 0,
-    computeSeconds: 0,
-    memorySeconds: 0,
-    memorySecondsByLevel: [],
-    communicationSeconds: 0,
-    overheadSeconds: 0,
-    latencySeconds: 0,
-    memoryLevel: -1,
-    bytesByLevel: [],
-    bytesByClass: { weights: 0, kv: 0, activations: 0 },
-    computeJoules: 0,
-    transferJoules: 0,
-    macs: 0,
-    ...parts,
-  };
-}
 
 function operatorOf(id: string, repeat = 1): Operator {
   return {

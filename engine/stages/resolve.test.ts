@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate';
 import type { Operator } from '../operators';
 import { defaultWorkload } from '../schema/workload';
-import type { BlockType, ParamSpec } from '../schema/block-type';
+import { blockTypeOf } from '../testing/block-readings';
 import { testBlockTypes, testCatalog, testDesign } from '../testing/fixtures';
-import type { Unit } from '../units';
 import { costOperator, type CostContext } from './cost';
 import { resolve } from './resolve';
 
@@ -182,44 +181,28 @@ describe('resolve: design → machine', () => {
 
 describe('a block that computes on its own memory', () => {
   // A host CPU with its DRAM: the engine's one block type that is both a compute unit and a memory level.
-  const number = (key: string, unit: Unit, value: number): ParamSpec => ({
-    key,
-    name: key,
-    kind: 'number',
-    unit,
-    default: value,
-    min: 0,
-    max: 1e30,
-    description: `test parameter ${key}`,
-  });
-  const hostType: BlockType = {
-    format: 'tessera.blockType',
-    version: 1,
-    id: 'test.host',
-    name: 'test.host',
-    category: 'host',
-    description: 'a host CPU and its DRAM, for the test',
-    costModel: 'host',
-    params: [
-      number('cores', 'count', 8),
-      number('clockHertz', 'hertz', 2e9),
-      number('bf16MacsPerCyclePerCore', 'count', 32),
-      number('fp32Rate', 'ratio', 0.5),
-      number('vectorOpsPerCycle', 'count', 256),
-      number('dramCapacityBytes', 'bytes', 2 ** 36),
-      number('dramBandwidthBytesPerSecond', 'bytesPerSecond', 2e11),
-      number('dramAchievableBandwidthFraction', 'ratio', 0.8),
-      number('dramLatencySeconds', 'seconds', 1e-7),
-      number('dramEnergyJoulesPerBit', 'joulesPerBit', 1.5e-11),
-      number('computeEfficiency', 'ratio', 1),
-      number('dispatchOverheadSeconds', 'seconds', 0),
-      number('energyJoulesPerMacBf16', 'joulesPerOperation', 1e-12),
-      number('energyJoulesPerVectorOp', 'joulesPerOperation', 1e-13),
-      number('staticPowerWatts', 'watts', 50),
-    ],
-    ports: [{ id: 'port', name: 'Port', kind: 'host', connects: ['fabric'], side: 'top' }],
-    source: { citation: 'engine test fixture' },
-  };
+  const hostType = blockTypeOf(
+    'test.host',
+    'host',
+    {
+      cores: 8,
+      clockHertz: 2e9,
+      bf16MacsPerCyclePerCore: 32,
+      fp32Rate: 0.5,
+      vectorOpsPerCycle: 256,
+      dramCapacityBytes: 2 ** 36,
+      dramBandwidthBytesPerSecond: 2e11,
+      dramAchievableBandwidthFraction: 0.8,
+      dramLatencySeconds: 1e-7,
+      dramEnergyJoulesPerBit: 1.5e-11,
+      computeEfficiency: 1,
+      dispatchOverheadSeconds: 0,
+      energyJoulesPerMacBf16: 1e-12,
+      energyJoulesPerVectorOp: 1e-13,
+      staticPowerWatts: 50,
+    },
+    { category: 'host' },
+  );
   const hostCatalog = testCatalog({ blockTypes: [...testBlockTypes, hostType] });
 
   it('reaches its DRAM through itself, at the sustained DRAM bandwidth, the DRAM’s latency and energy', () => {

@@ -17,7 +17,7 @@
 import type { CatalogIndex } from './catalog';
 import type { Diagnostic } from './diagnostics';
 import { hasErrors } from './diagnostics';
-import type { Machine } from './machine';
+import { emptyMachine, type Machine } from './machine';
 import type { EvaluationResult } from './report';
 import type { DesignDocument } from './schema/design';
 import type { ModelConfig } from './schema/model';
@@ -106,33 +106,4 @@ function designStages(
     perCatalog.set(design, entry);
   }
   return entry;
-}
-
-/** What a design with structural errors resolves to: nothing to run on (the errors say why). */
-function emptyMachine(): Machine {
-  return {
-    chip: {
-      id: 'design',
-      name: '',
-      count: 1,
-      units: [],
-      levels: [],
-      paths: [],
-      power: {
-        operatingPoints: [],
-        policy: 'fixed',
-        domainBlockId: undefined,
-        capWatts: undefined,
-        capBlockId: undefined,
-        staticScaledWatts: 0,
-        staticFixedWatts: 0,
-      },
-      blockStaticWatts: {},
-      areaSquareMetres: 0,
-    },
-    network: undefined,
-    systemStaticWatts: 0,
-    systemBlockStaticWatts: {},
-    diagnostics: [],
-  };
 }

@@ -195,3 +195,32 @@ export function compressionFor(path: MemoryPath, tensorClass: TensorClass): Path
       ? path.kvCompression
       : undefined;
 }
+
+/** What a design with structural errors resolves to: nothing to run on (the errors say why). */
+export function emptyMachine(): Machine {
+  return {
+    chip: {
+      id: 'design',
+      name: '',
+      count: 1,
+      units: [],
+      levels: [],
+      paths: [],
+      power: {
+        operatingPoints: [],
+        policy: 'fixed',
+        domainBlockId: undefined,
+        capWatts: undefined,
+        capBlockId: undefined,
+        staticScaledWatts: 0,
+        staticFixedWatts: 0,
+      },
+      blockStaticWatts: {},
+      areaSquareMetres: 0,
+    },
+    network: undefined,
+    systemStaticWatts: 0,
+    systemBlockStaticWatts: {},
+    diagnostics: [],
+  };
+}

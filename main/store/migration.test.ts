@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import sqlite3 from 'sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256, temporaryFolder } from '../testing/temp';
+import { upgrade } from './migration';
 import { ProjectStore, SCHEMA_VERSION, StoreError } from './project-store';
+import { Connection } from './sqlite';
 
 const fixture = fileURLToPath(new URL('./fixtures/project-v1.tessera', import.meta.url));
 
@@ -180,6 +182,24 @@ describe('upgrading a schema-1 project', () => {
     const [design] = await first.listDesigns();
     expect(await second.listVersions(design?.id ?? '')).toHaveLength(1);
     await Promise.all([first.close(), second.close()]);
+    expect((await readdir(folder.path)).filter((name) => name.includes('backup'))).toHaveLength(1);
+  });
+
+  it('opens the project a second window has just upgraded, even while that window is reading it', async () => {
+    // The race behind the test above, made certain: this window inspected the file at schema 1, then another
+    // window upgraded it, switched it to WAL and holds a read open, so a TRUNCATE checkpoint reports busy.
+    const path = await copyOfFixture();
+    const first = await ProjectStore.open(path);
+    const reader = await Connection.open(path, { readOnly: true });
+    await reader.exec('BEGIN');
+    await reader.get('SELECT COUNT(*) AS n FROM designs');
+    const late = await Connection.open(path, { readOnly: false });
+    try {
+      await expect(upgrade(late, path, 1)).resolves.toBeUndefined();
+    } finally {
+      await reader.exec('COMMIT');
+      await Promise.all([reader.close(), late.close(), first.close()]);
+    }
     expect((await readdir(folder.path)).filter((name) => name.includes('backup'))).toHaveLength(1);
   });
 

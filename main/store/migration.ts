@@ -5,6 +5,7 @@
 import { constants } from 'node:fs';
 import { copyFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { projectName, syncFile } from './disk';
 import { newerVersion } from './inspection';
 import { reportsTable, SCHEMA_VERSION, versionsTable } from './schema';
@@ -12,6 +13,10 @@ import type { Connection } from './sqlite';
 import { StoreError } from './store-error';
 
 const UPGRADE_SUMMARY = 'Version history started (project upgraded from schema 1)';
+
+/** A busy checkpoint is tried again this many times, this far apart, before the file is called in use (0.5 s). */
+const CHECKPOINT_ATTEMPTS = 10;
+const CHECKPOINT_RETRY_MS = 50;
 
 /**
  * Forward migrations: `migrations[n]` upgrades a project from schema version n to n + 1. They run inside the
@@ -77,13 +82,24 @@ export async function upgrade(
     'io',
     `${name} needs upgrading, but another window or program is writing to it. Close it there and open it again. The file was not changed.`,
   );
-  const mode = await connection.get<{ journal_mode: string }>('PRAGMA journal_mode');
-  if (mode?.journal_mode === 'wal') {
+  const schemaNow = async (): Promise<number> =>
+    (await connection.get<{ version: number }>('SELECT version FROM schema_version'))?.version ?? 0;
+  for (let attempt = 1; ; attempt += 1) {
+    // Another window may have upgraded the file since it was inspected: then there is nothing to do.
+    const current = await schemaNow();
+    if (current === SCHEMA_VERSION) return undefined;
+    if (current > SCHEMA_VERSION) throw newerVersion(path, current);
+    const mode = await connection.get<{ journal_mode: string }>('PRAGMA journal_mode');
+    if (mode?.journal_mode !== 'wal') break;
     // Committed changes still in the write-ahead log are written into the file first (what SQLite does anyway
     // when the last connection closes; the project's content does not change), so that the file alone — and so
     // its backup copy — holds the whole project.
     const checkpoint = await connection.get<{ busy: number }>('PRAGMA wal_checkpoint(TRUNCATE)');
-    if (checkpoint?.busy !== 0) throw inUse;
+    if (checkpoint?.busy === 0) break;
+    // Busy: another connection is reading or writing. Two windows opening the old project at once meet here
+    // (one checkpoints or upgrades while the other looks), so look again shortly before calling the file in use.
+    if (attempt === CHECKPOINT_ATTEMPTS) throw inUse;
+    await sleep(CHECKPOINT_RETRY_MS);
   }
   let backupPath: string | undefined;
   let fromSchema = inspectedVersion;

@@ -24,10 +24,16 @@ interface Route {
   previousEdge: Int32Array;
 }
 
+/**
+ * The lowest-latency route from any source to the nearest sink (Dijkstra over a binary heap). A route may pass
+ * through a node only where `passes` says so (by default: a source, or a block data can cross).
+ */
 function lowestLatencyRoute(
   graph: DataGraph,
   sources: ReadonlySet<number>,
   sinks: ReadonlySet<number>,
+  passes: (index: number) => boolean = (index) =>
+    sources.has(index) || (graph.nodes[index] as GraphNode).model.crossable,
 ): Route {
   const size = graph.nodes.length;
   const distance = new Float64Array(size).fill(Infinity);
@@ -44,8 +50,7 @@ function lowestLatencyRoute(
     if (done[current] || next.key > (distance[current] as number)) continue;
     if (sinks.has(current)) break;
     done[current] = 1;
-    const node = graph.nodes[current] as GraphNode;
-    if (!sources.has(current) && !node.model.crossable) continue;
+    if (!passes(current)) continue;
     for (const { other, edgeIndex } of graph.adjacency[current] ?? []) {
       const edge = graph.edges[edgeIndex];
       if (!edge || done[other]) continue;
@@ -214,61 +219,27 @@ export function chipNetwork(graph: DataGraph): ChipNetworkResult {
   for (const index of boundary) network.addEdge(index * 2 + 1, sink, Infinity);
   const flow = network.maxFlow(source, sink);
   if (!(flow > 0) || !Number.isFinite(flow)) return { ok: false, reason: 'unbounded' };
-  const { reached, distance, previous } = routeToFabric(graph, computeInside, boundary);
+  // The route stays inside the chip until it meets the system's fabric.
+  const route = lowestLatencyRoute(
+    graph,
+    new Set(computeInside),
+    boundary,
+    (index) =>
+      computeInside.includes(index) || (!nodes[index]?.system && nodes[index]?.model.crossable === true),
+  );
   const via: string[] = [];
   let energy = 0;
-  for (let at = reached; at >= 0; at = previous[at] as number) {
+  let latency = 0;
+  for (let at = route.reached ?? -1; at >= 0; at = route.previous[at] as number) {
     const node = nodes[at] as GraphNode;
     if (node.model.compute) break;
     via.unshift(node.reading.block.id);
     if (node.model.chipFabric) energy += graph.energyPerBitOf[at] as number;
+    latency +=
+      (graph.latencyOf[at] as number) + (graph.edges[route.previousEdge[at] as number]?.latency ?? 0);
   }
   return {
     ok: true,
-    network: {
-      bandwidthBytesPerSecond: flow,
-      latencySeconds: reached >= 0 ? (distance[reached] as number) : 0,
-      energyJoulesPerBit: energy,
-      via,
-    },
+    network: { bandwidthBytesPerSecond: flow, latencySeconds: latency, energyJoulesPerBit: energy, via },
   };
-}
-
-/** The lowest-latency route from the chip's compute to the nearest system fabric block (graphs here are small). */
-function routeToFabric(
-  graph: DataGraph,
-  computeInside: readonly number[],
-  boundary: ReadonlySet<number>,
-): { reached: number; distance: Float64Array; previous: Int32Array } {
-  const { nodes } = graph;
-  const distance = new Float64Array(nodes.length).fill(Infinity);
-  const previous = new Int32Array(nodes.length).fill(-1);
-  const done = new Uint8Array(nodes.length);
-  for (const index of computeInside) distance[index] = 0;
-  for (;;) {
-    let current = -1;
-    for (let index = 0; index < nodes.length; index += 1) {
-      if (
-        !done[index] &&
-        Number.isFinite(distance[index]) &&
-        (current < 0 || (distance[index] as number) < (distance[current] as number))
-      )
-        current = index;
-    }
-    if (current < 0) return { reached: -1, distance, previous };
-    if (boundary.has(current)) return { reached: current, distance, previous };
-    done[current] = 1;
-    const node = nodes[current] as GraphNode;
-    if (node.system || (!node.model.compute && !node.model.crossable)) continue;
-    for (const { other, edgeIndex } of graph.adjacency[current] ?? []) {
-      const step =
-        (distance[current] as number) +
-        (graph.edges[edgeIndex]?.latency ?? 0) +
-        (graph.latencyOf[other] as number);
-      if (!done[other] && step < (distance[other] as number)) {
-        distance[other] = step;
-        previous[other] = current;
-      }
-    }
-  }
 }

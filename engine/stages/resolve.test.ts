@@ -177,6 +177,28 @@ describe('resolve: design → machine', () => {
     };
     expect(resolve(slowSwitch, catalog).network?.bandwidthBytesPerSecond).toBeCloseTo(1e11, -3);
   });
+
+  it('takes the chip network’s latency and energy along the route from the compute to the system fabric', () => {
+    const design = testDesign(
+      {
+        tile: { type: 'test.array' },
+        dram: { type: 'test.dram' },
+        link: { type: 'test.link', params: { latencySeconds: 1e-6, energyJoulesPerBit: 2e-12 } },
+        switch: { type: 'test.fabric', params: { latencySeconds: 5e-7, energyJoulesPerBit: 1e-12 } },
+      },
+      [
+        ['tile', 'dram'],
+        ['tile', 'link'],
+        ['link', 'switch'],
+      ],
+      [{ id: 'chip', name: 'Chip', kind: 'chip', count: 4, blocks: ['tile', 'dram', 'link'] }],
+    );
+    const network = resolve(design, catalog).network;
+    // tile → link → switch: each block's latency, and the energy of each fabric block crossed.
+    expect(network?.via).toEqual(['link', 'switch']);
+    expect(network?.latencySeconds).toBeCloseTo(1e-6 + 5e-7, 15);
+    expect(network?.energyJoulesPerBit).toBeCloseTo(2e-12 + 1e-12, 20);
+  });
 });
 
 describe('a block that computes on its own memory', () => {

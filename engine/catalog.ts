@@ -2,7 +2,7 @@
  * The catalog: everything the library holds, passed into the engine as plain data (the engine never reads
  * files). `indexCatalog` builds the lookups the engine uses and checks the references between entries.
  */
-import type { BlockType, NumberParamSpec, ParamSpec } from './schema/block-type';
+import type { BlockType, ParamSpec } from './schema/block-type';
 import type { ModelConfig } from './schema/model';
 import type { NumberFormat } from './schema/number-format';
 import type { Preset } from './schema/preset';
@@ -46,9 +46,17 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
   };
 }
 
+/** Each block type's parameters by key, built once per type: resolve reads a design's parameters on every edit. */
+const specsByType = new WeakMap<BlockType, ReadonlyMap<string, ParamSpec>>();
+
 /** The spec of one parameter of a block type, or `undefined`. */
 export function findParam(type: BlockType, key: string): ParamSpec | undefined {
-  return type.params.find((param) => param.key === key);
+  let specs = specsByType.get(type);
+  if (!specs) {
+    specs = new Map(type.params.map((param) => [param.key, param]));
+    specsByType.set(type, specs);
+  }
+  return specs.get(key);
 }
 
 /** Reads a number parameter of a block: its value if set, else the block type's default. */
@@ -67,11 +75,4 @@ export function enumParam(type: BlockType, params: Readonly<Record<string, unkno
   const spec = findParam(type, key);
   if (spec?.kind === 'enum') return spec.default;
   throw new Error(`block type ${type.id} has no enum parameter "${key}"`);
-}
-
-/** The number parameter specs of a block type, by key. */
-export function numberParamSpecs(type: BlockType): Map<string, NumberParamSpec> {
-  const specs = new Map<string, NumberParamSpec>();
-  for (const param of type.params) if (param.kind === 'number') specs.set(param.key, param);
-  return specs;
 }

@@ -11,7 +11,8 @@
  */
 import type { ComputeUnit, MemoryUsage, OperatingPoint, UnitGeometry } from '../machine';
 import type { GemmShape, TensorClass } from '../operators';
-import type { BlockType, ParamSpec, TableRow } from '../schema/block-type';
+import { enumParam, findParam, numberParam } from '../catalog';
+import type { BlockType, TableRow } from '../schema/block-type';
 import type { Block } from '../schema/design';
 import type { ComputeClass } from '../schema/number-format';
 
@@ -31,56 +32,31 @@ export interface BlockReading {
   trait(name: 'dram'): boolean;
 }
 
-/** Each block type's parameters by key, built once per type (resolve reads a block's parameters many times). */
-const specsByType = new WeakMap<BlockType, ReadonlyMap<string, ParamSpec>>();
-
-function specsOf(type: BlockType): ReadonlyMap<string, ParamSpec> {
-  let specs = specsByType.get(type);
-  if (!specs) {
-    specs = new Map(type.params.map((param) => [param.key, param]));
-    specsByType.set(type, specs);
-  }
-  return specs;
-}
-
 /** A class rather than an object of closures: resolve reads every block of a design on each design edit. */
 class Reading implements BlockReading {
-  private readonly specs: ReadonlyMap<string, ParamSpec>;
-
   constructor(
     readonly block: Block,
     readonly type: BlockType,
-  ) {
-    this.specs = specsOf(type);
-  }
+  ) {}
 
   number(key: string): number {
-    const value = this.block.params[key];
-    if (typeof value === 'number') return value;
-    const param = this.specs.get(key);
-    if (param?.kind === 'number') return param.default;
-    throw new Error(`block type ${this.type.id} has no number parameter "${key}"`);
+    return numberParam(this.type, this.block.params, key);
   }
 
   numberOr(key: string, absent: number): number {
-    const param = this.specs.get(key);
-    if (param?.kind !== 'number') return absent;
-    const value = this.block.params[key];
-    return typeof value === 'number' ? value : param.default;
+    return findParam(this.type, key)?.kind === 'number'
+      ? numberParam(this.type, this.block.params, key)
+      : absent;
   }
 
   choice(key: string): string {
-    const value = this.block.params[key];
-    if (typeof value === 'string') return value;
-    const param = this.specs.get(key);
-    if (param?.kind === 'enum') return param.default;
-    throw new Error(`block type ${this.type.id} has no enum parameter "${key}"`);
+    return enumParam(this.type, this.block.params, key);
   }
 
   table(key: string): TableRow[] {
     const value = this.block.params[key];
     if (Array.isArray(value)) return value;
-    const param = this.specs.get(key);
+    const param = findParam(this.type, key);
     return param?.kind === 'table' ? param.default : [];
   }
 

@@ -81,10 +81,15 @@ describe('simulate --units', () => {
   });
 
   it('exits 2 with a message for a policy it does not know or a pin without a block', async () => {
-    for (const value of ['slowest', 'pinned:', 'pinned']) {
-      const { code, err } = await tessera(...m2, '--units', value);
+    for (const [value, message] of [
+      ['slowest', '--units must be fastest, least-energy or pinned:<blockId> (got "slowest")'],
+      ['pinned', '--units must be fastest, least-energy or pinned:<blockId> (got "pinned")'],
+      ['pinned:', '--units pinned:<blockId> needs the id of a compute block (got "pinned:")'],
+    ] as const) {
+      const { code, err, out } = await tessera(...m2, '--units', value);
       expect(code, value).toBe(2);
-      expect(err, value).toMatch(/--units/);
+      expect(out, value).toBe('');
+      expect(err, value).toContain(message);
     }
   });
 });

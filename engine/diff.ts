@@ -230,6 +230,7 @@ const workloadFields: { key: keyof Workload; label: string }[] = [
   { key: 'parallelism', label: 'parallelism' },
   { key: 'operatingPoint', label: 'operating point' },
   { key: 'unitPolicy', label: 'unit policy' },
+  { key: 'pinnedUnit', label: 'pinned unit' },
   { key: 'runtime', label: 'runtime' },
 ];
 

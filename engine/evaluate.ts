@@ -61,7 +61,15 @@ export function evaluate(
   const graph = lower(checked.model.architecture, checked.formats, planned, workload);
   const placement = map(machine, planned);
   const costed = cost(
-    { machine, graph, plan: planned, placement, workload, runtime: checked.runtime },
+    {
+      machine,
+      graph,
+      plan: planned,
+      placement,
+      workload,
+      runtime: checked.runtime,
+      weightsFormat: checked.weightsFormat,
+    },
     diagnostics,
   );
   const powered = power(machine, costed, planned, workload, diagnostics);

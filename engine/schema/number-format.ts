@@ -30,7 +30,16 @@ export const numberFormatSchema = z.strictObject({
    * that are dequantized to the activations' format before the arithmetic.
    */
   computeClass: z.enum(computeClasses).nullable(),
+  /**
+   * Vector operations a compute unit spends per weight element to expand this stored format into the format it
+   * multiplies in (unpack the bits, convert to float, apply the block's scale and offset, convert to the
+   * arithmetic's width), the block's shared scales included. Spent only when the multiply does not run in the
+   * format itself and no decompression unit on the memory path does the work. Absent: 0.
+   */
+  dequantOpsPerElement: z.number().nonnegative().optional(),
   description: z.string().min(10),
   source: sourceSchema,
+  /** Sources of single fields, each naming the field it backs in `appliesTo`. */
+  sources: z.array(sourceSchema).optional(),
 });
 export type NumberFormat = z.infer<typeof numberFormatSchema>;

@@ -17,6 +17,18 @@ export const runtimeSchema = z.strictObject({
   stepOverheadSeconds: nonNegative(),
   /** Host time per operator launch on top of the unit's own dispatch overhead (eager frameworks). */
   operatorOverheadSeconds: nonNegative(),
+  /**
+   * The kinds of compute unit (block type ids, `compute.vector`, `compute.cpu`…) the runtime has kernels for; the
+   * cost stage places operators only on these. Absent: every kind.
+   */
+  unitTypes: z.array(libraryIdSchema).min(1).optional(),
+  /**
+   * Tokens (GEMM rows) one dequantized weight tile serves in the runtime's GEMM kernel: a block-quantized weight is
+   * dequantized once per this many tokens. Absent: the unit's own tile (see `engine/stages/dequant.ts`).
+   */
+  dequantTileTokens: z.number().int().positive().optional(),
   source: sourceSchema,
+  /** Sources of single fields, each naming the field it backs in `appliesTo`. */
+  sources: z.array(sourceSchema).optional(),
 });
 export type Runtime = z.infer<typeof runtimeSchema>;

@@ -3,7 +3,7 @@
  * of weights, activations and KV cache, sparsity, parallelism and the power policy.
  */
 import { z } from 'zod';
-import { countSchema, libraryIdSchema } from './common';
+import { countSchema, idSchema, libraryIdSchema } from './common';
 
 export const parallelismSchema = z.union([
   z.strictObject({ mode: z.literal('auto') }),
@@ -34,8 +34,13 @@ export const workloadSchema = z.strictObject({
   parallelism: parallelismSchema,
   /** Operating point name to run at; omitted means the power domain's selected point. */
   operatingPoint: z.string().optional(),
-  /** How an operator is given to one of several kinds of compute unit: the one that finishes soonest, or uses least energy. */
-  unitPolicy: z.enum(['fastest', 'least-energy']),
+  /**
+   * How an operator is given to one of several kinds of compute unit: the one that finishes soonest, the one that
+   * uses least energy, or the one pinned (`pinnedUnit`) wherever it can run the operator.
+   */
+  unitPolicy: z.enum(['fastest', 'least-energy', 'pinned']),
+  /** The compute block (any block of a pooled unit) that `pinned` runs operators on. */
+  pinnedUnit: idSchema.optional(),
   /** The runtime profile (library/runtimes) whose host-side costs are added; omitted means the hardware alone. */
   runtime: libraryIdSchema.optional(),
 });

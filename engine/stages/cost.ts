@@ -9,7 +9,8 @@
  * split-K); memory time uses each path's sustained bandwidth; a GEMM whose operands do not fit the staging
  * buffer re-reads them (communication lower bound 2·M·N·K/√S elements: Hong & Kung 1981; Irony, Toledo &
  * Tiskin 2004). Collectives are costed by the chip network (ring all-reduce: Patarasuk & Yuan 2009). Each
- * operator goes to the unit that finishes it soonest, or uses least energy, by the workload's policy.
+ * operator goes to the unit that finishes it soonest, uses least energy, or is pinned, by the workload's policy, among
+ * the units its runtime can use (`units.ts`).
  *
  * How costs combine is written once: time adds along a phase's operators, energy adds, and within an operator
  * the slowest resource bounds an overlapped step (`secondsAt`).
@@ -31,7 +32,10 @@ import type { Runtime } from '../schema/runtime';
 import type { Workload } from '../schema/workload';
 import type { OperatorGraph } from './lower';
 import type { ClassPlacement, Placement } from './map';
+import type { NumberFormat } from '../schema/number-format';
+import { addDequantization, weightDequantization, type WeightDequantization } from './dequant';
 import type { Plan } from './plan';
+import { chooseUnits, type UnitChoice } from './units';
 
 /** Time and energy of one run of an operator, with its parts, at the top operating point. */
 export interface OperatorCost {
@@ -84,6 +88,8 @@ export interface CostContext {
   dramBandwidthScale: number;
   /** Weights are 2:4-sparse: a unit with a sparsity engine runs their GEMMs `sparsitySpeedup` times faster. */
   sparseWeights: boolean;
+  /** Block-quantized weights the units expand before multiplying (`dequant.ts`); undefined when none. */
+  dequant?: WeightDequantization | undefined;
 }
 
 /** Ring collectives over `participants` chips (Patarasuk & Yuan 2009; Thakur, Rabenseifner & Gropp 2005). */
@@ -146,6 +152,7 @@ export function costOperator(operator: Operator, unitIndex: number, context: Cos
   addGemmRereads(operator, unitIndex, context.chip, cost.bytesByLevel);
   addMemoryTime(cost, decompressed, context);
   addComputeTime(cost, operator, unit, context);
+  addDequantization(cost, operator, unitIndex, context);
   return cost;
 }
 
@@ -360,6 +367,8 @@ export interface CostInput {
   placement: Placement;
   workload: Workload;
   runtime: Runtime | undefined;
+  /** The weights' stored format, whose dequantization the units pay (`dequant.ts`). */
+  weightsFormat?: NumberFormat | undefined;
 }
 
 export function cost(input: CostInput, diagnostics: Diagnostic[]): CostedGraph {
@@ -380,11 +389,13 @@ export function cost(input: CostInput, diagnostics: Diagnostic[]): CostedGraph {
     dramBandwidthScale:
       selectedOperatingPoint(chip.power, workload.operatingPoint)?.memoryBandwidthScale ?? 1,
     sparseWeights: sparse,
+    dequant: weightDequantization(input.weightsFormat, runtime),
   };
+  const choice = chooseUnits(chip, workload, runtime, diagnostics);
   const costAll = (operators: readonly Operator[]): CostedOperator[] =>
     operators.map((operator) => ({
       operator,
-      cost: costOnBestUnit(operator, context, plan, workload, runtime),
+      cost: costOnBestUnit(operator, context, plan, choice, runtime),
     }));
   const reconfiguration = Math.max(0, ...chip.units.map((unit) => unit.reconfigurationSeconds));
   // Host-side time per engine step (the runtime's scheduling and sampling).
@@ -407,33 +418,41 @@ export function cost(input: CostInput, diagnostics: Diagnostic[]): CostedGraph {
 }
 
 /**
- * The operator on the unit that finishes it soonest (or uses least energy, by the workload's policy), among the
- * units that support its arithmetic and reach memory; the primary unit when none qualifies.
+ * The operator on the pinned unit where it can run there, else on the unit that finishes it soonest (or uses least
+ * energy, by the workload's policy), among the units its runtime runs on that support its arithmetic and reach
+ * memory; the primary unit when none qualifies.
  */
 function costOnBestUnit(
   operator: Operator,
   context: CostContext,
   plan: Plan,
-  workload: Workload,
+  choice: UnitChoice,
   runtime: Runtime | undefined,
 ): OperatorCost {
   const { chip } = context;
-  let best: OperatorCost | undefined;
+  const usable = (unit: ComputeUnit, index: number): boolean =>
+    choice.allowed[index] === true &&
+    unitSupports(unit, operator) &&
+    (operator.kind === 'collective' || (chip.paths[index] ?? []).some((path) => path !== undefined));
+  const pinned = choice.pinned === undefined ? undefined : chip.units[choice.pinned];
+  let best: OperatorCost | undefined =
+    pinned && choice.pinned !== undefined && usable(pinned, choice.pinned)
+      ? costOperator(operator, choice.pinned, context)
+      : undefined;
   let bestScore = Infinity;
-  chip.units.forEach((unit, index) => {
-    if (!unitSupports(unit, operator)) return;
-    if (operator.kind !== 'collective' && !(chip.paths[index] ?? []).some((path) => path !== undefined))
-      return;
-    const candidate = costOperator(operator, index, context);
-    const score =
-      workload.unitPolicy === 'least-energy'
-        ? candidate.computeJoules + candidate.transferJoules
-        : secondsAt(candidate, 1);
-    if (score < bestScore) {
-      bestScore = score;
-      best = candidate;
-    }
-  });
+  if (!best)
+    chip.units.forEach((unit, index) => {
+      if (!usable(unit, index)) return;
+      const candidate = costOperator(operator, index, context);
+      const score =
+        choice.score === 'least-energy'
+          ? candidate.computeJoules + candidate.transferJoules
+          : secondsAt(candidate, 1);
+      if (score < bestScore) {
+        bestScore = score;
+        best = candidate;
+      }
+    });
   const chosen = best ?? costOperator(operator, plan.primaryUnit, context);
   // An eager runtime pays a host-side launch cost per operator on top of the unit's own dispatch.
   if (runtime && runtime.operatorOverheadSeconds > 0)

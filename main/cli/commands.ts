@@ -20,6 +20,7 @@ import { formatQuantity } from '../../engine/units';
 import { loadCatalog, table, UsageError, type Streams } from '../app/command-line';
 import { StoreError } from '../store/project-store';
 import { saveModelToProject } from './save-model';
+import { withUnitFlags } from './simulate-flags';
 
 const usage = `usage: tessera <command> [options]
 
@@ -30,6 +31,7 @@ commands:
   simulate --design <file.json | preset:ID> --model <ID | config.json> [--batch N] [--input N] [--output N]
            [--context N] [--weights F] [--activations F] [--kv F] [--tp N] [--pp N] [--ep N]
            [--operating-point NAME] [--set ID.param=VALUE ...] [--json]
+           [--runtime hardware|trt-llm|vllm|llama-cpp|ID] [--units fastest|least-energy|pinned:BLOCK]
   import-model <config.json> --id <id> [--name NAME] [--out FILE] [--project FILE.tessera]
   export --project FILE.tessera --design NAME|ID --format FORMAT --out FILE|FOLDER [--force]
            FORMAT: yaml, json, schema, svg, html, md, csv, trace, timeloop, llmcompass
@@ -191,6 +193,8 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
         pp: { type: 'string' },
         ep: { type: 'string' },
         'operating-point': { type: 'string' },
+        runtime: { type: 'string' },
+        units: { type: 'string' },
         set: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
       },
@@ -217,7 +221,7 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
   const ep = positiveInteger('ep', values.ep);
   const base = defaultWorkload(model.id);
   const workload: Workload = {
-    ...base,
+    ...withUnitFlags(base, { runtime: values.runtime, units: values.units }, catalog),
     batch: positiveInteger('batch', values.batch) ?? base.batch,
     inputTokens: positiveInteger('input', values.input) ?? base.inputTokens,
     outputTokens: positiveInteger('output', values.output) ?? base.outputTokens,

@@ -213,7 +213,10 @@ function workloadFacts(input: ReportInput): Fact[] {
         ? 'none (the hardware alone)'
         : (catalog.runtimes.get(workload.runtime)?.name ?? workload.runtime),
     ],
-    ['Unit policy', workload.unitPolicy],
+    [
+      'Unit policy',
+      workload.unitPolicy === 'pinned' ? `pinned to ${workload.pinnedUnit ?? '(none)'}` : workload.unitPolicy,
+    ],
   ];
   if (workload.operatingPoint !== undefined) facts.push(['Operating point', workload.operatingPoint]);
   return facts;

@@ -1,0 +1,95 @@
+/**
+ * `tessera simulate --runtime` and `--units`, run in-process: the flags reach the workload the report echoes,
+ * change where operators run, and a bad value exits 2 with a message.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../../engine/report';
+import { runCli } from './commands';
+
+async function tessera(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, {
+    stdout: (text) => {
+      out += text;
+    },
+    stderr: (text) => {
+      err += text;
+    },
+  });
+  return { code, out, err };
+}
+
+const m2 = ['simulate', '--design', 'preset:apple-m2-ultra', '--model', 'llama-3-8b', '--json'];
+
+async function report(...flags: string[]): Promise<Report> {
+  const { code, out, err } = await tessera(...m2, ...flags);
+  expect(err).toBe('');
+  expect(code).toBe(0);
+  return JSON.parse(out) as Report;
+}
+
+const gemmUnits = (result: Report): Set<string> =>
+  new Set(
+    result.prefill.operators
+      .filter((operator) => operator.kind === 'matmul')
+      .map((operator) => operator.unitId),
+  );
+
+describe('simulate --runtime', () => {
+  it('maps the short names to library runtimes, and "hardware" to none', async () => {
+    expect((await report('--runtime', 'llama-cpp')).workload.runtime).toBe('llama-cpp');
+    expect((await report('--runtime', 'trt-llm')).workload.runtime).toBe('tensorrt-llm');
+    expect((await report('--runtime', 'vllm')).workload.runtime).toBe('vllm');
+    expect((await report('--runtime', 'pytorch-eager')).workload.runtime).toBe('pytorch-eager');
+    expect((await report('--runtime', 'hardware')).workload.runtime).toBeUndefined();
+  });
+
+  it('keeps llama.cpp off the Neural Engine, which the hardware alone uses', async () => {
+    expect(gemmUnits(await report('--runtime', 'llama-cpp'))).toEqual(new Set(['gpuCore']));
+    expect(gemmUnits(await report('--runtime', 'hardware'))).toContain('ane');
+  });
+
+  it('exits 2 naming the accepted values for an unknown runtime', async () => {
+    const { code, err, out } = await tessera(...m2, '--runtime', 'tensorflow');
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toContain('--runtime must be one of hardware, trt-llm, vllm, llama-cpp');
+    expect(err).toContain('"tensorflow"');
+  });
+});
+
+describe('simulate --units', () => {
+  it('sets the unit policy the report echoes', async () => {
+    expect((await report('--units', 'least-energy')).workload.unitPolicy).toBe('least-energy');
+    expect((await report('--units', 'fastest')).workload.unitPolicy).toBe('fastest');
+  });
+
+  it('pins every operator to one compute block', async () => {
+    const pinned = await report('--units', 'pinned:gpuCore');
+    expect(pinned.workload).toMatchObject({ unitPolicy: 'pinned', pinnedUnit: 'gpuCore' });
+    const units = new Set(
+      [...pinned.prefill.operators, ...pinned.decode.operators].map((operator) => operator.unitId),
+    );
+    expect(units).toEqual(new Set(['gpuCore']));
+  });
+
+  it('warns and falls back to the fastest unit when the pinned block is not a compute unit of the design', async () => {
+    const result = await report('--units', 'pinned:lpddr');
+    expect(result.diagnostics.map((diagnostic) => diagnostic.code)).toContain('pinned-unit-unavailable');
+    expect(gemmUnits(result)).toEqual(gemmUnits(await report('--units', 'fastest')));
+  });
+
+  it('exits 2 with a message for a policy it does not know or a pin without a block', async () => {
+    for (const [value, message] of [
+      ['slowest', '--units must be fastest, least-energy or pinned:<blockId> (got "slowest")'],
+      ['pinned', '--units must be fastest, least-energy or pinned:<blockId> (got "pinned")'],
+      ['pinned:', '--units pinned:<blockId> needs the id of a compute block (got "pinned:")'],
+    ] as const) {
+      const { code, err, out } = await tessera(...m2, '--units', value);
+      expect(code, value).toBe(2);
+      expect(out, value).toBe('');
+      expect(err, value).toContain(message);
+    }
+  });
+});

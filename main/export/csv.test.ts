@@ -116,7 +116,9 @@ describe('resultsToCsv', () => {
     const records = parseCsv(resultsToCsv([{ designName: 'H100', report: h100.report }]));
     const cell = (key: string) => records[1]?.[resultCsvColumns.indexOf(key)];
     const range = h100.report.ranges?.decodeTokensPerSecond;
-    expect(cell('ranges.decodeTokensPerSecond.basis')).toMatch(/^±\d+(\.\d)? % on \d+ published H100 rows( \(all runtimes\))?$/);
+    expect(cell('ranges.decodeTokensPerSecond.basis')).toMatch(
+      /^±\d+(\.\d)? % on \d+ published H100 rows( \(all runtimes\))?$/,
+    );
     // The band is the figure ± its median |error|.
     const error = (range?.errorPercent ?? Number.NaN) / 100;
     expect(Number(cell('ranges.decodeTokensPerSecond.low'))).toBeCloseTo(

@@ -3,6 +3,7 @@
  * files). `indexCatalog` builds the lookups the engine uses and checks the references between entries.
  */
 import type { BlockType, ParamSpec } from './schema/block-type';
+import type { ErrorBands } from './schema/error-bands';
 import type { ModelConfig } from './schema/model';
 import type { NumberFormat } from './schema/number-format';
 import type { Preset } from './schema/preset';
@@ -17,6 +18,8 @@ export interface Catalog {
   formats: NumberFormat[];
   tech: TechTable[];
   runtimes: Runtime[];
+  /** The accuracy suite's error bands (`library/validation/error-bands.json`); absent: figures carry no band. */
+  errorBands?: ErrorBands;
 }
 
 /** The catalog with lookups by id. */

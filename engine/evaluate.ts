@@ -15,6 +15,7 @@
  * time.
  */
 import type { CatalogIndex } from './catalog';
+import { reportRanges } from './figures/bands';
 import type { Diagnostic } from './diagnostics';
 import { hasErrors } from './diagnostics';
 import { emptyMachine, type Machine } from './machine';
@@ -86,6 +87,7 @@ export function evaluate(
     },
     diagnostics,
   );
+  result.ranges = reportRanges(result, design, catalog);
   return { ok: true, report: result };
 }
 

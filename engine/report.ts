@@ -158,6 +158,40 @@ export interface Report {
   /** One sentence per phase: what bound it and the number behind it. */
   bottleneck: { prefill: string; decode: string };
   diagnostics: Diagnostic[];
+  /** The error band of each headline figure, from the accuracy suite (`engine/figures/bands.ts`). */
+  ranges?: ReportRanges;
+}
+
+/**
+ * How far a headline figure may be off: the figure ± the median |error| of the published measurements of the
+ * closest preset family and runtime (half the rows lay within it). Without rows, only `basis` says so.
+ */
+export interface FigureRange {
+  /** The figure, in its SI unit. */
+  value: number;
+  /** value × (1 − median |error|), never below 0; absent without rows. */
+  low?: number;
+  /** value × (1 + median |error|); absent without rows. */
+  high?: number;
+  /** The median |error| the band is, in percent; absent without rows. */
+  errorPercent?: number;
+  /** Published rows behind it (0: none). */
+  rows: number;
+  /** In words: "±18 % on 212 published H100 rows", or why there is no band. */
+  basis: string;
+}
+
+/** The band of every headline figure (the names of `engine/figures/headline.ts`). */
+export interface ReportRanges {
+  ttftSeconds: FigureRange;
+  tpotSeconds: FigureRange;
+  endToEndSeconds: FigureRange;
+  prefillTokensPerSecond: FigureRange;
+  decodeTokensPerSecond: FigureRange;
+  requestOutputTokensPerSecond: FigureRange;
+  prefillAveragePowerWatts: FigureRange;
+  decodeAveragePowerWatts: FigureRange;
+  decodeEnergyJoulesPerToken: FigureRange;
 }
 
 export type EvaluationResult = { ok: true; report: Report } | { ok: false; diagnostics: Diagnostic[] };

@@ -6,10 +6,20 @@
  * - `roofline.ts`: a report's roofs (one per storage level, the main memory roof, the compute roofs), the
  *   operators' points, the window and the lines drawn.
  * - `headline.ts`: a report's headline figures (TTFT, TPOT, tokens/s, power, energy per token, memory fit).
+ * - `bands.ts`: the error band of each headline figure from the accuracy suite (`report.ranges`).
  * - `breakdown.ts`: an operator's time by what it waited on; storage levels and what they hold.
  * - `format.ts`: FLOP/s, FLOP, FLOP/B, percentages, counts, axis ticks.
  * - `escape.ts`: escaping names for HTML, SVG and XML.
  */
+export {
+  designFamily,
+  formatBandPercent,
+  MIN_BAND_ROWS,
+  rangePaths,
+  reportRanges,
+  withRangeKeys,
+  type DesignFamily,
+} from './bands';
 export { exposedSeconds, operatorSeconds, storageLevels, usedBytes } from './breakdown';
 export { designFigures, fastestUnit, unitPeakFlopsPerSecond, type DesignFigures } from './design';
 export { escapeHtml } from './escape';

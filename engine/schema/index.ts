@@ -8,3 +8,4 @@ export * from './preset';
 export * from './runtime';
 export * from './tech';
 export * from './workload';
+export * from './error-bands';

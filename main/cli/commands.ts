@@ -8,10 +8,10 @@ import { parseArgs } from 'node:util';
 import type { CatalogIndex } from '../../engine/catalog';
 import { readDesign } from '../../engine/design-io';
 import { evaluate } from '../../engine/evaluate';
-import { reportFigures } from '../../engine/figures';
+import { formatBandPercent, reportFigures, withRangeKeys } from '../../engine/figures';
 import { importHfConfig } from '../../engine/models/hf-import';
 import { applyOverrides, parseOverride, type Override } from '../../engine/overrides';
-import type { Report } from '../../engine/report';
+import type { FigureRange, Report, ReportRanges } from '../../engine/report';
 import { describeProblems } from '../../engine/schema/common';
 import type { DesignDocument } from '../../engine/schema/design';
 import type { ModelConfig } from '../../engine/schema/model';
@@ -252,40 +252,78 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
       .map((diagnostic) => `  ${diagnostic.blockId ? `[${diagnostic.blockId}] ` : ''}${diagnostic.message}`);
     throw new UsageError(`the simulation cannot run:\n${lines.join('\n')}`);
   }
-  if (values.json === true) streams.stdout(`${JSON.stringify(result.report, null, 2)}\n`);
+  if (values.json === true) streams.stdout(`${JSON.stringify(withRangeKeys(result.report), null, 2)}\n`);
   else streams.stdout(summary(result.report));
   return 0;
 }
 
-/** The human-readable summary of a report: its headline figures (`engine/figures`), then the bottlenecks. */
+/** A figure's error band beside it: " ±18 %" (nothing without published rows). */
+function band(range: FigureRange | undefined): string {
+  return range?.errorPercent === undefined ? '' : ` ±${formatBandPercent(range.errorPercent)}`;
+}
+
+/** The basis of each band the table shows, one line per figure. */
+function bandLines(ranges: ReportRanges | undefined): string[] {
+  if (!ranges) return [];
+  const named: [string, FigureRange][] = [
+    ['TTFT', ranges.ttftSeconds],
+    ['TPOT', ranges.tpotSeconds],
+    ['prefill tokens/s', ranges.prefillTokensPerSecond],
+    ['decode tokens/s', ranges.decodeTokensPerSecond],
+    ['prefill power', ranges.prefillAveragePowerWatts],
+    ['decode power', ranges.decodeAveragePowerWatts],
+    ['energy per token', ranges.decodeEnergyJoulesPerToken],
+  ];
+  return ['error bands (accuracy suite):', ...named.map(([name, range]) => `  ${name}: ${range.basis}`)];
+}
+
+/**
+ * The human-readable summary of a report: its headline figures (`engine/figures`) each with its error band, a
+ * "DOES NOT FIT" line first when the model does not fit, then the bottlenecks.
+ */
 export function summary(report: Report): string {
   const q = formatQuantity;
   const figures = reportFigures(report);
   const { prefill, decode, memory } = figures;
+  const ranges = report.ranges;
   const lines = [
     `${report.model.name} on ${report.machine.chipName}${report.machine.chips > 1 ? ` ×${report.machine.chips}` : ''} · batch ${figures.batch} · ${report.workload.inputTokens} in / ${report.workload.outputTokens} out · ${report.workload.weights} weights`,
     `parallelism: tensor ${report.parallelism.tensor} · pipeline ${report.parallelism.pipeline} · expert ${report.parallelism.expert} · ${report.parallelism.dataReplicas} replica(s)${report.parallelism.automatic ? ' (automatic)' : ''}`,
+    ...(memory.fits
+      ? []
+      : [
+          `DOES NOT FIT: ${q(memory.requiredBytesPerChip, 'bytes')} needed per chip, ${q(memory.availableBytesPerChip, 'bytes')} available; the figures below cannot run as shown`,
+        ]),
     '',
     table(
       ['', 'prefill', 'decode'],
       [
         [
           'time',
-          `${q(figures.ttftSeconds, 'seconds')} (TTFT)`,
-          `${q(figures.tpotSeconds, 'seconds')} per step (TPOT)`,
+          `${q(figures.ttftSeconds, 'seconds')}${band(ranges?.ttftSeconds)} (TTFT)`,
+          `${q(figures.tpotSeconds, 'seconds')}${band(ranges?.tpotSeconds)} per step (TPOT)`,
         ],
         [
           'tokens/s',
-          q(prefill.tokensPerSecond, 'tokensPerSecond'),
-          q(decode.tokensPerSecond, 'tokensPerSecond'),
+          `${q(prefill.tokensPerSecond, 'tokensPerSecond')}${band(ranges?.prefillTokensPerSecond)}`,
+          `${q(decode.tokensPerSecond, 'tokensPerSecond')}${band(ranges?.decodeTokensPerSecond)}`,
         ],
-        ['power', q(prefill.averagePowerWatts, 'watts'), q(decode.averagePowerWatts, 'watts')],
-        ['energy', q(prefill.energyJoules, 'joules'), q(decode.energyJoulesPerToken, 'joulesPerToken')],
+        [
+          'power',
+          `${q(prefill.averagePowerWatts, 'watts')}${band(ranges?.prefillAveragePowerWatts)}`,
+          `${q(decode.averagePowerWatts, 'watts')}${band(ranges?.decodeAveragePowerWatts)}`,
+        ],
+        [
+          'energy',
+          q(prefill.energyJoules, 'joules'),
+          `${q(decode.energyJoulesPerToken, 'joulesPerToken')}${band(ranges?.decodeEnergyJoulesPerToken)}`,
+        ],
         ['clock', q(prefill.clockHertz, 'hertz'), q(decode.clockHertz, 'hertz')],
         ['bound', prefill.bound, `${decode.bound} (context ${figures.decodeContext})`],
       ],
     ),
     `memory: ${memory.fits ? 'fits' : 'DOES NOT FIT'} — ${q(memory.requiredBytesPerChip, 'bytes')} of ${q(memory.availableBytesPerChip, 'bytes')} per chip; largest batch ${memory.maxBatch}`,
+    ...bandLines(ranges),
     report.bottleneck.prefill,
     report.bottleneck.decode,
     ...report.diagnostics.map((diagnostic) => `${diagnostic.severity}: ${diagnostic.message}`),

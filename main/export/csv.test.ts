@@ -109,6 +109,28 @@ describe('resultsToCsv', () => {
     });
   });
 
+  it("adds each headline figure's error band as ranges.* columns", () => {
+    for (const figure of ['decodeTokensPerSecond', 'ttftSeconds', 'tpotSeconds'])
+      for (const part of ['low', 'high', 'basis'])
+        expect(resultCsvColumns).toContain(`ranges.${figure}.${part}`);
+    const records = parseCsv(resultsToCsv([{ designName: 'H100', report: h100.report }]));
+    const cell = (key: string) => records[1]?.[resultCsvColumns.indexOf(key)];
+    const range = h100.report.ranges?.decodeTokensPerSecond;
+    expect(cell('ranges.decodeTokensPerSecond.basis')).toMatch(
+      /^±\d+(\.\d)? % on \d+ published H100 rows( \(all runtimes\))?$/,
+    );
+    // The band is the figure ± its median |error|.
+    const error = (range?.errorPercent ?? Number.NaN) / 100;
+    expect(Number(cell('ranges.decodeTokensPerSecond.low'))).toBeCloseTo(
+      h100.report.decode.tokensPerSecond * (1 - error),
+      6,
+    );
+    expect(Number(cell('ranges.decodeTokensPerSecond.high'))).toBeCloseTo(
+      h100.report.decode.tokensPerSecond * (1 + error),
+      6,
+    );
+  });
+
   it('writes only the header for no runs', () => {
     expect(parseCsv(resultsToCsv([]))).toEqual([[...resultCsvColumns]]);
   });

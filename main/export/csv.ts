@@ -4,7 +4,8 @@
  * precision (JavaScript's shortest round-trip form), so a value read back is the value the report holds;
  * the column names are the report's stable keys (ARCHITECTURE.md, "The report").
  */
-import type { OperatorReport, Report } from '../../engine/report';
+import { rangePaths } from '../../engine/figures';
+import type { OperatorReport, Report, ReportRanges } from '../../engine/report';
 
 /** One cell value: text, a number in SI units, a boolean, or nothing (an empty field). */
 export type CsvValue = string | number | boolean | undefined;
@@ -58,15 +59,28 @@ const resultColumns: Column<ResultRow>[] = [
   { key: 'memory.fits', value: (row) => row.report.memory.fits },
   { key: 'memory.maxBatch', value: (row) => row.report.memory.maxBatch },
   { key: 'clockHertz', value: (row) => row.report.clockHertz },
+  ...rangeColumns(),
 ];
+
+/**
+ * The error band of each headline figure (`report.ranges`): `ranges.<figure>.low`, `.high` (SI, empty without
+ * published rows) and `.basis` ("±18 % on 212 published H100 rows").
+ */
+function rangeColumns(): Column<ResultRow>[] {
+  return (Object.keys(rangePaths) as (keyof ReportRanges)[]).flatMap((figure) => [
+    { key: `ranges.${figure}.low`, value: (row: ResultRow) => row.report.ranges?.[figure].low },
+    { key: `ranges.${figure}.high`, value: (row: ResultRow) => row.report.ranges?.[figure].high },
+    { key: `ranges.${figure}.basis`, value: (row: ResultRow) => row.report.ranges?.[figure].basis },
+  ]);
+}
 
 /** The column names of `resultsToCsv`, in order. */
 export const resultCsvColumns: readonly string[] = resultColumns.map((column) => column.key);
 
 /**
  * One row per run with the stable headline keys as columns (plus the design, model, workload lengths and
- * formats, tensor and pipeline parallelism). Numbers are SI (seconds, W, J, Hz); `memory.fits` is
- * `true`/`false`.
+ * formats, tensor and pipeline parallelism), then each headline figure's error band (`ranges.*`). Numbers are SI
+ * (seconds, W, J, Hz); `memory.fits` is `true`/`false`.
  */
 export function resultsToCsv(rows: readonly ResultRow[]): string {
   return toCsv(

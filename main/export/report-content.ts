@@ -13,7 +13,7 @@ import {
   usedBytes,
   type PhaseFigures,
 } from '../../engine/figures';
-import type { OperatorReport, PhaseReport, Report } from '../../engine/report';
+import type { FigureRange, OperatorReport, PhaseReport, Report } from '../../engine/report';
 import type { Source } from '../../engine/schema/common';
 import type { DesignDocument } from '../../engine/schema/design';
 import type { Workload } from '../../engine/schema/workload';
@@ -222,34 +222,73 @@ function workloadFacts(input: ReportInput): Fact[] {
   return facts;
 }
 
+/** A headline figure's error band as the report prints it: "±18 % on 212 published H100 rows". */
+function bandText(range: FigureRange | undefined): string {
+  return range?.basis ?? '';
+}
+
 function headlineTable(report: Report): TableContent {
   const figures = reportFigures(report);
   const { memory, prefill, decode } = figures;
+  const ranges = report.ranges;
   const q = formatQuantity;
   const rows: string[][] = [
-    ['Time to first token (TTFT)', q(figures.ttftSeconds, 'seconds')],
-    ['Time per output token (TPOT)', q(figures.tpotSeconds, 'seconds')],
-    ['One request, end to end', q(figures.endToEndSeconds, 'seconds')],
-    ['Prefill throughput', q(prefill.tokensPerSecond, 'tokensPerSecond')],
-    [`Decode throughput (batch ${formatCount(figures.batch)})`, q(decode.tokensPerSecond, 'tokensPerSecond')],
-    ['Output speed of one request', q(figures.requestOutputTokensPerSecond, 'tokensPerSecond')],
+    ['Time to first token (TTFT)', q(figures.ttftSeconds, 'seconds'), bandText(ranges?.ttftSeconds)],
+    ['Time per output token (TPOT)', q(figures.tpotSeconds, 'seconds'), bandText(ranges?.tpotSeconds)],
+    ['One request, end to end', q(figures.endToEndSeconds, 'seconds'), bandText(ranges?.endToEndSeconds)],
+    [
+      'Prefill throughput',
+      q(prefill.tokensPerSecond, 'tokensPerSecond'),
+      bandText(ranges?.prefillTokensPerSecond),
+    ],
+    [
+      `Decode throughput (batch ${formatCount(figures.batch)})`,
+      q(decode.tokensPerSecond, 'tokensPerSecond'),
+      bandText(ranges?.decodeTokensPerSecond),
+    ],
+    [
+      'Output speed of one request',
+      q(figures.requestOutputTokensPerSecond, 'tokensPerSecond'),
+      bandText(ranges?.requestOutputTokensPerSecond),
+    ],
     [
       'Memory',
       memory.fits
         ? `fits: ${q(memory.requiredBytesPerChip, 'bytes')} of ${q(memory.availableBytesPerChip, 'bytes')} per chip`
         : `does not fit: ${q(memory.requiredBytesPerChip, 'bytes')} needed, ${q(memory.availableBytesPerChip, 'bytes')} per chip`,
+      '',
     ],
-    ['Largest batch that fits', formatCount(memory.maxBatch)],
-    [`Largest context at batch ${formatCount(figures.batch)}`, `${formatCount(memory.maxContext)} tokens`],
-    ['Average power, prefill (system)', q(prefill.averagePowerWatts, 'watts')],
-    ['Average power, decode (system)', q(decode.averagePowerWatts, 'watts')],
-    ['Peak power of one chip', q(figures.peakChipPowerWatts, 'watts')],
-    ['Energy per token, prefill', q(prefill.energyJoulesPerToken, 'joulesPerToken')],
-    ['Energy per token, decode', q(decode.energyJoulesPerToken, 'joulesPerToken')],
-    ['Clock reached, prefill', clockText(prefill)],
-    ['Clock reached, decode', clockText(decode)],
+    ['Largest batch that fits', formatCount(memory.maxBatch), ''],
+    [
+      `Largest context at batch ${formatCount(figures.batch)}`,
+      `${formatCount(memory.maxContext)} tokens`,
+      '',
+    ],
+    [
+      'Average power, prefill (system)',
+      q(prefill.averagePowerWatts, 'watts'),
+      bandText(ranges?.prefillAveragePowerWatts),
+    ],
+    [
+      'Average power, decode (system)',
+      q(decode.averagePowerWatts, 'watts'),
+      bandText(ranges?.decodeAveragePowerWatts),
+    ],
+    ['Peak power of one chip', q(figures.peakChipPowerWatts, 'watts'), ''],
+    ['Energy per token, prefill', q(prefill.energyJoulesPerToken, 'joulesPerToken'), ''],
+    [
+      'Energy per token, decode',
+      q(decode.energyJoulesPerToken, 'joulesPerToken'),
+      bandText(ranges?.decodeEnergyJoulesPerToken),
+    ],
+    ['Clock reached, prefill', clockText(prefill), ''],
+    ['Clock reached, decode', clockText(decode), ''],
   ];
-  return { headers: ['Metric', 'Value'], align: ['left', 'right'], rows };
+  return {
+    headers: ['Metric', 'Value', 'Error band (accuracy suite)'],
+    align: ['left', 'right', 'left'],
+    rows,
+  };
 }
 
 function phaseContent(report: Report, phase: 'prefill' | 'decode'): PhaseContent {

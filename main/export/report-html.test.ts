@@ -29,6 +29,14 @@ describe('reportToHtml', () => {
     for (const operator of scenario.report.decode.operators) expect(html).toContain(operator.name);
   });
 
+  it("prints each headline figure's error band beside it", () => {
+    const html = reportToHtml({ ...h100, catalog });
+    const basis = h100.report.ranges?.decodeTokensPerSecond.basis ?? 'missing';
+    expect(basis).toMatch(/published H100 rows/);
+    expect(html).toContain(basis);
+    expect(html).toContain('Error band (accuracy suite)');
+  });
+
   it('prints source URLs as text, not as links', () => {
     const html = reportToHtml({ ...dgx, catalog });
     expect(html).toContain(

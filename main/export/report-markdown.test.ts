@@ -47,6 +47,21 @@ function headlineNumbers(report: Report): string[] {
 
 describe('reportToMarkdown', () => {
   it.each([h100, dgx])(
+    "gives $name's headline figures the H100 family's error band from the accuracy suite",
+    ({ design, workload, report }: Scenario) => {
+      const markdown = reportToMarkdown({ design, workload, report, catalog });
+      const rows = tableRows(section(markdown, '## Headline results')).map(cells);
+      expect(rows[0]).toHaveLength(3);
+      const decode = rows.find((row) => row[0]?.startsWith('Decode throughput'));
+      expect(decode?.[1]).toBe(formatQuantity(report.decode.tokensPerSecond, 'tokensPerSecond'));
+      expect(decode?.[2]).toBe(report.ranges?.decodeTokensPerSecond.basis);
+      expect(decode?.[2]).toMatch(/^±\d+(\.\d)? % on \d+ published H100 rows( \(all runtimes\))?$/);
+      const ttft = rows.find((row) => row[0] === 'Time to first token (TTFT)');
+      expect(ttft?.[2]).toMatch(/published H100 rows/);
+    },
+  );
+
+  it.each([h100, dgx])(
     'reports $name with its headline numbers in units',
     ({ design, workload, report }: Scenario) => {
       const markdown = reportToMarkdown({ design, workload, report, catalog });

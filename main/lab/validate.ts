@@ -2,14 +2,19 @@
  * `tessera validate`: predicts every published measurement the engine can model, prints predicted against
  * measured with the error for every row (the bad ones included), a summary by source group, and the skipped
  * rows with their reasons. Writes the same to `bench-results/validation.md` and `.json`; `--update-readme`
- * replaces the summary between the README's validation markers.
+ * replaces the summary between the README's validation markers. Run on the library's own measurements, it
+ * also rewrites `library/validation/error-bands.json` (the bands every report's figures carry) and applies the
+ * ratchet (`ratchet.ts`): exit 1 when an overall median |error| is more than 2 points worse than the README's.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { CatalogIndex } from '../../engine/catalog';
 import { defaultLibraryRoot, loadCatalog, table, UsageError, type Streams } from '../app/command-line';
+import { ratchet, README_END, README_START, recordedMedians } from './ratchet';
+import { errorBandsText } from './validation/bands';
 import { predictRow, type Comparison, type MetricKind, type Skipped } from './validation/mapping';
-import { loadMeasurements } from './validation/measurements';
+import { loadMeasurements, type MeasurementRow } from './validation/measurements';
 
 export interface GroupSummary {
   group: string;
@@ -91,6 +96,26 @@ function markdownTable(headers: string[], rows: string[][]): string {
   ].join('\n');
 }
 
+/** Every row predicted: the comparisons made and the rows skipped with their reasons. */
+export function compareAll(
+  rows: readonly MeasurementRow[],
+  catalog: CatalogIndex,
+): { comparisons: Comparison[]; skipped: Skipped[] } {
+  const comparisons: Comparison[] = [];
+  const skipped: Skipped[] = [];
+  for (const row of rows) {
+    const outcome = predictRow(row, catalog);
+    if ('skipped' in outcome) skipped.push(outcome.skipped);
+    else comparisons.push(...outcome.comparisons);
+  }
+  return { comparisons, skipped };
+}
+
+/** The library's own measurements, which the README's figures and the error bands are computed from. */
+export function defaultMeasurementsFile(): string {
+  return join(defaultLibraryRoot(), 'validation', 'published-measurements.json');
+}
+
 export async function runValidation(args: string[], streams: Streams): Promise<number> {
   let values: { json?: boolean; out?: string; data?: string; 'update-readme'?: boolean };
   try {
@@ -108,20 +133,14 @@ export async function runValidation(args: string[], streams: Streams): Promise<n
     throw new UsageError((error as Error).message);
   }
   const catalog = await loadCatalog();
-  const dataFile = values.data ?? join(defaultLibraryRoot(), 'validation', 'published-measurements.json');
+  const dataFile = values.data ?? defaultMeasurementsFile();
   let rows;
   try {
     rows = await loadMeasurements(dataFile);
   } catch (error) {
     throw new UsageError(`cannot read the measurements at ${dataFile}: ${(error as Error).message}`);
   }
-  const comparisons: Comparison[] = [];
-  const skipped: Skipped[] = [];
-  for (const row of rows) {
-    const outcome = predictRow(row, catalog);
-    if ('skipped' in outcome) skipped.push(outcome.skipped);
-    else comparisons.push(...outcome.comparisons);
-  }
+  const { comparisons, skipped } = compareAll(rows, catalog);
   const summaries = summarise(comparisons);
   const rowsModelled = new Set(comparisons.map((comparison) => comparison.rowId)).size;
   const result = {
@@ -181,8 +200,8 @@ export async function runValidation(args: string[], streams: Streams): Promise<n
   if (values['update-readme'] === true) {
     const readme = join(process.cwd(), 'README.md');
     const text = await readFile(readme, 'utf8');
-    const start = '<!-- validation:start -->';
-    const end = '<!-- validation:end -->';
+    const start = README_START;
+    const end = README_END;
     if (!text.includes(start) || !text.includes(end))
       throw new UsageError('README.md has no validation markers');
     const block = `${start}\n${rows.length} published rows; ${rowsModelled} modelled (${comparisons.length} comparisons), ${skipped.length} skipped with a reason. Produced by \`npm run validate\`.\n\n${markdownTable(summaryHeaders, summaryTable(summaries))}\n${end}`;
@@ -193,9 +212,26 @@ export async function runValidation(args: string[], streams: Streams): Promise<n
     );
   }
 
+  // The bands and the ratchet belong to the library's own data set; a run on other data (`--data`) judges nothing.
+  const isDefault = values.data === undefined;
+  if (isDefault)
+    await writeFile(
+      join(defaultLibraryRoot(), 'validation', 'error-bands.json'),
+      errorBandsText(comparisons, catalog),
+      'utf8',
+    );
+  const verdict = isDefault
+    ? ratchet(
+        recordedMedians(await readFile(join(process.cwd(), 'README.md'), 'utf8')),
+        overallMedians(summaries),
+      )
+    : { ok: true, lines: [] };
+  const exitCode = verdict.ok ? 0 : 1;
+
   if (values.json === true) {
     streams.stdout(`${JSON.stringify(result, null, 2)}\n`);
-    return 0;
+    for (const line of verdict.lines) streams.stderr(`${line}\n`);
+    return exitCode;
   }
   streams.stdout(
     table(
@@ -230,5 +266,13 @@ export async function runValidation(args: string[], streams: Streams): Promise<n
     table(summaryHeaders, summaryTable(summaries), ['left', 'left', 'right', 'right', 'right', 'right']),
   );
   streams.stdout(`\nwritten to ${values.out ?? join(outFolder, 'validation.md')}\n`);
-  return 0;
+  for (const line of verdict.lines) (verdict.ok ? streams.stdout : streams.stderr)(`${line}\n`);
+  return exitCode;
+}
+
+function overallMedians(summaries: readonly GroupSummary[]): Partial<Record<MetricKind, number>> {
+  const medians: Partial<Record<MetricKind, number>> = {};
+  for (const entry of summaries)
+    if (entry.group === 'all') medians[entry.kind] = entry.medianAbsoluteErrorPercent;
+  return medians;
 }

@@ -1,5 +1,6 @@
 /**
- * Loads the library (block types, presets, models, formats, technology constants) from its folder of JSON
+ * Loads the library (block types, presets, models, formats, technology constants, runtimes and the accuracy
+ * suite's error bands) from its folder of JSON
  * files and validates every entry against its schema. Plain Node; used by the app, the test host, the CLI and
  * the tests.
  */
@@ -11,6 +12,7 @@ import { blockModel, costModelIds } from '../../engine/blocks/registry';
 import type { Catalog } from '../../engine/catalog';
 import {
   blockTypeSchema,
+  errorBandsSchema,
   modelSchema,
   numberFormatSchema,
   parseWith,
@@ -81,6 +83,28 @@ async function loadFolder<T extends { id: string }>(
   return entries;
 }
 
+/** The accuracy suite's error bands, when `npm run validate` has written them (`validation/error-bands.json`). */
+async function loadErrorBands(root: string, problems: LibraryProblem[]): Promise<Catalog['errorBands']> {
+  const file = 'validation/error-bands.json';
+  let text: string;
+  try {
+    text = await readFile(join(root, file), 'utf8');
+  } catch {
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    problems.push({ file, path: '(file)', message: `not valid JSON: ${(error as Error).message}` });
+    return undefined;
+  }
+  const parsed = parseWith(errorBandsSchema, value);
+  if (parsed.ok) return parsed.value;
+  for (const problem of parsed.problems) problems.push({ file, ...problem });
+  return undefined;
+}
+
 /** Reads every library file under `root`. Invalid entries are left out and reported in `problems`. */
 export async function loadLibrary(root: string): Promise<LoadedLibrary> {
   const problems: LibraryProblem[] = [];
@@ -102,6 +126,8 @@ export async function loadLibrary(root: string): Promise<LoadedLibrary> {
     tech: await loadFolder(root, folders.tech.folder, folders.tech.schema, problems),
     runtimes: await loadFolder(root, folders.runtimes.folder, folders.runtimes.schema, problems),
   };
+  const errorBands = await loadErrorBands(root, problems);
+  if (errorBands) catalog.errorBands = errorBands;
   return { catalog, problems };
 }
 

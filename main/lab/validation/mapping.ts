@@ -36,6 +36,10 @@ export interface Comparison {
   /** (predicted − measured) / measured, in percent. */
   errorPercent: number;
   note: string | undefined;
+  /** The preset of the measured chip (the error bands' family), the preset whose design ran, and the runtime. */
+  family?: string;
+  designPreset?: string;
+  runtime?: string;
 }
 
 export interface Skipped {
@@ -48,21 +52,29 @@ export interface Skipped {
 
 export type RowOutcome = { comparisons: Comparison[] } | { skipped: Skipped };
 
-/** Chip names in the data → presets. GH200 and B200 are listed first so that "H200" does not catch "GH200". */
-const hardwareMap: { pattern: RegExp; preset: string | undefined; reason?: string }[] = [
+/**
+ * Chip names in the data → presets, with the family's short name for the error bands. GH200 and B200 are
+ * listed first so that "H200" does not catch "GH200".
+ */
+const hardwareMap: { pattern: RegExp; preset: string | undefined; label?: string; reason?: string }[] = [
   {
     pattern: /GH200/i,
     preset: undefined,
     reason: 'no GH200 preset (Grace CPU memory over NVLink-C2C) in the library yet',
   },
   { pattern: /B200/i, preset: undefined, reason: 'no B200 (Blackwell) preset in the library yet' },
-  { pattern: /\bH100\b/i, preset: 'nvidia-h100-sxm' },
-  { pattern: /\bH200\b/i, preset: 'nvidia-h200-sxm' },
-  { pattern: /\bA100\b/i, preset: 'nvidia-a100-sxm-80gb' },
-  { pattern: /\bL40S\b/i, preset: 'nvidia-l40s' },
-  { pattern: /TPU v5e/i, preset: 'google-tpu-v5e' },
-  { pattern: /M2 Ultra/i, preset: 'apple-m2-ultra' },
+  { pattern: /\bH100\b/i, preset: 'nvidia-h100-sxm', label: 'H100' },
+  { pattern: /\bH200\b/i, preset: 'nvidia-h200-sxm', label: 'H200' },
+  { pattern: /\bA100\b/i, preset: 'nvidia-a100-sxm-80gb', label: 'A100' },
+  { pattern: /\bL40S\b/i, preset: 'nvidia-l40s', label: 'L40S' },
+  { pattern: /TPU v5e/i, preset: 'google-tpu-v5e', label: 'TPU v5e' },
+  { pattern: /M2 Ultra/i, preset: 'apple-m2-ultra', label: 'M2 Ultra' },
 ];
+
+/** The short name of a measured chip's family ("H100"), by its preset id. */
+export function familyLabel(preset: string): string | undefined {
+  return hardwareMap.find((entry) => entry.preset === preset)?.label;
+}
 
 /** Model names in the data → library models, with the assumption made when the name is not exact. */
 const modelMap: { pattern: RegExp; model: string | undefined; note?: string }[] = [
@@ -232,6 +244,11 @@ export function predictRow(row: MeasurementRow, catalog: CatalogIndex): RowOutco
           : { mode: 'auto' },
   };
   const context: Context = { row, design, base, chips, catalog };
+  const bandKeys = {
+    family: hardware.preset,
+    designPreset: design.meta?.preset,
+    runtime: base.runtime ?? 'hardware',
+  };
 
   const comparisons: Comparison[] = [];
   const skips: string[] = [];
@@ -252,6 +269,7 @@ export function predictRow(row: MeasurementRow, catalog: CatalogIndex): RowOutco
     }
     comparisons.push({
       ...label,
+      ...bandKeys,
       metric: metric.metric,
       kind: prediction.kind ?? 'performance',
       unit: metric.unit,
@@ -265,6 +283,7 @@ export function predictRow(row: MeasurementRow, catalog: CatalogIndex): RowOutco
   if (power)
     comparisons.push({
       ...label,
+      ...bandKeys,
       metric: power.metric,
       kind: 'power',
       unit: 'W',

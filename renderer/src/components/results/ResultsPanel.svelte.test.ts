@@ -1,6 +1,12 @@
-// The "Simulating…" status: shown only for a run that takes long enough to notice, never flashed on every edit.
+// The "Simulating…" status: shown only for a run that takes long enough to notice, never flashed on every edit;
+// the summary's error bands and its "Does not fit" alert.
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { evaluate } from '../../../../engine/evaluate';
+import type { Report } from '../../../../engine/report';
+import type { ErrorBands } from '../../../../engine/schema/error-bands';
+import { defaultWorkload } from '../../../../engine/schema/workload';
+import { testCatalog, testDesign } from '../../../../engine/testing/fixtures';
 import { editor } from '../../state/editor.svelte';
 import ResultsPanel from './ResultsPanel.svelte';
 
@@ -42,5 +48,63 @@ describe('the results panel while a simulation runs', () => {
     vi.advanceTimersByTime(1000);
     flushSync();
     expect(status()).toBeUndefined();
+  });
+});
+
+describe('the summary of a report', () => {
+  const bands: ErrorBands = {
+    format: 'tessera.errorBands',
+    version: 1,
+    source: { citation: 'the accuracy suite of this test' },
+    families: [{ id: 'array-chip', label: 'Array', presets: ['array-chip'], computeTypes: ['test.array'] }],
+    bands: [
+      {
+        family: 'array-chip',
+        runtime: 'all',
+        figure: 'decodeTokensPerSecond',
+        rows: 212,
+        comparisons: 212,
+        medianAbsoluteErrorPercent: 18,
+        p90AbsoluteErrorPercent: 60,
+        biasPercent: 10,
+      },
+    ],
+  };
+
+  function reportOf(capacityBytes: number): Report {
+    const design = testDesign(
+      { tile: { type: 'test.array' }, dram: { type: 'test.dram', params: { capacityBytes } } },
+      [['tile', 'dram']],
+    );
+    const result = evaluate(
+      { design: { ...design, meta: { preset: 'array-chip' } }, workload: defaultWorkload('toy') },
+      testCatalog({ errorBands: bands }),
+    );
+    if (!result.ok) throw new Error('the test design must run');
+    return result.report;
+  }
+
+  afterEach(() => {
+    editor.report = null;
+  });
+
+  it('shows each headline figure with its error band', () => {
+    editor.report = reportOf(2 ** 36);
+    flushSync();
+    const cards = document.querySelector('[aria-label="Headline results"]');
+    expect(cards?.textContent).toContain('±18 % on 212 published Array rows');
+    expect(document.querySelector('[role="alert"]')).toBeNull();
+  });
+
+  it('puts "Does not fit" in a red alert with an icon above the figures it qualifies', () => {
+    editor.report = reportOf(1024);
+    flushSync();
+    const alert = document.querySelector('[role="alert"]');
+    const cards = document.querySelector('[aria-label="Headline results"]');
+    expect(alert?.textContent).toContain('Does not fit');
+    expect(alert?.querySelector('svg')).not.toBeNull();
+    expect(
+      alert && cards && alert.compareDocumentPosition(cards) & Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
   });
 });

@@ -76,7 +76,8 @@ interface StageInput {
 
 /**
  * The automatic plan: every candidate split evaluated through the stages at summary detail (`stages/search.ts`),
- * the best evaluated again at the detail asked for, its report carrying the search (`plan`).
+ * the best evaluated again at the detail asked for (unless it was the only candidate, evaluated at that detail
+ * at once), its report carrying the search (`plan`).
  */
 function evaluateAutomatic(
   context: StageInput,
@@ -84,14 +85,14 @@ function evaluateAutomatic(
   options: EvaluationOptions,
 ): EvaluationResult {
   const { machine, checked, workload } = context;
-  const search = searchPlans(machine, checked, workload, (split) =>
-    evaluateStages(context, [...diagnostics], { detail: 'summary' }, split),
+  const search = searchPlans(machine, checked, workload, (split, alone) =>
+    evaluateStages(context, [...diagnostics], alone ? options : { detail: 'summary' }, split),
   );
   if (!search.ok) return search;
   const best = search.ranked[0];
   if (!best) return { ok: false, diagnostics };
   const result =
-    options.detail === 'summary'
+    options.detail === 'summary' || search.alone
       ? { ok: true as const, report: best.report }
       : evaluateStages(context, [...diagnostics], options, best.split);
   if (!result.ok) return result;

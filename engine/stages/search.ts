@@ -65,18 +65,21 @@ export type PlanSearch =
       ranked: SearchedSplit[];
       /** Where the evaluated splits fit. */
       fits: SplitFit;
+      /** The only split that fit (no choice): it was evaluated with `alone` set, at the caller's final detail. */
+      alone: boolean;
     }
   | { ok: false; diagnostics: Diagnostic[] };
 
 /**
- * Evaluates the candidate splits that fit best and ranks them. Fails, with the first failure's diagnostics, only
- * when no candidate could be evaluated at all.
+ * Evaluates the candidate splits that fit best and ranks them. `evaluateSplit` is told when a split is the only
+ * one (a single chip, say), so the caller can evaluate it once at the detail it finally wants. Fails, with the
+ * first failure's diagnostics, only when no candidate could be evaluated at all.
  */
 export function searchPlans(
   machine: Machine,
   checked: CheckedWorkload,
   workload: Workload,
-  evaluateSplit: (split: Parallelism) => EvaluationResult,
+  evaluateSplit: (split: Parallelism, alone: boolean) => EvaluationResult,
 ): PlanSearch {
   const fitted = candidateSplits(machine, checked).map((split) => ({
     split,
@@ -87,16 +90,17 @@ export function searchPlans(
     : fitted.some((entry) => entry.fits === 'host')
       ? 'host'
       : 'none';
+  const pool = fitted.filter((entry) => entry.fits === fits);
+  const alone = pool.length === 1;
   const evaluated: SearchedSplit[] = [];
   let failure: Diagnostic[] | undefined;
-  for (const entry of fitted) {
-    if (entry.fits !== fits) continue;
-    const result = evaluateSplit(entry.split);
+  for (const entry of pool) {
+    const result = evaluateSplit(entry.split, alone);
     if (result.ok) evaluated.push({ ...entry, report: result.report });
     else failure ??= result.diagnostics;
   }
   if (evaluated.length === 0) return { ok: false, diagnostics: failure ?? [] };
-  return { ok: true, ranked: rankSplits(evaluated, workload.tpotTargetSeconds), fits };
+  return { ok: true, ranked: rankSplits(evaluated, workload.tpotTargetSeconds), fits, alone };
 }
 
 /**

@@ -21,6 +21,16 @@ test('automatic parallelism searches the splits of a DGX H100, and a runner-up b
   await expect(page.getByRole('combobox', { name: 'Parallelism' })).toContainText('Automatic (TP 8 · PP 1)');
   await tessera.screenshot('plan-search');
 
+  // A TPOT target no split meets: the table says so on every row, and the report warns.
+  const target = page.getByRole('spinbutton', { name: 'TPOT target (ms)' });
+  await target.fill('1');
+  await target.blur();
+  await expect(page.getByText(/TPOT target 1 ms/)).toBeVisible();
+  await expect(search.getByRole('cell', { name: /\(over\)$/ })).toHaveCount(5);
+  await target.fill('');
+  await target.blur();
+  await expect(search.getByRole('cell', { name: /\(over\)$/ })).toHaveCount(0);
+
   // The first runner-up: its figures in the table, then the same figures as the manual split.
   const runnerUp = search.getByRole('button', { name: /^Use / }).first();
   const name = (await runnerUp.textContent()) ?? '';

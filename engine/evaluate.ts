@@ -4,6 +4,7 @@
  *   check    design, workload → problems; the model, formats and runtime the workload names   (CheckedWorkload)
  *   resolve  design → the hardware as cost models see it                                       (Machine)
  *   plan     machine, workload → primary unit, parallel split, batch per replica               (Plan)
+ *            (automatic parallelism: every candidate split through the stages below, ranked — stages/search.ts)
  *   lower    model, plan → the operators of a prefill and a decode step on one chip            (OperatorGraph)
  *   map      machine, plan → where weights, KV cache and activations live                      (Placement)
  *   cost     operators on the machine → time and energy of each, on its unit                   (CostedGraph)
@@ -23,7 +24,8 @@ import type { EvaluationResult } from './report';
 import type { DesignDocument } from './schema/design';
 import type { ModelConfig } from './schema/model';
 import type { Workload } from './schema/workload';
-import { checkDesign, checkWorkload } from './stages/check';
+import type { Parallelism } from './models/parallelism';
+import { checkDesign, checkWorkload, type CheckedWorkload } from './stages/check';
 import { cost } from './stages/cost';
 import { lower } from './stages/lower';
 import { map } from './stages/map';
@@ -31,6 +33,7 @@ import { plan } from './stages/plan';
 import { power } from './stages/power';
 import { report } from './stages/report';
 import { resolve } from './stages/resolve';
+import { searchPlans, withPlanSearch } from './stages/search';
 
 export interface EvaluationInput {
   design: DesignDocument;
@@ -47,6 +50,7 @@ export interface EvaluationOptions {
   detail?: 'full' | 'summary';
 }
 
+/** Dispatch: an automatic workload goes to the plan search, a manual one through the stages once. */
 export function evaluate(
   input: EvaluationInput,
   catalog: CatalogIndex,
@@ -57,7 +61,57 @@ export function evaluate(
   const diagnostics: Diagnostic[] = [...structural, ...machine.diagnostics];
   const checked = checkWorkload(workload, catalog, input.model, diagnostics);
   if (!checked) return { ok: false, diagnostics };
-  const planned = plan(machine, checked, workload, diagnostics);
+  const context: StageInput = { design, workload, machine, checked };
+  const result =
+    workload.parallelism.mode === 'auto'
+      ? evaluateAutomatic(context, diagnostics, options)
+      : evaluateStages(context, diagnostics, options);
+  if (result.ok) result.report.ranges = reportRanges(result.report, design, catalog);
+  return result;
+}
+
+/** What the stages after check and resolve start from. */
+interface StageInput {
+  design: DesignDocument;
+  workload: Workload;
+  machine: Machine;
+  checked: CheckedWorkload;
+}
+
+/**
+ * The automatic plan: every candidate split evaluated through the stages at summary detail (`stages/search.ts`),
+ * the best evaluated again at the detail asked for (unless it was the only candidate, evaluated at that detail
+ * at once), its report carrying the search (`plan`).
+ */
+function evaluateAutomatic(
+  context: StageInput,
+  diagnostics: Diagnostic[],
+  options: EvaluationOptions,
+): EvaluationResult {
+  const { machine, checked, workload } = context;
+  const search = searchPlans(machine, checked, workload, (split, alone) =>
+    evaluateStages(context, [...diagnostics], alone ? options : { detail: 'summary' }, split),
+  );
+  if (!search.ok) return search;
+  const best = search.ranked[0];
+  if (!best) return { ok: false, diagnostics };
+  const result =
+    options.detail === 'summary' || search.alone
+      ? { ok: true as const, report: best.report }
+      : evaluateStages(context, [...diagnostics], options, best.split);
+  if (!result.ok) return result;
+  return { ok: true, report: withPlanSearch(result.report, search, checked, machine) };
+}
+
+/** The stage sequence for one plan: the workload's manual split, or `split` from the search. */
+function evaluateStages(
+  context: StageInput,
+  diagnostics: Diagnostic[],
+  options: EvaluationOptions,
+  split?: Parallelism,
+): EvaluationResult {
+  const { design, workload, machine, checked } = context;
+  const planned = plan(machine, checked, workload, diagnostics, split);
   if (!planned) return { ok: false, diagnostics };
   const graph = lower(checked.model.architecture, checked.formats, planned, workload);
   const placement = map(machine, planned);
@@ -87,7 +141,6 @@ export function evaluate(
     },
     diagnostics,
   );
-  result.ranges = reportRanges(result, design, catalog);
   return { ok: true, report: result };
 }
 

@@ -109,6 +109,43 @@ export interface MemoryReport {
   levels: MemoryLevelReport[];
 }
 
+/** Where one chip's share of a split fits: the chips' own memory, only with host memory, or nowhere. */
+export type SplitFit = 'device' | 'host' | 'none';
+
+/** One split the automatic plan search evaluated, with the figures it was ranked by. */
+export interface PlanCandidateReport {
+  tensor: number;
+  pipeline: number;
+  expert: number;
+  dataReplicas: number;
+  chipsUsed: number;
+  /** Sequences one replica runs. */
+  batchPerReplica: number;
+  /** System decode throughput at the workload's batch (tokens/s). */
+  decodeTokensPerSecond: number;
+  tpotSeconds: number;
+  ttftSeconds: number;
+  /** Decode energy per output token (J). */
+  energyJoulesPerToken: number;
+  fits: SplitFit;
+  /** Whether its TPOT is within the workload's target (true when there is no target). */
+  meetsTpotTarget: boolean;
+}
+
+/**
+ * The automatic plan search: the split chosen and the next best, best first. Ranked by the TPOT target (splits
+ * within it first), then system decode throughput, with throughputs within 0.5 % ranked by energy per token.
+ */
+export interface PlanReport {
+  chosen: PlanCandidateReport;
+  /** The next best splits (up to four), best first. */
+  candidates: PlanCandidateReport[];
+  /** Splits evaluated (those that fit where the best fit, device memory before host memory). */
+  evaluated: number;
+  /** The workload's TPOT target (s), when one is set. */
+  tpotTargetSeconds: number | undefined;
+}
+
 export interface Report {
   format: 'tessera.report';
   version: 1;
@@ -137,6 +174,8 @@ export interface Report {
   };
   /** Batch one replica runs. */
   batchPerReplica: number;
+  /** How the automatic plan search chose the split; absent for a manual split. */
+  plan?: PlanReport;
   prefill: PhaseReport;
   decode: DecodeReport;
   /** One request end to end: time to first token, time per output token, and total. */

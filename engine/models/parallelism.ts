@@ -13,7 +13,7 @@ export interface Parallelism {
   dataReplicas: number;
   /** Chips holding a replica (tensor × pipeline × dataReplicas). */
   chipsUsed: number;
-  /** Chosen automatically (the smallest split that fits) rather than given. */
+  /** Chosen by the automatic plan search (`engine/stages/search.ts`) rather than given. */
   automatic: boolean;
 }
 

@@ -154,6 +154,7 @@ export function goldenOf(scenario: string, result: EvaluationResult): Json {
     machine: report.machine,
     parallelism: report.parallelism,
     batchPerReplica: report.batchPerReplica,
+    plan: report.plan,
     request: report.request,
     clockHertz: report.clockHertz,
     power: report.power,

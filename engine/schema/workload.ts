@@ -32,6 +32,8 @@ export const workloadSchema = z.strictObject({
   /** Structured sparsity of the weights; `2:4` halves the multiply work where a sparsity engine or unit supports it. */
   weightSparsity: z.enum(['none', '2:4']),
   parallelism: parallelismSchema,
+  /** Time per output token (s) an automatic plan must meet; splits within it rank first. */
+  tpotTargetSeconds: z.number().positive().max(3600).optional(),
   /** Operating point name to run at; omitted means the power domain's selected point. */
   operatingPoint: z.string().optional(),
   /**

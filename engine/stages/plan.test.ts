@@ -7,7 +7,8 @@ import type { DesignDocument } from '../schema/design';
 import { defaultWorkload, type Workload } from '../schema/workload';
 import { testCatalog, testDesign, testModels, toyArchitecture } from '../testing/fixtures';
 import { checkWorkload } from './check';
-import { automaticPlan, manualPlan, plan, type Plan } from './plan';
+import type { Parallelism } from '../models/parallelism';
+import { candidateSplits, manualPlan, plan, type Plan } from './plan';
 import { resolve } from './resolve';
 
 const catalog = testCatalog();
@@ -16,8 +17,16 @@ const toyMoe = testModels.find((model) => model.id === 'toy-moe')?.architecture 
 /** Bytes of the toy model's weights in BF16, from its parameter count. */
 const toyWeightBytes = countParameters(toyArchitecture).total * 2;
 
+/** A toy workload; the plan stage is given a split, so tests name one (one chip per replica by default). */
 function workloadOf(overrides: Partial<Workload> = {}): Workload {
-  return { ...defaultWorkload('toy'), batch: 1, inputTokens: 16, outputTokens: 16, ...overrides };
+  return {
+    ...defaultWorkload('toy'),
+    batch: 1,
+    inputTokens: 16,
+    outputTokens: 16,
+    parallelism: { mode: 'manual', tensor: 1, pipeline: 1, expert: 1 },
+    ...overrides,
+  };
 }
 
 function planFor(
@@ -120,75 +129,110 @@ describe('plan: the primary unit', () => {
   });
 });
 
-describe('plan: the automatic split', () => {
-  it('keeps the model on one chip when it fits, with a replica on every chip', () => {
-    const result = planned(chips(4, 2 * toyWeightBytes));
-    expect(result.parallelism).toEqual({
-      tensor: 1,
-      pipeline: 1,
-      expert: 1,
-      dataReplicas: 4,
+/** The machine and checked workload the candidate lists below are drawn for. */
+function candidatesOn(design: DesignDocument, model = 'toy') {
+  const diagnostics: Diagnostic[] = [];
+  const checked = checkWorkload(workloadOf({ model }), catalog, undefined, diagnostics);
+  if (!checked) throw new Error(diagnostics.map((diagnostic) => diagnostic.message).join('\n'));
+  return candidateSplits(resolve(design, catalog), checked);
+}
+
+const shape = (split: Parallelism) =>
+  `${split.tensor}×${split.pipeline}×${split.expert}×${split.dataReplicas}`;
+
+describe('plan: the candidates of the automatic search', () => {
+  it('are every tensor × pipeline group the model allows on the chips, replicated over the chips left', () => {
+    // The toy model: 8 query heads and 2 KV heads (tensor 1, 2, 4 split them; 3 does not), 4 layers (pipeline
+    // 1, 2, 4; 3 is neither a power of two nor a divisor of 4). Four chips: groups of at most 4 chips.
+    expect(toyArchitecture.layers).toBe(4);
+    const expected: string[] = [];
+    for (const pipeline of [1, 2, 4])
+      for (const tensor of [1, 2, 4])
+        if (tensor * pipeline <= 4) expected.push(`${tensor}×${pipeline}×1×${4 / (tensor * pipeline)}`);
+    const splits = candidatesOn(chips(4, 2 * toyWeightBytes));
+    expect(splits.map(shape)).toEqual(expected);
+    expect(splits.every((split) => split.automatic && split.chipsUsed === 4)).toBe(true);
+  });
+
+  it('leave chips idle when a group does not divide them: tensor 2 × pipeline 2 on 6 chips runs one replica', () => {
+    const splits = candidatesOn(chips(6, 2 * toyWeightBytes));
+    expect(splits.find((split) => split.tensor === 2 && split.pipeline === 2)).toMatchObject({
+      dataReplicas: 1,
       chipsUsed: 4,
-      automatic: true,
     });
+    // 6 = 2 × 3 is no candidate: 3 splits neither the heads nor (as pipeline) the 4 layers.
+    expect(splits.some((split) => split.tensor * split.pipeline === 3)).toBe(false);
   });
 
-  it('is the smallest tensor group that fits: two chips when one DRAM holds only half the weights', () => {
-    // 0.75 × the weights: one chip would need all of them (less the final norm's 1 KiB); with tensor
-    // parallelism 2 each holds half of every matrix plus its own norms (8 KiB), 64 KiB of KV cache and
-    // 128 KiB of activations — far below 0.75 × 32.5 MB.
-    const result = planned(chips(4, 0.75 * toyWeightBytes));
-    expect(result.parallelism).toMatchObject({ tensor: 2, pipeline: 1, dataReplicas: 2, chipsUsed: 4 });
-    expect(result.needs.weights).toBeLessThan(0.75 * toyWeightBytes);
-    expect(result.needs.weights).toBeGreaterThan(toyWeightBytes / 2);
-  });
-
-  it('counts the KV cache of the replica’s sequences, not only the weights', () => {
-    // 8 sequences of 64 + 4,032 tokens on 4 chips: one chip per replica would hold 2 sequences, whose KV cache
-    // (every layer, K and V of 2 KV heads, BF16) does not fit beside the weights in 1.2 × the weights.
-    const arch = toyArchitecture;
-    const capacity = 1.2 * toyWeightBytes;
-    const kvPerSequence = arch.layers * 4096 * 2 * arch.kvHeads * arch.headDim * 2;
-    expect(toyWeightBytes).toBeLessThan(capacity);
-    expect(toyWeightBytes + 2 * kvPerSequence).toBeGreaterThan(capacity);
-    const result = planned(chips(4, capacity), { batch: 8, inputTokens: 64, outputTokens: 4032 });
-    expect(result.parallelism).toMatchObject({ tensor: 2, pipeline: 1, dataReplicas: 2 });
-    expect(result.needs.weights + result.needs.kv + result.needs.activations).toBeLessThanOrEqual(capacity);
-  });
-
-  it('prefers tensor to pipeline parallelism among splits over as many chips', () => {
-    // 0.4 × the weights: two chips hold at least half each; four fit either as 4 × 1 or 2 × 2 — tensor first.
-    const result = planned(chips(4, 0.4 * toyWeightBytes));
-    expect(result.parallelism).toMatchObject({ tensor: 4, pipeline: 1, dataReplicas: 1, chipsUsed: 4 });
-  });
-
-  it('uses every chip when no split fits, and the report will say it does not fit', () => {
-    const result = planned(chips(4, toyWeightBytes / 100));
-    expect(result.parallelism.tensor * result.parallelism.pipeline).toBe(4);
-  });
-
-  it('only tries tensor splits the attention heads allow', () => {
+  it('only try tensor splits the attention heads allow', () => {
     // 8 query heads and 2 KV heads: 1, 2, 4 and 8 split them (8 replicates KV heads); 16 does not.
-    const tried: number[] = [];
-    automaticPlan(toyArchitecture, 16, (tensor, pipeline) => {
-      if (pipeline === 1) tried.push(tensor);
-      return false;
+    const tensors = candidatesOn(chips(16, toyWeightBytes))
+      .filter((split) => split.pipeline === 1)
+      .map((split) => split.tensor);
+    expect(tensors).toEqual([1, 2, 4, 8]);
+  });
+
+  it('give a MoE model every expert split that divides both the tensor group and the experts', () => {
+    // 8 experts: within a tensor group of t chips, expert parallelism e with t % e = 0 and 8 % e = 0.
+    const splits = candidatesOn(chips(8, toyWeightBytes), 'toy-moe').filter((split) => split.pipeline === 1);
+    const expected: string[] = [];
+    for (const tensor of [1, 2, 4, 8])
+      for (let expert = 1; expert <= tensor; expert += 1)
+        if (tensor % expert === 0 && 8 % expert === 0) expected.push(`${tensor}×1×${expert}×${8 / tensor}`);
+    expect(splits.map(shape)).toEqual(expected);
+  });
+
+  it('are data-parallel replicas only when the chips have no link between them', () => {
+    expect(candidatesOn(chips(4, toyWeightBytes, false)).map(shape)).toEqual(['1×1×1×4']);
+  });
+});
+
+describe('plan: the split of an automatic workload', () => {
+  const split: Parallelism = {
+    tensor: 2,
+    pipeline: 1,
+    expert: 1,
+    dataReplicas: 2,
+    chipsUsed: 4,
+    automatic: true,
+  };
+
+  it('is the one the search gives, with the batch shared over its replicas', () => {
+    const diagnostics: Diagnostic[] = [];
+    const workload = workloadOf({ batch: 5, parallelism: { mode: 'auto' } });
+    const checked = checkWorkload(workload, catalog, undefined, diagnostics);
+    if (!checked) throw new Error('the toy workload is valid');
+    const result = plan(resolve(chips(4, toyWeightBytes), catalog), checked, workload, diagnostics, split);
+    expect(result?.parallelism).toEqual(split);
+    // 5 sequences over 2 replicas: 3 on the busier one.
+    expect(result?.batchPerReplica).toBe(3);
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('is refused without one: the plan stage no longer chooses a split itself', () => {
+    const { planned: result, diagnostics } = planFor(chips(4, toyWeightBytes), {
+      parallelism: { mode: 'auto' },
     });
-    expect(tried).toEqual([1, 2, 4, 8]);
+    expect(result).toBeUndefined();
+    expect(codes(diagnostics)).toEqual(['plan-not-searched']);
   });
 
   it('is refused when the model must be split over chips that have no link between them', () => {
-    const { planned: result, diagnostics } = planFor(chips(4, 0.75 * toyWeightBytes, false));
+    const diagnostics: Diagnostic[] = [];
+    const workload = workloadOf({ parallelism: { mode: 'auto' } });
+    const checked = checkWorkload(workload, catalog, undefined, diagnostics);
+    if (!checked) throw new Error('the toy workload is valid');
+    const result = plan(
+      resolve(chips(4, toyWeightBytes, false), catalog),
+      checked,
+      workload,
+      diagnostics,
+      split,
+    );
     expect(result).toBeUndefined();
     expect(diagnostics).toEqual([
       expect.objectContaining({ severity: 'error', code: 'no-chip-network', groupId: 'chip' }),
     ]);
-  });
-
-  it('runs data-parallel replicas on chips without a link between them', () => {
-    const { planned: result, diagnostics } = planFor(chips(4, 2 * toyWeightBytes, false));
-    expect(diagnostics).toEqual([]);
-    expect(result?.parallelism).toMatchObject({ tensor: 1, pipeline: 1, dataReplicas: 4 });
   });
 });
 

@@ -1,14 +1,16 @@
 /**
  * Stage 3 of the engine, **plan**: how the workload is laid over the machine — the unit placement follows (the
- * fastest at the weights' arithmetic), the parallel split (tensor × pipeline × expert, manual or automatic) with
- * data-parallel replicas on the chips left over, the batch each replica runs and the micro-batches of a decode
- * step.
+ * fastest at the weights' arithmetic), the parallel split (tensor × pipeline × expert, the workload's manual one
+ * or a candidate of the automatic search in `search.ts`) with data-parallel replicas on the chips left over, the
+ * batch each replica runs and the micro-batches of a decode step. `candidateSplits` lists the splits the search
+ * tries.
  */
 import type { Diagnostic } from '../diagnostics';
-import { storageBytes, type Machine } from '../machine';
+import type { Machine } from '../machine';
 import { footprint, type Footprint } from '../models/footprint';
 import { tensorSplitValid, type Parallelism } from '../models/parallelism';
 import type { ModelArchitecture } from '../schema/model';
+import type { ComputeClass } from '../schema/number-format';
 import type { Workload } from '../schema/workload';
 import type { CheckedWorkload } from './check';
 
@@ -29,45 +31,56 @@ export interface Plan {
   needs: Footprint;
 }
 
-/** Chooses the split, or returns undefined (with an error diagnostic) when the workload cannot run. */
+/** Sequences one replica of `split` runs: the workload's batch shared over the replicas (at least one each). */
+export function batchPerReplicaOf(workload: Workload, split: Parallelism): number {
+  return Math.ceil(workload.batch / Math.max(1, Math.min(split.dataReplicas, workload.batch)));
+}
+
+/**
+ * What one chip holds under `split`: the weights of its shard, the KV cache of its replica's sequences at the end
+ * of a request (input + output tokens) and the prefill's activations. The plan stage hands it to the map stage,
+ * and the search asks the map stage's placement whether it fits.
+ */
+export function splitNeeds(checked: CheckedWorkload, workload: Workload, split: Parallelism): Footprint {
+  const perReplica = batchPerReplicaOf(workload, split);
+  return footprint(
+    checked.model.architecture,
+    checked.formats,
+    split,
+    perReplica,
+    workload.inputTokens + workload.outputTokens,
+    perReplica * workload.inputTokens,
+  );
+}
+
+/**
+ * The plan for one split, or undefined (with an error diagnostic) when the workload cannot run. A manual workload
+ * uses its own split (checked by `manualPlan`); an automatic one the `split` the search gives.
+ */
 export function plan(
   machine: Machine,
   checked: CheckedWorkload,
   workload: Workload,
   diagnostics: Diagnostic[],
+  split?: Parallelism,
 ): Plan | undefined {
   const { chip } = machine;
   const primaryUnit = primaryUnitOf(machine, checked, diagnostics);
   if (primaryUnit === undefined) return undefined;
   const arch = checked.model.architecture;
-  const totalContext = workload.inputTokens + workload.outputTokens;
-  const perReplica = (split: Parallelism): number =>
-    Math.ceil(workload.batch / Math.max(1, Math.min(split.dataReplicas, workload.batch)));
-  const needsFor = (split: Parallelism): Footprint =>
-    footprint(
-      arch,
-      checked.formats,
-      split,
-      perReplica(split),
-      totalContext,
-      perReplica(split) * workload.inputTokens,
-    );
-  const room = storageBytes(chip, primaryUnit);
   const parallelism =
     workload.parallelism.mode === 'manual'
       ? manualPlan(arch, chip.count, workload.parallelism, diagnostics)
-      : automaticPlan(arch, chip.count, (tensor, pipeline) => {
-          const needs = needsFor({
-            tensor,
-            pipeline,
-            expert: 1,
-            dataReplicas: Math.max(1, Math.floor(chip.count / (tensor * pipeline))),
-            chipsUsed: 0,
-            automatic: true,
-          });
-          return needs.weights + needs.kv + needs.activations <= room;
-        });
-  if (!parallelism) return undefined;
+      : split;
+  if (!parallelism) {
+    if (workload.parallelism.mode === 'auto')
+      diagnostics.push({
+        severity: 'error',
+        code: 'plan-not-searched',
+        message: 'An automatic split is chosen by the plan search; this evaluation was given none.',
+      });
+    return undefined;
+  }
   if (parallelism.tensor * parallelism.pipeline > 1 && !machine.network) {
     diagnostics.push({
       severity: 'error',
@@ -77,28 +90,23 @@ export function plan(
     });
     return undefined;
   }
-  const batchPerReplica = perReplica(parallelism);
+  const batchPerReplica = batchPerReplicaOf(workload, parallelism);
   const microbatches = Math.max(1, Math.min(batchPerReplica, parallelism.pipeline));
   return {
     parallelism,
     primaryUnit,
     batchPerReplica,
-    totalContext,
+    totalContext: workload.inputTokens + workload.outputTokens,
     decodeContext: workload.decodeContext ?? workload.inputTokens + Math.floor(workload.outputTokens / 2),
     microbatches,
     decodeSequences: Math.ceil(batchPerReplica / microbatches),
-    needs: needsFor(parallelism),
+    needs: splitNeeds(checked, workload, parallelism),
   };
 }
 
-/** The fastest unit at the weights' arithmetic; none can do it → an error naming the formats. */
-function primaryUnitOf(
-  machine: Machine,
-  checked: CheckedWorkload,
-  diagnostics: Diagnostic[],
-): number | undefined {
+/** The unit with the most multiply-accumulates per second in `weightClass`; undefined when none does it. */
+export function fastestUnit(machine: Machine, weightClass: ComputeClass): number | undefined {
   const units = machine.chip.units;
-  const weightClass = checked.formats.weightClass;
   const peak = (index: number): number => {
     const unit = units[index];
     return unit ? unit.macsPerCycle[weightClass] * unit.instances * unit.clockHertz : 0;
@@ -107,21 +115,26 @@ function primaryUnitOf(
   units.forEach((unit, index) => {
     if (unit.macsPerCycle[weightClass] > 0 && (best === undefined || peak(index) > peak(best))) best = index;
   });
+  return best;
+}
+
+/** The fastest unit at the weights' arithmetic; none can do it → an error naming the formats. */
+function primaryUnitOf(
+  machine: Machine,
+  checked: CheckedWorkload,
+  diagnostics: Diagnostic[],
+): number | undefined {
+  const weightClass = checked.formats.weightClass;
+  const best = fastestUnit(machine, weightClass);
   if (best === undefined)
     diagnostics.push({
       severity: 'error',
       code: 'unsupported-format',
       message: `No compute unit does ${weightClass.toUpperCase()} arithmetic, which ${checked.weightsFormat.name} weights with ${checked.activationFormat.name} activations need. Pick other formats or a unit that supports them.`,
-      blockId: units[0]?.id,
+      blockId: machine.chip.units[0]?.id,
     });
   return best;
 }
-
-const powersOfTwo = (limit: number): number[] => {
-  const values: number[] = [];
-  for (let value = 1; value <= limit; value *= 2) values.push(value);
-  return values;
-};
 
 /**
  * Checks a manual split against the model and the chips, with a diagnostic per problem. Returns undefined
@@ -177,26 +190,38 @@ export function manualPlan(
   };
 }
 
+/** Whether `value` is 1, 2, 4, 8, … */
+const powerOfTwo = (value: number): boolean => (value & (value - 1)) === 0;
+
 /**
- * The automatic split: the smallest tensor × pipeline group that holds the model and its KV cache (tensor
- * first, up to the chips available, then pipeline), replicated over the remaining chips. `fits` answers, for a
- * split, whether one chip can hold its share.
+ * Every split the automatic search tries on the machine: tensor parallelism dividing the attention heads
+ * (`tensorSplitValid`), pipeline stages that are a power of two or divide the layers, expert parallelism dividing
+ * both the tensor group and the experts (MoE models only), their product no more than the chips (one chip when
+ * the chips have no network between them), and as many data-parallel replicas as the chips left hold.
  */
-export function automaticPlan(
-  arch: ModelArchitecture,
-  chips: number,
-  fits: (tensor: number, pipeline: number) => boolean,
-): Parallelism {
-  const candidates: { tensor: number; pipeline: number }[] = [];
-  for (const pipeline of powersOfTwo(Math.min(chips, arch.layers))) {
-    for (const tensor of powersOfTwo(chips)) {
-      if (tensor * pipeline <= chips && tensorSplitValid(arch, tensor)) candidates.push({ tensor, pipeline });
+export function candidateSplits(machine: Machine, checked: CheckedWorkload): Parallelism[] {
+  const arch = checked.model.architecture;
+  const chips = machine.chip.count;
+  const groupLimit = machine.network ? chips : 1;
+  const splits: Parallelism[] = [];
+  for (let pipeline = 1; pipeline <= Math.min(groupLimit, arch.layers); pipeline += 1) {
+    if (!powerOfTwo(pipeline) && arch.layers % pipeline !== 0) continue;
+    for (let tensor = 1; tensor * pipeline <= groupLimit; tensor += 1) {
+      if (!tensorSplitValid(arch, tensor)) continue;
+      for (let expert = 1; expert <= tensor; expert += 1) {
+        if (tensor % expert !== 0) continue;
+        if (expert > 1 && (!arch.moe || arch.moe.experts % expert !== 0)) continue;
+        const dataReplicas = Math.max(1, Math.floor(chips / (tensor * pipeline)));
+        splits.push({
+          tensor,
+          pipeline,
+          expert,
+          dataReplicas,
+          chipsUsed: tensor * pipeline * dataReplicas,
+          automatic: true,
+        });
+      }
     }
   }
-  candidates.sort((a, b) => a.tensor * a.pipeline - b.tensor * b.pipeline || a.pipeline - b.pipeline);
-  const chosen = candidates.find((candidate) => fits(candidate.tensor, candidate.pipeline)) ??
-    candidates.at(-1) ?? { tensor: 1, pipeline: 1 };
-  const modelParallel = chosen.tensor * chosen.pipeline;
-  const dataReplicas = Math.max(1, Math.floor(chips / modelParallel));
-  return { ...chosen, expert: 1, dataReplicas, chipsUsed: modelParallel * dataReplicas, automatic: true };
+  return splits;
 }

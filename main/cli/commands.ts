@@ -11,12 +11,12 @@ import { evaluate } from '../../engine/evaluate';
 import { formatBandPercent, reportFigures, withRangeKeys } from '../../engine/figures';
 import { importHfConfig } from '../../engine/models/hf-import';
 import { applyOverrides, parseOverride, type Override } from '../../engine/overrides';
-import type { FigureRange, Report, ReportRanges } from '../../engine/report';
+import type { FigureRange, PlanCandidateReport, PlanReport, Report, ReportRanges } from '../../engine/report';
 import { describeProblems } from '../../engine/schema/common';
 import type { DesignDocument } from '../../engine/schema/design';
 import type { ModelConfig } from '../../engine/schema/model';
 import { defaultWorkload, type Workload } from '../../engine/schema/workload';
-import { formatQuantity } from '../../engine/units';
+import { formatQuantity, parseQuantity } from '../../engine/units';
 import { loadCatalog, table, UsageError, type Streams } from '../app/command-line';
 import { StoreError } from '../store/project-store';
 import { saveModelToProject } from './save-model';
@@ -30,8 +30,10 @@ commands:
   formats [--json]            list the number formats
   simulate --design <file.json | preset:ID> --model <ID | config.json> [--batch N] [--input N] [--output N]
            [--context N] [--weights F] [--activations F] [--kv F] [--tp N] [--pp N] [--ep N]
-           [--operating-point NAME] [--set ID.param=VALUE ...] [--json]
+           [--tpot-target SECONDS] [--operating-point NAME] [--set ID.param=VALUE ...] [--json]
            [--runtime hardware|trt-llm|vllm|llama-cpp|ID] [--units fastest|least-energy|pinned:BLOCK]
+           without --tp/--pp/--ep the split is searched; --tpot-target (e.g. 0.02 or "20 ms") ranks the
+           splits within it first
   import-model <config.json> --id <id> [--name NAME] [--out FILE] [--project FILE.tessera]
   export --project FILE.tessera --design NAME|ID --format FORMAT --out FILE|FOLDER [--force]
            FORMAT: yaml, json, schema, svg, html, md, csv, trace, timeloop, llmcompass
@@ -127,6 +129,16 @@ function positiveInteger(name: string, text: string | undefined): number | undef
   return value;
 }
 
+/** A time in seconds: a bare number in SI units, as `--set` takes them, or with a unit ("20 ms"). */
+function secondsOption(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseQuantity(text, 'seconds');
+  if (!parsed.ok) throw new UsageError(`--${name}: ${parsed.message}`);
+  if (!(parsed.value > 0) || parsed.value > 3600)
+    throw new UsageError(`--${name} must be a time above 0 s and at most 3600 s (got "${text}")`);
+  return parsed.value;
+}
+
 async function readJsonFile(path: string, what: string): Promise<unknown> {
   let text: string;
   try {
@@ -192,6 +204,7 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
         tp: { type: 'string' },
         pp: { type: 'string' },
         ep: { type: 'string' },
+        'tpot-target': { type: 'string' },
         'operating-point': { type: 'string' },
         runtime: { type: 'string' },
         units: { type: 'string' },
@@ -219,6 +232,7 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
   const tp = positiveInteger('tp', values.tp);
   const pp = positiveInteger('pp', values.pp);
   const ep = positiveInteger('ep', values.ep);
+  const tpotTarget = secondsOption('tpot-target', values['tpot-target']);
   const base = defaultWorkload(model.id);
   const workload: Workload = {
     ...withUnitFlags(base, { runtime: values.runtime, units: values.units }, catalog),
@@ -233,9 +247,11 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
       tp !== undefined || pp !== undefined || ep !== undefined
         ? { mode: 'manual', tensor: tp ?? 1, pipeline: pp ?? 1, expert: ep ?? 1 }
         : { mode: 'auto' },
+    tpotTargetSeconds: tpotTarget,
     operatingPoint: values['operating-point'],
   };
   if (workload.decodeContext === undefined) delete workload.decodeContext;
+  if (workload.tpotTargetSeconds === undefined) delete workload.tpotTargetSeconds;
   if (workload.operatingPoint === undefined) delete workload.operatingPoint;
   for (const [flag, id] of [
     ['weights', workload.weights],
@@ -326,10 +342,37 @@ export function summary(report: Report): string {
     ...bandLines(ranges),
     report.bottleneck.prefill,
     report.bottleneck.decode,
+    ...(report.plan ? ['', planSearchTable(report.plan)] : []),
     ...report.diagnostics.map((diagnostic) => `${diagnostic.severity}: ${diagnostic.message}`),
     '',
   ];
   return lines.join('\n');
+}
+
+/** The automatic plan search: the chosen split and the runners-up with the figures they were ranked by. */
+export function planSearchTable(plan: PlanReport): string {
+  const q = formatQuantity;
+  const target =
+    plan.tpotTargetSeconds === undefined ? '' : `, TPOT target ${q(plan.tpotTargetSeconds, 'seconds')}`;
+  const row = (label: string, candidate: PlanCandidateReport): string[] => [
+    label,
+    `TP ${candidate.tensor} · PP ${candidate.pipeline} · EP ${candidate.expert}`,
+    String(candidate.dataReplicas),
+    String(candidate.batchPerReplica),
+    q(candidate.decodeTokensPerSecond, 'tokensPerSecond'),
+    `${q(candidate.tpotSeconds, 'seconds')}${candidate.meetsTpotTarget ? '' : ' (over target)'}`,
+    q(candidate.ttftSeconds, 'seconds'),
+    q(candidate.energyJoulesPerToken, 'joulesPerToken'),
+    candidate.fits,
+  ];
+  return `Plan search: ${plan.evaluated} split${plan.evaluated === 1 ? '' : 's'} evaluated${target}; ranked by decode throughput, then energy per token\n${table(
+    ['', 'split', 'replicas', 'batch/replica', 'decode', 'TPOT', 'TTFT', 'energy/token', 'fits'],
+    [
+      row('chosen', plan.chosen),
+      ...plan.candidates.map((candidate, index) => row(String(index + 2), candidate)),
+    ],
+    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+  )}`;
 }
 
 async function importModel(args: string[], streams: Streams): Promise<number> {

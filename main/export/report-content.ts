@@ -73,6 +73,8 @@ export interface ReportContent {
   subtitle: string;
   design: Fact[];
   workload: Fact[];
+  /** The automatic plan search: a sentence and the chosen split with the runners-up; absent for a manual split. */
+  planSearch: { summary: string; table: TableContent } | undefined;
   headline: TableContent;
   bottlenecks: string[];
   phases: PhaseContent[];
@@ -225,6 +227,46 @@ function workloadFacts(input: ReportInput): Fact[] {
 /** A headline figure's error band as the report prints it: "±18 % on 212 published H100 rows". */
 function bandText(range: FigureRange | undefined): string {
   return range?.basis ?? '';
+}
+
+function planSearchContent(report: Report): ReportContent['planSearch'] {
+  const plan = report.plan;
+  if (!plan) return undefined;
+  const q = formatQuantity;
+  const fits = { device: 'device memory', host: 'host memory', none: 'does not fit' } as const;
+  const target =
+    plan.tpotTargetSeconds === undefined
+      ? ''
+      : ` within the TPOT target of ${q(plan.tpotTargetSeconds, 'seconds')} first, then`;
+  const rows = [plan.chosen, ...plan.candidates].map((candidate, index) => [
+    index === 0 ? 'chosen' : formatCount(index + 1),
+    `TP ${formatCount(candidate.tensor)} · PP ${formatCount(candidate.pipeline)} · EP ${formatCount(candidate.expert)}`,
+    formatCount(candidate.dataReplicas),
+    formatCount(candidate.batchPerReplica),
+    q(candidate.decodeTokensPerSecond, 'tokensPerSecond'),
+    `${q(candidate.tpotSeconds, 'seconds')}${candidate.meetsTpotTarget ? '' : ' (over the target)'}`,
+    q(candidate.ttftSeconds, 'seconds'),
+    q(candidate.energyJoulesPerToken, 'joulesPerToken'),
+    fits[candidate.fits],
+  ]);
+  return {
+    summary: `The split was chosen automatically: ${formatCount(plan.evaluated)} split${plan.evaluated === 1 ? '' : 's'} evaluated, ranked${target} by decode throughput at the workload's batch, throughputs within 0.5 % by energy per token. The chosen split and the next best:`,
+    table: {
+      headers: [
+        'Rank',
+        'Split',
+        'Replicas',
+        'Batch per replica',
+        'Decode throughput',
+        'TPOT',
+        'TTFT',
+        'Energy per token',
+        'Fits in',
+      ],
+      align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+      rows,
+    },
+  };
 }
 
 function headlineTable(report: Report): TableContent {
@@ -448,6 +490,7 @@ export function reportContent(input: ReportInput): ReportContent {
     subtitle: `${report.model.name} on ${design.name} (${report.machine.chipName}${report.machine.chips > 1 ? ` ×${formatCount(report.machine.chips)}` : ''}) · batch ${formatCount(report.workload.batch)} · ${formatCount(report.workload.inputTokens)} tokens in, ${formatCount(report.workload.outputTokens)} out`,
     design: designFacts(input),
     workload: workloadFacts(input),
+    planSearch: planSearchContent(report),
     headline: headlineTable(report),
     bottlenecks: [
       report.bottleneck.prefill,

@@ -37,6 +37,23 @@ describe('reportToHtml', () => {
     expect(html).toContain('Error band (accuracy suite)');
   });
 
+  it('lists the plan search of an automatic split, and none for a manual one', () => {
+    const automatic = run(catalog, 'DGX H100 + Llama 3 70B automatic', dgx.design, {
+      ...dgx.workload,
+      batch: 64,
+      parallelism: { mode: 'auto' },
+    });
+    const plan = automatic.report.plan;
+    if (!plan) throw new Error('an automatic split reports its search');
+    const html = reportToHtml({ ...automatic, catalog });
+    const search = /<section id="plan-search">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    expect(search).toContain('<h2>Plan search</h2>');
+    expect(search.match(/<tr>/g)).toHaveLength(2 + plan.candidates.length);
+    for (const candidate of [plan.chosen, ...plan.candidates])
+      expect(search).toContain(formatQuantity(candidate.decodeTokensPerSecond, 'tokensPerSecond'));
+    expect(reportToHtml({ ...dgx, catalog })).not.toContain('id="plan-search"');
+  });
+
   it('prints source URLs as text, not as links', () => {
     const html = reportToHtml({ ...dgx, catalog });
     expect(html).toContain(

@@ -104,6 +104,14 @@ export function reportToHtml(input: ReportInput): string {
     '<section id="workload"><h2>Workload</h2>',
     facts(content.workload),
     '</section>',
+    ...(content.planSearch
+      ? [
+          '<section id="plan-search"><h2>Plan search</h2>',
+          `<p>${escape(content.planSearch.summary)}</p>`,
+          table(content.planSearch.table),
+          '</section>',
+        ]
+      : []),
     '<section id="operators"><h2>Operators</h2>',
   ];
   for (const phase of content.phases) {

@@ -115,6 +115,33 @@ describe('reportToMarkdown', () => {
     expect(section(markdown, '## Diagnostics')).toContain('None.');
   });
 
+  it('lists the plan search of an automatic split: the chosen split and the next best with their figures', () => {
+    const automatic = run(catalog, 'DGX H100 + Llama 3 70B automatic', dgx.design, {
+      ...dgx.workload,
+      batch: 64,
+      parallelism: { mode: 'auto' },
+    });
+    const plan = automatic.report.plan;
+    if (!plan) throw new Error('an automatic split reports its search');
+    const markdown = reportToMarkdown({ ...automatic, catalog });
+    const rows = tableRows(section(markdown, '## Plan search')).map(cells);
+    expect(rows).toHaveLength(1 + plan.candidates.length);
+    [plan.chosen, ...plan.candidates].forEach((candidate, index) => {
+      expect(rows[index]?.[0]).toBe(index === 0 ? 'chosen' : String(index + 1));
+      expect(rows[index]?.[1]).toBe(
+        `TP ${candidate.tensor} · PP ${candidate.pipeline} · EP ${candidate.expert}`,
+      );
+      expect(rows[index]?.[2]).toBe(String(candidate.dataReplicas));
+      expect(rows[index]?.[3]).toBe(String(candidate.batchPerReplica));
+      expect(rows[index]?.[4]).toBe(formatQuantity(candidate.decodeTokensPerSecond, 'tokensPerSecond'));
+      expect(rows[index]?.[5]).toBe(formatQuantity(candidate.tpotSeconds, 'seconds'));
+      expect(rows[index]?.[6]).toBe(formatQuantity(candidate.ttftSeconds, 'seconds'));
+      expect(rows[index]?.[7]).toBe(formatQuantity(candidate.energyJoulesPerToken, 'joulesPerToken'));
+    });
+    // A manual split has no search to list.
+    expect(reportToMarkdown({ ...dgx, catalog })).not.toContain('## Plan search');
+  });
+
   it('escapes names so they cannot become markup or break a table', () => {
     const hostile = '<script>alert(1)</script> | *bold* [link](x)';
     const design = withHostileNames(dgx.design, 'sm', hostile);

@@ -38,6 +38,15 @@ export function reportToMarkdown(input: ReportInput): string {
   out.push(`# ${escapeMarkdown(content.title)}`, '', escapeMarkdown(content.subtitle), '');
   out.push('## Design', '', facts(content.design), '');
   out.push('## Workload', '', facts(content.workload), '');
+  if (content.planSearch)
+    out.push(
+      '## Plan search',
+      '',
+      escapeMarkdown(content.planSearch.summary),
+      '',
+      table(content.planSearch.table),
+      '',
+    );
   out.push('## Headline results', '', table(content.headline), '');
   out.push(
     '## Bottlenecks',

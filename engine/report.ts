@@ -61,8 +61,15 @@ export interface PhaseReport {
   peakPowerWatts: number;
   energyJoules: number;
   energyJoulesPerToken: number;
-  /** Clock reached (after throttling to the power cap, or the adaptive policy). */
+  /**
+   * The primary unit's clock while it runs (after throttling to the power cap, or the adaptive policy; never above
+   * the unit's own clock).
+   */
   clockHertz: number;
+  /** The supply voltage at that clock, on the domain's V/f curve. */
+  voltageVolts: number;
+  /** Share of the time the unit runs: below 1 when a cap below the floor clock's power stalls it. */
+  dutyCycle: number;
   /** The operating point the clock was chosen from, and whether the cap throttled it. */
   operatingPoint: string | undefined;
   throttled: boolean;
@@ -149,6 +156,8 @@ export interface Report {
   memory: MemoryReport;
   power: {
     capWatts: number | undefined;
+    /** Whether the cap lowers the clock (false: a cap block with enforcement off, only reported when exceeded). */
+    capEnforced: boolean;
     policy: 'fixed' | 'adaptive';
     topClockHertz: number;
     systemStaticWatts: number;

@@ -24,6 +24,7 @@ import { chipNetwork, memoryPath } from '../graph/paths';
 import type { Chip, ChipNetwork, ChipPower, ComputeUnit, Machine, MemoryLevel, MemoryPath } from '../machine';
 import type { Block, DesignDocument, Group } from '../schema/design';
 import { computeClasses, type ComputeClass } from '../schema/number-format';
+import { vfConstants, type VfConstants } from '../vf-curve';
 
 /** The tech table the engine reads MAC energies of other formats from (relative to BF16). */
 export const MAC_ENERGY_TABLE = 'mac-energy-relative';
@@ -92,7 +93,7 @@ export function resolve(design: DesignDocument, catalog: CatalogIndex): Machine 
     units: units.map(({ unit }) => unit),
     levels: levels.map(({ level }) => level),
     paths,
-    power: chipPower(layout, chipGroup, count, blockPower, diagnostics),
+    power: chipPower(layout, chipGroup, count, blockPower, vfConstants(catalog), diagnostics),
     blockStaticWatts: blockPower.blockStaticWatts,
     areaSquareMetres: blockPower.areaSquareMetres,
   };
@@ -461,6 +462,7 @@ function chipPower(
   chipGroup: Group | undefined,
   count: number,
   blockPower: BlockPower,
+  vf: VfConstants | undefined,
   diagnostics: Diagnostic[],
 ): ChipPower {
   const inChip = layout.blocks.filter(
@@ -477,20 +479,39 @@ function chipPower(
     });
   const domain = domains[0];
   const spec = domain?.model.domain?.(domain.reading);
-  const capOf = ({ reading, model }: ModelledBlock): number => model.capWatts?.(reading) ?? Infinity;
-  let capWatts = caps.length > 0 ? Math.min(...caps.map(capOf)) : undefined;
   const systemCaps = chipGroup
     ? layout.blocks.filter(
         ({ reading, model }) => model.power === 'cap' && layout.chipOf.get(reading.block.id) === undefined,
       )
     : [];
-  for (const cap of systemCaps) capWatts = Math.min(capWatts ?? Infinity, capOf(cap) / count);
+  // Each cap as watts per chip (a system cap is shared by the chips); the smallest enforced one throttles, the
+  // smallest of those with enforcement off is only reported.
+  const perChipCaps = [
+    ...caps.map((cap) => ({ cap, share: 1 })),
+    ...systemCaps.map((cap) => ({ cap, share: 1 / count })),
+  ].map(({ cap: { reading, model }, share }) => ({
+    blockId: reading.block.id,
+    watts: (model.capWatts?.(reading) ?? Infinity) * share,
+    enforced: model.capEnforced?.(reading) ?? true,
+  }));
+  const smallest = (enforced: boolean) =>
+    perChipCaps
+      .filter((cap) => cap.enforced === enforced)
+      .reduce<(typeof perChipCaps)[number] | undefined>(
+        (best, cap) => (best === undefined || cap.watts < best.watts ? cap : best),
+        undefined,
+      );
+  const enforcedCap = smallest(true);
+  const advisoryCap = smallest(false);
   return {
     operatingPoints: spec?.operatingPoints ?? [],
     policy: spec?.policy ?? 'fixed',
     domainBlockId: domain?.reading.block.id,
-    capWatts,
-    capBlockId: caps[0]?.reading.block.id ?? systemCaps[0]?.reading.block.id,
+    capWatts: enforcedCap?.watts,
+    capBlockId: enforcedCap?.blockId,
+    advisoryCapWatts: advisoryCap?.watts,
+    advisoryCapBlockId: advisoryCap?.blockId,
+    vf,
     staticScaledWatts: blockPower.staticScaledWatts,
     staticFixedWatts: blockPower.staticFixedWatts,
   };

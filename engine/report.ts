@@ -62,8 +62,8 @@ export interface PhaseReport {
   energyJoules: number;
   energyJoulesPerToken: number;
   /**
-   * The primary unit's clock while it runs (after throttling to the power cap, or the adaptive policy; never above
-   * the unit's own clock).
+   * The clock of the chip's voltage/frequency domain while the phase runs (after throttling to the power cap, or the
+   * adaptive policy): the operating point's, or the units' own clock when they are all set below it.
    */
   clockHertz: number;
   /** The supply voltage at that clock, on the domain's V/f curve. */

@@ -8,8 +8,9 @@
  * - Voltage: the domain's continuous V/f curve (`engine/vf-curve.ts`): its operating points, extended below the
  *   lowest by the alpha-power law down to a floor clock; a chip without a domain has one point, its unit's clock
  *   at the node's nominal voltage.
- * - Clock: the workload's operating point (else the top one), but never above the primary unit's own clock — a
- *   unit clocked below the operating point runs at its clock and at the voltage the curve gives there. With the
+ * - Clock: the workload's operating point (else the top one), but never above the units' own clocks — when every
+ *   unit is clocked below the operating point, the domain runs at the fastest unit's clock and at the voltage the
+ *   curve gives there (`anchorClock`). With the
  *   adaptive policy, the lowest clock on the curve that keeps the phase within 1 % of its time. Under an enforced
  *   cap, the highest clock on the curve whose average power per chip fits (bisection); when even the floor clock
  *   draws too much, the unit stalls part of the time (duty cycle) so that it fits. Only a cap below the chip's
@@ -51,7 +52,7 @@ export interface PhaseTiming {
   clockScale: number;
   /** Voltage / top voltage at that clock. */
   voltageScale: number;
-  /** The primary unit's clock while it runs, in hertz. */
+  /** The domain's clock (the V/f curve's axis) while the units run, in hertz. */
   clockHertz: number;
   /** The domain's supply voltage at that clock, in volts. */
   voltageVolts: number;
@@ -121,14 +122,14 @@ export function power(
       : undefined;
   const unitClockHertz = chip.units[plan.primaryUnit]?.clockHertz ?? top?.clockHertz ?? 1;
   const curve = vfCurve(points, unitClockHertz, chip.power.vf);
-  // The clock the costs were computed at sits on the curve at the unit's own clock, or at the curve's top for a
-  // unit clocked above it (a CPU in a domain whose points are the GPU's clocks keeps its ratio to them).
-  const anchorHertz = Math.min(unitClockHertz, curve.topClockHertz);
+  const anchorHertz = anchorClock(
+    chip.units.map((unit) => unit.clockHertz),
+    curve.topClockHertz,
+  );
   const selectedHertz = Math.min(point?.clockHertz ?? curve.topClockHertz, anchorHertz);
   const clocks: Clocks = {
     curve,
     anchorHertz,
-    unitClockHertz,
     selectedHertz,
     floorHertz: Math.min(curve.floorClockHertz, selectedHertz),
   };
@@ -188,12 +189,21 @@ export function power(
   };
 }
 
+/**
+ * The clock on the domain's curve at which the units run at their own clocks (the clocks their costs assume): the
+ * fastest unit clocked at or below the curve's top — the top itself unless every such unit is set below it (an
+ * H100 whose SMs are set to 1 GHz runs at 1 GHz, at the voltage the curve gives there). Units clocked above the top
+ * (CPU cores in a domain whose points are the GPU's clocks) keep their ratio to the curve and do not move it.
+ */
+export function anchorClock(unitClocksHertz: readonly number[], topClockHertz: number): number {
+  const below = unitClocksHertz.filter((clock) => clock > 0 && clock <= topClockHertz);
+  return below.length > 0 ? Math.max(...below) : topClockHertz;
+}
+
 interface Clocks {
   curve: VfCurve;
   /** The point on the curve where the units run at the clocks their costs were computed at (scale 1). */
   anchorHertz: number;
-  /** The primary unit's own clock. */
-  unitClockHertz: number;
   /** The clock the workload's operating point gives (never above the anchor). */
   selectedHertz: number;
   /** The lowest clock on the curve the phase may run at before stalling. */
@@ -227,7 +237,7 @@ function phaseTiming(
   return {
     clockScale,
     voltageScale,
-    clockHertz: clockScale * clocks.unitClockHertz,
+    clockHertz,
     voltageVolts,
     dutyCycle,
     seconds,

@@ -156,8 +156,6 @@ export interface Report {
   memory: MemoryReport;
   power: {
     capWatts: number | undefined;
-    /** Whether the cap lowers the clock (false: a cap block with enforcement off, only reported when exceeded). */
-    capEnforced: boolean;
     policy: 'fixed' | 'adaptive';
     topClockHertz: number;
     systemStaticWatts: number;

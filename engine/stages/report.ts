@@ -110,7 +110,6 @@ export function report(input: ReportInput, diagnostics: Diagnostic[]): Report {
     memory,
     power: {
       capWatts: powered.capWatts,
-      capEnforced: powered.capEnforced,
       policy: chip.power.policy,
       topClockHertz: powered.topClockHertz,
       systemStaticWatts: machine.systemStaticWatts,

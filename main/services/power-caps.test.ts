@@ -65,7 +65,7 @@ function tileMeshWithCap(capWatts: number, enforce?: 'true' | 'false'): DesignDo
 function domainPoints(design: DesignDocument): OperatingPoint[] {
   const domain = design.blocks.find((block) => block.type === 'power.dvfs-domain');
   const rows = domain?.params.operatingPoints;
-  return operatingPoints(Array.isArray(rows) ? (rows) : []);
+  return operatingPoints(Array.isArray(rows) ? rows : []);
 }
 
 const overCap = (report: Report) =>

@@ -450,6 +450,23 @@ describe('power: the continuous V/f curve', () => {
   });
 });
 
+describe('power: a unit clocked above the domain', () => {
+  it('keeps its ratio to the curve at the top point’s voltage, and says the report shows the domain’s clock', () => {
+    const fastUnit = { ...(base.chip.units[0] as Machine['chip']['units'][number]), clockHertz: 2e9 };
+    const machine = machineWith();
+    const fast: Machine = { ...machine, chip: { ...machine.chip, units: [fastUnit] } };
+    const { powered, diagnostics } = solve(fast, { prefill: computeBound, decode: computeBound });
+    expect(powered.decode.timing).toMatchObject({
+      clockScale: 1,
+      clockHertz: top.clockHertz,
+      voltageVolts: 1,
+    });
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ severity: 'info', code: 'clock-above-domain', blockId: 'dvfs' }),
+    ]);
+  });
+});
+
 describe('power: the adaptive policy', () => {
   const adaptive = machineWith({ policy: 'adaptive' });
 

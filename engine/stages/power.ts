@@ -126,6 +126,14 @@ export function power(
     chip.units.map((unit) => unit.clockHertz),
     curve.topClockHertz,
   );
+  const primary = chip.units[plan.primaryUnit];
+  if (top && primary && chip.units.every((unit) => unit.clockHertz > curve.topClockHertz))
+    diagnostics.push({
+      severity: 'info',
+      code: 'clock-above-domain',
+      message: `${primary.name} is clocked at ${formatQuantity(primary.clockHertz, 'hertz')}, above the top operating point of the power domain (${formatQuantity(curve.topClockHertz, 'hertz')}): it runs at its own clock with that point's voltage, and the report shows the domain's clock. Add an operating point at its clock to model the voltage it needs.`,
+      blockId: chip.power.domainBlockId,
+    });
   const selectedHertz = Math.min(point?.clockHertz ?? curve.topClockHertz, anchorHertz);
   const clocks: Clocks = {
     curve,

@@ -112,14 +112,36 @@ export interface OperatingPoint {
   capWatts: number;
 }
 
+/** The constants that extend a domain's V/f curve below its lowest operating point (`vf-curve.ts`). */
+export interface VfConstants {
+  /** Threshold voltage Vt of the alpha-power law, in volts. */
+  thresholdVolts: number;
+  /** Lowest supply voltage the logic runs at, in volts. */
+  minimumVolts: number;
+  /** Velocity-saturation index α (1: fully velocity-saturated; 2: Shockley's long-channel law). */
+  alpha: number;
+  /** The lowest clock before the unit stalls, as a fraction of the top clock. */
+  floorClockFraction: number;
+  /** Core voltage of a chip without a DVFS domain, in volts. */
+  nominalVolts: number;
+}
+
 export interface ChipPower {
   /** Highest first; block energies and leakages are quoted at the first. Empty when the chip has no domain. */
   operatingPoints: OperatingPoint[];
   policy: 'fixed' | 'adaptive';
   domainBlockId: string | undefined;
-  /** Average-power cap of one chip (the smaller of a cap block and the system cap's share); undefined = none. */
+  /**
+   * Average-power cap of one chip (the smaller of a cap block and the system cap's share) that the clock is lowered
+   * to meet; undefined = none.
+   */
   capWatts: number | undefined;
   capBlockId: string | undefined;
+  /** The smallest cap whose block has enforcement off: only reported when exceeded. */
+  advisoryCapWatts: number | undefined;
+  advisoryCapBlockId: string | undefined;
+  /** Extends the domain's V/f curve below its lowest point; undefined when the library lacks the tables. */
+  vf: VfConstants | undefined;
   /** Static power of one chip at the top operating point: blocks scaled by voltage, and DRAM (not scaled). */
   staticScaledWatts: number;
   staticFixedWatts: number;
@@ -212,6 +234,9 @@ export function emptyMachine(): Machine {
         domainBlockId: undefined,
         capWatts: undefined,
         capBlockId: undefined,
+        advisoryCapWatts: undefined,
+        advisoryCapBlockId: undefined,
+        vf: undefined,
         staticScaledWatts: 0,
         staticFixedWatts: 0,
       },

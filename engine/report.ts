@@ -61,8 +61,15 @@ export interface PhaseReport {
   peakPowerWatts: number;
   energyJoules: number;
   energyJoulesPerToken: number;
-  /** Clock reached (after throttling to the power cap, or the adaptive policy). */
+  /**
+   * The clock of the chip's voltage/frequency domain while the phase runs (after throttling to the power cap, or the
+   * adaptive policy): the operating point's, or the units' own clock when they are all set below it.
+   */
   clockHertz: number;
+  /** The supply voltage at that clock, on the domain's V/f curve. */
+  voltageVolts: number;
+  /** Share of the time the unit runs: below 1 when a cap below the floor clock's power stalls it. */
+  dutyCycle: number;
   /** The operating point the clock was chosen from, and whether the cap throttled it. */
   operatingPoint: string | undefined;
   throttled: boolean;

@@ -163,6 +163,8 @@ export interface BlockModel {
   domain?(reading: BlockReading): PowerDomainSpec;
   /** The average-power limit a `cap` block sets, in watts. */
   capWatts?(reading: BlockReading): number;
+  /** Whether the clock is lowered to meet the cap (`power`: 'cap'); when not, the cap is only reported. */
+  capEnforced?(reading: BlockReading): boolean;
   staticPower(reading: BlockReading): StaticPower;
   areaSquareMetres(reading: BlockReading): number;
 }

@@ -9,6 +9,7 @@ export const powerCap: BlockModel = {
   chipFabric: false,
   hostsWorkload: false,
   capWatts: (reading) => reading.number('capWatts'),
+  capEnforced: (reading) => reading.choice('enforce') !== 'false',
   transfer: () => ({ bandwidthBytesPerSecond: Infinity, latencySeconds: 0, energyJoulesPerBit: 0 }),
   staticPower: () => ({ watts: 0, scalesWithVoltage: true }),
   areaSquareMetres: () => 0,

@@ -50,6 +50,9 @@ function machineWith(
         domainBlockId: 'dvfs',
         capWatts: undefined,
         capBlockId: undefined,
+        advisoryCapWatts: undefined,
+        advisoryCapBlockId: undefined,
+        vf: undefined,
         staticScaledWatts: STATIC_SCALED,
         staticFixedWatts: STATIC_FIXED,
         ...powerSpec,
@@ -273,15 +276,35 @@ describe('power: a power cap', () => {
     expect(powered.decode.timing.clockScale).toBe(1);
   });
 
-  it('warns `over-power-cap` when even the lowest point draws more, and runs there', () => {
-    // At the lowest point the chip still draws wattsAt(0.25) = 62.5 + 3.5 W.
+  it('stalls the unit at the lowest clock when even that draws more, so the cap holds', () => {
+    // Without the curve's tech tables the curve ends at the lowest point: 250 MHz at 0.5 V, where the chip draws
+    // 62.5 W of arithmetic (1 J × 0.5² over 4 ms) and 3.5 W of static power (3 W × 0.5 + 2 W).
     const cap = 10;
     expect(wattsAt(0.25)).toBeGreaterThan(cap);
     const { powered, diagnostics } = solve(machineWith({ capWatts: cap, capBlockId: 'cap' }), {
       prefill: computeBound,
+      decode: computeBound,
+    });
+    const { timing, throttled } = powered.prefill;
+    const staticWatts = STATIC_SCALED * 0.5 + STATIC_FIXED;
+    const dynamicWatts = (1 * 0.5 ** 2) / 4e-3;
+    // Running d of the time: d × 62.5 W + 3.5 W = cap.
+    const dutyCycle = (cap - staticWatts) / dynamicWatts;
+    expect(throttled).toBe(true);
+    expect(timing.clockScale).toBe(0.25);
+    expect(timing.dutyCycle).toBeCloseTo(dutyCycle, 12);
+    expect(timing.seconds).toBeCloseTo(4e-3 / dutyCycle, 12);
+    expect(timing.chipWatts).toBeCloseTo(cap, 9);
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('warns `over-power-cap` only when the cap is below the static power, and runs at the lowest clock', () => {
+    // 3.5 W of static power at the lowest point: a 3 W cap cannot hold however long the unit stalls.
+    const { powered, diagnostics } = solve(machineWith({ capWatts: 3, capBlockId: 'cap' }), {
+      prefill: computeBound,
       decode: memoryBound,
     });
-    expect(powered.prefill.timing.clockScale).toBe(0.25);
+    expect(powered.prefill.timing).toMatchObject({ clockScale: 0.25, dutyCycle: 1 });
     expect(powered.prefill.throttled).toBe(true);
     expect(diagnostics).toEqual(
       expect.arrayContaining([
@@ -303,14 +326,144 @@ describe('power: a power cap', () => {
     expect(solve(machineWith(), phases).powered.capWatts).toBeUndefined();
   });
 
-  it('cannot lower the clock of a chip without operating points, and says so', () => {
-    const { powered, diagnostics } = solve(machineWith({ operatingPoints: [], capWatts: 10 }), {
+  it('with enforcement off, keeps the clock and warns that the cap is exceeded', () => {
+    const { powered, diagnostics } = solve(
+      machineWith({ advisoryCapWatts: 400, advisoryCapBlockId: 'cap' }),
+      { prefill: computeBound, decode: computeBound },
+    );
+    expect(wattsAt(1)).toBeGreaterThan(400);
+    expect(powered.prefill.throttled).toBe(false);
+    expect(powered.prefill.timing).toMatchObject({ clockScale: 1, dutyCycle: 1 });
+    expect(powered.prefill.timing.chipWatts).toBeCloseTo(wattsAt(1), 9);
+    expect(powered.capWatts).toBe(400);
+    expect(powered.capEnforced).toBe(false);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ code: 'over-power-cap', blockId: 'cap' }),
+      expect.objectContaining({ code: 'over-power-cap', blockId: 'cap' }),
+    ]);
+  });
+});
+
+describe('power: the continuous V/f curve', () => {
+  /** Curve constants chosen for the test (the library's live in library/tech/vf-curve-*.json). */
+  const vf = {
+    thresholdVolts: 0.3,
+    minimumVolts: 0.5,
+    alpha: 1.3,
+    floorClockFraction: 0.1,
+    nominalVolts: 0.8,
+  };
+  /** The alpha-power law's clock at a voltage, up to a constant: (V − Vt)^α / V. */
+  const law = (volts: number) => (volts - vf.thresholdVolts) ** vf.alpha / volts;
+  /** Chip power on the compute-bound phase at clock scale s and voltage v, with top voltage vTop. */
+  const watts = (s: number, v: number, vTop: number) =>
+    (1 * (v / vTop) ** 2) / (1e-3 / s) + STATIC_SCALED * (v / vTop) + STATIC_FIXED;
+
+  it('throttles a domain with a single operating point along the alpha-power law until the cap holds', () => {
+    const cap = 400;
+    const { powered, diagnostics } = solve(
+      machineWith({ operatingPoints: [top], vf, capWatts: cap, capBlockId: 'cap' }),
+      { prefill: computeBound, decode: computeBound },
+    );
+    const { timing, throttled } = powered.prefill;
+    expect(watts(1, 1, 1)).toBeGreaterThan(cap);
+    expect(throttled).toBe(true);
+    expect(timing.dutyCycle).toBe(1);
+    expect(timing.clockScale).toBeLessThan(1);
+    // The voltage sits on the law through the top point (1 GHz at 1 V): f / f_top = law(V) / law(1 V).
+    expect(law(timing.voltageVolts) / law(1)).toBeCloseTo(timing.clockScale, 9);
+    expect(timing.voltageScale).toBe(timing.voltageVolts);
+    expect(timing.chipWatts).toBeCloseTo(watts(timing.clockScale, timing.voltageVolts, 1), 9);
+    expect(timing.chipWatts).toBeLessThanOrEqual(cap);
+    // The highest such clock: 1e-4 of the top clock faster (at the voltage the law needs there) breaks the cap.
+    const faster = timing.clockScale + 1e-4;
+    const solveVoltage = (target: number): number => {
+      let low = vf.minimumVolts;
+      let high = 1;
+      for (let step = 0; step < 100; step += 1) {
+        const middle = (low + high) / 2;
+        if (law(middle) / law(1) < target) low = middle;
+        else high = middle;
+      }
+      return high;
+    };
+    expect(watts(faster, solveVoltage(faster), 1)).toBeGreaterThan(cap);
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('gives a chip without a domain one point, its unit’s clock at the nominal voltage, and throttles it', () => {
+    const cap = 300;
+    const unitClock = base.chip.units[0]?.clockHertz ?? 0;
+    const { powered } = solve(machineWith({ operatingPoints: [], vf, capWatts: cap }), {
       prefill: computeBound,
       decode: computeBound,
     });
-    expect(powered.decode.timing).toMatchObject({ clockScale: 1, voltageScale: 1 });
-    expect(powered.topClockHertz).toBe(base.chip.units[0]?.clockHertz);
-    expect(diagnostics.map((diagnostic) => diagnostic.code)).toEqual(['over-power-cap', 'over-power-cap']);
+    const { timing } = powered.prefill;
+    expect(powered.topClockHertz).toBe(unitClock);
+    expect(timing.chipWatts).toBeLessThanOrEqual(cap);
+    expect(timing.chipWatts).toBeGreaterThan(cap * 0.99);
+    expect(timing.clockHertz).toBeCloseTo(timing.clockScale * unitClock, 0);
+    expect(law(timing.voltageVolts) / law(vf.nominalVolts)).toBeCloseTo(timing.clockScale, 9);
+    expect(timing.voltageScale).toBeCloseTo(timing.voltageVolts / vf.nominalVolts, 12);
+  });
+
+  it('holds the voltage at its minimum below the clock the law gives there, down to the floor', () => {
+    // At Vmin the law gives law(0.5) / law(1) of the top clock; below that only the clock falls.
+    const atMinimum = law(vf.minimumVolts) / law(1);
+    const cap = watts(atMinimum / 2, vf.minimumVolts, 1);
+    const { powered } = solve(machineWith({ operatingPoints: [top], vf, capWatts: cap }), {
+      prefill: computeBound,
+      decode: computeBound,
+    });
+    const { timing } = powered.prefill;
+    expect(timing.voltageVolts).toBe(vf.minimumVolts);
+    expect(timing.clockScale).toBeCloseTo(atMinimum / 2, 4);
+    // Below the floor (0.1 of the top clock) the unit stalls instead.
+    const floorCap = watts(vf.floorClockFraction, vf.minimumVolts, 1) / 2;
+    const stalled = solve(machineWith({ operatingPoints: [top], vf, capWatts: floorCap }), {
+      prefill: computeBound,
+      decode: computeBound,
+    }).powered.prefill.timing;
+    expect(stalled.clockScale).toBeCloseTo(vf.floorClockFraction, 12);
+    expect(stalled.dutyCycle).toBeLessThan(1);
+    expect(stalled.chipWatts).toBeCloseTo(floorCap, 9);
+  });
+
+  it('runs a unit clocked below the operating point at its own clock and the voltage the curve gives there', () => {
+    // The unit's clock is set to 500 MHz while the domain's top point is 1 GHz at 1 V: the voltage on the line to
+    // the 250 MHz, 0.5 V point is 0.5 + (0.5 − 0.25) / (1 − 0.25) × 0.5 V.
+    const slowUnit = { ...(base.chip.units[0] as Machine['chip']['units'][number]), clockHertz: 0.5e9 };
+    const machine = machineWith();
+    const slowed: Machine = { ...machine, chip: { ...machine.chip, units: [slowUnit] } };
+    const { powered } = solve(slowed, { prefill: computeBound, decode: computeBound });
+    const voltage = voltageScaleAt(0.5);
+    const { timing } = powered.decode;
+    expect(timing.clockHertz).toBe(0.5e9);
+    expect(timing.clockScale).toBe(1);
+    expect(timing.voltageVolts).toBeCloseTo(voltage, 12);
+    expect(timing.voltageScale).toBeCloseTo(voltage / 1, 12);
+    // Arithmetic energy at (V / V_top)², leakage at V / V_top, over the phase's time at the unit's own clock.
+    expect(timing.chipJoules).toBeCloseTo(
+      1 * voltage ** 2 + (STATIC_SCALED * voltage + STATIC_FIXED) * 1e-3,
+      12,
+    );
+  });
+});
+
+describe('power: a unit clocked above the domain', () => {
+  it('keeps its ratio to the curve at the top point’s voltage, and says the report shows the domain’s clock', () => {
+    const fastUnit = { ...(base.chip.units[0] as Machine['chip']['units'][number]), clockHertz: 2e9 };
+    const machine = machineWith();
+    const fast: Machine = { ...machine, chip: { ...machine.chip, units: [fastUnit] } };
+    const { powered, diagnostics } = solve(fast, { prefill: computeBound, decode: computeBound });
+    expect(powered.decode.timing).toMatchObject({
+      clockScale: 1,
+      clockHertz: top.clockHertz,
+      voltageVolts: 1,
+    });
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ severity: 'info', code: 'clock-above-domain', blockId: 'dvfs' }),
+    ]);
   });
 });
 

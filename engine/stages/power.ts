@@ -5,14 +5,21 @@
  *   every bit moved at its path's energy per bit (memory and links are on their own supplies: not scaled).
  * - Static power: every block's leakage, scaled by V / V_top (leakage current roughly constant over the DVFS
  *   range, so P ∝ V); DRAM and host power not scaled.
- * - Clock: the workload's operating point (else the top one). With the adaptive policy, the lowest clock that
- *   keeps the phase within 1 % of its time. Under a cap, the clock — and the voltage, interpolated along the
- *   operating points — is lowered by bisection until the phase's average power per chip fits (a compute-bound
- *   phase on a 700 W part runs well below its top clock); a cap that cannot be met is a warning.
+ * - Voltage: the domain's continuous V/f curve (`engine/vf-curve.ts`): its operating points, extended below the
+ *   lowest by the alpha-power law down to a floor clock; a chip without a domain has one point, its unit's clock
+ *   at the node's nominal voltage.
+ * - Clock: the workload's operating point (else the top one), but never above the units' own clocks — when every
+ *   unit is clocked below the operating point, the domain runs at the fastest unit's clock and at the voltage the
+ *   curve gives there (`anchorClock`). With the
+ *   adaptive policy, the lowest clock on the curve that keeps the phase within 1 % of its time. Under an enforced
+ *   cap, the highest clock on the curve whose average power per chip fits (bisection); when even the floor clock
+ *   draws too much, the unit stalls part of the time (duty cycle) so that it fits. Only a cap below the chip's
+ *   static power cannot be met (a warning); a cap with enforcement off is only reported when exceeded.
  * - System power: the chips running the phase, the chips idling beside them, and the system's blocks.
  */
 import type { Diagnostic } from '../diagnostics';
 import { selectedOperatingPoint, type Machine, type OperatingPoint } from '../machine';
+import { vfCurve, type VfCurve } from '../vf-curve';
 import type { Workload } from '../schema/workload';
 import { formatQuantity } from '../units';
 import { secondsAt, type CostedGraph, type CostedPhase } from './cost';
@@ -32,6 +39,8 @@ const CAP_TOLERANCE = 1.001;
  * part; 30 halvings of the whole range reach 1e-9), the cap within 1e-5 (40 halvings reach 1e-12). Both are far
  * below the step between real operating points.
  */
+export { voltageAt } from '../vf-curve';
+
 const ADAPTIVE_STEP = 1e-4;
 const ADAPTIVE_HALVINGS = 30;
 const CAP_STEP = 1e-5;
@@ -39,10 +48,16 @@ const CAP_HALVINGS = 40;
 
 /** One phase at one clock. */
 export interface PhaseTiming {
-  /** Clock / top clock. */
+  /** Clock of the units / the clock their costs were computed at (the primary unit's own clock). */
   clockScale: number;
   /** Voltage / top voltage at that clock. */
   voltageScale: number;
+  /** The domain's clock (the V/f curve's axis) while the units run, in hertz. */
+  clockHertz: number;
+  /** The domain's supply voltage at that clock, in volts. */
+  voltageVolts: number;
+  /** Share of the time the unit runs; below 1 it stalls the rest to meet a cap below the floor clock's power. */
+  dutyCycle: number;
   seconds: number;
   /** Energy of one chip over the phase (dynamic + static). */
   chipJoules: number;
@@ -52,7 +67,7 @@ export interface PhaseTiming {
 export interface PoweredPhase {
   costed: CostedPhase;
   timing: PhaseTiming;
-  /** The cap lowered the clock. */
+  /** The cap lowered the clock (or stalled the unit). */
   throttled: boolean;
   /** Average power of the whole system over the phase. */
   systemWatts: number;
@@ -64,25 +79,15 @@ export interface PoweredGraph {
   decode: PoweredPhase;
   /** The operating point the clock was chosen from. */
   operatingPoint: OperatingPoint | undefined;
-  /** The cap per chip that applied (a cap block, the system cap's share, or the operating point's own). */
+  /**
+   * The cap per chip that applied (a cap block, the system cap's share, or the operating point's own); a cap with
+   * enforcement off when no enforced one applies.
+   */
   capWatts: number | undefined;
+  /** Whether `capWatts` lowers the clock (false: only reported). */
+  capEnforced: boolean;
+  /** The top of the domain's V/f curve. */
   topClockHertz: number;
-}
-
-/** Voltage at a clock, interpolated along the operating points (highest first). */
-export function voltageAt(points: readonly OperatingPoint[], clockHertz: number): number {
-  const top = points[0];
-  if (!top) return 1;
-  if (clockHertz >= top.clockHertz) return top.voltageVolts;
-  for (let index = 1; index < points.length; index += 1) {
-    const upper = points[index - 1] as OperatingPoint;
-    const lower = points[index] as OperatingPoint;
-    if (clockHertz >= lower.clockHertz) {
-      const t = (clockHertz - lower.clockHertz) / (upper.clockHertz - lower.clockHertz);
-      return lower.voltageVolts + t * (upper.voltageVolts - lower.voltageVolts);
-    }
-  }
-  return (points.at(-1) as OperatingPoint).voltageVolts;
 }
 
 export function power(
@@ -110,33 +115,69 @@ export function power(
     (value): value is number => value !== undefined,
   );
   const capWatts = caps.length > 0 ? Math.min(...caps) : undefined;
-  const topClockHertz = top?.clockHertz ?? chip.units[plan.primaryUnit]?.clockHertz ?? 1;
+  const advisoryWatts =
+    chip.power.advisoryCapWatts !== undefined &&
+    (capWatts === undefined || chip.power.advisoryCapWatts < capWatts)
+      ? chip.power.advisoryCapWatts
+      : undefined;
+  const unitClockHertz = chip.units[plan.primaryUnit]?.clockHertz ?? top?.clockHertz ?? 1;
+  const curve = vfCurve(points, unitClockHertz, chip.power.vf);
+  const anchorHertz = anchorClock(
+    chip.units.map((unit) => unit.clockHertz),
+    curve.topClockHertz,
+  );
+  const primary = chip.units[plan.primaryUnit];
+  if (top && primary && chip.units.every((unit) => unit.clockHertz > curve.topClockHertz))
+    diagnostics.push({
+      severity: 'info',
+      code: 'clock-above-domain',
+      message: `${primary.name} is clocked at ${formatQuantity(primary.clockHertz, 'hertz')}, above the top operating point of the power domain (${formatQuantity(curve.topClockHertz, 'hertz')}): it runs at its own clock with that point's voltage, and the report shows the domain's clock. Add an operating point at its clock to model the voltage it needs.`,
+      blockId: chip.power.domainBlockId,
+    });
+  const selectedHertz = Math.min(point?.clockHertz ?? curve.topClockHertz, anchorHertz);
   const clocks: Clocks = {
-    points,
-    topClockHertz,
-    lowestScale: points.length > 0 ? (points.at(-1) as OperatingPoint).clockHertz / topClockHertz : 1,
-    selectedScale: point ? point.clockHertz / topClockHertz : 1,
+    curve,
+    anchorHertz,
+    selectedHertz,
+    floorHertz: Math.min(curve.floorClockHertz, selectedHertz),
   };
-  const timing = (phase: CostedPhase, clockScale: number) => phaseTiming(machine, clocks, phase, clockScale);
+  const timing = (phase: CostedPhase, clockHertz: number, dutyCycle = 1) =>
+    phaseTiming(machine, clocks, phase, clockHertz, dutyCycle);
+  const staticWattsAt = (result: PhaseTiming): number =>
+    chip.power.staticScaledWatts * result.voltageScale + chip.power.staticFixedWatts;
   const solve = (phase: CostedPhase, name: string): PoweredPhase => {
-    const scale =
-      chip.power.policy === 'adaptive' && points.length > 1
-        ? adaptiveScale(clocks, (candidate) => timing(phase, candidate).seconds)
-        : clocks.selectedScale;
-    const atScale = timing(phase, scale);
-    const capped =
-      capWatts === undefined || atScale.chipWatts <= capWatts
-        ? { scale, throttled: false }
-        : capScale(clocks, scale, capWatts, (candidate) => timing(phase, candidate).chipWatts);
-    const result = capped.scale === scale ? atScale : timing(phase, capped.scale);
-    if (capWatts !== undefined && result.chipWatts > capWatts * CAP_TOLERANCE)
+    const clockHertz =
+      chip.power.policy === 'adaptive'
+        ? adaptiveClock(clocks, (candidate) => timing(phase, candidate).seconds)
+        : clocks.selectedHertz;
+    const atClock = timing(phase, clockHertz);
+    let result = atClock;
+    let throttled = false;
+    if (capWatts !== undefined && atClock.chipWatts > capWatts) {
+      result = cappedTiming(
+        clocks,
+        clockHertz,
+        capWatts,
+        (candidate, dutyCycle) => timing(phase, candidate, dutyCycle),
+        staticWattsAt,
+      );
+      throttled = true;
+      if (result.chipWatts > capWatts * CAP_TOLERANCE)
+        diagnostics.push({
+          severity: 'warning',
+          code: 'over-power-cap',
+          message: `${name} draws ${formatQuantity(result.chipWatts, 'watts')} per chip, above the ${formatQuantity(capWatts, 'watts')} cap, even with the unit stalled at its lowest clock: the chip's static power alone exceeds the cap.`,
+          blockId: chip.power.capBlockId,
+        });
+    }
+    if (advisoryWatts !== undefined && result.chipWatts > advisoryWatts * CAP_TOLERANCE)
       diagnostics.push({
         severity: 'warning',
         code: 'over-power-cap',
-        message: `${name} draws ${formatQuantity(result.chipWatts, 'watts')} per chip, above the ${formatQuantity(capWatts, 'watts')} cap, even at the lowest operating point.`,
-        blockId: chip.power.capBlockId,
+        message: `${name} draws ${formatQuantity(result.chipWatts, 'watts')} per chip, above the ${formatQuantity(advisoryWatts, 'watts')} cap; the cap is not enforced, so the clock is not lowered to meet it.`,
+        blockId: chip.power.advisoryCapBlockId,
       });
-    return { costed: phase, timing: result, throttled: capped.throttled, systemWatts: systemWatts(result) };
+    return { costed: phase, timing: result, throttled, systemWatts: systemWatts(result) };
   };
   const { parallelism } = plan;
   const chipsActive =
@@ -150,71 +191,113 @@ export function power(
     prefill: solve(costed.prefill, 'Prefill'),
     decode: solve(costed.decode, 'Decode'),
     operatingPoint: point,
-    capWatts,
-    topClockHertz,
+    capWatts: capWatts ?? advisoryWatts,
+    capEnforced: capWatts !== undefined,
+    topClockHertz: curve.topClockHertz,
   };
 }
 
-interface Clocks {
-  points: readonly OperatingPoint[];
-  topClockHertz: number;
-  /** The lowest operating point's clock / top clock. */
-  lowestScale: number;
-  /** The chosen operating point's clock / top clock. */
-  selectedScale: number;
+/**
+ * The clock on the domain's curve at which the units run at their own clocks (the clocks their costs assume): the
+ * fastest unit clocked at or below the curve's top — the top itself unless every such unit is set below it (an
+ * H100 whose SMs are set to 1 GHz runs at 1 GHz, at the voltage the curve gives there). Units clocked above the top
+ * (CPU cores in a domain whose points are the GPU's clocks) keep their ratio to the curve and do not move it.
+ */
+export function anchorClock(unitClocksHertz: readonly number[], topClockHertz: number): number {
+  const below = unitClocksHertz.filter((clock) => clock > 0 && clock <= topClockHertz);
+  return below.length > 0 ? Math.max(...below) : topClockHertz;
 }
 
-/** One phase at a clock scale: time, and one chip's energy at the voltage that clock needs. */
-function phaseTiming(machine: Machine, clocks: Clocks, phase: CostedPhase, clockScale: number): PhaseTiming {
+interface Clocks {
+  curve: VfCurve;
+  /** The point on the curve where the units run at the clocks their costs were computed at (scale 1). */
+  anchorHertz: number;
+  /** The clock the workload's operating point gives (never above the anchor). */
+  selectedHertz: number;
+  /** The lowest clock on the curve the phase may run at before stalling. */
+  floorHertz: number;
+}
+
+/**
+ * One phase at a clock on the curve (and a duty cycle: the share of the time the unit runs, the rest stalled): time,
+ * and one chip's energy at the voltage that clock needs.
+ */
+function phaseTiming(
+  machine: Machine,
+  clocks: Clocks,
+  phase: CostedPhase,
+  clockHertz: number,
+  dutyCycle = 1,
+): PhaseTiming {
   const { chip } = machine;
-  const top = clocks.points[0];
-  const voltageScale = top
-    ? voltageAt(clocks.points, clockScale * clocks.topClockHertz) / top.voltageVolts
-    : 1;
+  const clockScale = clockHertz / clocks.anchorHertz;
+  const voltageVolts = clocks.curve.voltageAt(clockHertz);
+  const voltageScale = voltageVolts / clocks.curve.topVoltageVolts;
   let stageSeconds = 0;
   let dynamic = 0;
   for (const { operator, cost } of phase.costed) {
     stageSeconds += operator.repeat * secondsAt(cost, clockScale);
     dynamic += operator.repeat * (cost.computeJoules * voltageScale * voltageScale + cost.transferJoules);
   }
-  const seconds = phase.stages * stageSeconds + phase.extraSeconds;
+  const seconds = (phase.stages * stageSeconds + phase.extraSeconds) / dutyCycle;
   const staticWatts = chip.power.staticScaledWatts * voltageScale + chip.power.staticFixedWatts;
   const chipJoules = phase.runsPerChip * dynamic + staticWatts * seconds;
-  return { clockScale, seconds, chipJoules, chipWatts: seconds > 0 ? chipJoules / seconds : 0, voltageScale };
+  return {
+    clockScale,
+    voltageScale,
+    clockHertz,
+    voltageVolts,
+    dutyCycle,
+    seconds,
+    chipJoules,
+    chipWatts: seconds > 0 ? chipJoules / seconds : 0,
+  };
 }
 
 /** The adaptive policy: the lowest clock that keeps the phase within `ADAPTIVE_SLACK` of its time (bisection). */
-function adaptiveScale(clocks: Clocks, secondsAtScale: (scale: number) => number): number {
-  const target = secondsAtScale(clocks.selectedScale) * ADAPTIVE_SLACK;
-  let low = clocks.lowestScale;
-  let high = clocks.selectedScale;
-  if (secondsAtScale(low) <= target) high = low;
-  for (let iteration = 0; iteration < ADAPTIVE_HALVINGS && high - low > ADAPTIVE_STEP; iteration += 1) {
+function adaptiveClock(clocks: Clocks, secondsAtClock: (clockHertz: number) => number): number {
+  const target = secondsAtClock(clocks.selectedHertz) * ADAPTIVE_SLACK;
+  const step = ADAPTIVE_STEP * clocks.curve.topClockHertz;
+  let low = clocks.floorHertz;
+  let high = clocks.selectedHertz;
+  if (secondsAtClock(low) <= target) high = low;
+  for (let iteration = 0; iteration < ADAPTIVE_HALVINGS && high - low > step; iteration += 1) {
     const middle = (low + high) / 2;
-    if (secondsAtScale(middle) <= target) high = middle;
+    if (secondsAtClock(middle) <= target) high = middle;
     else low = middle;
   }
   return high;
 }
 
 /**
- * The highest clock at or below `scale` whose average power per chip fits the cap (bisection), for a phase that
- * exceeds the cap at `scale`; unthrottled when the clock cannot be lowered.
+ * The phase under a cap it exceeds at `clockHertz`: the highest clock on the curve between the floor and
+ * `clockHertz` whose average power per chip fits (bisection). When even the floor draws too much, the unit stalls
+ * part of the time at the floor clock: over the time stretched to T / d the dynamic energy E stays and the static
+ * power P_s runs on, so the average power is d · E / T + P_s, and d = (cap − P_s) / (E / T). A cap at or below the
+ * static power cannot be met: the floor clock, unstalled.
  */
-function capScale(
+function cappedTiming(
   clocks: Clocks,
-  scale: number,
+  clockHertz: number,
   capWatts: number,
-  wattsAtScale: (scale: number) => number,
-): { scale: number; throttled: boolean } {
-  if (clocks.points.length <= 1 || scale <= clocks.lowestScale) return { scale, throttled: false };
-  let low = clocks.lowestScale;
-  let high = scale;
-  if (wattsAtScale(low) > capWatts) high = low;
-  for (let iteration = 0; iteration < CAP_HALVINGS && high - low > CAP_STEP; iteration += 1) {
+  timingAt: (clockHertz: number, dutyCycle?: number) => PhaseTiming,
+  staticWattsAt: (timing: PhaseTiming) => number,
+): PhaseTiming {
+  const floor = timingAt(clocks.floorHertz);
+  if (floor.chipWatts > capWatts) {
+    const staticWatts = staticWattsAt(floor);
+    const dynamicWatts = floor.chipWatts - staticWatts;
+    if (capWatts <= staticWatts || !(dynamicWatts > 0)) return floor;
+    return timingAt(clocks.floorHertz, (capWatts - staticWatts) / dynamicWatts);
+  }
+  const step = CAP_STEP * clocks.curve.topClockHertz;
+  let low = clocks.floorHertz;
+  let high = clockHertz;
+  for (let iteration = 0; iteration < CAP_HALVINGS && high - low > step; iteration += 1) {
     const middle = (low + high) / 2;
-    if (wattsAtScale(middle) <= capWatts) low = middle;
+    if (timingAt(middle).chipWatts <= capWatts) low = middle;
     else high = middle;
   }
-  return { scale: wattsAtScale(high) <= capWatts ? high : low, throttled: true };
+  const atHigh = timingAt(high);
+  return atHigh.chipWatts <= capWatts ? atHigh : timingAt(low);
 }

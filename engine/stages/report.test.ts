@@ -59,6 +59,9 @@ function poweredPhase(
     timing: {
       clockScale,
       voltageScale: 1,
+      clockHertz: clockScale * TOP_CLOCK,
+      voltageVolts: 1,
+      dutyCycle: 1,
       seconds: figures.seconds,
       chipJoules: figures.systemWatts * figures.seconds,
       chipWatts: figures.systemWatts,
@@ -123,6 +126,7 @@ function reportOf(inputs: Inputs = {}): { report: Report; diagnostics: Diagnosti
     decode: inputs.decode ?? oneOperator(1e-4, 50),
     operatingPoint: undefined,
     capWatts: undefined,
+    capEnforced: false,
     topClockHertz: TOP_CLOCK,
   };
   const result = report(

@@ -138,14 +138,15 @@ function phaseReport(
 ): PhaseReport {
   const { chip } = machine;
   const { costed: phase, timing } = solved;
-  const { clockScale, seconds, voltageScale } = timing;
+  const { clockScale, seconds, voltageScale, dutyCycle } = timing;
   const shares: Record<Bound, number> = { compute: 0, memory: 0, communication: 0, overhead: 0 };
   const levelTime = new Array<number>(chip.levels.length).fill(0);
   const staticWatts = chip.power.staticScaledWatts * voltageScale + chip.power.staticFixedWatts;
   let peakChipWatts = 0;
   const operators: OperatorReport[] = [];
   for (const { operator, cost } of phase.costed) {
-    const one = secondsAt(cost, clockScale);
+    // A stalled unit (duty cycle below 1) stretches every part of the operator's time alike.
+    const one = secondsAt(cost, clockScale) / dutyCycle;
     const weight = operator.repeat * phase.stages * phase.runsPerChip;
     const compute = cost.computeSeconds / clockScale;
     const main = Math.max(compute, cost.memorySeconds);
@@ -173,10 +174,10 @@ function phaseReport(
       repeat: operator.repeat,
       unitId: chip.units[cost.unitIndex]?.id ?? '',
       seconds: one * weight,
-      computeSeconds: compute * weight,
-      memorySeconds: cost.memorySeconds * weight,
-      communicationSeconds: cost.communicationSeconds * weight,
-      overheadSeconds: (cost.overheadSeconds + cost.latencySeconds) * weight,
+      computeSeconds: (compute * weight) / dutyCycle,
+      memorySeconds: (cost.memorySeconds * weight) / dutyCycle,
+      communicationSeconds: (cost.communicationSeconds * weight) / dutyCycle,
+      overheadSeconds: ((cost.overheadSeconds + cost.latencySeconds) * weight) / dutyCycle,
       bound,
       boundLevelId:
         bound === 'memory' && cost.memoryLevel >= 0 ? chip.levels[cost.memoryLevel]?.id : undefined,
@@ -202,7 +203,9 @@ function phaseReport(
     peakPowerWatts: peakChipWatts,
     energyJoules: solved.systemWatts * seconds,
     energyJoulesPerToken: tokens > 0 ? (solved.systemWatts * seconds) / tokens : 0,
-    clockHertz: clockScale * powered.topClockHertz,
+    clockHertz: timing.clockHertz,
+    voltageVolts: timing.voltageVolts,
+    dutyCycle,
     operatingPoint: powered.operatingPoint?.name,
     throttled: solved.throttled,
     bound,

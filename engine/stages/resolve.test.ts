@@ -132,7 +132,10 @@ describe('resolve: design → machine', () => {
   });
 
   it('reports unconnected memory and compute that reaches no storage, naming the blocks', () => {
-    const design = testDesign({ tile: { type: 'test.array' }, lonely: { type: 'test.dram' } }, []);
+    const design = testDesign(
+      { tile: { type: 'test.array' }, noc: { type: 'test.fabric' }, lonely: { type: 'test.dram' } },
+      [['tile', 'noc']],
+    );
     const codes = resolve(design, catalog).diagnostics.map((diagnostic) => [
       diagnostic.code,
       diagnostic.blockId,
@@ -141,6 +144,76 @@ describe('resolve: design → machine', () => {
       expect.arrayContaining([
         ['unconnected-memory', 'lonely'],
         ['unit-without-memory', 'tile'],
+      ]),
+    );
+  });
+
+  it('pools identical compute blocks only when they reach the same memory through their own links', () => {
+    // Two identical arrays: one reads an SRAM, the other DRAM. Same type and parameters, different reach.
+    const design = testDesign(
+      {
+        a: { type: 'test.array' },
+        b: { type: 'test.array' },
+        sram: { type: 'test.sram' },
+        dram: { type: 'test.dram' },
+      },
+      [
+        ['a', 'sram'],
+        ['b', 'dram'],
+      ],
+    );
+    const { chip } = resolve(design, catalog);
+    expect(chip.units.map((unit) => [unit.blockIds, unit.instances])).toEqual([
+      [['a'], 1],
+      [['b'], 1],
+    ]);
+  });
+
+  it('gives an unlinked copy of a compute block no compute, only its static power, and names it', () => {
+    const one = testDesign({ tile: { type: 'test.array' }, dram: { type: 'test.dram' } }, [['tile', 'dram']]);
+    const copied = testDesign(
+      { tile: { type: 'test.array' }, copy: { type: 'test.array' }, dram: { type: 'test.dram' } },
+      [['tile', 'dram']],
+    );
+    const machine = resolve(copied, catalog);
+    // One unit of one instance: 128 × 128 MACs per cycle, as for the tile alone.
+    expect(machine.chip.units.map((unit) => [unit.blockIds, unit.instances])).toEqual([[['tile'], 1]]);
+    expect(machine.chip.units[0]?.macsPerCycle.bf16).toBe(128 * 128);
+    // Static power still counts the copy: 1 W per array (fixture default) twice, plus the DRAM's 1 W.
+    expect(machine.chip.power.staticScaledWatts + machine.chip.power.staticFixedWatts).toBeCloseTo(3, 12);
+    expect(machine.chip.blockStaticWatts.copy).toBe(1);
+    const warning = machine.diagnostics.find((diagnostic) => diagnostic.code === 'unconnected-compute');
+    expect(warning).toMatchObject({ severity: 'warning', blockId: 'copy' });
+    expect(warning?.message).toContain('copy');
+
+    // The run: a compute-bound prefill (batch 8 × 512 tokens on one 128 × 128 array) is no faster with the copy.
+    const workload = { ...defaultWorkload('toy'), batch: 8, inputTokens: 512 };
+    const before = evaluate({ design: one, workload }, catalog);
+    const after = evaluate({ design: copied, workload }, catalog);
+    if (!before.ok || !after.ok) throw new Error('both designs run');
+    expect(before.report.prefill.bound).toBe('compute');
+    expect(after.report.prefill.tokensPerSecond).toBeCloseTo(before.report.prefill.tokensPerSecond, 9);
+    expect(after.report.decode.tokensPerSecond).toBeCloseTo(before.report.decode.tokensPerSecond, 9);
+    expect(
+      after.report.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.blockId]),
+    ).toContainEqual(['unconnected-compute', 'copy']);
+    // The copy's 1 W of leakage is the only difference in power (no cap, no domain: voltage unchanged).
+    expect(after.report.prefill.averagePowerWatts - before.report.prefill.averagePowerWatts).toBeCloseTo(
+      1,
+      9,
+    );
+  });
+
+  it('refuses a design whose only compute block is unlinked, naming it', () => {
+    const design = testDesign({ tile: { type: 'test.array' }, lonely: { type: 'test.dram' } }, []);
+    const codes = resolve(design, catalog).diagnostics.map((diagnostic) => [
+      diagnostic.code,
+      diagnostic.blockId,
+    ]);
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        ['unconnected-compute', 'tile'],
+        ['no-compute', undefined],
       ]),
     );
   });

@@ -6,9 +6,10 @@
  *   on the chip group with the most BF16 throughput; the others are reported as unused.
  * - Every block is read through the cost model its type names (`engine/blocks/`): this stage never asks what
  *   kind of block it is, only what the block's model says it computes, stores, carries and draws.
- * - Identical compute blocks of a chip (same type and parameters) are pooled into one unit, identical memory
- *   blocks into one level; the path from every unit to every level is found over the chip's data graph
- *   (`engine/graph/paths.ts`).
+ * - Compute blocks of a chip pool into one unit when they are identical (same type and parameters) and reach the
+ *   same memory through their own links; identical memory blocks pool into one level. A compute block with no
+ *   link forms no unit (a copy left unlinked adds no compute, only its static power) and is reported. The path
+ *   from every unit to every level is found over the chip's data graph (`engine/graph/paths.ts`).
  * - Every modelling problem becomes a diagnostic naming its block or group; nothing throws.
  *
  * The input is a design free of `check` errors.
@@ -23,6 +24,7 @@ import { chipNetwork, memoryPath } from '../graph/paths';
 import type { Chip, ChipNetwork, ChipPower, ComputeUnit, Machine, MemoryLevel, MemoryPath } from '../machine';
 import type { Block, DesignDocument, Group } from '../schema/design';
 import { computeClasses, type ComputeClass } from '../schema/number-format';
+import { vfConstants, type VfConstants } from '../vf-curve';
 
 /** The tech table the engine reads MAC energies of other formats from (relative to BF16). */
 export const MAC_ENERGY_TABLE = 'mac-energy-relative';
@@ -50,14 +52,26 @@ export function resolve(design: DesignDocument, catalog: CatalogIndex): Machine 
   const chipGroup = chooseChip(layout, tech, diagnostics);
   const count = chipGroup ? chipCount(layout, chipGroup) : 1;
   const graph = buildDataGraph(chipNodes(layout, chipGroup), design.links, count);
-  const units = poolUnits(graph, tech);
+  const unconnected = unconnectedCompute(graph);
+  const units = poolUnits(graph, tech, unconnected);
   const levels = poolLevels(graph);
+  for (const index of unconnected) {
+    const { block } = (graph.nodes[index] as GraphNode).reading;
+    diagnostics.push({
+      severity: 'warning',
+      code: 'unconnected-compute',
+      message: `${block.name} is not linked to anything, so it adds no compute (only its static power). Link it to memory or to a network the memory is on.`,
+      blockId: block.id,
+    });
+  }
   if (units.length === 0)
     diagnostics.push({
       severity: 'error',
       code: 'no-compute',
       message:
-        'The design has no compute block, so nothing can run the model. Add a compute tile, SM or other compute block.',
+        unconnected.size > 0
+          ? 'No compute block is linked to anything, so nothing can run the model. Link a compute block to memory.'
+          : 'The design has no compute block, so nothing can run the model. Add a compute tile, SM or other compute block.',
     });
   applySparsityEngines(graph, units);
   const paths = units.map(({ unit, members }) =>
@@ -79,7 +93,7 @@ export function resolve(design: DesignDocument, catalog: CatalogIndex): Machine 
     units: units.map(({ unit }) => unit),
     levels: levels.map(({ level }) => level),
     paths,
-    power: chipPower(layout, chipGroup, count, blockPower, diagnostics),
+    power: chipPower(layout, chipGroup, count, blockPower, vfConstants(catalog), diagnostics),
     blockStaticWatts: blockPower.blockStaticWatts,
     areaSquareMetres: blockPower.areaSquareMetres,
   };
@@ -226,11 +240,15 @@ function poolKey(block: Block): string {
   return `${block.type}|${JSON.stringify(params)}`;
 }
 
-function pools(graph: DataGraph, belongs: (node: GraphNode) => boolean, key: (node: GraphNode) => string) {
+function pools(
+  graph: DataGraph,
+  belongs: (node: GraphNode, index: number) => boolean,
+  key: (node: GraphNode, index: number) => string,
+) {
   const grouped = new Map<string, number[]>();
   graph.nodes.forEach((node, index) => {
-    if (!belongs(node)) return;
-    const nodeKey = key(node);
+    if (!belongs(node, index)) return;
+    const nodeKey = key(node, index);
     const pool = grouped.get(nodeKey);
     if (pool) pool.push(index);
     else grouped.set(nodeKey, [index]);
@@ -238,12 +256,61 @@ function pools(graph: DataGraph, belongs: (node: GraphNode) => boolean, key: (no
   return [...grouped.values()];
 }
 
-/** Identical compute blocks of the chip, pooled into units. */
-function poolUnits(graph: DataGraph, tech: TechContext): { unit: ComputeUnit; members: number[] }[] {
+/**
+ * The chip's compute blocks with no link at all and no memory of their own (a host or a processing-in-memory block
+ * computes on its own memory): they form no unit.
+ */
+function unconnectedCompute(graph: DataGraph): Set<number> {
+  const unconnected = new Set<number>();
+  graph.nodes.forEach((node, index) => {
+    if (
+      node.model.compute !== undefined &&
+      node.model.memory === undefined &&
+      !node.system &&
+      (graph.adjacency[index]?.length ?? 0) === 0
+    )
+      unconnected.add(index);
+  });
+  return unconnected;
+}
+
+/** The memory pool key of a memory node (see `poolLevels`). */
+function levelKey(node: GraphNode): string {
+  return `${node.system ? 'system' : 'chip'}|${poolKey(node.reading.block)}`;
+}
+
+/**
+ * The memory levels a compute block reaches through its own links (crossing only blocks data can cross), as the
+ * sorted keys of the levels' pools: two identical blocks with the same reach pool into one unit, a copy wired
+ * differently does not.
+ */
+function memoryReach(graph: DataGraph, start: number): string {
+  const seen = new Set<number>([start]);
+  const queue = [start];
+  const reached = new Set<string>();
+  for (let at = queue.shift(); at !== undefined; at = queue.shift()) {
+    const node = graph.nodes[at] as GraphNode;
+    if (node.model.memory !== undefined) reached.add(levelKey(node));
+    if (at !== start && !node.model.crossable) continue;
+    for (const { other } of graph.adjacency[at] ?? []) {
+      if (seen.has(other)) continue;
+      seen.add(other);
+      queue.push(other);
+    }
+  }
+  return JSON.stringify([...reached].sort());
+}
+
+/** Compute blocks of the chip that are identical and reach the same memory, pooled into units. */
+function poolUnits(
+  graph: DataGraph,
+  tech: TechContext,
+  unconnected: ReadonlySet<number>,
+): { unit: ComputeUnit; members: number[] }[] {
   const memberPools = pools(
     graph,
-    (node) => node.model.compute !== undefined && !node.system,
-    (node) => poolKey(node.reading.block),
+    (node, index) => node.model.compute !== undefined && !node.system && !unconnected.has(index),
+    (node, index) => `${poolKey(node.reading.block)}|${memoryReach(graph, index)}`,
   );
   return memberPools.map((members) => {
     const nodes = members.map((index) => graph.nodes[index] as GraphNode);
@@ -278,11 +345,7 @@ function poolUnits(graph: DataGraph, tech: TechContext): { unit: ComputeUnit; me
 
 /** Identical memory blocks of the chip (and, apart, of the system), pooled into levels. */
 function poolLevels(graph: DataGraph): { level: MemoryLevel; members: number[] }[] {
-  const memberPools = pools(
-    graph,
-    (node) => node.model.memory !== undefined,
-    (node) => `${node.system ? 'system' : 'chip'}|${poolKey(node.reading.block)}`,
-  );
+  const memberPools = pools(graph, (node) => node.model.memory !== undefined, levelKey);
   return memberPools.map((members) => {
     const nodes = members.map((index) => graph.nodes[index] as GraphNode);
     const first = nodes[0] as GraphNode;
@@ -399,6 +462,7 @@ function chipPower(
   chipGroup: Group | undefined,
   count: number,
   blockPower: BlockPower,
+  vf: VfConstants | undefined,
   diagnostics: Diagnostic[],
 ): ChipPower {
   const inChip = layout.blocks.filter(
@@ -415,20 +479,39 @@ function chipPower(
     });
   const domain = domains[0];
   const spec = domain?.model.domain?.(domain.reading);
-  const capOf = ({ reading, model }: ModelledBlock): number => model.capWatts?.(reading) ?? Infinity;
-  let capWatts = caps.length > 0 ? Math.min(...caps.map(capOf)) : undefined;
   const systemCaps = chipGroup
     ? layout.blocks.filter(
         ({ reading, model }) => model.power === 'cap' && layout.chipOf.get(reading.block.id) === undefined,
       )
     : [];
-  for (const cap of systemCaps) capWatts = Math.min(capWatts ?? Infinity, capOf(cap) / count);
+  // Each cap as watts per chip (a system cap is shared by the chips); the smallest enforced one throttles, the
+  // smallest of those with enforcement off is only reported.
+  const perChipCaps = [
+    ...caps.map((cap) => ({ cap, share: 1 })),
+    ...systemCaps.map((cap) => ({ cap, share: 1 / count })),
+  ].map(({ cap: { reading, model }, share }) => ({
+    blockId: reading.block.id,
+    watts: (model.capWatts?.(reading) ?? Infinity) * share,
+    enforced: model.capEnforced?.(reading) ?? true,
+  }));
+  const smallest = (enforced: boolean) =>
+    perChipCaps
+      .filter((cap) => cap.enforced === enforced)
+      .reduce<(typeof perChipCaps)[number] | undefined>(
+        (best, cap) => (best === undefined || cap.watts < best.watts ? cap : best),
+        undefined,
+      );
+  const enforcedCap = smallest(true);
+  const advisoryCap = smallest(false);
   return {
     operatingPoints: spec?.operatingPoints ?? [],
     policy: spec?.policy ?? 'fixed',
     domainBlockId: domain?.reading.block.id,
-    capWatts,
-    capBlockId: caps[0]?.reading.block.id ?? systemCaps[0]?.reading.block.id,
+    capWatts: enforcedCap?.watts,
+    capBlockId: enforcedCap?.blockId,
+    advisoryCapWatts: advisoryCap?.watts,
+    advisoryCapBlockId: advisoryCap?.blockId,
+    vf,
     staticScaledWatts: blockPower.staticScaledWatts,
     staticFixedWatts: blockPower.staticFixedWatts,
   };

@@ -230,7 +230,26 @@ export const testBlockTypes: BlockType[] = [
     ],
     [],
   ),
-  type('test.cap', 'power', 'power-cap', [number('capWatts', 'watts', 100, 0.001)], []),
+  type(
+    'test.cap',
+    'power',
+    'power-cap',
+    [
+      number('capWatts', 'watts', 100, 0.001),
+      {
+        key: 'enforce',
+        name: 'enforce',
+        kind: 'enum',
+        options: [
+          { value: 'true', label: 'enforce' },
+          { value: 'false', label: 'report only' },
+        ],
+        default: 'true',
+        description: 'test parameter enforce',
+      },
+    ],
+    [],
+  ),
 ];
 
 function format(id: string, bits: number, computeClass: ComputeClass | null): NumberFormat {

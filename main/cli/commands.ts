@@ -334,7 +334,8 @@ export function summary(report: Report): string {
           q(prefill.energyJoules, 'joules'),
           `${q(decode.energyJoulesPerToken, 'joulesPerToken')}${band(ranges?.decodeEnergyJoulesPerToken)}`,
         ],
-        ['clock', q(prefill.clockHertz, 'hertz'), q(decode.clockHertz, 'hertz')],
+        ['clock', clockText(report.prefill), clockText(report.decode)],
+        ['voltage', q(report.prefill.voltageVolts, 'volts'), q(report.decode.voltageVolts, 'volts')],
         ['bound', prefill.bound, `${decode.bound} (context ${figures.decodeContext})`],
       ],
     ),
@@ -373,6 +374,14 @@ export function planSearchTable(plan: PlanReport): string {
     ],
     ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
   )}`;
+}
+
+/** A phase's clock, with the share of the time it runs when a power cap stalls the unit. */
+function clockText(phase: Report['prefill']): string {
+  const clock = formatQuantity(phase.clockHertz, 'hertz');
+  return phase.dutyCycle < 1
+    ? `${clock}, running ${formatQuantity(phase.dutyCycle * 100, 'ratio')} % of the time`
+    : clock;
 }
 
 async function importModel(args: string[], streams: Streams): Promise<number> {

@@ -49,6 +49,8 @@ const tableIds = [
   'dram-energy',
   'link-energy',
   'leakage',
+  'vf-curve-voltages',
+  'vf-curve-shape',
 ];
 
 describe('the technology tables', () => {
@@ -222,5 +224,22 @@ describe('link-energy', () => {
     expect(wire).toBeLessThan(advanced);
     expect(advanced).toBeLessThan(standard);
     expect(standard).toBeLessThan(c2c);
+  });
+});
+
+describe('the V/f curve tables', () => {
+  it('order the voltages as the alpha-power law needs: 0 ≤ Vt < Vmin ≤ nominal, α in [1, 2], floor in (0, 1]', () => {
+    const threshold = valueWhere('vf-curve-voltages', { role: 'threshold' });
+    const minimum = valueWhere('vf-curve-voltages', { role: 'minimum' });
+    const nominal = valueWhere('vf-curve-voltages', { role: 'nominal' });
+    expect(threshold).toBeGreaterThanOrEqual(0);
+    expect(minimum).toBeGreaterThan(threshold);
+    expect(nominal).toBeGreaterThanOrEqual(minimum);
+    const alpha = valueWhere('vf-curve-shape', { role: 'alpha' });
+    expect(alpha).toBeGreaterThanOrEqual(1);
+    expect(alpha).toBeLessThanOrEqual(2);
+    const floor = valueWhere('vf-curve-shape', { role: 'floor-clock-fraction' });
+    expect(floor).toBeGreaterThan(0);
+    expect(floor).toBeLessThanOrEqual(1);
   });
 });

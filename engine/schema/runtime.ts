@@ -5,7 +5,7 @@
  * and cited. Hardware/software co-design: pick the runtime in the workload.
  */
 import { z } from 'zod';
-import { libraryIdSchema, nonNegative, sourceSchema } from './common';
+import { countSchema, libraryIdSchema, nonNegative, sourceSchema } from './common';
 
 export const runtimeSchema = z.strictObject({
   format: z.literal('tessera.runtime'),
@@ -17,6 +17,12 @@ export const runtimeSchema = z.strictObject({
   stepOverheadSeconds: nonNegative(),
   /** Host time per operator launch on top of the unit's own dispatch overhead (eager frameworks). */
   operatorOverheadSeconds: nonNegative(),
+  /**
+   * Most prompt tokens one prefill step processes (TensorRT-LLM's `max_num_tokens`, vLLM's
+   * `max_num_batched_tokens`, llama.cpp's `n_ubatch`): the activations held at once are those of one chunk.
+   * Absent: whole prompts are prefilled at once (PyTorch eager).
+   */
+  prefillChunkTokens: countSchema.optional(),
   source: sourceSchema,
 });
 export type Runtime = z.infer<typeof runtimeSchema>;

@@ -11,6 +11,7 @@ import { tensorSplitValid, type Parallelism } from '../models/parallelism';
 import type { ModelArchitecture } from '../schema/model';
 import type { Workload } from '../schema/workload';
 import type { CheckedWorkload } from './check';
+import { storageOf, type Storage } from './storage';
 
 export interface Plan {
   parallelism: Parallelism;
@@ -27,6 +28,8 @@ export interface Plan {
   decodeSequences: number;
   /** What one chip holds under this split. */
   needs: Footprint;
+  /** How weights and prefill activations are stored (absent in hand-made plans: dense, default chunk). */
+  storage?: Storage;
 }
 
 /** Chooses the split, or returns undefined (with an error diagnostic) when the workload cannot run. */
@@ -41,6 +44,7 @@ export function plan(
   if (primaryUnit === undefined) return undefined;
   const arch = checked.model.architecture;
   const totalContext = workload.inputTokens + workload.outputTokens;
+  const storage = storageOf(machine, primaryUnit, workload, checked.runtime);
   const perReplica = (split: Parallelism): number =>
     Math.ceil(workload.batch / Math.max(1, Math.min(split.dataReplicas, workload.batch)));
   const needsFor = (split: Parallelism): Footprint =>
@@ -51,6 +55,7 @@ export function plan(
       perReplica(split),
       totalContext,
       perReplica(split) * workload.inputTokens,
+      storage,
     );
   const room = storageBytes(chip, primaryUnit);
   const parallelism =
@@ -88,6 +93,7 @@ export function plan(
     microbatches,
     decodeSequences: Math.ceil(batchPerReplica / microbatches),
     needs: needsFor(parallelism),
+    storage,
   };
 }
 

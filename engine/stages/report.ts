@@ -440,8 +440,15 @@ function explain(
         classes.reduce((best, tensorClass) => (weigh(tensorClass) > weigh(best) ? tensorClass : best));
       const atLevel = (tensorClass: TensorClass): number => bytes[tensorClass] * fractionAt(tensorClass);
       const mostly = atLevel(largest(atLevel)) > 0 ? largest(atLevel) : largest((c) => bytes[c]);
-      const memorySeconds = phase.operators.reduce((sum, operator) => sum + operator.memorySeconds, 0);
-      const moved = bytes.weights + bytes.kv + bytes.activations;
+      // The rate the level delivered: the bytes it holds that the operators it bound read, over their time.
+      let moved = 0;
+      let memorySeconds = 0;
+      for (const operator of phase.operators) {
+        if (operator.boundLevelId !== phase.boundLevelId) continue;
+        memorySeconds += operator.memorySeconds;
+        for (const tensorClass of classes)
+          moved += operator.bytes[tensorClass] * operator.repeat * fractionAt(tensorClass);
+      }
       const rate = memorySeconds > 0 ? moved / memorySeconds : 0;
       const what = mostly === 'kv' ? 'the KV cache' : mostly;
       const there = fractionAt(mostly);

@@ -273,14 +273,18 @@ describe('map: room for the KV cache', () => {
   });
 
   it('counts a full prefill chunk’s activations at the largest batch, not the batch being run', () => {
-    // 1 MB of activations per prompt up to a 50 MB chunk: at the largest batch the chunk is full, so the room is
-    // 1 GB − 0.5 GB − 50 MB = 450 MB, 45 sequences of 10 MB (45 prompts fill the 50 MB chunk).
+    // 1 MB of activations per prompt up to a 20 MB chunk: at the largest batch the chunk is full, so the room is
+    // 1 GB − 0.5 GB − 20 MB = 480 MB, 48 sequences of 10 MB (48 prompts more than fill the chunk).
     const needs: Footprint = {
       ...needsOf(0.5e9, 10e6, 1e6, 10e6),
       activationsPerSequence: 1e6,
-      activationsCap: 50e6,
+      activationsCap: 20e6,
     };
-    expect(map(machine, planWith(needs)).maxBatchPerReplica).toBe(45);
+    expect(map(machine, planWith(needs)).maxBatchPerReplica).toBe(48);
+    // A chunk larger than the prompts that fit never fills: each sequence then costs 10 MB of KV and 1 MB of
+    // activations, 500 MB / 11 MB.
+    const large: Footprint = { ...needs, activationsCap: 100e6 };
+    expect(map(machine, planWith(large)).maxBatchPerReplica).toBe(Math.floor(0.5e9 / 11e6));
     // Without a chunk (whole prompts at once) each sequence costs 10 MB of KV and 1 MB of activations: 500 / 11.
     const whole: Footprint = { ...needsOf(0.5e9, 10e6, 1e6, 10e6), activationsPerSequence: 1e6 };
     expect(map(machine, planWith(whole)).maxBatchPerReplica).toBe(Math.floor(0.5e9 / 11e6));

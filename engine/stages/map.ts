@@ -72,7 +72,10 @@ function deviceSlots(slots: readonly Slot[]): Slot[] {
 }
 
 export function place(chip: Chip, primaryUnit: number, needs: Footprint): PlacementResult {
-  const storage = slotsOf(chip, primaryUnit);
+  return placeOn(chip, slotsOf(chip, primaryUnit), needs);
+}
+
+function placeOn(chip: Chip, storage: readonly Slot[], needs: Footprint): PlacementResult {
   const room = new Map(storage.map(({ levelIndex, capacityBytes }) => [levelIndex, capacityBytes]));
   const used = chip.levels.map(() => ({ weights: 0, kv: 0, activations: 0 }));
   const placement: ClassPlacement = { weights: [], kv: [], activations: [] };
@@ -132,30 +135,31 @@ function kvRoomOn(slots: readonly Slot[], weights: number, activations: number):
   return slots.reduce((sum, slot, index) => sum + Math.max(0, free[index] ?? 0) * slot.ratio.kv, 0);
 }
 
-/** Activations held when `sequences` prompts are prefilled: the footprint's own when it says no more. */
-function activationsAt(needs: Footprint, sequences: number): number {
-  if (needs.activationsPerSequence === undefined) return needs.activations;
-  return Math.min(sequences * needs.activationsPerSequence, needs.activationsCap ?? Number.POSITIVE_INFINITY);
-}
-
 /**
  * The largest number of sequences per replica whose KV cache fits the chip's own memory, as stored, beside the
- * weights and the activations of prefilling them (chunked: at most one chunk's). The KV cache fits `B` sequences
- * when `B · kvPerSequence ≤ room(activations(B))`; the left side grows with B and the right side shrinks, so the
- * answer is found by bisection.
+ * weights and the activations of prefilling them (chunked: at most one chunk's): the largest B with
+ * `B · kvPerSequence ≤ room(activations(B))`. Once B prompts fill a chunk the activations stop growing and B is
+ * `room(chunk) / kvPerSequence`; below that (no chunking, or too few prompts to fill one) the left side grows with
+ * B and the right side shrinks, and B is found by bisection. It runs on every evaluation, so the common case
+ * takes one placement, not a search.
  */
 function largestBatch(slots: readonly Slot[], needs: Footprint): number {
   const perSequence = needs.kvPerSequence;
   if (perSequence <= 0) return 0;
-  const fits = (sequences: number): boolean =>
-    sequences * perSequence <= kvRoomOn(slots, needs.weights, activationsAt(needs, sequences));
-  if (!fits(1)) return 0;
-  let low = 1;
-  let high = Math.max(2, Math.ceil(kvRoomOn(slots, needs.weights, 0) / perSequence) + 1);
-  while (fits(high)) {
-    low = high;
-    high *= 2;
+  const perPrompt = needs.activationsPerSequence;
+  if (perPrompt === undefined || perPrompt <= 0)
+    return Math.max(0, Math.floor(kvRoomOn(slots, needs.weights, needs.activations) / perSequence));
+  const cap = needs.activationsCap;
+  if (cap !== undefined) {
+    const atCap = Math.floor(kvRoomOn(slots, needs.weights, cap) / perSequence);
+    if (atCap * perPrompt >= cap) return atCap;
   }
+  const fits = (sequences: number): boolean =>
+    sequences * perSequence <= kvRoomOn(slots, needs.weights, sequences * perPrompt);
+  // Fewer prompts than fill a chunk: B is below both the room with no activations and the chunk's prompt count.
+  let high = Math.floor(kvRoomOn(slots, needs.weights, 0) / perSequence) + 1;
+  if (cap !== undefined) high = Math.min(high, Math.ceil(cap / perPrompt) + 1);
+  let low = 0;
   while (high - low > 1) {
     const middle = Math.floor((low + high) / 2);
     if (fits(middle)) low = middle;
@@ -188,8 +192,8 @@ export interface Placement extends PlacementResult {
 export function map(machine: Machine, plan: Plan): Placement {
   const { chip } = machine;
   const { needs, primaryUnit } = plan;
-  const placed = place(chip, primaryUnit, needs);
   const slots = slotsOf(chip, primaryUnit);
+  const placed = placeOn(chip, slots, needs);
   const device = deviceSlots(slots);
   const deviceLevels = new Set(device.map((slot) => slot.levelIndex));
   const stored = { weights: 0, kv: 0, activations: 0 };

@@ -283,9 +283,13 @@ describe('memory: the largest batch and the activations held at once', () => {
   it('counts the chip’s own memory for the KV cache, not host memory the system shares', () => {
     const deviceBytes = 2 ** 30;
     const weights = countParameters(arch).total * 2;
-    // The first-principles count; the margin to the next whole sequence is ~1 MB, far above the few KiB of norm
-    // vectors the two weight counts may differ by.
-    const expected = Math.floor((deviceBytes - weights - activationsOf(input)) / kvPerSequence);
+    // The first-principles count, with the activations of a full 8,192-token prefill chunk (the largest batch's
+    // prompts fill one); the margin to the next whole sequence is ~1 MB, far above the few KiB of norm vectors
+    // the two weight counts may differ by.
+    const expected = Math.floor(
+      (deviceBytes - weights - activationsOf(PREFILL_CHUNK_TOKENS)) / kvPerSequence,
+    );
+    expect(expected * input).toBeGreaterThanOrEqual(PREFILL_CHUNK_TOKENS);
     for (const hostBytes of [2 ** 36, 2 ** 40]) {
       const report = run(withHost(deviceBytes, hostBytes), {
         batch: 1,
@@ -296,16 +300,16 @@ describe('memory: the largest batch and the activations held at once', () => {
     }
   });
 
-  it('counts host memory when the chip cannot even hold the weights (they run offloaded)', () => {
+  it('counts no host memory even when the chip cannot hold the weights: no batch fits, KV in host is flagged', () => {
     const report = run(withHost(16 * 2 ** 20, 2 ** 36), {
       batch: 1,
       inputTokens: input,
       outputTokens: output,
     });
-    const weights = report.memory.weightsBytesPerChip;
-    expect(weights).toBeGreaterThan(16 * 2 ** 20);
-    const all = 16 * 2 ** 20 + 2 ** 36;
-    expect(report.memory.maxBatch).toBe(Math.floor((all - weights - activationsOf(input)) / kvPerSequence));
+    expect(report.memory.weightsBytesPerChip).toBeGreaterThan(16 * 2 ** 20);
+    expect(report.memory.maxBatch).toBe(0);
+    expect(report.memory.fits).toBe(false);
+    expect(report.diagnostics.map((diagnostic) => diagnostic.code)).toContain('kv-in-host-memory');
   });
 
   it('holds the activations of one prefill chunk (8,192 tokens) at most, however many prompts are in flight', () => {

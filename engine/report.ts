@@ -99,8 +99,12 @@ export interface MemoryLevelReport {
 }
 
 export interface MemoryReport {
+  /** Nothing overflowed and no KV cache went to host memory the system shares. */
   fits: boolean;
-  /** Bytes one chip needs and has (storage levels). */
+  /**
+   * Bytes one chip needs, as stored (compression and 2:4 indices included, as are the class figures below), and
+   * has of its own memory (host memory the system shares excluded).
+   */
   requiredBytesPerChip: number;
   availableBytesPerChip: number;
   weightsBytesPerChip: number;

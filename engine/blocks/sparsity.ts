@@ -1,7 +1,10 @@
 /**
  * `sparsity`: a 2:4 structured-sparsity engine linked straight to a compute block: 2:4-sparse GEMMs of that
  * block run `computeSpeedup` times faster (NVIDIA Ampere sparse tensor cores: Mishra et al., "Accelerating
- * Sparse Deep Neural Networks", 2021 — 2× the dense math rate). Bytes cross it at its throughput.
+ * Sparse Deep Neural Networks", 2021 — 2× the dense math rate). Bytes cross it at its throughput. With it, the
+ * weights are stored in its compressed format — kept values plus 2-bit indices, `sparseWeightBytes` in
+ * `models/footprint.ts` — which the plan's storage (`stages/storage.ts`) decides per workload, since the saving
+ * depends on the weight format.
  */
 import type { BlockModel } from './block-model';
 import { codec } from './codec';

@@ -17,10 +17,51 @@ export interface Footprint {
   kv: number;
   /** Working activations of the largest step (prefill). */
   activations: number;
+  /**
+   * Activation bytes one more sequence's prompt adds to `activations`, until `activationsCap` (a full prefill
+   * chunk) is reached; absent in hand-made footprints, where the activations are taken as fixed.
+   */
+  activationsPerSequence?: number;
+  /** Activations of one full prefill chunk: the most held at once however many prompts; absent = no bound. */
+  activationsCap?: number;
 }
 
-/** Weight elements of one layer on one chip, excluding embeddings. */
-function layerWeightElements(arch: ModelArchitecture, plan: Parallelism, moeLayer: boolean): number {
+/** How a chip stores the model, beyond the number formats (all optional: the defaults are what `footprint` did). */
+export interface FootprintOptions {
+  /**
+   * Tokens a prefill step holds activations for at most (the runtime's chunk, `prefillChunkTokens`); Infinity
+   * when whole prompts are prefilled at once. Default `PREFILL_CHUNK_TOKENS`.
+   */
+  prefillChunkTokens?: number;
+  /** The GEMM weights are stored 2:4-sparse (kept values and their indices: `sparseWeightBytes`). */
+  sparseWeights?: boolean;
+}
+
+/**
+ * Stored bytes per weight of a 2:4-sparse matrix whose dense values take `valueBytes` each: two of every four
+ * values are kept, each with a 2-bit index of its position in the group of four (NVIDIA's compressed format:
+ * Mishra et al., "Accelerating Sparse Deep Neural Networks", 2021, §3) —
+ *
+ *   (2 · valueBytes + 2 · 2 bits / 8) / 4 = valueBytes / 2 + 1/8 bytes per weight
+ *
+ * (BF16: 1.125 bytes, 1.78× smaller; FP8: 0.625 bytes, 1.6×). A block-quantized format's scales shrink with its
+ * values (blocks are formed over the kept values).
+ */
+export function sparseWeightBytes(valueBytes: number): number {
+  const kept = 2 / 4;
+  const indexBits = 2;
+  return kept * (valueBytes + indexBits / 8);
+}
+
+/**
+ * Weight elements of one layer on one chip, excluding embeddings: the GEMM matrices (`matrices`, which 2:4
+ * sparsity applies to) and the norm gains (`vectors`).
+ */
+function layerWeightElements(
+  arch: ModelArchitecture,
+  plan: Parallelism,
+  moeLayer: boolean,
+): { matrices: number; vectors: number } {
   const H = arch.hiddenSize;
   const tp = plan.tensor;
   let attention: number;
@@ -51,7 +92,7 @@ function layerWeightElements(arch: ModelArchitecture, plan: Parallelism, moeLaye
   } else {
     ffn = (gates * H * arch.intermediateSize) / tp;
   }
-  return attention + ffn + 2 * H;
+  return { matrices: attention + ffn, vectors: 2 * H };
 }
 
 /** KV-cache elements one token adds to one layer on one chip. */
@@ -75,9 +116,10 @@ function kvTokens(
 }
 
 /**
- * Serving engines prefill in chunks of a bounded number of tokens (TensorRT-LLM's default `max_num_tokens` is
- * 8,192; vLLM's chunked-prefill budget is of the same order), so the activations held at once are those of one
- * chunk however many prompts are in flight. Without the bound, 1,085 prompts of 20,000 tokens "needed" 1.9 TiB of
+ * Serving engines prefill in chunks of a bounded number of tokens, so the activations held at once are those of
+ * one chunk however many prompts are in flight. Each runtime states its chunk (`prefillChunkTokens`: TensorRT-LLM
+ * 8,192, vLLM 2,048, llama.cpp 512; PyTorch eager none); with no runtime chosen, TensorRT-LLM's default
+ * `max_num_tokens` of 8,192 applies. Without a bound, 1,085 prompts of 20,000 tokens "needed" 1.9 TiB of
  * activations per GPU and pushed everything to host memory.
  */
 export const PREFILL_CHUNK_TOKENS = 8192;
@@ -89,16 +131,24 @@ export function footprint(
   sequencesPerChip: number,
   context: number,
   promptTokensPerChip: number,
+  options: FootprintOptions = {},
 ): Footprint {
   const stageFraction = Math.ceil(arch.layers / plan.pipeline) / arch.layers;
   const moeLayers = arch.moe ? arch.layers - arch.moe.firstDenseLayers : 0;
   const denseLayers = arch.layers - moeLayers;
+  const dense = layerWeightElements(arch, plan, false);
+  const moe = layerWeightElements(arch, plan, true);
   const layerElements =
-    denseLayers * layerWeightElements(arch, plan, false) + moeLayers * layerWeightElements(arch, plan, true);
+    denseLayers * (dense.matrices + dense.vectors) + moeLayers * (moe.matrices + moe.vectors);
   const embeddings = (arch.vocabSize * arch.hiddenSize * (arch.tiedEmbeddings ? 1 : 2)) / plan.tensor;
-  // The first stage holds the embedding, the last the LM head; with one stage, both.
+  // The first stage holds the embedding, the last the LM head; with one stage, both. Both stay dense under 2:4
+  // sparsity, which prunes the layers' GEMM matrices (NVIDIA's ASP recipe leaves embeddings and the head dense).
   const embeddingShare = plan.pipeline === 1 ? embeddings : embeddings / 2;
-  const weights = (layerElements * stageFraction + embeddingShare) * formats.weightBytes;
+  let weights = (layerElements * stageFraction + embeddingShare) * formats.weightBytes;
+  if (options.sparseWeights === true) {
+    const matrices = (denseLayers * dense.matrices + moeLayers * moe.matrices) * stageFraction;
+    weights -= matrices * (formats.weightBytes - sparseWeightBytes(formats.weightBytes));
+  }
   const span = kvTokens(arch, context);
   const kvPerSequence =
     (span.fullLayers * context + span.windowLayers * span.window) *
@@ -115,7 +165,15 @@ export function footprint(
       plan.tensor,
   );
   // An operator's input and output buffers are alive together: twice the widest tensor.
-  const activations =
-    Math.min(promptTokensPerChip, PREFILL_CHUNK_TOKENS) * widest * formats.activationBytes * 2;
-  return { weights, kvPerSequence, kv: kvPerSequence * sequencesPerChip, activations };
+  const perToken = widest * formats.activationBytes * 2;
+  const chunk = options.prefillChunkTokens ?? PREFILL_CHUNK_TOKENS;
+  const promptTokens = sequencesPerChip > 0 ? promptTokensPerChip / sequencesPerChip : promptTokensPerChip;
+  return {
+    weights,
+    kvPerSequence,
+    kv: kvPerSequence * sequencesPerChip,
+    activations: Math.min(promptTokensPerChip, chunk) * perToken,
+    activationsPerSequence: promptTokens * perToken,
+    ...(Number.isFinite(chunk) ? { activationsCap: chunk * perToken } : {}),
+  };
 }

@@ -7,6 +7,11 @@ import type { ComputeClass, NumberFormat } from '../schema/number-format';
 /** Byte sizes and arithmetic of the workload's formats. */
 export interface Formats {
   weightBytes: number;
+  /**
+   * Stored bytes per element of the layers' GEMM weight matrices when they differ from `weightBytes` (2:4-sparse
+   * matrices kept compressed: `sparseWeightBytes`); absent = `weightBytes`.
+   */
+  matrixWeightBytes?: number;
   activationBytes: number;
   kvBytes: number;
   /** MAC class of GEMMs against weights. */

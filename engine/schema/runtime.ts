@@ -5,7 +5,7 @@
  * and cited. Hardware/software co-design: pick the runtime in the workload.
  */
 import { z } from 'zod';
-import { libraryIdSchema, nonNegative, sourceSchema } from './common';
+import { countSchema, libraryIdSchema, nonNegative, sourceSchema } from './common';
 
 export const runtimeSchema = z.strictObject({
   format: z.literal('tessera.runtime'),
@@ -27,6 +27,12 @@ export const runtimeSchema = z.strictObject({
    * dequantized once per this many tokens. Absent: the unit's own tile (see `engine/stages/dequant.ts`).
    */
   dequantTileTokens: z.number().int().positive().optional(),
+  /**
+   * Most prompt tokens one prefill step processes (TensorRT-LLM's `max_num_tokens`, vLLM's
+   * `max_num_batched_tokens`, llama.cpp's `n_ubatch`): the activations held at once are those of one chunk.
+   * Absent: whole prompts are prefilled at once (PyTorch eager).
+   */
+  prefillChunkTokens: countSchema.optional(),
   source: sourceSchema,
   /** Sources of single fields, each naming the field it backs in `appliesTo`. */
   sources: z.array(sourceSchema).optional(),

@@ -309,7 +309,7 @@ describe('lower: a plan’s two phases', () => {
     expect(find(graph.decode, 'pipeline.send').collective?.bytes).toBe(3 * H * 2);
   });
 
-  it('marks weight GEMMs sparse under 2:4 sparsity, and nothing else', () => {
+  it('marks the layers’ weight GEMMs sparse under 2:4 sparsity, and nothing else (the LM head stays dense)', () => {
     const plan: Plan = {
       parallelism: split(),
       primaryUnit: 0,
@@ -324,7 +324,43 @@ describe('lower: a plan’s two phases', () => {
     const graph = lower(toyArchitecture, bf16, plan, workload);
     const sparse = graph.decode.filter((operator) => operator.sparse).map((operator) => operator.id);
     expect(sparse).toEqual(
-      graph.decode.filter((operator) => operator.kind === 'matmul').map((operator) => operator.id),
+      graph.decode
+        .filter((operator) => operator.kind === 'matmul' && operator.part !== 'head')
+        .map((operator) => operator.id),
     );
+  });
+
+  it('reads 2:4-sparse matrices as stored when the plan keeps them compressed: b/2 + 1/8 bytes per weight', () => {
+    const base: Plan = {
+      parallelism: split(),
+      primaryUnit: 0,
+      batchPerReplica: 1,
+      totalContext: 32,
+      decodeContext: 24,
+      microbatches: 1,
+      decodeSequences: 1,
+      needs: { weights: 0, kvPerSequence: 0, kv: 0, activations: 0 },
+    };
+    const workload = { ...defaultWorkload('toy'), weightSparsity: '2:4' as const };
+    const dense = lower(toyArchitecture, bf16, base, workload);
+    const stored = lower(
+      toyArchitecture,
+      bf16,
+      { ...base, storage: { sparseWeights: true, prefillChunkTokens: 8192 } },
+      workload,
+    );
+    // BF16: two of every four 2-byte values kept, each with a 2-bit index: (2 · 2 + 2 · 2 / 8) / 4 = 1.125 bytes.
+    const ratio = 1.125 / 2;
+    const H = toyArchitecture.hiddenSize;
+    const F = toyArchitecture.intermediateSize;
+    expect(find(stored.decode, 'ffn.down').bytes.weights).toBe(F * H * 1.125);
+    expect(find(stored.decode, 'ffn.down').bytes.weights).toBe(
+      find(dense.decode, 'ffn.down').bytes.weights * ratio,
+    );
+    // The LM head and the norm gains stay dense.
+    expect(find(stored.decode, 'head.logits').bytes.weights).toBe(
+      find(dense.decode, 'head.logits').bytes.weights,
+    );
+    expect(find(stored.decode, 'head.norm').bytes.weights).toBe(H * 2);
   });
 });

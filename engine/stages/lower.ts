@@ -13,6 +13,7 @@
  *   number of distinct ones, E·(1 − (1 − k/E)^tokens), each read once;
  * - a pipeline stage holds `layers / pp` layers (the slowest stage rounds up).
  */
+import { sparseWeightBytes } from '../models/footprint';
 import type { Formats } from '../models/formats';
 import type { Parallelism } from '../models/parallelism';
 import type { GemmShape, Operator, PhaseOperators, TensorClass } from '../operators';
@@ -72,9 +73,14 @@ export function lower(
   workload: Workload,
 ): OperatorGraph {
   const sparse = workload.weightSparsity === '2:4';
+  // Stored bytes drive traffic: 2:4-sparse matrices kept compressed (values and indices) read fewer bytes.
+  const stored: Formats =
+    plan.storage?.sparseWeights === true
+      ? { ...formats, matrixWeightBytes: sparseWeightBytes(formats.weightBytes) }
+      : formats;
   const prefill = lowerStep(
     arch,
-    formats,
+    stored,
     plan.parallelism,
     {
       phase: 'prefill',
@@ -86,7 +92,7 @@ export function lower(
   );
   const decode = lowerStep(
     arch,
-    formats,
+    stored,
     plan.parallelism,
     { phase: 'decode', sequences: plan.decodeSequences, queryTokens: 1, contextTokens: plan.decodeContext },
     sparse,
@@ -163,7 +169,8 @@ function stepOf(
 ): Step {
   const tp = plan.tensor;
   const a = formats.activationBytes;
-  const w = formats.weightBytes;
+  const w = formats.matrixWeightBytes ?? formats.weightBytes;
+  const dense = formats.weightBytes;
   const layersPerStage = Math.ceil(arch.layers / plan.pipeline);
   const stageShare = (layers: number): number => (layers / arch.layers) * layersPerStage;
   return {
@@ -200,7 +207,7 @@ function stepOf(
       gemm: undefined,
       macs: 0,
       vectorOps: elements * opsPerElement,
-      bytes: bytes(weightElements * w, 0, 2 * elements * a),
+      bytes: bytes(weightElements * dense, 0, 2 * elements * a),
       computeClass: formats.weightClass,
       elementBytes: a,
       sparse: false,
@@ -591,14 +598,23 @@ function head(s: Step): Operator[] {
   const vocab = s.arch.vocabSize / s.plan.tensor;
   return [
     s.elementwise('head.norm', 'Final norm', 'head', 1, rows * H, OPS_PER_ELEMENT.norm, H),
-    s.gemm(
-      'head.logits',
-      'LM head',
-      'head',
-      1,
-      { m: rows, k: H, n: vocab, batch: 1 },
-      H * vocab,
-      rows * vocab * OPS_PER_ELEMENT.logitSoftmax,
-    ),
+    // The LM head stays dense under 2:4 sparsity, like the embedding (see `footprint`).
+    {
+      ...s.gemm(
+        'head.logits',
+        'LM head',
+        'head',
+        1,
+        { m: rows, k: H, n: vocab, batch: 1 },
+        H * vocab,
+        rows * vocab * OPS_PER_ELEMENT.logitSoftmax,
+      ),
+      bytes: bytes(
+        H * vocab * s.formats.weightBytes,
+        0,
+        (rows * H + rows * vocab) * s.formats.activationBytes,
+      ),
+      sparse: false,
+    },
   ];
 }

@@ -191,6 +191,44 @@ describe('place: compression on the path', () => {
     const { used } = place(behind('test.kv-compress'), 0, needsOf(20 * MiB, 40 * MiB, MiB));
     expect(used[0]).toEqual({ weights: 20 * MiB, kv: 20 * MiB, activations: MiB });
   });
+
+  /** The same chip as a machine, for the map stage. */
+  const machineBehind = (compressor: 'test.decompress' | 'test.kv-compress') => ({
+    ...resolve(
+      testDesign(
+        {
+          tile: { type: 'test.array' },
+          codec: { type: compressor, params: { compressionRatio: 2 } },
+          dram: { type: 'test.dram', params: { capacityBytes: 64 * MiB } },
+        },
+        [
+          ['tile', 'codec'],
+          ['codec', 'dram'],
+        ],
+      ),
+      catalog,
+    ),
+  });
+
+  it('counts the room and the largest batch in stored bytes behind a weight decompressor', () => {
+    // 100 MiB of weights stored in 50 MiB, 1 MiB of activations: 13 MiB left, thirteen 1 MiB sequences.
+    const placement = map(machineBehind('test.decompress'), planWith(needsOf(100 * MiB, MiB, MiB, MiB)));
+    expect(placement.stored).toEqual({ weights: 50 * MiB, kv: MiB, activations: MiB });
+    expect(placement.kvRoomBytes).toBe(13 * MiB);
+    expect(placement.maxBatchPerReplica).toBe(13);
+  });
+
+  it('doubles the largest batch behind a 2× KV compressor', () => {
+    // 20 MiB of weights and 1 MiB of activations leave 43 MiB, which hold 86 MiB of KV cache: 43 sequences of 2 MiB.
+    const needs = needsOf(20 * MiB, 2 * MiB, MiB, 2 * MiB);
+    const placement = map(machineBehind('test.kv-compress'), planWith(needs));
+    expect(placement.kvRoomBytes).toBe(86 * MiB);
+    expect(placement.maxBatchPerReplica).toBe(43);
+    // Behind a weight decompressor instead, the weights shrink to 10 MiB: 53 MiB over 2 MiB sequences.
+    expect(map(machineBehind('test.decompress'), planWith(needs)).maxBatchPerReplica).toBe(
+      Math.floor(53 / 2),
+    );
+  });
 });
 
 describe('map: room for the KV cache', () => {
@@ -215,17 +253,41 @@ describe('map: room for the KV cache', () => {
     catalog,
   );
 
-  it('counts host memory as storage but not as room for KV when the chip holds weights and a sequence', () => {
-    // 0.5 GB of weights, 0.1 GB of activations and 0.1 GB for one sequence fit the 1 GB device.
+  it('counts host memory as storage but never as room for KV', () => {
+    // 0.5 GB of weights and 0.1 GB of activations leave 0.4 GB of the 1 GB device: four 0.1 GB sequences.
     const placement = map(machine, planWith(needsOf(0.5e9, 0.1e9, 0.1e9, 0.1e9)));
     expect(placement.storageBytes).toBe(1e9 + 8e9 / 2);
-    expect(placement.kvRoomBytes).toBe(1e9);
+    expect(placement.deviceBytes).toBe(1e9);
+    expect(placement.kvRoomBytes).toBe(1e9 - 0.5e9 - 0.1e9);
+    expect(placement.maxBatchPerReplica).toBe(4);
+    expect(placement.kvInHostBytes).toBe(0);
   });
 
-  it('counts host memory as room for KV when the chip cannot hold the weights and one sequence', () => {
-    // 0.85 + 0.1 + 0.1 GB > 1 GB: the model runs offloaded.
+  it('leaves no batch when the device cannot hold the weights and one sequence, and says what KV went to host', () => {
+    // 0.85 + 0.1 GB leave 0.05 GB of the device: half a sequence. Half the KV cache lands in host memory.
     const placement = map(machine, planWith(needsOf(0.85e9, 0.1e9, 0.1e9, 0.1e9)));
-    expect(placement.kvRoomBytes).toBe(1e9 + 8e9 / 2);
+    expect(placement.kvRoomBytes).toBeCloseTo(0.05e9, 0);
+    expect(placement.maxBatchPerReplica).toBe(0);
+    expect(placement.kvInHostBytes).toBeCloseTo(0.05e9, 0);
+    expect(placement.stored).toEqual({ weights: 0.85e9, kv: 0.1e9, activations: 0.1e9 });
+  });
+
+  it('counts a full prefill chunk’s activations at the largest batch, not the batch being run', () => {
+    // 1 MB of activations per prompt up to a 20 MB chunk: at the largest batch the chunk is full, so the room is
+    // 1 GB − 0.5 GB − 20 MB = 480 MB, 48 sequences of 10 MB (48 prompts more than fill the chunk).
+    const needs: Footprint = {
+      ...needsOf(0.5e9, 10e6, 1e6, 10e6),
+      activationsPerSequence: 1e6,
+      activationsCap: 20e6,
+    };
+    expect(map(machine, planWith(needs)).maxBatchPerReplica).toBe(48);
+    // A chunk larger than the prompts that fit never fills: each sequence then costs 10 MB of KV and 1 MB of
+    // activations, 500 MB / 11 MB.
+    const large: Footprint = { ...needs, activationsCap: 100e6 };
+    expect(map(machine, planWith(large)).maxBatchPerReplica).toBe(Math.floor(0.5e9 / 11e6));
+    // Without a chunk (whole prompts at once) each sequence costs 10 MB of KV and 1 MB of activations: 500 / 11.
+    const whole: Footprint = { ...needsOf(0.5e9, 10e6, 1e6, 10e6), activationsPerSequence: 1e6 };
+    expect(map(machine, planWith(whole)).maxBatchPerReplica).toBe(Math.floor(0.5e9 / 11e6));
   });
 
   it('places the plan’s footprint from the plan’s primary unit', () => {

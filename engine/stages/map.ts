@@ -4,8 +4,12 @@
  * class may be split across levels. A compression unit on the path to a level shrinks what the compressed class
  * occupies there. What finds no room is costed as if it lived in the slowest level, and the report says the model
  * does not fit.
+ *
+ * It also counts the room a serving engine has: the largest batch and context whose KV cache fits in the chip's
+ * own memory (never in host memory the system shares), as stored, beside the weights and the activations of a
+ * full prefill chunk.
  */
-import { compressionFor, storageBytes, type Chip, type Machine, type MemoryPath } from '../machine';
+import { compressionFor, type Chip, type Machine, type MemoryPath } from '../machine';
 import type { Footprint } from '../models/footprint';
 import type { TensorClass } from '../operators';
 import type { Plan } from './plan';
@@ -24,9 +28,19 @@ export interface PlacementResult {
 /** Order in which classes claim the fastest memory: small and hot first, then what every step reads. */
 const claimOrder: TensorClass[] = ['activations', 'weights', 'kv'];
 
-export function place(chip: Chip, primaryUnit: number, needs: Footprint): PlacementResult {
-  const paths = chip.paths[primaryUnit] ?? [];
-  const storage = chip.levels
+/** A storage level the unit reaches, with what each class shrinks by on the way to it. */
+interface Slot {
+  levelIndex: number;
+  capacityBytes: number;
+  /** Host memory shared by the system (not the chip's own). */
+  shared: boolean;
+  ratio: Record<TensorClass, number>;
+}
+
+/** The storage levels a unit reaches, fastest first (ties by level index). */
+function slotsOf(chip: Chip, unit: number): Slot[] {
+  const paths = chip.paths[unit] ?? [];
+  return chip.levels
     .map((level, levelIndex) => ({ level, levelIndex, path: paths[levelIndex] }))
     .filter(
       (entry): entry is { level: Chip['levels'][number]; levelIndex: number; path: MemoryPath } =>
@@ -35,8 +49,34 @@ export function place(chip: Chip, primaryUnit: number, needs: Footprint): Placem
     .sort(
       (a, b) =>
         b.path.bandwidthBytesPerSecond - a.path.bandwidthBytesPerSecond || a.levelIndex - b.levelIndex,
-    );
-  const room = new Map(storage.map(({ level, levelIndex }) => [levelIndex, level.capacityBytes]));
+    )
+    .map(({ level, levelIndex, path }) => ({
+      levelIndex,
+      capacityBytes: level.capacityBytes,
+      shared: level.shared,
+      ratio: {
+        weights: compressionFor(path, 'weights')?.ratio ?? 1,
+        kv: compressionFor(path, 'kv')?.ratio ?? 1,
+        activations: 1,
+      },
+    }));
+}
+
+/**
+ * The chip's own storage: the levels that are not host memory shared by the system — or, on a design whose only
+ * storage is outside the chip (a CPU's DRAM), that storage, which is then the device's memory.
+ */
+function deviceSlots(slots: readonly Slot[]): Slot[] {
+  const own = slots.filter((slot) => !slot.shared);
+  return own.length > 0 ? own : [...slots];
+}
+
+export function place(chip: Chip, primaryUnit: number, needs: Footprint): PlacementResult {
+  return placeOn(chip, slotsOf(chip, primaryUnit), needs);
+}
+
+function placeOn(chip: Chip, storage: readonly Slot[], needs: Footprint): PlacementResult {
+  const room = new Map(storage.map(({ levelIndex, capacityBytes }) => [levelIndex, capacityBytes]));
   const used = chip.levels.map(() => ({ weights: 0, kv: 0, activations: 0 }));
   const placement: ClassPlacement = { weights: [], kv: [], activations: [] };
   let overflowBytes = 0;
@@ -48,10 +88,9 @@ export function place(chip: Chip, primaryUnit: number, needs: Footprint): Placem
       continue;
     }
     const total = remaining;
-    for (const { levelIndex, path } of storage) {
+    for (const { levelIndex, ratio: ratios } of storage) {
       if (remaining <= 0) break;
-      const compression = compressionFor(path, tensorClass);
-      const ratio = compression?.ratio ?? 1;
+      const ratio = ratios[tensorClass];
       const free = room.get(levelIndex) ?? 0;
       const logical = Math.min(remaining, free * ratio);
       if (logical <= 0) continue;
@@ -75,29 +114,119 @@ export function place(chip: Chip, primaryUnit: number, needs: Footprint): Placem
   return { placement, used, overflowBytes };
 }
 
+/**
+ * Logical KV bytes the device slots hold once the weights and `activations` bytes of activations have claimed
+ * their share (same claim order and compression as `place`): each level's free bytes times its KV ratio.
+ */
+function kvRoomOn(slots: readonly Slot[], weights: number, activations: number): number {
+  const free = slots.map((slot) => slot.capacityBytes);
+  const claim = (tensorClass: TensorClass, logical: number): number => {
+    let remaining = logical;
+    slots.forEach((slot, index) => {
+      if (remaining <= 0) return;
+      const ratio = slot.ratio[tensorClass];
+      const taken = Math.min(remaining, (free[index] ?? 0) * ratio);
+      free[index] = (free[index] ?? 0) - taken / ratio;
+      remaining -= taken;
+    });
+    return remaining;
+  };
+  if (claim('activations', activations) > 0 || claim('weights', weights) > 0) return 0;
+  return slots.reduce((sum, slot, index) => sum + Math.max(0, free[index] ?? 0) * slot.ratio.kv, 0);
+}
+
+/**
+ * The largest number of sequences per replica whose KV cache fits the chip's own memory, as stored, beside the
+ * weights and the activations of prefilling them (chunked: at most one chunk's): the largest B with
+ * `B · kvPerSequence ≤ room(activations(B))`. Once B prompts fill a chunk the activations stop growing and B is
+ * `room(chunk) / kvPerSequence`; below that (no chunking, or too few prompts to fill one) the left side grows with
+ * B and the right side shrinks, and B is found by bisection. It runs on every evaluation, so the common case
+ * takes one placement, not a search.
+ */
+function largestBatch(slots: readonly Slot[], needs: Footprint): number {
+  const perSequence = needs.kvPerSequence;
+  if (perSequence <= 0) return 0;
+  const perPrompt = needs.activationsPerSequence;
+  if (perPrompt === undefined || perPrompt <= 0)
+    return Math.max(0, Math.floor(kvRoomOn(slots, needs.weights, needs.activations) / perSequence));
+  const cap = needs.activationsCap;
+  if (cap !== undefined) {
+    const atCap = Math.floor(kvRoomOn(slots, needs.weights, cap) / perSequence);
+    if (atCap * perPrompt >= cap) return atCap;
+  }
+  const fits = (sequences: number): boolean =>
+    sequences * perSequence <= kvRoomOn(slots, needs.weights, sequences * perPrompt);
+  // Fewer prompts than fill a chunk: B is below both the room with no activations and the chunk's prompt count.
+  let high = Math.floor(kvRoomOn(slots, needs.weights, 0) / perSequence) + 1;
+  if (cap !== undefined) high = Math.min(high, Math.ceil(cap / perPrompt) + 1);
+  let low = 0;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (fits(middle)) low = middle;
+    else high = middle;
+  }
+  return low;
+}
+
 /** The map stage's answer: where each class lives, and the room the chip has. */
 export interface Placement extends PlacementResult {
   /** Storage the primary unit reaches, per chip (host memory shared by the system included). */
   storageBytes: number;
+  /** The chip's own storage (`deviceSlots`): where a serving engine keeps weights and KV cache. */
+  deviceBytes: number;
+  /** Bytes of each class one chip stores (after compression; what found no room counted as it is). */
+  stored: Record<TensorClass, number>;
+  /** Stored KV-cache bytes that had to go to host memory shared by the system. */
+  kvInHostBytes: number;
   /**
-   * Room for KV cache when counting the largest batch: the chip's own memory — serving engines keep the KV cache
-   * on the device, not in host memory shared by the system — unless the device cannot hold the weights and one
-   * sequence's KV (the model then runs offloaded, and host memory is what there is).
+   * Room for KV cache: the logical KV bytes the chip's own memory holds beside the weights and the activations,
+   * as stored (a KV compressor on the way multiplies it). Host memory never counts.
    */
   kvRoomBytes: number;
+  /** Largest batch per replica whose KV cache fits that way (activations of a full prefill chunk counted). */
+  maxBatchPerReplica: number;
+  /** Largest context (input + output) whose KV cache fits that way at the plan's batch per replica. */
+  maxContext: number;
 }
 
 export function map(machine: Machine, plan: Plan): Placement {
   const { chip } = machine;
   const { needs, primaryUnit } = plan;
-  const placed = place(chip, primaryUnit, needs);
-  const storage = storageBytes(chip, primaryUnit);
-  const device = storageBytes(chip, primaryUnit, { deviceOnly: true });
+  const slots = slotsOf(chip, primaryUnit);
+  const placed = placeOn(chip, slots, needs);
+  const device = deviceSlots(slots);
+  const deviceLevels = new Set(device.map((slot) => slot.levelIndex));
+  const stored = { weights: 0, kv: 0, activations: 0 };
+  let kvInHostBytes = 0;
+  placed.used.forEach((entry, levelIndex) => {
+    stored.weights += entry.weights;
+    stored.kv += entry.kv;
+    stored.activations += entry.activations;
+    if (!deviceLevels.has(levelIndex)) kvInHostBytes += entry.kv;
+  });
+  // What found no room is counted as it is (no compression reached it).
+  let overflow = placed.overflowBytes;
+  // Classes claim in `claimOrder`, so the last to claim is the first to find no room.
+  for (const tensorClass of [...claimOrder].reverse()) {
+    const spilled = Math.min(overflow, Math.max(0, needs[tensorClass]));
+    stored[tensorClass] += spilled;
+    overflow -= spilled;
+  }
+  const kvRoomBytes = kvRoomOn(device, needs.weights, needs.activations);
+  const perToken = plan.totalContext > 0 ? needs.kvPerSequence / plan.totalContext : 0;
   return {
     placement: placed.placement,
     used: placed.used,
     overflowBytes: placed.overflowBytes,
-    storageBytes: storage,
-    kvRoomBytes: device >= needs.weights + needs.activations + needs.kvPerSequence ? device : storage,
+    storageBytes: slots.reduce((sum, slot) => sum + slot.capacityBytes, 0),
+    deviceBytes: device.reduce((sum, slot) => sum + slot.capacityBytes, 0),
+    stored,
+    kvInHostBytes,
+    kvRoomBytes,
+    maxBatchPerReplica: largestBatch(device, needs),
+    maxContext:
+      perToken > 0 && plan.batchPerReplica > 0
+        ? Math.max(0, Math.floor(kvRoomBytes / (perToken * plan.batchPerReplica)))
+        : 0,
   };
 }

@@ -11,8 +11,11 @@ import { footprint, type Footprint } from '../models/footprint';
 import { tensorSplitValid, type Parallelism } from '../models/parallelism';
 import type { ModelArchitecture } from '../schema/model';
 import type { ComputeClass } from '../schema/number-format';
+import type { Runtime } from '../schema/runtime';
 import type { Workload } from '../schema/workload';
 import type { CheckedWorkload } from './check';
+import { storageOf, type Storage } from './storage';
+import { runtimeRunsOn } from './units';
 
 export interface Plan {
   parallelism: Parallelism;
@@ -29,6 +32,8 @@ export interface Plan {
   decodeSequences: number;
   /** What one chip holds under this split. */
   needs: Footprint;
+  /** How weights and prefill activations are stored (absent in hand-made plans: dense, default chunk). */
+  storage?: Storage;
 }
 
 /** Sequences one replica of `split` runs: the workload's batch shared over the replicas (at least one each). */
@@ -41,7 +46,12 @@ export function batchPerReplicaOf(workload: Workload, split: Parallelism): numbe
  * of a request (input + output tokens) and the prefill's activations. The plan stage hands it to the map stage,
  * and the search asks the map stage's placement whether it fits.
  */
-export function splitNeeds(checked: CheckedWorkload, workload: Workload, split: Parallelism): Footprint {
+export function splitNeeds(
+  checked: CheckedWorkload,
+  workload: Workload,
+  split: Parallelism,
+  storage?: Storage,
+): Footprint {
   const perReplica = batchPerReplicaOf(workload, split);
   return footprint(
     checked.model.architecture,
@@ -50,6 +60,7 @@ export function splitNeeds(checked: CheckedWorkload, workload: Workload, split: 
     perReplica,
     workload.inputTokens + workload.outputTokens,
     perReplica * workload.inputTokens,
+    storage,
   );
 }
 
@@ -68,6 +79,7 @@ export function plan(
   const primaryUnit = primaryUnitOf(machine, checked, diagnostics);
   if (primaryUnit === undefined) return undefined;
   const arch = checked.model.architecture;
+  const storage = storageOf(machine, primaryUnit, workload, checked.runtime);
   const parallelism =
     workload.parallelism.mode === 'manual'
       ? manualPlan(arch, chip.count, workload.parallelism, diagnostics)
@@ -100,19 +112,29 @@ export function plan(
     decodeContext: workload.decodeContext ?? workload.inputTokens + Math.floor(workload.outputTokens / 2),
     microbatches,
     decodeSequences: Math.ceil(batchPerReplica / microbatches),
-    needs: splitNeeds(checked, workload, parallelism),
+    needs: splitNeeds(checked, workload, parallelism, storage),
+    storage,
   };
 }
 
-/** The unit with the most multiply-accumulates per second in `weightClass`; undefined when none does it. */
-export function fastestUnit(machine: Machine, weightClass: ComputeClass): number | undefined {
+/**
+ * The unit with the most multiply-accumulates per second in `weightClass`, among those the runtime runs on (all
+ * units when it runs on none of them, as the cost stage does); undefined when none does the arithmetic.
+ */
+export function fastestUnit(
+  machine: Machine,
+  weightClass: ComputeClass,
+  runtime?: Runtime,
+): number | undefined {
   const units = machine.chip.units;
+  const anyAllowed = units.some((unit) => runtimeRunsOn(runtime, unit.typeId));
   const peak = (index: number): number => {
     const unit = units[index];
     return unit ? unit.macsPerCycle[weightClass] * unit.instances * unit.clockHertz : 0;
   };
   let best: number | undefined;
   units.forEach((unit, index) => {
+    if (anyAllowed && !runtimeRunsOn(runtime, unit.typeId)) return;
     if (unit.macsPerCycle[weightClass] > 0 && (best === undefined || peak(index) > peak(best))) best = index;
   });
   return best;
@@ -125,7 +147,7 @@ function primaryUnitOf(
   diagnostics: Diagnostic[],
 ): number | undefined {
   const weightClass = checked.formats.weightClass;
-  const best = fastestUnit(machine, weightClass);
+  const best = fastestUnit(machine, weightClass, checked.runtime);
   if (best === undefined)
     diagnostics.push({
       severity: 'error',

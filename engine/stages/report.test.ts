@@ -97,7 +97,12 @@ function placementWith(overrides: Partial<Placement> = {}): Placement {
     used: [{ weights: smallNeeds.weights, kv: smallNeeds.kv, activations: smallNeeds.activations }],
     overflowBytes: 0,
     storageBytes: 64 * 2 ** 30,
+    deviceBytes: 64 * 2 ** 30,
+    stored: { weights: smallNeeds.weights, kv: smallNeeds.kv, activations: smallNeeds.activations },
+    kvInHostBytes: 0,
     kvRoomBytes: 64 * 2 ** 30,
+    maxBatchPerReplica: 1,
+    maxContext: 64,
     ...overrides,
   };
 }
@@ -271,31 +276,35 @@ describe('report: throughput and energy', () => {
 });
 
 describe('report: memory', () => {
-  it('counts the largest batch and context whose KV cache fits beside the weights and activations', () => {
-    const needs: Footprint = { weights: 10e9, kvPerSequence: 0.3e9, kv: 0.6e9, activations: 1e9 };
-    const plan = planWith(needs, {
-      batchPerReplica: 2,
-      totalContext: 4096,
+  it('reports the map stage’s largest batch for the whole system and its largest context', () => {
+    const plan = planWith(smallNeeds, {
       parallelism: { tensor: 1, pipeline: 1, expert: 1, dataReplicas: 3, chipsUsed: 3, automatic: false },
     });
-    const kvRoomBytes = 16e9;
-    const { memory } = reportOf({ plan, placement: placementWith({ kvRoomBytes }) }).report;
-    const room = kvRoomBytes - needs.weights - needs.activations;
-    // 5 GB of room over 0.3 GB per sequence: 16 sequences on each of the 3 replicas.
-    expect(memory.maxBatch).toBe(Math.floor(room / needs.kvPerSequence) * 3);
-    expect(memory.maxBatch).toBe(48);
-    // At 2 sequences per replica, each token of context costs 2 × 0.3 GB / 4096.
-    expect(memory.maxContext).toBe(Math.floor(room / ((needs.kvPerSequence / 4096) * 2)));
+    const placement = placementWith({ maxBatchPerReplica: 16, maxContext: 1234 });
+    const { memory } = reportOf({ plan, placement }).report;
+    // 16 sequences on each of the 3 replicas.
+    expect(memory.maxBatch).toBe(16 * 3);
+    expect(memory.maxContext).toBe(1234);
   });
 
-  it('allows no batch at all when the weights leave no room', () => {
-    const needs: Footprint = { weights: 20e9, kvPerSequence: 0.3e9, kv: 0.3e9, activations: 1e9 };
+  it('reports bytes as stored and the chip’s own memory as what it has', () => {
+    const stored = { weights: 3e9, kv: 2e9, activations: 1e9 };
     const { memory } = reportOf({
-      plan: planWith(needs),
-      placement: placementWith({ kvRoomBytes: 16e9 }),
+      placement: placementWith({ stored, deviceBytes: 8e9, storageBytes: 40e9 }),
     }).report;
-    expect(memory.maxBatch).toBe(0);
-    expect(memory.maxContext).toBe(0);
+    expect(memory.requiredBytesPerChip).toBe(6e9);
+    expect(memory.weightsBytesPerChip).toBe(3e9);
+    expect(memory.kvBytesPerChip).toBe(2e9);
+    expect(memory.activationBytesPerChip).toBe(1e9);
+    expect(memory.availableBytesPerChip).toBe(8e9);
+  });
+
+  it('does not fit, with a `kv-in-host-memory` warning, when KV cache went to host memory', () => {
+    const { report: result, diagnostics } = reportOf({ placement: placementWith({ kvInHostBytes: 1e6 }) });
+    expect(result.memory.fits).toBe(false);
+    expect(diagnostics.map((diagnostic) => [diagnostic.severity, diagnostic.code])).toEqual([
+      ['warning', 'kv-in-host-memory'],
+    ]);
   });
 
   it('says `does-not-fit` when bytes overflowed, with what one chip needs and has', () => {
@@ -304,6 +313,7 @@ describe('report: memory', () => {
     expect(result.memory.requiredBytesPerChip).toBe(
       smallNeeds.weights + smallNeeds.kv + smallNeeds.activations,
     );
+    expect(diagnostics[0]?.message).toContain('but has 64 GiB');
     expect(diagnostics).toEqual([
       expect.objectContaining({
         severity: 'error',

@@ -67,12 +67,14 @@ export function report(input: ReportInput, diagnostics: Diagnostic[]): Report {
   decode.context = plan.decodeContext;
   decode.secondsPerStep = decodePhase.seconds;
   const memory = memoryReport(chip, input.placement, plan);
-  if (!memory.fits)
+  if (input.placement.overflowBytes > 0)
     diagnostics.push({
       severity: 'error',
       code: 'does-not-fit',
-      message: `${model.name} does not fit: one chip needs ${formatQuantity(memory.requiredBytesPerChip, 'bytes')} (weights ${formatQuantity(memory.weightsBytesPerChip, 'bytes')}, KV cache ${formatQuantity(memory.kvBytesPerChip, 'bytes')}) but has ${formatQuantity(memory.availableBytesPerChip, 'bytes')}. The numbers below assume the excess lives in the slowest memory.`,
+      message: `${model.name} does not fit: one chip needs ${formatQuantity(memory.requiredBytesPerChip, 'bytes')} (weights ${formatQuantity(memory.weightsBytesPerChip, 'bytes')}, KV cache ${formatQuantity(memory.kvBytesPerChip, 'bytes')}) but has ${formatQuantity(input.placement.storageBytes, 'bytes')}. The numbers below assume the excess lives in the slowest memory.`,
     });
+  else if (input.placement.kvInHostBytes > 0)
+    diagnostics.push(kvInHostDiagnostic(chip, input.placement, workload, memory));
   const parameters = parametersOf(model.architecture);
   const weightClass = checked.formats.weightClass;
   return {
@@ -117,8 +119,8 @@ export function report(input: ReportInput, diagnostics: Diagnostic[]): Report {
     clockHertz: decode.clockHertz,
     bottleneck: full
       ? {
-          prefill: explain('Prefill', prefill, chip, 'of the time'),
-          decode: explain('Decode', decode, chip, 'of each step'),
+          prefill: explain('Prefill', prefill, chip, input.placement, 'of the time'),
+          decode: explain('Decode', decode, chip, input.placement, 'of each step'),
         }
       : { prefill: '', decode: '' },
     diagnostics,
@@ -350,23 +352,22 @@ function levelTraffic(
   return { bytes, ownSeconds, joules };
 }
 
+/**
+ * Memory as stored (compression and 2:4 indices included): what one chip needs and has of its own memory, and the
+ * largest batch and context whose KV cache fits there (the map stage counts them). It fits when nothing
+ * overflowed and no KV cache had to go to host memory the system shares.
+ */
 function memoryReport(chip: Chip, placement: Placement, plan: Plan): MemoryReport {
-  const { needs, batchPerReplica, totalContext: context } = plan;
-  const required = needs.weights + needs.kv + needs.activations;
-  const room = placement.kvRoomBytes - needs.weights - needs.activations;
-  const perSequence = needs.kvPerSequence;
-  const maxPerReplica = perSequence > 0 ? Math.max(0, Math.floor(room / perSequence)) : 0;
-  const perToken = context > 0 ? perSequence / context : 0;
+  const { stored } = placement;
   return {
-    fits: placement.overflowBytes <= 0,
-    requiredBytesPerChip: required,
-    availableBytesPerChip: placement.storageBytes,
-    weightsBytesPerChip: needs.weights,
-    kvBytesPerChip: needs.kv,
-    activationBytesPerChip: needs.activations,
-    maxBatch: maxPerReplica * plan.parallelism.dataReplicas,
-    maxContext:
-      perToken > 0 && batchPerReplica > 0 ? Math.max(0, Math.floor(room / (perToken * batchPerReplica))) : 0,
+    fits: placement.overflowBytes <= 0 && placement.kvInHostBytes <= 0,
+    requiredBytesPerChip: stored.weights + stored.kv + stored.activations,
+    availableBytesPerChip: placement.deviceBytes,
+    weightsBytesPerChip: stored.weights,
+    kvBytesPerChip: stored.kv,
+    activationBytesPerChip: stored.activations,
+    maxBatch: placement.maxBatchPerReplica * plan.parallelism.dataReplicas,
+    maxContext: placement.maxContext,
     levels: chip.levels.map((level, index) => ({
       levelId: level.id,
       name: level.name,
@@ -378,13 +379,53 @@ function memoryReport(chip: Chip, placement: Placement, plan: Plan): MemoryRepor
   };
 }
 
-/** One sentence: what bound the phase, how much of it, and the number behind it. */
-function explain(phaseName: string, phase: PhaseReport, chip: Chip, span: string): string {
+/**
+ * The KV cache of the workload's batch does not fit the chip's own memory and went to host memory the system
+ * shares: serving engines keep the KV cache on the device, so the batch does not fit (`memory.fits` is false).
+ */
+function kvInHostDiagnostic(
+  chip: Chip,
+  placement: Placement,
+  workload: Workload,
+  memory: MemoryReport,
+): Diagnostic {
+  const host = chip.levels
+    .filter((level, index) => level.shared && (placement.used[index]?.kv ?? 0) > 0)
+    .map((level) => level.name)
+    .join(', ');
+  const weightsInHost = chip.levels.reduce(
+    (sum, level, index) => sum + (level.shared ? (placement.used[index]?.weights ?? 0) : 0),
+    0,
+  );
+  const why =
+    weightsInHost > 0
+      ? `the weights alone overflow the chip's own ${formatQuantity(placement.deviceBytes, 'bytes')} (${formatQuantity(weightsInHost, 'bytes')} of them are in ${host} too)`
+      : `the chip's own ${formatQuantity(placement.deviceBytes, 'bytes')} holds ${formatQuantity(placement.kvRoomBytes, 'bytes')} of KV cache beside the weights and activations`;
+  return {
+    severity: 'warning',
+    code: 'kv-in-host-memory',
+    message: `The KV cache of batch ${workload.batch} needs ${formatQuantity(memory.kvBytesPerChip, 'bytes')} per chip but ${why}; ${formatQuantity(placement.kvInHostBytes, 'bytes')} of it would live in ${host}, where serving engines do not keep it. Largest batch that fits: ${memory.maxBatch}. The numbers below assume it is read from there.`,
+  };
+}
+
+/**
+ * One sentence: what bound the phase, how much of it, and the number behind it. A memory-bound phase names the
+ * level that took the most memory time and the tensor class read most from that level — by where the placement
+ * put each class, so the sentence never says a class is read from a level it does not live in.
+ */
+function explain(
+  phaseName: string,
+  phase: PhaseReport,
+  chip: Chip,
+  placement: Placement,
+  span: string,
+): string {
   const share = Math.round(phase.boundShares[phase.bound] * 100);
   const dominant = [...phase.operators].sort((a, b) => b.seconds - a.seconds)[0];
   switch (phase.bound) {
     case 'memory': {
-      const level = chip.levels.find((candidate) => candidate.id === phase.boundLevelId);
+      const levelIndex = chip.levels.findIndex((candidate) => candidate.id === phase.boundLevelId);
+      const level = chip.levels[levelIndex];
       const bytes = phase.operators.reduce(
         (sum, operator) => ({
           weights: sum.weights + operator.bytes.weights * operator.repeat,
@@ -393,14 +434,31 @@ function explain(phaseName: string, phase: PhaseReport, chip: Chip, span: string
         }),
         { weights: 0, kv: 0, activations: 0 },
       );
-      const mostly = (Object.entries(bytes) as [TensorClass, number][]).reduce((best, entry) =>
-        entry[1] > best[1] ? entry : best,
-      )[0];
-      const memorySeconds = phase.operators.reduce((sum, operator) => sum + operator.memorySeconds, 0);
-      const moved = bytes.weights + bytes.kv + bytes.activations;
+      const fractionAt = (tensorClass: TensorClass): number =>
+        placement.placement[tensorClass]
+          .filter((entry) => entry.levelIndex === levelIndex)
+          .reduce((sum, entry) => sum + entry.fraction, 0);
+      const classes = Object.keys(bytes) as TensorClass[];
+      const largest = (weigh: (tensorClass: TensorClass) => number): TensorClass =>
+        classes.reduce((best, tensorClass) => (weigh(tensorClass) > weigh(best) ? tensorClass : best));
+      const atLevel = (tensorClass: TensorClass): number => bytes[tensorClass] * fractionAt(tensorClass);
+      const mostly = atLevel(largest(atLevel)) > 0 ? largest(atLevel) : largest((c) => bytes[c]);
+      // The rate the level delivered: the bytes it holds that the operators it bound read, over their time.
+      let moved = 0;
+      let memorySeconds = 0;
+      for (const operator of phase.operators) {
+        if (operator.boundLevelId !== phase.boundLevelId) continue;
+        memorySeconds += operator.memorySeconds;
+        for (const tensorClass of classes)
+          moved += operator.bytes[tensorClass] * operator.repeat * fractionAt(tensorClass);
+      }
       const rate = memorySeconds > 0 ? moved / memorySeconds : 0;
       const what = mostly === 'kv' ? 'the KV cache' : mostly;
-      return `${phaseName} is ${level?.name ?? 'memory'}-bound: ${share} % ${span} waits on ${level?.name ?? 'memory'}, reading mostly ${what} at ${formatQuantity(rate, 'bytesPerSecond')}.`;
+      const there = fractionAt(mostly);
+      const part =
+        there > 0 && there < 0.995 ? ` (${Math.max(1, Math.round(there * 100))} % of which lives there)` : '';
+      const name = level?.name ?? 'memory';
+      return `${phaseName} is ${name}-bound: ${share} % ${span} waits on ${name}, reading mostly ${what}${part} at ${formatQuantity(rate, 'bytesPerSecond')}.`;
     }
     case 'compute': {
       const flops = phase.operators.reduce((sum, operator) => sum + operator.flops * operator.repeat, 0);

@@ -19,6 +19,7 @@ import type { Workload } from '../schema/workload';
 import { formatQuantity } from '../units';
 import type { CheckedWorkload } from './check';
 import { place } from './map';
+import { storageOf } from './storage';
 import { batchPerReplicaOf, candidateSplits, fastestUnit, splitNeeds } from './plan';
 
 /** Throughputs this close to the best (as a fraction of it) count as equal, and energy per token decides. */
@@ -40,9 +41,9 @@ export function splitFit(
   split: Parallelism,
 ): SplitFit {
   const { chip } = machine;
-  const unit = fastestUnit(machine, checked.formats.weightClass);
+  const unit = fastestUnit(machine, checked.formats.weightClass, checked.runtime);
   if (unit === undefined) return 'none';
-  const needs = splitNeeds(checked, workload, split);
+  const needs = splitNeeds(checked, workload, split, storageOf(machine, unit, workload, checked.runtime));
   const deviceOnly = {
     ...chip,
     levels: chip.levels.map((level) => (level.shared ? { ...level, capacityBytes: 0 } : level)),

@@ -9,6 +9,9 @@ import { indexCatalog } from '../../engine/catalog';
 import { evaluate } from '../../engine/evaluate';
 import type { Report } from '../../engine/report';
 import { defaultWorkload, type Workload } from '../../engine/schema/workload';
+import type { Diagnostic } from '../../engine/diagnostics';
+import { checkWorkload } from '../../engine/stages/check';
+import { plan } from '../../engine/stages/plan';
 import { resolve } from '../../engine/stages/resolve';
 import { loadLibrary } from './library-loader';
 
@@ -82,5 +85,24 @@ describe('the units a runtime runs on', () => {
     const report = run({ runtime: 'llama-cpp', unitPolicy: 'pinned', pinnedUnit: 'ane' });
     expect(report.diagnostics.map((diagnostic) => diagnostic.code)).toContain('pinned-unit-unavailable');
     expect(unitsUsed(report).filter((id) => npuIds.has(id))).toEqual([]);
+  });
+
+  it("the plan's primary unit (whose clock and voltage the power stage reports) is one the runtime runs on", () => {
+    const workload: Workload = {
+      ...defaultWorkload('llama-3-8b'),
+      weights: 'q4-k-m',
+      activations: 'fp16',
+      kv: 'fp16',
+      runtime: 'llama-cpp',
+      parallelism: { mode: 'manual', tensor: 1, pipeline: 1, expert: 1 },
+    };
+    const diagnostics: Diagnostic[] = [];
+    const checked = checkWorkload(workload, index, undefined, diagnostics);
+    if (!checked) throw new Error('the workload checks');
+    const planned = plan(machine, checked, workload, diagnostics);
+    expect(machine.chip.units[planned?.primaryUnit ?? -1]?.typeId).not.toBe('compute.npu');
+    // The hardware alone picks the Neural Engine, the fastest unit at these weights' arithmetic.
+    const free = plan(machine, { ...checked, runtime: undefined }, { ...workload, runtime: undefined }, []);
+    expect(machine.chip.units[free?.primaryUnit ?? -1]?.typeId).toBe('compute.npu');
   });
 });

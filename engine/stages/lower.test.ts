@@ -328,3 +328,32 @@ describe('lower: a plan’s two phases', () => {
     );
   });
 });
+
+describe('lower: the residual stream stays 16-bit under narrow activation formats', () => {
+  const fp8: Formats = {
+    weightBytes: 1,
+    activationBytes: 1,
+    kvBytes: 1,
+    weightClass: 'fp8',
+    attentionClass: 'fp8',
+  };
+  const { hiddenSize: H, heads, kvHeads, headDim } = toyArchitecture;
+
+  it('reads FP8 GEMM inputs but writes 16-bit outputs, norms and all-reduces', () => {
+    const tokens = 4 * 8;
+    const operators = operatorsOf(prefill(4, 8), { formats: fp8, parallelism: split(2) });
+    const width = ((heads + 2 * kvHeads) * headDim) / 2;
+    // The QKV GEMM reads tokens × H FP8 elements (1 byte) and writes tokens × width 16-bit elements (2 bytes).
+    expect(find(operators, 'attention.qkv').bytes.activations).toBe(tokens * H * 1 + tokens * width * 2);
+    // A norm reads and writes the 16-bit residual stream.
+    expect(find(operators, 'attention.norm').bytes.activations).toBe(2 * tokens * H * 2);
+    // The tensor-parallel all-reduce moves 16-bit hidden states.
+    expect(find(operators, 'ffn.all-reduce').collective?.bytes).toBe(tokens * H * 2);
+  });
+
+  it('keeps a format wider than 16-bit as it is', () => {
+    const fp32: Formats = { ...bf16, activationBytes: 4 };
+    const operators = operatorsOf(prefill(1, 8), { formats: fp32 });
+    expect(find(operators, 'attention.norm').bytes.activations).toBe(2 * 8 * H * 4);
+  });
+});

@@ -115,6 +115,20 @@ function attendedPairs(queryTokens: number, contextTokens: number, window: numbe
   return pairs;
 }
 
+/**
+ * Bytes of one element of the residual stream: what norms, activations, residual adds and all-reduces read and
+ * write, and what GEMMs and attention write. Narrow activation formats (FP8, INT8) quantize only the inputs of
+ * GEMMs; the residual stream, the GEMMs' outputs and the tensor-parallel all-reduces stay in 16-bit (FP8 recipes:
+ * Micikevicius et al., FP8 Formats for Deep Learning, 2022; NVIDIA Transformer Engine; TensorRT-LLM's FP8
+ * all-reduce and norm kernels read and write FP16/BF16).
+ */
+export function residualStreamBytes(formats: Formats): number {
+  return Math.max(formats.activationBytes, RESIDUAL_STREAM_MIN_BYTES);
+}
+
+/** The narrowest residual stream in practice: 16-bit (BF16 or FP16). */
+const RESIDUAL_STREAM_MIN_BYTES = 2;
+
 function bytes(weights: number, kv: number, activations: number): Record<TensorClass, number> {
   return { weights, kv, activations };
 }
@@ -163,6 +177,7 @@ function stepOf(
 ): Step {
   const tp = plan.tensor;
   const a = formats.activationBytes;
+  const r = residualStreamBytes(formats);
   const w = formats.weightBytes;
   const layersPerStage = Math.ceil(arch.layers / plan.pipeline);
   const stageShare = (layers: number): number => (layers / arch.layers) * layersPerStage;
@@ -185,7 +200,7 @@ function stepOf(
       gemm: shape,
       macs: shape.m * shape.k * shape.n * shape.batch,
       vectorOps: extraVector,
-      bytes: bytes(weightElements * w, 0, (shape.m * shape.k + shape.m * shape.n) * shape.batch * a),
+      bytes: bytes(weightElements * w, 0, (shape.m * shape.k * a + shape.m * shape.n * r) * shape.batch),
       computeClass: formats.weightClass,
       elementBytes: a,
       sparse,
@@ -200,9 +215,9 @@ function stepOf(
       gemm: undefined,
       macs: 0,
       vectorOps: elements * opsPerElement,
-      bytes: bytes(weightElements * w, 0, 2 * elements * a),
+      bytes: bytes(weightElements * w, 0, 2 * elements * r),
       computeClass: formats.weightClass,
-      elementBytes: a,
+      elementBytes: r,
       sparse: false,
       collective: undefined,
     }),
@@ -218,9 +233,9 @@ function stepOf(
       vectorOps: tp > 1 ? elements : 0,
       bytes: bytes(0, 0, 0),
       computeClass: formats.weightClass,
-      elementBytes: a,
+      elementBytes: r,
       sparse: false,
-      collective: { kind: 'all-reduce', bytes: elements * a, participants: tp },
+      collective: { kind: 'all-reduce', bytes: elements * r, participants: tp },
     }),
   };
 }
@@ -281,10 +296,10 @@ function embedding(s: Step): Operator {
     bytes: bytes(
       Math.min(s.tokens, s.arch.vocabSize) * H * s.formats.weightBytes,
       0,
-      s.tokens * H * s.formats.activationBytes,
+      s.tokens * H * residualStreamBytes(s.formats),
     ),
     computeClass: s.formats.weightClass,
-    elementBytes: s.formats.activationBytes,
+    elementBytes: residualStreamBytes(s.formats),
     sparse: false,
     collective: undefined,
   };
@@ -405,7 +420,8 @@ function attentionCores(s: Step, kvElementsPerToken: number): Operator[] {
   const vDim = mla ? mla.vHeadDim : arch.headDim;
   const kvHeadsPerChip = arch.attention === 'mla' ? heads : Math.max(1, arch.kvHeads / s.plan.tensor);
   const groupRows = heads / kvHeadsPerChip;
-  const a = s.formats.activationBytes;
+  // Queries come from the QKV projection and the output goes on to the output projection: residual-stream width.
+  const a = residualStreamBytes(s.formats);
   const decode = step.phase === 'decode';
   return kinds
     .filter((kind) => kind.layers > 0)
@@ -578,7 +594,11 @@ function stageEnd(s: Step): Operator[] {
   if (s.plan.pipeline > 1)
     operators.push({
       ...s.allReduce('pipeline.send', 'Send to next pipeline stage', 1, 0),
-      collective: { kind: 'send-recv', bytes: s.tokens * H * s.formats.activationBytes, participants: 2 },
+      collective: {
+        kind: 'send-recv',
+        bytes: s.tokens * H * residualStreamBytes(s.formats),
+        participants: 2,
+      },
       vectorOps: 0,
     });
   return operators;

@@ -124,7 +124,7 @@ describe('lower: attention', () => {
     // q·k and p·v for every head and every cached token.
     expect(attention.macs).toBe(3 * heads * 100 * 2 * headDim);
     // Grouped-query heads share their KV: 4 query rows per KV head, one GEMM per sequence and KV head.
-    expect(attention.gemm).toEqual({ m: heads / kvHeads, k: headDim, n: 100, batch: 3 * kvHeads });
+    expect(attention.gemm).toEqual({ m: heads / kvHeads, k: headDim, n: 100, batch: 3 * kvHeads, loop: 'n' });
   });
 
   it('computes T(T + 1) / 2 score pairs per head in a causal prefill of T tokens', () => {
@@ -303,7 +303,8 @@ describe('lower: a plan’s two phases', () => {
     const graph = lower(toyArchitecture, bf16, plan, workload);
     const H = toyArchitecture.hiddenSize;
     expect(find(graph.prefill, 'attention.qkv').gemm?.m).toBe(6 * 64);
-    expect(find(graph.prefill, 'attention.scores').gemm).toMatchObject({ m: 64, n: 64, batch: 6 * 8 });
+    // A causal prefill of 64 tokens: each query attends to (64 · 65 / 2) / 64 = 32.5 keys on average, rounded up.
+    expect(find(graph.prefill, 'attention.scores').gemm).toMatchObject({ m: 64, n: 33, batch: 6 * 8 });
     expect(find(graph.decode, 'attention.qkv').gemm?.m).toBe(3);
     expect(find(graph.decode, 'attention.scores').gemm).toMatchObject({ n: 80, batch: 3 * 2 });
     expect(find(graph.decode, 'pipeline.send').collective?.bytes).toBe(3 * H * 2);

@@ -436,11 +436,14 @@ function attentionCores(s: Step, kvElementsPerToken: number): Operator[] {
         kind: 'attention',
         part: 'attention',
         repeat: kind.layers,
+        // FlashAttention: an output tile of query rows × head dim loops over the keys each query attends to
+        // (on average, with the causal mask: half the prompt in a prefill).
         gemm: {
           m: decode ? groupRows : step.queryTokens,
           k: qkDim,
-          n: decode ? readContext : step.contextTokens,
+          n: decode ? readContext : Math.ceil(pairs / step.queryTokens),
           batch: step.sequences * (decode ? kvHeadsPerChip : heads),
+          loop: 'n',
         },
         macs: step.sequences * heads * pairs * (qkDim + vDim),
         vectorOps: step.sequences * heads * pairs * OPS_PER_ELEMENT.scoreSoftmax,

@@ -17,6 +17,18 @@ export const runtimeSchema = z.strictObject({
   stepOverheadSeconds: nonNegative(),
   /** Host time per operator launch on top of the unit's own dispatch overhead (eager frameworks). */
   operatorOverheadSeconds: nonNegative(),
+  /**
+   * How the runtime launches kernels (engine/stages/kernels.ts): `fused` (one kernel per Tessera operator) or
+   * `unfused` (eager framework ops); the host time to launch one kernel; the phases it runs from CUDA graphs.
+   */
+  kernels: z
+    .strictObject({
+      fusion: z.enum(['fused', 'unfused']),
+      launchSeconds: nonNegative(),
+      graphs: z.array(z.enum(['prefill', 'decode'])),
+      source: sourceSchema,
+    })
+    .optional(),
   source: sourceSchema,
 });
 export type Runtime = z.infer<typeof runtimeSchema>;

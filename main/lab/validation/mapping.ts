@@ -316,7 +316,10 @@ function predictMetric(group: string, metric: Metric, context: Context): Predict
     case 'F1': {
       if (!/output throughput/.test(name)) break;
       const report = run(design, base, catalog);
-      const perGpu = /GPU/.test(unit) ? chips : 1;
+      // Throughput per GPU: the H100 table's header says so; the A100 table's does not say (the rows' notes),
+      // and read per tensor-parallel group its TP 2 and TP 4 rows would be 2-8 times below what the same
+      // document's single-GPU rows and every other source imply. A data reading, not physics: one line.
+      const perGpu = chips;
       return {
         predicted: staticBatchOutputTokensPerSecond(report) / perGpu,
         note: 'static batch: B · output / (prefill + output · step)',

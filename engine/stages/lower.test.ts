@@ -346,8 +346,8 @@ describe('lower: the residual stream stays 16-bit under narrow activation format
     const width = ((heads + 2 * kvHeads) * headDim) / 2;
     // The QKV GEMM reads tokens × H FP8 elements (1 byte) and writes tokens × width 16-bit elements (2 bytes).
     expect(find(operators, 'attention.qkv').bytes.activations).toBe(tokens * H * 1 + tokens * width * 2);
-    // A norm reads and writes the 16-bit residual stream.
-    expect(find(operators, 'attention.norm').bytes.activations).toBe(2 * tokens * H * 2);
+    // An add-and-norm reads and writes the 16-bit residual stream (4 tensors: below).
+    expect(find(operators, 'attention.norm').bytes.activations).toBe(4 * tokens * H * 2);
     // The tensor-parallel all-reduce moves 16-bit hidden states.
     expect(find(operators, 'ffn.all-reduce').collective?.bytes).toBe(tokens * H * 2);
   });
@@ -355,6 +355,27 @@ describe('lower: the residual stream stays 16-bit under narrow activation format
   it('keeps a format wider than 16-bit as it is', () => {
     const fp32: Formats = { ...bf16, activationBytes: 4 };
     const operators = operatorsOf(prefill(1, 8), { formats: fp32 });
-    expect(find(operators, 'attention.norm').bytes.activations).toBe(2 * 8 * H * 4);
+    expect(find(operators, 'attention.norm').bytes.activations).toBe(4 * 8 * H * 4);
+  });
+});
+
+describe('lower: element-wise traffic of fused kernels', () => {
+  const { hiddenSize: H, intermediateSize: I } = toyArchitecture;
+
+  it('adds the residual and normalises in one kernel: reads output and residual, writes residual and input', () => {
+    const tokens = 2 * 8;
+    const operators = operatorsOf(prefill(2, 8));
+    for (const id of ['attention.norm', 'ffn.norm'])
+      expect(find(operators, id).bytes.activations, id).toBe(4 * tokens * H * 2);
+  });
+
+  it('reads gate and up and writes their product in a gated activation', () => {
+    const tokens = 2 * 8;
+    expect(toyArchitecture.gatedFfn).toBe(true);
+    expect(find(operatorsOf(prefill(2, 8)), 'ffn.activation').bytes.activations).toBe(3 * tokens * I * 2);
+    const plain = { ...toyArchitecture, gatedFfn: false };
+    expect(find(operatorsOf(prefill(2, 8), { arch: plain }), 'ffn.activation').bytes.activations).toBe(
+      2 * tokens * I * 2,
+    );
   });
 });

@@ -54,6 +54,19 @@ const OPS_PER_ELEMENT = {
   expertCombine: 2,
 } as const;
 
+/**
+ * Tensors of `elements` each that an element-wise kernel reads plus writes, in the residual stream's width.
+ * A pre-norm layer adds the sub-layer's output to the residual stream and normalises it in one fused kernel
+ * (TensorRT-LLM's and vLLM's `fused_add_rms_norm`): it reads the sub-layer output and the residual and writes the
+ * new residual and the normalised input of the next sub-layer — 4. A gated activation reads the gate and the up
+ * projection and writes their product — 3; a plain activation reads one and writes one — 2.
+ */
+const TENSORS_PER_ELEMENT = {
+  addAndNorm: 4,
+  gatedActivation: 3,
+  activation: 2,
+} as const;
+
 /** What one step processes on one replica. */
 export interface StepShape {
   phase: 'prefill' | 'decode';
@@ -164,6 +177,7 @@ interface Step {
     elements: number,
     opsPerElement: number,
     weightElements?: number,
+    tensors?: number,
   ): Operator;
   allReduce(id: string, name: string, repeat: number, elements: number): Operator;
 }
@@ -206,7 +220,7 @@ function stepOf(
       sparse,
       collective: undefined,
     }),
-    elementwise: (id, name, part, repeat, elements, opsPerElement, weightElements = 0) => ({
+    elementwise: (id, name, part, repeat, elements, opsPerElement, weightElements = 0, tensors = 2) => ({
       id,
       name,
       kind: 'elementwise',
@@ -215,7 +229,7 @@ function stepOf(
       gemm: undefined,
       macs: 0,
       vectorOps: elements * opsPerElement,
-      bytes: bytes(weightElements * w, 0, 2 * elements * r),
+      bytes: bytes(weightElements * w, 0, tensors * elements * r),
       computeClass: formats.weightClass,
       elementBytes: r,
       sparse: false,
@@ -260,6 +274,7 @@ export function lowerStep(
       s.tokens * H,
       OPS_PER_ELEMENT.norm,
       H,
+      TENSORS_PER_ELEMENT.addAndNorm,
     ),
   );
   const projections = attentionProjections(s);
@@ -275,6 +290,7 @@ export function lowerStep(
         s.tokens * H,
         OPS_PER_ELEMENT.normAndResidual,
         H,
+        TENSORS_PER_ELEMENT.addAndNorm,
       ),
     );
   operators.push(...denseFfn(s), ...moeFfn(s), ...stageEnd(s), ...head(s));
@@ -498,7 +514,16 @@ function denseFfn(s: Step): Operator[] {
       { m: tokens, k: H, n: gates * F, batch: 1 },
       H * gates * F,
     ),
-    s.elementwise('ffn.activation', 'FFN activation', 'ffn', denseLayers, tokens * F, ops),
+    s.elementwise(
+      'ffn.activation',
+      'FFN activation',
+      'ffn',
+      denseLayers,
+      tokens * F,
+      ops,
+      0,
+      arch.gatedFfn ? TENSORS_PER_ELEMENT.gatedActivation : TENSORS_PER_ELEMENT.activation,
+    ),
     s.gemm('ffn.down', 'FFN down projection', 'ffn', denseLayers, { m: tokens, k: F, n: H, batch: 1 }, F * H),
   ];
 }
@@ -552,7 +577,16 @@ function moeFfn(s: Step): Operator[] {
       { m: rowsPerExpert, k: H, n: gates * Fe, batch: touched },
       touched * H * gates * Fe,
     ),
-    s.elementwise('moe.activation', 'Expert activation', 'moe', moeLayers, assignments * Fe, ops),
+    s.elementwise(
+      'moe.activation',
+      'Expert activation',
+      'moe',
+      moeLayers,
+      assignments * Fe,
+      ops,
+      0,
+      arch.gatedFfn ? TENSORS_PER_ELEMENT.gatedActivation : TENSORS_PER_ELEMENT.activation,
+    ),
     s.gemm(
       'moe.down',
       'Expert down projection',
@@ -613,7 +647,16 @@ function head(s: Step): Operator[] {
   const rows = s.step.sequences;
   const vocab = s.arch.vocabSize / s.plan.tensor;
   return [
-    s.elementwise('head.norm', 'Final norm', 'head', 1, rows * H, OPS_PER_ELEMENT.norm, H),
+    s.elementwise(
+      'head.norm',
+      'Final norm',
+      'head',
+      1,
+      rows * H,
+      OPS_PER_ELEMENT.norm,
+      H,
+      TENSORS_PER_ELEMENT.addAndNorm,
+    ),
     s.gemm(
       'head.logits',
       'LM head',

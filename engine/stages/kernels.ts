@@ -49,6 +49,8 @@ const UNFUSED_KERNELS: Record<string, number> = {
   'ffn.down': 1,
   'moe.router': 5,
   'moe.activation': 2,
+  'moe.permute': 1,
+  'moe.unpermute': 1,
   'head.norm': 8,
   'head.logits': 2,
 };

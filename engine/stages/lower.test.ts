@@ -259,6 +259,19 @@ describe('lower: mixture of experts', () => {
     expect(ids(operators)).not.toContain('ffn.up');
   });
 
+  it('copies tokens to their experts’ rows and sums them back by routing weight', () => {
+    const tokens = 6;
+    const operators = operatorsOf(prefill(1, tokens), { arch: toyMoe });
+    const assignments = tokens * moe.activeExperts;
+    // Each kernel reads one side and writes the other: tokens × H and assignments × H 16-bit elements.
+    expect(find(operators, 'moe.permute').bytes.activations).toBeCloseTo((tokens + assignments) * H * 2, 6);
+    const unpermute = find(operators, 'moe.unpermute');
+    expect(unpermute.bytes.activations).toBeCloseTo((assignments + tokens) * H * 2, 6);
+    // Scaling each expert output by its weight and adding it: 2 operations per element of every assignment.
+    expect(unpermute.vectorOps).toBeCloseTo(assignments * H * 2, 6);
+    expect(ids(operators).indexOf('moe.permute')).toBeLessThan(ids(operators).indexOf('moe.up'));
+  });
+
   it('runs dense FFNs in the first dense layers and experts in the rest', () => {
     const arch: ModelArchitecture = { ...toyMoe, moe: { ...moe, firstDenseLayers: 1 } };
     const operators = operatorsOf(decode(1, 10), { arch });

@@ -567,7 +567,26 @@ function moeFfn(s: Step): Operator[] {
     ),
   ];
   if (ep > 1) operators.push(allToAll('moe.dispatch', 'Expert dispatch (all-to-all)'));
+  // The grouped GEMMs read each expert's rows contiguously: a kernel copies every token to the rows of the
+  // experts it picked (TensorRT-LLM `expandInputRowsKernel`, vLLM's fused-MoE gather), and another sums each
+  // token's expert outputs by their routing weights back into token order (`finalizeMoeRoutingKernel`). Each
+  // reads one side and writes the other: the chip's tokens (its received rows under expert parallelism) and its
+  // expert assignments.
+  const tokenRows = ep > 1 ? assignments : tokens;
+  const perAssignment = assignments > 0 ? 1 + tokenRows / assignments : 0;
   const ops = arch.gatedFfn ? OPS_PER_ELEMENT.gatedActivation : OPS_PER_ELEMENT.activation;
+  operators.push(
+    s.elementwise(
+      'moe.permute',
+      'Expert permutation',
+      'moe',
+      moeLayers,
+      assignments * H,
+      0,
+      0,
+      perAssignment,
+    ),
+  );
   operators.push(
     s.gemm(
       'moe.up',
@@ -594,7 +613,16 @@ function moeFfn(s: Step): Operator[] {
       moeLayers,
       { m: rowsPerExpert, k: Fe, n: H, batch: touched },
       touched * Fe * H,
-      assignments * H * OPS_PER_ELEMENT.expertCombine,
+    ),
+    s.elementwise(
+      'moe.unpermute',
+      'Expert combine by routing weights',
+      'moe',
+      moeLayers,
+      assignments * H,
+      OPS_PER_ELEMENT.expertCombine,
+      0,
+      perAssignment,
     ),
   );
   if (ep > 1) operators.push(allToAll('moe.combine', 'Expert combine (all-to-all)'));

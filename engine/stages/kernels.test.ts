@@ -8,7 +8,7 @@ import { hostLaunchWaitSeconds, kernelsOf } from './kernels';
 
 const source = { citation: 'test' };
 
-function runtime(kernels: Runtime['kernels']): Runtime {
+function runtime(kernels: Omit<NonNullable<Runtime['kernels']>, 'source'> | undefined): Runtime {
   return {
     format: 'tessera.runtime',
     version: 1,
@@ -17,7 +17,7 @@ function runtime(kernels: Runtime['kernels']): Runtime {
     description: 'A runtime profile for tests.',
     stepOverheadSeconds: 0,
     operatorOverheadSeconds: 0,
-    ...(kernels ? { kernels } : {}),
+    ...(kernels ? { kernels: { ...kernels, source } } : {}),
     source,
   };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultWorkload, type Workload } from '../../../engine/schema/workload';
+import { resolve } from '../../../engine/stages/resolve';
 import { loadCatalog } from '../../app/command-line';
-import { firstTokenSeconds, maxLoad, onlineServing } from './scenarios';
+import { firstTokenSeconds, maxLoad, onlineServing, scaleOut } from './scenarios';
 
 describe('serving: the first token under in-flight batching', () => {
   const prefill = 0.02;
@@ -43,5 +44,18 @@ describe('serving: online serving beyond capacity', () => {
     const expected = (prefill.seconds + base.outputTokens * decode.secondsPerStep) / base.outputTokens;
     expect(serving.saturated).toBe(true);
     expect(serving.tpotSeconds).toBeCloseTo(expected, 9);
+  });
+});
+
+describe('serving: chips joined over PCIe', () => {
+  it('all-reduces over an L40S group at half the PCIe link, the host-bound rate NCCL reaches', async () => {
+    const catalog = await loadCatalog();
+    const preset = catalog.presets.get('nvidia-l40s');
+    if (!preset) throw new Error('no L40S preset');
+    const design = scaleOut(preset.design, 8, catalog);
+    if (!design) throw new Error('cannot scale the L40S');
+    const network = resolve(design, catalog).network;
+    // PCIe 4.0 x16: 32 GB/s per direction; NCCL over the host reaches about half of it.
+    expect(network?.bandwidthBytesPerSecond).toBeCloseTo(32e9 * 0.5, -6);
   });
 });

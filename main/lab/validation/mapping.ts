@@ -64,6 +64,24 @@ const hardwareMap: { pattern: RegExp; preset: string | undefined; reason?: strin
   { pattern: /M2 Ultra/i, preset: 'apple-m2-ultra' },
 ];
 
+/**
+ * The preset of a row's hardware. LLM-Inference-Bench (groups I1, I2) does not name its A100's memory; its
+ * scripts load ALCF's modules (`module use /soft/modulefiles`) and run tensor parallelism up to 4 — the
+ * Polaris system, whose nodes hold four A100 SXM4 40GB (HBM2, 1,555 GB/s).
+ */
+function hardwareOf(
+  row: MeasurementRow,
+  group: string,
+): { pattern: RegExp; preset: string | undefined; reason?: string } | undefined {
+  if (
+    (group === 'I1' || group === 'I2') &&
+    /\bA100\b/i.test(row.hardware.chip) &&
+    !/80\s*GB/i.test(row.hardware.chip)
+  )
+    return { pattern: /\bA100\b/i, preset: 'nvidia-a100-sxm-40gb' };
+  return hardwareMap.find((entry) => entry.pattern.test(row.hardware.chip));
+}
+
 /** Model names in the data → library models, with the assumption made when the name is not exact. */
 const modelMap: { pattern: RegExp; model: string | undefined; note?: string }[] = [
   { pattern: /llama[\s-]*v?3\.1[\s-]*8b/i, model: 'llama-3-1-8b' },
@@ -176,7 +194,7 @@ export function predictRow(row: MeasurementRow, catalog: CatalogIndex): RowOutco
     return skip('ranges and relative changes on V100/A100 clusters, not point measurements');
   if (group === 'K3' || group === 'K4')
     return skip('vendor claims for systems of undisclosed size (chip count not stated)');
-  const hardware = hardwareMap.find((entry) => entry.pattern.test(row.hardware.chip));
+  const hardware = hardwareOf(row, group);
   if (!hardware) return skip(`no preset for "${row.hardware.chip}"`);
   if (!hardware.preset) return skip(hardware.reason ?? `no preset for "${row.hardware.chip}"`);
   const preset = catalog.presets.get(hardware.preset);

@@ -11,8 +11,11 @@ import type { ComputeClass } from './schema/number-format';
 export type UnitGeometry =
   /** A systolic / MAC array: K on rows, N on columns, M streams through. */
   | { kind: 'array'; rows: number; cols: number }
-  /** GPU SMs: output tiles of tileM × tileN run in waves over the instances; split-K fills idle SMs. */
-  | { kind: 'tiles'; tileM: number; tileN: number; minTileM: number }
+  /**
+   * GPU SMs: output tiles of tileM × tileN run in waves over the instances; split-K fills idle SMs; each tile pays
+   * a prologue and epilogue worth `prologueK` elements of its main loop.
+   */
+  | { kind: 'tiles'; tileM: number; tileN: number; minTileM: number; prologueK: number }
   /** SIMD lanes or CPU cores: fills well at any shape. */
   | { kind: 'simd' };
 

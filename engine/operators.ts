@@ -17,6 +17,11 @@ export interface GemmShape {
   n: number;
   /** Independent GEMMs of this shape (heads, experts). */
   batch: number;
+  /**
+   * The dimension a tile's main loop walks: K for a GEMM (the default); N for fused attention (FlashAttention),
+   * whose output tile is M × head dim and whose loop runs over the context's key/value blocks.
+   */
+  loop?: 'k' | 'n';
 }
 
 export type CollectiveKind = 'all-reduce' | 'all-to-all' | 'send-recv';

@@ -33,6 +33,18 @@ export const runtimeSchema = z.strictObject({
    * Absent: whole prompts are prefilled at once (PyTorch eager).
    */
   prefillChunkTokens: countSchema.optional(),
+  /**
+   * How the runtime launches kernels (engine/stages/kernels.ts): `fused` (one kernel per Tessera operator) or
+   * `unfused` (eager framework ops); the host time to launch one kernel; the phases it runs from CUDA graphs.
+   */
+  kernels: z
+    .strictObject({
+      fusion: z.enum(['fused', 'unfused']),
+      launchSeconds: nonNegative(),
+      graphs: z.array(z.enum(['prefill', 'decode'])),
+      source: sourceSchema,
+    })
+    .optional(),
   source: sourceSchema,
   /** Sources of single fields, each naming the field it backs in `appliesTo`. */
   sources: z.array(sourceSchema).optional(),

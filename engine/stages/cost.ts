@@ -30,6 +30,7 @@ import { tensorClasses } from '../operators';
 import type { Bound } from '../report';
 import type { Runtime } from '../schema/runtime';
 import type { Workload } from '../schema/workload';
+import { deviceOverheadSeconds, hostLaunchWaitSeconds } from './kernels';
 import type { OperatorGraph } from './lower';
 import type { ClassPlacement, Placement } from './map';
 import type { NumberFormat } from '../schema/number-format';
@@ -401,20 +402,40 @@ export function cost(input: CostInput, diagnostics: Diagnostic[]): CostedGraph {
   // Host-side time per engine step (the runtime's scheduling and sampling).
   const stepOverhead = runtime?.stepOverheadSeconds ?? 0;
   const stages = plan.parallelism.pipeline;
+  const prefill = costAll(input.graph.prefill);
+  const decode = costAll(input.graph.decode);
   return {
     prefill: {
-      costed: costAll(input.graph.prefill),
+      costed: prefill,
       runsPerChip: 1,
       stages,
-      extraSeconds: reconfiguration + stepOverhead,
+      extraSeconds: reconfiguration + stepOverhead + hostWait(prefill, runtime, 'prefill', stages),
     },
     decode: {
-      costed: costAll(input.graph.decode),
+      costed: decode,
       runsPerChip: plan.microbatches,
       stages,
-      extraSeconds: stepOverhead,
+      extraSeconds: stepOverhead + hostWait(decode, runtime, 'decode', stages),
     },
   };
+}
+
+/** What the device waits for the host's kernel launches in one phase (engine/stages/kernels.ts). */
+function hostWait(
+  costed: readonly CostedOperator[],
+  runtime: Runtime | undefined,
+  phase: 'prefill' | 'decode',
+  stages: number,
+): number {
+  if (!runtime?.kernels) return 0;
+  const device = costed.reduce((sum, { operator, cost }) => sum + operator.repeat * secondsAt(cost, 1), 0);
+  return hostLaunchWaitSeconds(
+    costed.map(({ operator }) => operator),
+    device,
+    runtime,
+    phase,
+    stages,
+  );
 }
 
 /**
@@ -454,6 +475,13 @@ function costOnBestUnit(
       }
     });
   const chosen = best ?? costOperator(operator, plan.primaryUnit, context);
+  // The device's gap per kernel, times the kernels the runtime runs the operator as.
+  if (chosen.overheadSeconds > 0)
+    chosen.overheadSeconds = deviceOverheadSeconds(
+      operator,
+      chip.units[chosen.unitIndex] as ComputeUnit,
+      runtime,
+    );
   // An eager runtime pays a host-side launch cost per operator on top of the unit's own dispatch.
   if (runtime && runtime.operatorOverheadSeconds > 0)
     chosen.overheadSeconds += runtime.operatorOverheadSeconds;

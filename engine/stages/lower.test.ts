@@ -124,7 +124,7 @@ describe('lower: attention', () => {
     // q·k and p·v for every head and every cached token.
     expect(attention.macs).toBe(3 * heads * 100 * 2 * headDim);
     // Grouped-query heads share their KV: 4 query rows per KV head, one GEMM per sequence and KV head.
-    expect(attention.gemm).toEqual({ m: heads / kvHeads, k: headDim, n: 100, batch: 3 * kvHeads });
+    expect(attention.gemm).toEqual({ m: heads / kvHeads, k: headDim, n: 100, batch: 3 * kvHeads, loop: 'n' });
   });
 
   it('computes T(T + 1) / 2 score pairs per head in a causal prefill of T tokens', () => {
@@ -259,6 +259,19 @@ describe('lower: mixture of experts', () => {
     expect(ids(operators)).not.toContain('ffn.up');
   });
 
+  it('copies tokens to their experts’ rows and sums them back by routing weight', () => {
+    const tokens = 6;
+    const operators = operatorsOf(prefill(1, tokens), { arch: toyMoe });
+    const assignments = tokens * moe.activeExperts;
+    // Each kernel reads one side and writes the other: tokens × H and assignments × H 16-bit elements.
+    expect(find(operators, 'moe.permute').bytes.activations).toBeCloseTo((tokens + assignments) * H * 2, 6);
+    const unpermute = find(operators, 'moe.unpermute');
+    expect(unpermute.bytes.activations).toBeCloseTo((assignments + tokens) * H * 2, 6);
+    // Scaling each expert output by its weight and adding it: 2 operations per element of every assignment.
+    expect(unpermute.vectorOps).toBeCloseTo(assignments * H * 2, 6);
+    expect(ids(operators).indexOf('moe.permute')).toBeLessThan(ids(operators).indexOf('moe.up'));
+  });
+
   it('runs dense FFNs in the first dense layers and experts in the rest', () => {
     const arch: ModelArchitecture = { ...toyMoe, moe: { ...moe, firstDenseLayers: 1 } };
     const operators = operatorsOf(decode(1, 10), { arch });
@@ -303,7 +316,8 @@ describe('lower: a plan’s two phases', () => {
     const graph = lower(toyArchitecture, bf16, plan, workload);
     const H = toyArchitecture.hiddenSize;
     expect(find(graph.prefill, 'attention.qkv').gemm?.m).toBe(6 * 64);
-    expect(find(graph.prefill, 'attention.scores').gemm).toMatchObject({ m: 64, n: 64, batch: 6 * 8 });
+    // A causal prefill of 64 tokens: each query attends to (64 · 65 / 2) / 64 = 32.5 keys on average, rounded up.
+    expect(find(graph.prefill, 'attention.scores').gemm).toMatchObject({ m: 64, n: 33, batch: 6 * 8 });
     expect(find(graph.decode, 'attention.qkv').gemm?.m).toBe(3);
     expect(find(graph.decode, 'attention.scores').gemm).toMatchObject({ n: 80, batch: 3 * 2 });
     expect(find(graph.decode, 'pipeline.send').collective?.bytes).toBe(3 * H * 2);
@@ -362,5 +376,55 @@ describe('lower: a plan’s two phases', () => {
       find(dense.decode, 'head.logits').bytes.weights,
     );
     expect(find(stored.decode, 'head.norm').bytes.weights).toBe(H * 2);
+  });
+});
+
+describe('lower: the residual stream stays 16-bit under narrow activation formats', () => {
+  const fp8: Formats = {
+    weightBytes: 1,
+    activationBytes: 1,
+    kvBytes: 1,
+    weightClass: 'fp8',
+    attentionClass: 'fp8',
+  };
+  const { hiddenSize: H, heads, kvHeads, headDim } = toyArchitecture;
+
+  it('reads FP8 GEMM inputs but writes 16-bit outputs, norms and all-reduces', () => {
+    const tokens = 4 * 8;
+    const operators = operatorsOf(prefill(4, 8), { formats: fp8, parallelism: split(2) });
+    const width = ((heads + 2 * kvHeads) * headDim) / 2;
+    // The QKV GEMM reads tokens × H FP8 elements (1 byte) and writes tokens × width 16-bit elements (2 bytes).
+    expect(find(operators, 'attention.qkv').bytes.activations).toBe(tokens * H * 1 + tokens * width * 2);
+    // An add-and-norm reads and writes the 16-bit residual stream (4 tensors: below).
+    expect(find(operators, 'attention.norm').bytes.activations).toBe(4 * tokens * H * 2);
+    // The tensor-parallel all-reduce moves 16-bit hidden states.
+    expect(find(operators, 'ffn.all-reduce').collective?.bytes).toBe(tokens * H * 2);
+  });
+
+  it('keeps a format wider than 16-bit as it is', () => {
+    const fp32: Formats = { ...bf16, activationBytes: 4 };
+    const operators = operatorsOf(prefill(1, 8), { formats: fp32 });
+    expect(find(operators, 'attention.norm').bytes.activations).toBe(4 * 8 * H * 4);
+  });
+});
+
+describe('lower: element-wise traffic of fused kernels', () => {
+  const { hiddenSize: H, intermediateSize: I } = toyArchitecture;
+
+  it('adds the residual and normalises in one kernel: reads output and residual, writes residual and input', () => {
+    const tokens = 2 * 8;
+    const operators = operatorsOf(prefill(2, 8));
+    for (const id of ['attention.norm', 'ffn.norm'])
+      expect(find(operators, id).bytes.activations, id).toBe(4 * tokens * H * 2);
+  });
+
+  it('reads gate and up and writes their product in a gated activation', () => {
+    const tokens = 2 * 8;
+    expect(toyArchitecture.gatedFfn).toBe(true);
+    expect(find(operatorsOf(prefill(2, 8)), 'ffn.activation').bytes.activations).toBe(3 * tokens * I * 2);
+    const plain = { ...toyArchitecture, gatedFfn: false };
+    expect(find(operatorsOf(prefill(2, 8), { arch: plain }), 'ffn.activation').bytes.activations).toBe(
+      2 * tokens * I * 2,
+    );
   });
 });

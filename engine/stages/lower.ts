@@ -55,6 +55,19 @@ const OPS_PER_ELEMENT = {
   expertCombine: 2,
 } as const;
 
+/**
+ * Tensors of `elements` each that an element-wise kernel reads plus writes, in the residual stream's width.
+ * A pre-norm layer adds the sub-layer's output to the residual stream and normalises it in one fused kernel
+ * (TensorRT-LLM's and vLLM's `fused_add_rms_norm`): it reads the sub-layer output and the residual and writes the
+ * new residual and the normalised input of the next sub-layer — 4. A gated activation reads the gate and the up
+ * projection and writes their product — 3; a plain activation reads one and writes one — 2.
+ */
+const TENSORS_PER_ELEMENT = {
+  addAndNorm: 4,
+  gatedActivation: 3,
+  activation: 2,
+} as const;
+
 /** What one step processes on one replica. */
 export interface StepShape {
   phase: 'prefill' | 'decode';
@@ -121,6 +134,20 @@ function attendedPairs(queryTokens: number, contextTokens: number, window: numbe
   return pairs;
 }
 
+/**
+ * Bytes of one element of the residual stream: what norms, activations, residual adds and all-reduces read and
+ * write, and what GEMMs and attention write. Narrow activation formats (FP8, INT8) quantize only the inputs of
+ * GEMMs; the residual stream, the GEMMs' outputs and the tensor-parallel all-reduces stay in 16-bit (FP8 recipes:
+ * Micikevicius et al., FP8 Formats for Deep Learning, 2022; NVIDIA Transformer Engine; TensorRT-LLM's FP8
+ * all-reduce and norm kernels read and write FP16/BF16).
+ */
+export function residualStreamBytes(formats: Formats): number {
+  return Math.max(formats.activationBytes, RESIDUAL_STREAM_MIN_BYTES);
+}
+
+/** The narrowest residual stream in practice: 16-bit (BF16 or FP16). */
+const RESIDUAL_STREAM_MIN_BYTES = 2;
+
 function bytes(weights: number, kv: number, activations: number): Record<TensorClass, number> {
   return { weights, kv, activations };
 }
@@ -156,6 +183,7 @@ interface Step {
     elements: number,
     opsPerElement: number,
     weightElements?: number,
+    tensors?: number,
   ): Operator;
   allReduce(id: string, name: string, repeat: number, elements: number): Operator;
 }
@@ -169,6 +197,7 @@ function stepOf(
 ): Step {
   const tp = plan.tensor;
   const a = formats.activationBytes;
+  const r = residualStreamBytes(formats);
   const w = formats.matrixWeightBytes ?? formats.weightBytes;
   const dense = formats.weightBytes;
   const layersPerStage = Math.ceil(arch.layers / plan.pipeline);
@@ -192,13 +221,13 @@ function stepOf(
       gemm: shape,
       macs: shape.m * shape.k * shape.n * shape.batch,
       vectorOps: extraVector,
-      bytes: bytes(weightElements * w, 0, (shape.m * shape.k + shape.m * shape.n) * shape.batch * a),
+      bytes: bytes(weightElements * w, 0, (shape.m * shape.k * a + shape.m * shape.n * r) * shape.batch),
       computeClass: formats.weightClass,
       elementBytes: a,
       sparse,
       collective: undefined,
     }),
-    elementwise: (id, name, part, repeat, elements, opsPerElement, weightElements = 0) => ({
+    elementwise: (id, name, part, repeat, elements, opsPerElement, weightElements = 0, tensors = 2) => ({
       id,
       name,
       kind: 'elementwise',
@@ -207,9 +236,9 @@ function stepOf(
       gemm: undefined,
       macs: 0,
       vectorOps: elements * opsPerElement,
-      bytes: bytes(weightElements * dense, 0, 2 * elements * a),
+      bytes: bytes(weightElements * dense, 0, tensors * elements * r),
       computeClass: formats.weightClass,
-      elementBytes: a,
+      elementBytes: r,
       sparse: false,
       collective: undefined,
     }),
@@ -225,9 +254,9 @@ function stepOf(
       vectorOps: tp > 1 ? elements : 0,
       bytes: bytes(0, 0, 0),
       computeClass: formats.weightClass,
-      elementBytes: a,
+      elementBytes: r,
       sparse: false,
-      collective: { kind: 'all-reduce', bytes: elements * a, participants: tp },
+      collective: { kind: 'all-reduce', bytes: elements * r, participants: tp },
     }),
   };
 }
@@ -252,6 +281,7 @@ export function lowerStep(
       s.tokens * H,
       OPS_PER_ELEMENT.norm,
       H,
+      TENSORS_PER_ELEMENT.addAndNorm,
     ),
   );
   const projections = attentionProjections(s);
@@ -267,6 +297,7 @@ export function lowerStep(
         s.tokens * H,
         OPS_PER_ELEMENT.normAndResidual,
         H,
+        TENSORS_PER_ELEMENT.addAndNorm,
       ),
     );
   operators.push(...denseFfn(s), ...moeFfn(s), ...stageEnd(s), ...head(s));
@@ -288,10 +319,10 @@ function embedding(s: Step): Operator {
     bytes: bytes(
       Math.min(s.tokens, s.arch.vocabSize) * H * s.formats.weightBytes,
       0,
-      s.tokens * H * s.formats.activationBytes,
+      s.tokens * H * residualStreamBytes(s.formats),
     ),
     computeClass: s.formats.weightClass,
-    elementBytes: s.formats.activationBytes,
+    elementBytes: residualStreamBytes(s.formats),
     sparse: false,
     collective: undefined,
   };
@@ -412,7 +443,8 @@ function attentionCores(s: Step, kvElementsPerToken: number): Operator[] {
   const vDim = mla ? mla.vHeadDim : arch.headDim;
   const kvHeadsPerChip = arch.attention === 'mla' ? heads : Math.max(1, arch.kvHeads / s.plan.tensor);
   const groupRows = heads / kvHeadsPerChip;
-  const a = s.formats.activationBytes;
+  // Queries come from the QKV projection and the output goes on to the output projection: residual-stream width.
+  const a = residualStreamBytes(s.formats);
   const decode = step.phase === 'decode';
   return kinds
     .filter((kind) => kind.layers > 0)
@@ -427,11 +459,14 @@ function attentionCores(s: Step, kvElementsPerToken: number): Operator[] {
         kind: 'attention',
         part: 'attention',
         repeat: kind.layers,
+        // FlashAttention: an output tile of query rows × head dim loops over the keys each query attends to
+        // (on average, with the causal mask: half the prompt in a prefill).
         gemm: {
           m: decode ? groupRows : step.queryTokens,
           k: qkDim,
-          n: decode ? readContext : step.contextTokens,
+          n: decode ? readContext : Math.ceil(pairs / step.queryTokens),
           batch: step.sequences * (decode ? kvHeadsPerChip : heads),
+          loop: 'n',
         },
         macs: step.sequences * heads * pairs * (qkDim + vDim),
         vectorOps: step.sequences * heads * pairs * OPS_PER_ELEMENT.scoreSoftmax,
@@ -486,7 +521,16 @@ function denseFfn(s: Step): Operator[] {
       { m: tokens, k: H, n: gates * F, batch: 1 },
       H * gates * F,
     ),
-    s.elementwise('ffn.activation', 'FFN activation', 'ffn', denseLayers, tokens * F, ops),
+    s.elementwise(
+      'ffn.activation',
+      'FFN activation',
+      'ffn',
+      denseLayers,
+      tokens * F,
+      ops,
+      0,
+      arch.gatedFfn ? TENSORS_PER_ELEMENT.gatedActivation : TENSORS_PER_ELEMENT.activation,
+    ),
     s.gemm('ffn.down', 'FFN down projection', 'ffn', denseLayers, { m: tokens, k: F, n: H, batch: 1 }, F * H),
   ];
 }
@@ -530,7 +574,26 @@ function moeFfn(s: Step): Operator[] {
     ),
   ];
   if (ep > 1) operators.push(allToAll('moe.dispatch', 'Expert dispatch (all-to-all)'));
+  // The grouped GEMMs read each expert's rows contiguously: a kernel copies every token to the rows of the
+  // experts it picked (TensorRT-LLM `expandInputRowsKernel`, vLLM's fused-MoE gather), and another sums each
+  // token's expert outputs by their routing weights back into token order (`finalizeMoeRoutingKernel`). Each
+  // reads one side and writes the other: the chip's tokens (its received rows under expert parallelism) and its
+  // expert assignments.
+  const tokenRows = ep > 1 ? assignments : tokens;
+  const perAssignment = assignments > 0 ? 1 + tokenRows / assignments : 0;
   const ops = arch.gatedFfn ? OPS_PER_ELEMENT.gatedActivation : OPS_PER_ELEMENT.activation;
+  operators.push(
+    s.elementwise(
+      'moe.permute',
+      'Expert permutation',
+      'moe',
+      moeLayers,
+      assignments * H,
+      0,
+      0,
+      perAssignment,
+    ),
+  );
   operators.push(
     s.gemm(
       'moe.up',
@@ -540,7 +603,16 @@ function moeFfn(s: Step): Operator[] {
       { m: rowsPerExpert, k: H, n: gates * Fe, batch: touched },
       touched * H * gates * Fe,
     ),
-    s.elementwise('moe.activation', 'Expert activation', 'moe', moeLayers, assignments * Fe, ops),
+    s.elementwise(
+      'moe.activation',
+      'Expert activation',
+      'moe',
+      moeLayers,
+      assignments * Fe,
+      ops,
+      0,
+      arch.gatedFfn ? TENSORS_PER_ELEMENT.gatedActivation : TENSORS_PER_ELEMENT.activation,
+    ),
     s.gemm(
       'moe.down',
       'Expert down projection',
@@ -548,7 +620,16 @@ function moeFfn(s: Step): Operator[] {
       moeLayers,
       { m: rowsPerExpert, k: Fe, n: H, batch: touched },
       touched * Fe * H,
-      assignments * H * OPS_PER_ELEMENT.expertCombine,
+    ),
+    s.elementwise(
+      'moe.unpermute',
+      'Expert combine by routing weights',
+      'moe',
+      moeLayers,
+      assignments * H,
+      OPS_PER_ELEMENT.expertCombine,
+      0,
+      perAssignment,
     ),
   );
   if (ep > 1) operators.push(allToAll('moe.combine', 'Expert combine (all-to-all)'));
@@ -585,7 +666,11 @@ function stageEnd(s: Step): Operator[] {
   if (s.plan.pipeline > 1)
     operators.push({
       ...s.allReduce('pipeline.send', 'Send to next pipeline stage', 1, 0),
-      collective: { kind: 'send-recv', bytes: s.tokens * H * s.formats.activationBytes, participants: 2 },
+      collective: {
+        kind: 'send-recv',
+        bytes: s.tokens * H * residualStreamBytes(s.formats),
+        participants: 2,
+      },
       vectorOps: 0,
     });
   return operators;
@@ -597,7 +682,16 @@ function head(s: Step): Operator[] {
   const rows = s.step.sequences;
   const vocab = s.arch.vocabSize / s.plan.tensor;
   return [
-    s.elementwise('head.norm', 'Final norm', 'head', 1, rows * H, OPS_PER_ELEMENT.norm, H),
+    s.elementwise(
+      'head.norm',
+      'Final norm',
+      'head',
+      1,
+      rows * H,
+      OPS_PER_ELEMENT.norm,
+      H,
+      TENSORS_PER_ELEMENT.addAndNorm,
+    ),
     // The LM head stays dense under 2:4 sparsity, like the embedding (see `footprint`).
     {
       ...s.gemm(
@@ -612,7 +706,7 @@ function head(s: Step): Operator[] {
       bytes: bytes(
         H * vocab * s.formats.weightBytes,
         0,
-        (rows * H + rows * vocab) * s.formats.activationBytes,
+        rows * H * s.formats.activationBytes + rows * vocab * residualStreamBytes(s.formats),
       ),
       sparse: false,
     },

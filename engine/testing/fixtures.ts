@@ -125,6 +125,7 @@ export const testBlockTypes: BlockType[] = [
       number('tileM', 'count', 128, 1),
       number('tileN', 'count', 128, 1),
       number('minTileM', 'count', 64, 1),
+      number('prologueK', 'count', 0),
       ...computeParams(),
     ],
     [computePort],

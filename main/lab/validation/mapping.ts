@@ -71,9 +71,30 @@ const hardwareMap: { pattern: RegExp; preset: string | undefined; label?: string
   { pattern: /M2 Ultra/i, preset: 'apple-m2-ultra', label: 'M2 Ultra' },
 ];
 
+/**
+ * LLM-Inference-Bench (groups I1, I2) does not name its A100's memory; its scripts load ALCF's modules
+ * (`module use /soft/modulefiles`) and run tensor parallelism up to 4 — the Polaris system, whose nodes hold four
+ * A100 SXM4 40GB (HBM2, 1,555 GB/s).
+ */
+const polarisA100 = { pattern: /\bA100\b/i, preset: 'nvidia-a100-sxm-40gb', label: 'A100' };
+
 /** The short name of a measured chip's family ("H100"), by its preset id. */
 export function familyLabel(preset: string): string | undefined {
-  return hardwareMap.find((entry) => entry.preset === preset)?.label;
+  return [...hardwareMap, polarisA100].find((entry) => entry.preset === preset)?.label;
+}
+
+/** The preset of a row's hardware (see `polarisA100` for the one row-dependent choice). */
+function hardwareOf(
+  row: MeasurementRow,
+  group: string,
+): { pattern: RegExp; preset: string | undefined; reason?: string; label?: string } | undefined {
+  if (
+    (group === 'I1' || group === 'I2') &&
+    /\bA100\b/i.test(row.hardware.chip) &&
+    !/80\s*GB/i.test(row.hardware.chip)
+  )
+    return polarisA100;
+  return hardwareMap.find((entry) => entry.pattern.test(row.hardware.chip));
 }
 
 /** Model names in the data → library models, with the assumption made when the name is not exact. */
@@ -188,7 +209,7 @@ export function predictRow(row: MeasurementRow, catalog: CatalogIndex): RowOutco
     return skip('ranges and relative changes on V100/A100 clusters, not point measurements');
   if (group === 'K3' || group === 'K4')
     return skip('vendor claims for systems of undisclosed size (chip count not stated)');
-  const hardware = hardwareMap.find((entry) => entry.pattern.test(row.hardware.chip));
+  const hardware = hardwareOf(row, group);
   if (!hardware) return skip(`no preset for "${row.hardware.chip}"`);
   if (!hardware.preset) return skip(hardware.reason ?? `no preset for "${row.hardware.chip}"`);
   const preset = catalog.presets.get(hardware.preset);
@@ -335,7 +356,10 @@ function predictMetric(group: string, metric: Metric, context: Context): Predict
     case 'F1': {
       if (!/output throughput/.test(name)) break;
       const report = run(design, base, catalog);
-      const perGpu = /GPU/.test(unit) ? chips : 1;
+      // Throughput per GPU: the H100 table's header says so; the A100 table's does not say (the rows' notes),
+      // and read per tensor-parallel group its TP 2 and TP 4 rows would be 2-8 times below what the same
+      // document's single-GPU rows and every other source imply. A data reading, not physics: one line.
+      const perGpu = chips;
       return {
         predicted: staticBatchOutputTokensPerSecond(report) / perGpu,
         note: 'static batch: B · output / (prefill + output · step)',

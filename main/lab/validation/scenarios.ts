@@ -114,13 +114,31 @@ export function maxLoad(
 }
 
 /**
+ * Time from a request's arrival to its first token under in-flight batching, with `others` requests decoding
+ * (on average, by PASTA, what an arrival sees): when the engine is busy the request waits for the running
+ * iteration to end (half a step on average, the residual of a deterministic step), then its prefill runs in an
+ * iteration that also advances the others' decode by a step; before that it queues behind the prefills of
+ * earlier arrivals at rate λ (an M/D/1 queue: wait = ρ · prefill / (2 (1 − ρ)), ρ = λ · prefill; Pollaczek–
+ * Khinchine). An idle engine starts the prefill at once.
+ */
+export function firstTokenSeconds(prefill: number, step: number, others: number, rate: number): number {
+  const busy = Math.min(1, Math.max(0, others));
+  const load = Math.min(0.95, Math.max(0, rate * prefill));
+  const queue = (load * prefill) / (2 * (1 - load));
+  return busy * (step / 2 + step) + queue + prefill;
+}
+
+/**
  * Online serving at a request rate λ (Little's law): the requests in flight are B = λ · (time to first token +
- * output · time per token), solved by fixed-point iteration. A request's first token waits for its own prefill;
- * the decode steps of everyone stretch by the share of time the engine spends prefilling new arrivals:
+ * output · time per token), never more than the max-load batch (memory and
+ * the scheduler's limit). The decode steps of everyone stretch by the share of time the engine spends
+ * prefilling new arrivals:
  *
  *   TPOT(λ) = decodeStep(B) / (1 − λ · prefill(1))
  *
- * Beyond the max-load capacity the system saturates and requests complete at the capacity rate.
+ * (at capacity, prefill(B) / B per request instead: the max-load schedule)
+ * and the first token waits as `firstTokenSeconds` says. Beyond the max-load capacity the system saturates and
+ * requests complete at the capacity rate.
  */
 export function onlineServing(
   design: DesignDocument,
@@ -129,24 +147,44 @@ export function onlineServing(
   catalog: CatalogIndex,
 ): { ttftSeconds: number; tpotSeconds: number; requestsPerSecond: number; saturated: boolean } {
   const single = run(design, { ...base, batch: 1 }, catalog);
-  const capacity = maxLoad(design, base, catalog).outputTokensPerSecond / base.outputTokens;
+  const load = maxLoad(design, base, catalog);
+  const capacity = load.outputTokensPerSecond / base.outputTokens;
   const effectiveRate = Math.min(rate, capacity);
-  const prefillShare = Math.min(0.95, effectiveRate * single.prefill.seconds);
-  let batch = 1;
-  let report = single;
-  for (let iteration = 0; iteration < 30; iteration += 1) {
-    report = run(design, { ...base, batch: Math.max(1, Math.round(batch)) }, catalog);
-    const tpot = report.decode.secondsPerStep / (1 - prefillShare);
-    const next = Math.max(1, effectiveRate * (single.prefill.seconds + base.outputTokens * tpot));
-    const settled = Math.abs(next - batch) < 0.5;
-    batch = next;
-    if (settled) break;
+  // Below capacity each arrival is prefilled on its own; at capacity the engine runs the max-load schedule,
+  // prefilling requests together (the share of time max-load throughput spends in prefill).
+  const saturated = rate >= capacity;
+  const prefillPerRequest = saturated ? load.report.prefill.seconds / load.batch : single.prefill.seconds;
+  const prefillShare = Math.min(0.95, effectiveRate * prefillPerRequest);
+  // Little's law B = λ · (prefill + output · TPOT(B)) has its right side growing with B more slowly than B
+  // near the answer: bisect on B between 1 and the max-load batch.
+  const stepAt = (batch: number): Report =>
+    run(design, { ...base, batch: Math.max(1, Math.min(load.batch, Math.round(batch))) }, catalog);
+  const excess = (report: Report, batch: number): number =>
+    effectiveRate *
+      (single.prefill.seconds + (base.outputTokens * report.decode.secondsPerStep) / (1 - prefillShare)) -
+    batch;
+  let low = 1;
+  let high = load.batch;
+  let report = stepAt(high);
+  if (excess(report, high) < 0) {
+    for (let iteration = 0; iteration < 40 && high - low > 0.5; iteration += 1) {
+      const middle = (low + high) / 2;
+      if (excess(stepAt(middle), middle) > 0) low = middle;
+      else high = middle;
+    }
+    report = stepAt(high);
   }
+  const batch = high;
   return {
-    ttftSeconds: single.prefill.seconds,
+    ttftSeconds: firstTokenSeconds(
+      single.prefill.seconds,
+      report.decode.secondsPerStep,
+      batch,
+      effectiveRate,
+    ),
     tpotSeconds: report.decode.secondsPerStep / (1 - prefillShare),
     requestsPerSecond: effectiveRate,
-    saturated: rate > capacity,
+    saturated,
   };
 }
 
@@ -171,8 +209,11 @@ export function closedLoop(
   const requestSeconds = single.prefill.seconds + base.outputTokens * tpot;
   const requestsPerSecond = slots / requestSeconds;
   const queued = Math.max(0, concurrency - slots);
+  // The other clients in flight keep the engine busy: a new request waits for the running iteration.
   return {
-    ttftSeconds: single.prefill.seconds + queued / requestsPerSecond,
+    ttftSeconds:
+      firstTokenSeconds(single.prefill.seconds, report.decode.secondsPerStep, slots - 1, 0) +
+      queued / requestsPerSecond,
     tpotSeconds: tpot,
     outputTokensPerSecond: requestsPerSecond * base.outputTokens,
   };

@@ -7,6 +7,7 @@
  *   operators' points, the window and the lines drawn.
  * - `headline.ts`: a report's headline figures (TTFT, TPOT, tokens/s, power, energy per token, memory fit).
  * - `bands.ts`: the error band of each headline figure from the accuracy suite (`report.ranges`).
+ * - `plan.ts`: the automatic plan search as table rows (the chosen split and the runners-up).
  * - `breakdown.ts`: an operator's time by what it waited on; storage levels and what they hold.
  * - `format.ts`: FLOP/s, FLOP, FLOP/B, percentages, counts, axis ticks.
  * - `escape.ts`: escaping names for HTML, SVG and XML.
@@ -20,6 +21,7 @@ export {
   withRangeKeys,
   type DesignFamily,
 } from './bands';
+export { PLAN_SEARCH_ALIGN, PLAN_SEARCH_HEADERS, planSearchRows } from './plan';
 export { exposedSeconds, operatorSeconds, storageLevels, usedBytes } from './breakdown';
 export { designFigures, fastestUnit, unitPeakFlopsPerSecond, type DesignFigures } from './design';
 export { escapeHtml } from './escape';

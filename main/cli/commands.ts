@@ -8,10 +8,18 @@ import { parseArgs } from 'node:util';
 import type { CatalogIndex } from '../../engine/catalog';
 import { readDesign } from '../../engine/design-io';
 import { evaluate } from '../../engine/evaluate';
-import { formatBandPercent, reportFigures, withRangeKeys } from '../../engine/figures';
+import {
+  formatBandPercent,
+  reportFigures,
+  withRangeKeys,
+  PLAN_SEARCH_ALIGN,
+  PLAN_SEARCH_HEADERS,
+  planSearchRows,
+} from '../../engine/figures';
 import { importHfConfig } from '../../engine/models/hf-import';
 import { applyOverrides, parseOverride, type Override } from '../../engine/overrides';
-import type { FigureRange, PlanCandidateReport, PlanReport, Report, ReportRanges } from '../../engine/report';
+
+import type { FigureRange, PlanReport, Report, ReportRanges } from '../../engine/report';
 import { describeProblems } from '../../engine/schema/common';
 import type { DesignDocument } from '../../engine/schema/design';
 import type { ModelConfig } from '../../engine/schema/model';
@@ -355,24 +363,10 @@ export function planSearchTable(plan: PlanReport): string {
   const q = formatQuantity;
   const target =
     plan.tpotTargetSeconds === undefined ? '' : `, TPOT target ${q(plan.tpotTargetSeconds, 'seconds')}`;
-  const row = (label: string, candidate: PlanCandidateReport): string[] => [
-    label,
-    `TP ${candidate.tensor} · PP ${candidate.pipeline} · EP ${candidate.expert}`,
-    String(candidate.dataReplicas),
-    String(candidate.batchPerReplica),
-    q(candidate.decodeTokensPerSecond, 'tokensPerSecond'),
-    `${q(candidate.tpotSeconds, 'seconds')}${candidate.meetsTpotTarget ? '' : ' (over target)'}`,
-    q(candidate.ttftSeconds, 'seconds'),
-    q(candidate.energyJoulesPerToken, 'joulesPerToken'),
-    candidate.fits,
-  ];
   return `Plan search: ${plan.evaluated} split${plan.evaluated === 1 ? '' : 's'} evaluated${target}; ranked by decode throughput, then energy per token\n${table(
-    ['', 'split', 'replicas', 'batch/replica', 'decode', 'TPOT', 'TTFT', 'energy/token', 'fits'],
-    [
-      row('chosen', plan.chosen),
-      ...plan.candidates.map((candidate, index) => row(String(index + 2), candidate)),
-    ],
-    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+    [...PLAN_SEARCH_HEADERS],
+    planSearchRows(plan),
+    [...PLAN_SEARCH_ALIGN],
   )}`;
 }
 

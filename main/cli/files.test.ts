@@ -12,7 +12,7 @@ import { exportDesign, exportFormats, importFile, schemaFileName } from '../file
 import { loadTestCatalog, minimalPng, utf8 } from '../files/test-support';
 import { ProjectStore } from '../store/project-store';
 import { sha256, temporaryFolder } from '../testing/temp';
-import { runCli } from './commands';
+import { tessera } from './test-support';
 import { cliExportFormats } from './export';
 
 const catalog = await loadTestCatalog();
@@ -33,20 +33,6 @@ const broken: DesignDocument = {
     { id: 'mystery', type: 'compute.mystery', name: 'Mystery', params: {}, position: { x: 0, y: 0 } },
   ],
 };
-
-async function tessera(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      out += text;
-    },
-    stderr: (text) => {
-      err += text;
-    },
-  });
-  return { code, out, err };
-}
 
 let folder: Awaited<ReturnType<typeof temporaryFolder>>;
 let project: string;

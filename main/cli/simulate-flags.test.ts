@@ -4,21 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../engine/report';
-import { runCli } from './commands';
-
-async function tessera(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      out += text;
-    },
-    stderr: (text) => {
-      err += text;
-    },
-  });
-  return { code, out, err };
-}
+import { tessera } from './test-support';
 
 const m2 = ['simulate', '--design', 'preset:apple-m2-ultra', '--model', 'llama-3-8b', '--json'];
 

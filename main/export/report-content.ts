@@ -12,7 +12,11 @@ import {
   reportFigures,
   usedBytes,
   type PhaseFigures,
+  PLAN_SEARCH_ALIGN,
+  PLAN_SEARCH_HEADERS,
+  planSearchRows,
 } from '../../engine/figures';
+
 import type { FigureRange, OperatorReport, PhaseReport, Report } from '../../engine/report';
 import type { Source } from '../../engine/schema/common';
 import type { DesignDocument } from '../../engine/schema/design';
@@ -233,38 +237,16 @@ function planSearchContent(report: Report): ReportContent['planSearch'] {
   const plan = report.plan;
   if (!plan) return undefined;
   const q = formatQuantity;
-  const fits = { device: 'device memory', host: 'host memory', none: 'does not fit' } as const;
   const target =
     plan.tpotTargetSeconds === undefined
       ? ''
       : ` within the TPOT target of ${q(plan.tpotTargetSeconds, 'seconds')} first, then`;
-  const rows = [plan.chosen, ...plan.candidates].map((candidate, index) => [
-    index === 0 ? 'chosen' : formatCount(index + 1),
-    `TP ${formatCount(candidate.tensor)} · PP ${formatCount(candidate.pipeline)} · EP ${formatCount(candidate.expert)}`,
-    formatCount(candidate.dataReplicas),
-    formatCount(candidate.batchPerReplica),
-    q(candidate.decodeTokensPerSecond, 'tokensPerSecond'),
-    `${q(candidate.tpotSeconds, 'seconds')}${candidate.meetsTpotTarget ? '' : ' (over the target)'}`,
-    q(candidate.ttftSeconds, 'seconds'),
-    q(candidate.energyJoulesPerToken, 'joulesPerToken'),
-    fits[candidate.fits],
-  ]);
   return {
     summary: `The split was chosen automatically: ${formatCount(plan.evaluated)} split${plan.evaluated === 1 ? '' : 's'} evaluated, ranked${target} by decode throughput at the workload's batch, throughputs within 0.5 % by energy per token. The chosen split and the next best:`,
     table: {
-      headers: [
-        'Rank',
-        'Split',
-        'Replicas',
-        'Batch per replica',
-        'Decode throughput',
-        'TPOT',
-        'TTFT',
-        'Energy per token',
-        'Fits in',
-      ],
-      align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
-      rows,
+      headers: [...PLAN_SEARCH_HEADERS],
+      align: [...PLAN_SEARCH_ALIGN],
+      rows: planSearchRows(plan),
     },
   };
 }

@@ -149,6 +149,20 @@ function runtimeFor(software: string | undefined, group: string): string | undef
   return undefined;
 }
 
+/**
+ * The catalog with the row's runtime giving its KV cache the share of free memory the row's software line
+ * states (TensorRT-LLM's perf-overview ran `--kv_cache_free_gpu_mem_fraction 0.95` "in most cases" rather than
+ * the default 0.9); unchanged when the line states none.
+ */
+function withStatedKvFraction(catalog: CatalogIndex, base: Workload, row: MeasurementRow): CatalogIndex {
+  const stated = /kv_cache_free_gpu_mem_fraction\s+(0?\.\d+)/i.exec(row.software ?? '')?.[1];
+  const runtime = base.runtime === undefined ? undefined : catalog.runtimes.get(base.runtime);
+  if (stated === undefined || !runtime?.kvCache || runtime.kvCache.basis !== 'free') return catalog;
+  const runtimes = new Map(catalog.runtimes);
+  runtimes.set(runtime.id, { ...runtime, kvCache: { ...runtime.kvCache, fraction: Number(stated) } });
+  return { ...catalog, runtimes };
+}
+
 interface Formats {
   weights: string;
   activations: string;
@@ -264,7 +278,7 @@ export function predictRow(row: MeasurementRow, catalog: CatalogIndex): RowOutco
           ? { mode: 'manual', tensor: chips, pipeline: 1, expert: 1 }
           : { mode: 'auto' },
   };
-  const context: Context = { row, design, base, chips, catalog };
+  const context: Context = { row, design, base, chips, catalog: withStatedKvFraction(catalog, base, row) };
   const bandKeys = {
     family: hardware.preset,
     designPreset: design.meta?.preset,

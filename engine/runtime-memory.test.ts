@@ -33,6 +33,7 @@ const catalog = testCatalog({
   runtimes: [
     runtimeWith('ignores-window', { slidingWindow: false }),
     runtimeWith('applies-window', { slidingWindow: true }),
+    runtimeWith('head-16-bit', { embeddingsQuantized: false }),
     runtimeWith('trt-like', {
       prefillChunkTokens: 8192,
       kvCache: { basis: 'free', fraction: 0.9, reservedBytes: 2 ** 24 },
@@ -89,5 +90,28 @@ describe('a runtime’s share of device memory for the KV cache', () => {
     // The count's margin to the next whole sequence exceeds the few KiB the two weight counts may differ by.
     expect((0.9 * free) / kvPerSequence - expected).toBeGreaterThan(0.01);
     expect(report.memory.maxBatch).toBe(expected);
+  });
+});
+
+describe('a runtime that quantizes only the layers’ linear layers', () => {
+  it('keeps the embedding and the LM head 16-bit under FP8 weights', () => {
+    const fp8 = { weights: 'fp8', activations: 'fp8', kv: 'fp8', batch: 1 } as const;
+    const quantized = run({ ...fp8 });
+    const sixteenBitHead = run({ ...fp8, runtime: 'head-16-bit' });
+    // Untied: a vocab × hidden embedding and a vocab × hidden head, each 1 byte more per weight.
+    const embeddings = 2 * arch.vocabSize * arch.hiddenSize;
+    expect(sixteenBitHead.memory.weightsBytesPerChip - quantized.memory.weightsBytesPerChip).toBe(
+      embeddings * (2 - 1),
+    );
+    const head = (report: Report) =>
+      report.decode.operators.find((operator) => operator.id === 'head.logits')?.bytes.weights;
+    expect(head(sixteenBitHead)).toBe(arch.vocabSize * arch.hiddenSize * 2);
+    expect(head(quantized)).toBe(arch.vocabSize * arch.hiddenSize * 1);
+  });
+
+  it('changes nothing for 16-bit weights', () => {
+    expect(run({ runtime: 'head-16-bit' }).memory.weightsBytesPerChip).toBe(
+      run({}).memory.weightsBytesPerChip,
+    );
   });
 });

@@ -144,7 +144,9 @@ export function footprint(
   // The first stage holds the embedding, the last the LM head; with one stage, both. Both stay dense under 2:4
   // sparsity, which prunes the layers' GEMM matrices (NVIDIA's ASP recipe leaves embeddings and the head dense).
   const embeddingShare = plan.pipeline === 1 ? embeddings : embeddings / 2;
-  let weights = (layerElements * stageFraction + embeddingShare) * formats.weightBytes;
+  let weights =
+    layerElements * stageFraction * formats.weightBytes +
+    embeddingShare * (formats.embeddingWeightBytes ?? formats.weightBytes);
   if (options.sparseWeights === true) {
     const matrices = (denseLayers * dense.matrices + moeLayers * moe.matrices) * stageFraction;
     weights -= matrices * (formats.weightBytes - sparseWeightBytes(formats.weightBytes));

@@ -12,6 +12,12 @@ export interface Formats {
    * matrices kept compressed: `sparseWeightBytes`); absent = `weightBytes`.
    */
   matrixWeightBytes?: number;
+  /**
+   * Stored bytes per element of the token embedding and the LM head when they differ from `weightBytes`: a
+   * runtime whose quantized checkpoints quantize only the layers' linear layers keeps them 16-bit
+   * (`Runtime['embeddingsQuantized']`); absent = `weightBytes`.
+   */
+  embeddingWeightBytes?: number;
   activationBytes: number;
   kvBytes: number;
   /** MAC class of GEMMs against weights. */

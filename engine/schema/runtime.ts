@@ -63,6 +63,12 @@ export const runtimeSchema = z.strictObject({
    * attends over it). False: every layer keeps and attends over the full context. Absent: it does.
    */
   slidingWindow: z.boolean().optional(),
+  /**
+   * Whether the runtime's quantized checkpoints quantize the token embedding and the LM head with the layers.
+   * False: only the layers' linear layers take a sub-16-bit weights format; the embedding and the LM head stay
+   * 16-bit. Absent: they take the weights format.
+   */
+  embeddingsQuantized: z.boolean().optional(),
   source: sourceSchema,
   /** Sources of single fields, each naming the field it backs in `appliesTo`. */
   sources: z.array(sourceSchema).optional(),

@@ -377,7 +377,7 @@ export function checkWorkload(
     });
   return {
     model: windowIgnored ? withoutSlidingWindow(model) : model,
-    formats: formatsOf(weightsFormat, activationFormat, kvFormat),
+    formats: withRuntimeEmbeddings(formatsOf(weightsFormat, activationFormat, kvFormat), runtime),
     weightsFormat,
     activationFormat,
     runtime,
@@ -392,4 +392,15 @@ export function checkWorkload(
 function withoutSlidingWindow(model: ModelConfig): ModelConfig {
   const { slidingWindow: _window, slidingWindowLayers: _layers, ...architecture } = model.architecture;
   return { ...model, architecture };
+}
+
+/**
+ * The formats as a runtime stores the embedding and the LM head: 16-bit when its quantized checkpoints quantize
+ * only the layers' linear layers (`embeddingsQuantized: false`) and the weights format is narrower.
+ */
+function withRuntimeEmbeddings(formats: Formats, runtime: Runtime | undefined): Formats {
+  const sixteenBit = 2;
+  return runtime?.embeddingsQuantized === false && formats.weightBytes < sixteenBit
+    ? { ...formats, embeddingWeightBytes: sixteenBit }
+    : formats;
 }

@@ -317,7 +317,7 @@ function embedding(s: Step): Operator {
     macs: 0,
     vectorOps: 0,
     bytes: bytes(
-      Math.min(s.tokens, s.arch.vocabSize) * H * s.formats.weightBytes,
+      Math.min(s.tokens, s.arch.vocabSize) * H * (s.formats.embeddingWeightBytes ?? s.formats.weightBytes),
       0,
       s.tokens * H * residualStreamBytes(s.formats),
     ),
@@ -704,11 +704,13 @@ function head(s: Step): Operator[] {
         rows * vocab * OPS_PER_ELEMENT.logitSoftmax,
       ),
       bytes: bytes(
-        H * vocab * s.formats.weightBytes,
+        H * vocab * (s.formats.embeddingWeightBytes ?? s.formats.weightBytes),
         0,
         rows * H * s.formats.activationBytes + rows * vocab * residualStreamBytes(s.formats),
       ),
       sparse: false,
+      // A 16-bit head (the runtime keeps it unquantized) multiplies in 16-bit arithmetic.
+      ...(s.formats.embeddingWeightBytes !== undefined ? { computeClass: 'bf16' as const } : {}),
     },
   ];
 }

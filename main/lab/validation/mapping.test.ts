@@ -34,3 +34,33 @@ describe('validation mapping: LLMCompass operators (H1)', () => {
     expect(predicted('LayerNorm_MHA latency') / predicted('GeLU latency')).toBeCloseTo(1, 2);
   });
 });
+
+describe('validation mapping: the KV-cache memory share a row states (F3)', () => {
+  const maxLoadRow = (software: string): MeasurementRow => ({
+    id: 2,
+    source_group: 'F3. TensorRT-LLM v0.17 perf-overview (in-flight batching, max load)',
+    source_url: 'https://github.com/NVIDIA/TensorRT-LLM',
+    hardware: { chip: 'H100 SXM5 80GB', count: 1 },
+    software,
+    model: { name: 'LLaMA v3.1 70B', params_b: 70.6, precision: 'FP8 (weights+KV FP8)' },
+    workload: { batch_size: 'dynamic', input_len: 128, output_len: 2048, tensor_parallel: 1 },
+    metrics: [
+      { metric: 'total output throughput (all GPUs)', value: 1, unit: 'tokens/s', provenance: 'read' },
+    ],
+  });
+  const batchOf = async (software: string): Promise<number> => {
+    const outcome = predictRow(maxLoadRow(software), await loadCatalog());
+    if (!('comparisons' in outcome)) throw new Error(outcome.skipped.reason);
+    return Number(/max load: batch (\d+)/.exec(outcome.comparisons[0]?.note ?? '')?.[1]);
+  };
+
+  it('gives the KV cache the fraction of free memory the row’s software line states', async () => {
+    const stated = await batchOf('TensorRT-LLM v0.17, kv_cache_free_gpu_mem_fraction 0.95');
+    const half = await batchOf('TensorRT-LLM v0.17, kv_cache_free_gpu_mem_fraction 0.5');
+    // The same free memory F and KV per sequence s: 0.95 F / s lies in [stated, stated + 1), so 0.5 F / s lies in
+    // [stated · 0.5 / 0.95, (stated + 1) · 0.5 / 0.95).
+    expect(stated).toBeGreaterThan(10);
+    expect(half).toBeGreaterThanOrEqual(Math.floor((stated * 0.5) / 0.95));
+    expect(half).toBeLessThanOrEqual(Math.floor(((stated + 1) * 0.5) / 0.95));
+  });
+});

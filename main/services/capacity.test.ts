@@ -153,7 +153,7 @@ describe('the largest batch counts the chip’s own memory and a full prefill ch
     ['vllm', 2048],
     ['llama-cpp', 512],
   ] as const) {
-    it(`Mixtral 8x22B FP8 on TP 8 under ${runtime}: 80 GiB − weights − a ${chunk}-token chunk, over the KV of one sequence`, () => {
+    it(`Mixtral 8x22B FP8 on TP 8 under ${runtime}: the runtime's share of 80 GiB − weights − a ${chunk}-token chunk, over the KV of one sequence`, () => {
       const report = run(dgx, {
         model: 'mixtral-8x22b',
         ...fp8,
@@ -166,7 +166,17 @@ describe('the largest batch counts the chip’s own memory and a full prefill ch
       const weights = report.memory.weightsBytesPerChip;
       // Weights: 141 B parameters at 1 byte over 8 GPUs, about 16.4 GiB (the engine's count, within 1 %).
       expect(weights / (countParameters(mixtral).total / 8)).toBeCloseTo(1, 2);
-      const expected = Math.floor((80 * GiB - weights - chunk * perToken) / kvPerSequence);
+      // The runtime's KV share (its `kvCache`): the CUDA context comes off first; TensorRT-LLM gives the KV cache
+      // a fraction of what is then free, vLLM what is left of a fraction of the total; llama.cpp all of it.
+      const share = index.runtimes.get(runtime)?.kvCache;
+      const left = 80 * GiB - (share?.reservedBytes ?? 0) - weights - chunk * perToken;
+      const room =
+        share === undefined
+          ? left
+          : share.basis === 'free'
+            ? share.fraction * left
+            : left - (1 - share.fraction) * 80 * GiB;
+      const expected = Math.floor(room / kvPerSequence);
       // The largest batch's prompts fill a chunk, so the chunk's activations are the ones held.
       expect(expected * input).toBeGreaterThan(chunk);
       expect(report.memory.maxBatch).toBe(expected);

@@ -14,7 +14,7 @@
  * - a pipeline stage holds `layers / pp` layers (the slowest stage rounds up).
  */
 import { sparseWeightBytes } from '../models/footprint';
-import type { Formats } from '../models/formats';
+import { residualStreamBytes, type Formats } from '../models/formats';
 import type { Parallelism } from '../models/parallelism';
 import type { GemmShape, Operator, PhaseOperators, TensorClass } from '../operators';
 import type { ModelArchitecture } from '../schema/model';
@@ -133,20 +133,6 @@ function attendedPairs(queryTokens: number, contextTokens: number, window: numbe
   }
   return pairs;
 }
-
-/**
- * Bytes of one element of the residual stream: what norms, activations, residual adds and all-reduces read and
- * write, and what GEMMs and attention write. Narrow activation formats (FP8, INT8) quantize only the inputs of
- * GEMMs; the residual stream, the GEMMs' outputs and the tensor-parallel all-reduces stay in 16-bit (FP8 recipes:
- * Micikevicius et al., FP8 Formats for Deep Learning, 2022; NVIDIA Transformer Engine; TensorRT-LLM's FP8
- * all-reduce and norm kernels read and write FP16/BF16).
- */
-export function residualStreamBytes(formats: Formats): number {
-  return Math.max(formats.activationBytes, RESIDUAL_STREAM_MIN_BYTES);
-}
-
-/** The narrowest residual stream in practice: 16-bit (BF16 or FP16). */
-const RESIDUAL_STREAM_MIN_BYTES = 2;
 
 function bytes(weights: number, kv: number, activations: number): Record<TensorClass, number> {
   return { weights, kv, activations };

@@ -114,7 +114,7 @@ function evaluateStages(
   const planned = plan(machine, checked, workload, diagnostics, split);
   if (!planned) return { ok: false, diagnostics };
   const graph = lower(checked.model.architecture, checked.formats, planned, workload);
-  const placement = map(machine, planned);
+  const placement = map(machine, planned, checked.runtime?.kvCache);
   const costed = cost(
     {
       machine,

@@ -5,7 +5,7 @@
  * fit?) and the map stage (where does it go?).
  */
 import type { ModelArchitecture } from '../schema/model';
-import type { Formats } from './formats';
+import { residualStreamBytes, type Formats } from './formats';
 import type { Parallelism } from './parallelism';
 
 /** Bytes one chip must hold. */
@@ -144,7 +144,9 @@ export function footprint(
   // The first stage holds the embedding, the last the LM head; with one stage, both. Both stay dense under 2:4
   // sparsity, which prunes the layers' GEMM matrices (NVIDIA's ASP recipe leaves embeddings and the head dense).
   const embeddingShare = plan.pipeline === 1 ? embeddings : embeddings / 2;
-  let weights = (layerElements * stageFraction + embeddingShare) * formats.weightBytes;
+  let weights =
+    layerElements * stageFraction * formats.weightBytes +
+    embeddingShare * (formats.embeddingWeightBytes ?? formats.weightBytes);
   if (options.sparseWeights === true) {
     const matrices = (denseLayers * dense.matrices + moeLayers * moe.matrices) * stageFraction;
     weights -= matrices * (formats.weightBytes - sparseWeightBytes(formats.weightBytes));
@@ -164,8 +166,10 @@ export function footprint(
       (arch.moe ? arch.moe.expertIntermediateSize * arch.moe.activeExperts : arch.intermediateSize)) /
       plan.tensor,
   );
-  // An operator's input and output buffers are alive together: twice the widest tensor.
-  const perToken = widest * formats.activationBytes * 2;
+  // An operator's input and output buffers are alive together: twice the widest tensor, in the residual stream's
+  // width (16-bit under FP8 and INT8 activations: the GEMMs write, and norms and activations read and write, 16-bit
+  // tensors; only GEMM inputs are quantized — see `residualStreamBytes`).
+  const perToken = widest * residualStreamBytes(formats) * 2;
   const chunk = options.prefillChunkTokens ?? PREFILL_CHUNK_TOKENS;
   const promptTokens = sequencesPerChip > 0 ? promptTokensPerChip / sequencesPerChip : promptTokensPerChip;
   return {

@@ -12,6 +12,12 @@ export interface Formats {
    * matrices kept compressed: `sparseWeightBytes`); absent = `weightBytes`.
    */
   matrixWeightBytes?: number;
+  /**
+   * Stored bytes per element of the token embedding and the LM head when they differ from `weightBytes`: a
+   * runtime whose quantized checkpoints quantize only the layers' linear layers keeps them 16-bit
+   * (`Runtime['embeddingsQuantized']`); absent = `weightBytes`.
+   */
+  embeddingWeightBytes?: number;
   activationBytes: number;
   kvBytes: number;
   /** MAC class of GEMMs against weights. */
@@ -51,3 +57,17 @@ export function formatsOf(weights: NumberFormat, activations: NumberFormat, kv: 
     attentionClass: meetClass(activations, kv),
   };
 }
+
+/**
+ * Bytes of one element of the residual stream: what norms, activations, residual adds and all-reduces read and
+ * write, and what GEMMs and attention write. Narrow activation formats (FP8, INT8) quantize only the inputs of
+ * GEMMs; the residual stream, the GEMMs' outputs and the tensor-parallel all-reduces stay in 16-bit (FP8 recipes:
+ * Micikevicius et al., FP8 Formats for Deep Learning, 2022; NVIDIA Transformer Engine; TensorRT-LLM's FP8
+ * all-reduce and norm kernels read and write FP16/BF16).
+ */
+export function residualStreamBytes(formats: Formats): number {
+  return Math.max(formats.activationBytes, RESIDUAL_STREAM_MIN_BYTES);
+}
+
+/** The narrowest residual stream in practice: 16-bit (BF16 or FP16). */
+const RESIDUAL_STREAM_MIN_BYTES = 2;

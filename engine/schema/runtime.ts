@@ -45,6 +45,30 @@ export const runtimeSchema = z.strictObject({
       source: sourceSchema,
     })
     .optional(),
+  /**
+   * How much device memory the runtime gives its KV cache (engine/stages/map.ts): `fraction` of the memory left
+   * once the CUDA context (`reservedBytes`), the weights and the activations are in (`basis: 'free'`,
+   * TensorRT-LLM's `kv_cache_free_gpu_mem_fraction`), or of the device's total memory, of which the weights and
+   * activations take their share first (`basis: 'total'`, vLLM's `gpu_memory_utilization`). Absent: all of it.
+   */
+  kvCache: z
+    .strictObject({
+      basis: z.enum(['free', 'total']),
+      fraction: z.number().gt(0).max(1),
+      reservedBytes: nonNegative(),
+    })
+    .optional(),
+  /**
+   * Whether the runtime applies a model's sliding attention window by default (keeps only the window's KV and
+   * attends over it). False: every layer keeps and attends over the full context. Absent: it does.
+   */
+  slidingWindow: z.boolean().optional(),
+  /**
+   * Whether the runtime's quantized checkpoints quantize the token embedding and the LM head with the layers.
+   * False: only the layers' linear layers take a sub-16-bit weights format; the embedding and the LM head stay
+   * 16-bit. Absent: they take the weights format.
+   */
+  embeddingsQuantized: z.boolean().optional(),
   source: sourceSchema,
   /** Sources of single fields, each naming the field it backs in `appliesTo`. */
   sources: z.array(sourceSchema).optional(),

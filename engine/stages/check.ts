@@ -368,11 +368,39 @@ export function checkWorkload(
       message: `${activationFormat.name} is a weight-only storage format; activations need an arithmetic format such as bf16 or fp8.`,
     });
   if (hasErrors(diagnostics) || !model || !weightsFormat || !activationFormat || !kvFormat) return undefined;
+  const windowIgnored = runtime?.slidingWindow === false && model.architecture.slidingWindow !== undefined;
+  if (windowIgnored)
+    diagnostics.push({
+      severity: 'info',
+      code: 'sliding-window-ignored',
+      message: `${runtime.name} does not apply ${model.name}'s ${model.architecture.slidingWindow}-token sliding window by default: every layer keeps and attends over the full context.`,
+    });
   return {
-    model,
-    formats: formatsOf(weightsFormat, activationFormat, kvFormat),
+    model: windowIgnored ? withoutSlidingWindow(model) : model,
+    formats: withRuntimeEmbeddings(formatsOf(weightsFormat, activationFormat, kvFormat), runtime),
     weightsFormat,
     activationFormat,
     runtime,
   };
+}
+
+/**
+ * The model as a runtime that does not apply sliding-window attention runs it: every layer keeps the KV cache of
+ * the whole context and attends over it (TensorRT-LLM's `max_attention_window_size` defaults to the maximum
+ * sequence length).
+ */
+function withoutSlidingWindow(model: ModelConfig): ModelConfig {
+  const { slidingWindow: _window, slidingWindowLayers: _layers, ...architecture } = model.architecture;
+  return { ...model, architecture };
+}
+
+/**
+ * The formats as a runtime stores the embedding and the LM head: 16-bit when its quantized checkpoints quantize
+ * only the layers' linear layers (`embeddingsQuantized: false`) and the weights format is narrower.
+ */
+function withRuntimeEmbeddings(formats: Formats, runtime: Runtime | undefined): Formats {
+  const sixteenBit = 2;
+  return runtime?.embeddingsQuantized === false && formats.weightBytes < sixteenBit
+    ? { ...formats, embeddingWeightBytes: sixteenBit }
+    : formats;
 }

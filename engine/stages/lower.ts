@@ -14,7 +14,7 @@
  * - a pipeline stage holds `layers / pp` layers (the slowest stage rounds up).
  */
 import { sparseWeightBytes } from '../models/footprint';
-import type { Formats } from '../models/formats';
+import { residualStreamBytes, type Formats } from '../models/formats';
 import type { Parallelism } from '../models/parallelism';
 import type { GemmShape, Operator, PhaseOperators, TensorClass } from '../operators';
 import type { ModelArchitecture } from '../schema/model';
@@ -133,20 +133,6 @@ function attendedPairs(queryTokens: number, contextTokens: number, window: numbe
   }
   return pairs;
 }
-
-/**
- * Bytes of one element of the residual stream: what norms, activations, residual adds and all-reduces read and
- * write, and what GEMMs and attention write. Narrow activation formats (FP8, INT8) quantize only the inputs of
- * GEMMs; the residual stream, the GEMMs' outputs and the tensor-parallel all-reduces stay in 16-bit (FP8 recipes:
- * Micikevicius et al., FP8 Formats for Deep Learning, 2022; NVIDIA Transformer Engine; TensorRT-LLM's FP8
- * all-reduce and norm kernels read and write FP16/BF16).
- */
-export function residualStreamBytes(formats: Formats): number {
-  return Math.max(formats.activationBytes, RESIDUAL_STREAM_MIN_BYTES);
-}
-
-/** The narrowest residual stream in practice: 16-bit (BF16 or FP16). */
-const RESIDUAL_STREAM_MIN_BYTES = 2;
 
 function bytes(weights: number, kv: number, activations: number): Record<TensorClass, number> {
   return { weights, kv, activations };
@@ -317,7 +303,7 @@ function embedding(s: Step): Operator {
     macs: 0,
     vectorOps: 0,
     bytes: bytes(
-      Math.min(s.tokens, s.arch.vocabSize) * H * s.formats.weightBytes,
+      Math.min(s.tokens, s.arch.vocabSize) * H * (s.formats.embeddingWeightBytes ?? s.formats.weightBytes),
       0,
       s.tokens * H * residualStreamBytes(s.formats),
     ),
@@ -704,11 +690,13 @@ function head(s: Step): Operator[] {
         rows * vocab * OPS_PER_ELEMENT.logitSoftmax,
       ),
       bytes: bytes(
-        H * vocab * s.formats.weightBytes,
+        H * vocab * (s.formats.embeddingWeightBytes ?? s.formats.weightBytes),
         0,
         rows * H * s.formats.activationBytes + rows * vocab * residualStreamBytes(s.formats),
       ),
       sparse: false,
+      // A 16-bit head (the runtime keeps it unquantized) multiplies in 16-bit arithmetic.
+      ...(s.formats.embeddingWeightBytes !== undefined ? { computeClass: 'bf16' as const } : {}),
     },
   ];
 }

@@ -290,6 +290,27 @@ describe('map: room for the KV cache', () => {
     expect(map(machine, planWith(whole)).maxBatchPerReplica).toBe(Math.floor(0.5e9 / 11e6));
   });
 
+  it('gives the KV cache only the runtime’s share of device memory (TensorRT-LLM: of what is free)', () => {
+    // 1 GB device, 0.05 GB CUDA context, 0.5 GB weights, 0.1 GB activations: 0.35 GB free, of which 90 % is KV,
+    // 0.315 GB: three 0.1 GB sequences (four without the runtime's limits).
+    const needs = needsOf(0.5e9, 0.1e9, 0.1e9, 0.1e9);
+    const trt = { basis: 'free', fraction: 0.9, reservedBytes: 0.05e9 } as const;
+    const placement = map(machine, planWith(needs), trt);
+    expect(placement.kvRoomBytes).toBeCloseTo(0.9 * (1e9 - 0.05e9 - 0.5e9 - 0.1e9), 0);
+    expect(placement.maxBatchPerReplica).toBe(3);
+    expect(map(machine, planWith(needs)).maxBatchPerReplica).toBe(4);
+  });
+
+  it('gives the KV cache what is left of the runtime’s share of total memory (vLLM)', () => {
+    // 90 % of 1 GB is 0.9 GB for everything; the context (0.05 GB), weights (0.5 GB) and activations (0.1 GB)
+    // take 0.65 GB, leaving 0.25 GB: two 0.1 GB sequences.
+    const needs = needsOf(0.5e9, 0.1e9, 0.1e9, 0.1e9);
+    const vllm = { basis: 'total', fraction: 0.9, reservedBytes: 0.05e9 } as const;
+    const placement = map(machine, planWith(needs), vllm);
+    expect(placement.kvRoomBytes).toBeCloseTo(0.9 * 1e9 - 0.05e9 - 0.5e9 - 0.1e9, 0);
+    expect(placement.maxBatchPerReplica).toBe(2);
+  });
+
   it('places the plan’s footprint from the plan’s primary unit', () => {
     const needs = needsOf(0.5e9, 0.1e9, 0.1e9);
     const placement = map(machine, planWith(needs));

@@ -7,11 +7,12 @@
  *
  * It also counts the room a serving engine has: the largest batch and context whose KV cache fits in the chip's
  * own memory (never in host memory the system shares), as stored, beside the weights and the activations of a
- * full prefill chunk.
+ * full prefill chunk — of which a runtime gives its KV cache only its share (`Runtime['kvCache']`).
  */
 import { compressionFor, type Chip, type Machine, type MemoryPath } from '../machine';
 import type { Footprint } from '../models/footprint';
 import type { TensorClass } from '../operators';
+import type { Runtime } from '../schema/runtime';
 import type { Plan } from './plan';
 
 /** Where a tensor class lives: fractions of its bytes per level index (summing to 1). */
@@ -114,12 +115,30 @@ function placeOn(chip: Chip, storage: readonly Slot[], needs: Footprint): Placem
   return { placement, used, overflowBytes };
 }
 
+/** The share of device memory a runtime gives its KV cache (`Runtime['kvCache']`); absent = all that is free. */
+export type KvCachePolicy = NonNullable<Runtime['kvCache']>;
+
 /**
  * Logical KV bytes the device slots hold once the weights and `activations` bytes of activations have claimed
- * their share (same claim order and compression as `place`): each level's free bytes times its KV ratio.
+ * their share (same claim order and compression as `place`): each level's free bytes times its KV ratio. With a
+ * runtime's `policy`, the runtime's own reservation (the CUDA context) comes off the largest level first, and
+ * the KV cache gets
+ *
+ *   basis 'free':  fraction · (what is left)                          (TensorRT-LLM)
+ *   basis 'total': what is left − (1 − fraction) · total capacity      (vLLM: the engine's budget is
+ *                  fraction · total, and weights, activations and KV share it)
  */
-function kvRoomOn(slots: readonly Slot[], weights: number, activations: number): number {
+function kvRoomOn(
+  slots: readonly Slot[],
+  weights: number,
+  activations: number,
+  policy?: KvCachePolicy,
+): number {
   const free = slots.map((slot) => slot.capacityBytes);
+  if (policy && policy.reservedBytes > 0 && free.length > 0) {
+    const largest = free.indexOf(Math.max(...free));
+    free[largest] = Math.max(0, (free[largest] ?? 0) - policy.reservedBytes);
+  }
   const claim = (tensorClass: TensorClass, logical: number): number => {
     let remaining = logical;
     slots.forEach((slot, index) => {
@@ -132,7 +151,11 @@ function kvRoomOn(slots: readonly Slot[], weights: number, activations: number):
     return remaining;
   };
   if (claim('activations', activations) > 0 || claim('weights', weights) > 0) return 0;
-  return slots.reduce((sum, slot, index) => sum + Math.max(0, free[index] ?? 0) * slot.ratio.kv, 0);
+  const left = slots.reduce((sum, slot, index) => sum + Math.max(0, free[index] ?? 0) * slot.ratio.kv, 0);
+  if (!policy) return left;
+  if (policy.basis === 'free') return policy.fraction * left;
+  const held = slots.reduce((sum, slot) => sum + slot.capacityBytes * slot.ratio.kv, 0);
+  return Math.max(0, left - (1 - policy.fraction) * held);
 }
 
 /**
@@ -143,21 +166,21 @@ function kvRoomOn(slots: readonly Slot[], weights: number, activations: number):
  * B and the right side shrinks, and B is found by bisection. It runs on every evaluation, so the common case
  * takes one placement, not a search.
  */
-function largestBatch(slots: readonly Slot[], needs: Footprint): number {
+function largestBatch(slots: readonly Slot[], needs: Footprint, policy?: KvCachePolicy): number {
   const perSequence = needs.kvPerSequence;
   if (perSequence <= 0) return 0;
+  const room = (activations: number): number => kvRoomOn(slots, needs.weights, activations, policy);
   const perPrompt = needs.activationsPerSequence;
   if (perPrompt === undefined || perPrompt <= 0)
-    return Math.max(0, Math.floor(kvRoomOn(slots, needs.weights, needs.activations) / perSequence));
+    return Math.max(0, Math.floor(room(needs.activations) / perSequence));
   const cap = needs.activationsCap;
   if (cap !== undefined) {
-    const atCap = Math.floor(kvRoomOn(slots, needs.weights, cap) / perSequence);
+    const atCap = Math.floor(room(cap) / perSequence);
     if (atCap * perPrompt >= cap) return atCap;
   }
-  const fits = (sequences: number): boolean =>
-    sequences * perSequence <= kvRoomOn(slots, needs.weights, sequences * perPrompt);
+  const fits = (sequences: number): boolean => sequences * perSequence <= room(sequences * perPrompt);
   // Fewer prompts than fill a chunk: B is below both the room with no activations and the chunk's prompt count.
-  let high = Math.floor(kvRoomOn(slots, needs.weights, 0) / perSequence) + 1;
+  let high = Math.floor(room(0) / perSequence) + 1;
   if (cap !== undefined) high = Math.min(high, Math.ceil(cap / perPrompt) + 1);
   let low = 0;
   while (high - low > 1) {
@@ -189,7 +212,11 @@ export interface Placement extends PlacementResult {
   maxContext: number;
 }
 
-export function map(machine: Machine, plan: Plan): Placement {
+/**
+ * `kvCache`: the chosen runtime's share of device memory for the KV cache (`Runtime['kvCache']`), which bounds
+ * the room and the largest batch; absent, the KV cache may take everything the weights and activations leave.
+ */
+export function map(machine: Machine, plan: Plan, kvCache?: KvCachePolicy): Placement {
   const { chip } = machine;
   const { needs, primaryUnit } = plan;
   const slots = slotsOf(chip, primaryUnit);
@@ -212,7 +239,7 @@ export function map(machine: Machine, plan: Plan): Placement {
     stored[tensorClass] += spilled;
     overflow -= spilled;
   }
-  const kvRoomBytes = kvRoomOn(device, needs.weights, needs.activations);
+  const kvRoomBytes = kvRoomOn(device, needs.weights, needs.activations, kvCache);
   const perToken = plan.totalContext > 0 ? needs.kvPerSequence / plan.totalContext : 0;
   return {
     placement: placed.placement,
@@ -223,7 +250,7 @@ export function map(machine: Machine, plan: Plan): Placement {
     stored,
     kvInHostBytes,
     kvRoomBytes,
-    maxBatchPerReplica: largestBatch(device, needs),
+    maxBatchPerReplica: largestBatch(device, needs, kvCache),
     maxContext:
       perToken > 0 && plan.batchPerReplica > 0
         ? Math.max(0, Math.floor(kvRoomBytes / (perToken * plan.batchPerReplica)))

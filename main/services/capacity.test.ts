@@ -57,7 +57,9 @@ function deviceBytes(design: DesignDocument): number {
 function activationBytesPerToken(arch: ModelArchitecture, tensor: number, activationBytes: number): number {
   const ffn =
     2 * (arch.moe ? arch.moe.expertIntermediateSize * arch.moe.activeExperts : arch.intermediateSize);
-  return Math.max(4 * arch.hiddenSize, ffn / tensor) * activationBytes * 2;
+  // The tensors held are GEMM outputs and norm/activation tensors: 16-bit even under FP8 activations (only the
+  // GEMMs' inputs are quantized).
+  return Math.max(4 * arch.hiddenSize, ffn / tensor) * Math.max(activationBytes, 2) * 2;
 }
 
 /** A design with a compression block on the path between L2 and HBM of the H100 preset. */
@@ -153,7 +155,7 @@ describe('the largest batch counts the chip’s own memory and a full prefill ch
     ['vllm', 2048],
     ['llama-cpp', 512],
   ] as const) {
-    it(`Mixtral 8x22B FP8 on TP 8 under ${runtime}: 80 GiB − weights − a ${chunk}-token chunk, over the KV of one sequence`, () => {
+    it(`Mixtral 8x22B FP8 on TP 8 under ${runtime}: the runtime's share of 80 GiB − weights − a ${chunk}-token chunk, over the KV of one sequence`, () => {
       const report = run(dgx, {
         model: 'mixtral-8x22b',
         ...fp8,
@@ -166,7 +168,17 @@ describe('the largest batch counts the chip’s own memory and a full prefill ch
       const weights = report.memory.weightsBytesPerChip;
       // Weights: 141 B parameters at 1 byte over 8 GPUs, about 16.4 GiB (the engine's count, within 1 %).
       expect(weights / (countParameters(mixtral).total / 8)).toBeCloseTo(1, 2);
-      const expected = Math.floor((80 * GiB - weights - chunk * perToken) / kvPerSequence);
+      // The runtime's KV share (its `kvCache`): the CUDA context comes off first; TensorRT-LLM gives the KV cache
+      // a fraction of what is then free, vLLM what is left of a fraction of the total; llama.cpp all of it.
+      const share = index.runtimes.get(runtime)?.kvCache;
+      const left = 80 * GiB - (share?.reservedBytes ?? 0) - weights - chunk * perToken;
+      const room =
+        share === undefined
+          ? left
+          : share.basis === 'free'
+            ? share.fraction * left
+            : left - (1 - share.fraction) * 80 * GiB;
+      const expected = Math.floor(room / kvPerSequence);
       // The largest batch's prompts fill a chunk, so the chunk's activations are the ones held.
       expect(expected * input).toBeGreaterThan(chunk);
       expect(report.memory.maxBatch).toBe(expected);
@@ -287,7 +299,17 @@ describe('DeepSeek-V3 FP8 on a DGX H100, TP 8 EP 8 (item 7)', () => {
     expect(report.memory.fits).toBe(false);
     expect(codes(report)).toContain('kv-in-host-memory');
     expect(codes(report)).not.toContain('does-not-fit');
-    expect(report.memory.maxBatch).toBe(Math.floor(room / (kvPerToken * context)));
+    // The largest B whose KV and prompt activations fit beside the weights: B prompts of 512 tokens hold
+    // min(512 B, 8192) tokens of activations (too few of them fit to fill a chunk here).
+    const perToken = activations / 8192;
+    let largest = 0;
+    while (
+      (largest + 1) * kvPerToken * context + Math.min((largest + 1) * 512, 8192) * perToken <=
+      80 * GiB - weights
+    )
+      largest += 1;
+    expect(largest * 512).toBeLessThan(8192);
+    expect(report.memory.maxBatch).toBe(largest);
     expect(report.memory.maxContext).toBe(Math.floor(room / (kvPerToken * 64)));
   });
 

@@ -8,6 +8,7 @@ import type { CatalogIndex } from '../../../engine/catalog';
 import { costOperator } from '../../../engine/stages/cost';
 import { resolve } from '../../../engine/stages/resolve';
 import type { Operator } from '../../../engine/operators';
+import type { OperatorReport } from '../../../engine/report';
 import type { DesignDocument } from '../../../engine/schema/design';
 import { defaultWorkload, type Workload } from '../../../engine/schema/workload';
 import type { MeasurementRow, Metric } from './measurements';
@@ -149,6 +150,20 @@ function runtimeFor(software: string | undefined, group: string): string | undef
   return undefined;
 }
 
+/**
+ * The catalog with the row's runtime giving its KV cache the share of free memory the row's software line
+ * states (TensorRT-LLM's perf-overview ran `--kv_cache_free_gpu_mem_fraction 0.95` "in most cases" rather than
+ * the default 0.9); unchanged when the line states none.
+ */
+function withStatedKvFraction(catalog: CatalogIndex, base: Workload, row: MeasurementRow): CatalogIndex {
+  const stated = /kv_cache_free_gpu_mem_fraction\s+(0?\.\d+)/i.exec(row.software ?? '')?.[1];
+  const runtime = base.runtime === undefined ? undefined : catalog.runtimes.get(base.runtime);
+  if (stated === undefined || !runtime?.kvCache || runtime.kvCache.basis !== 'free') return catalog;
+  const runtimes = new Map(catalog.runtimes);
+  runtimes.set(runtime.id, { ...runtime, kvCache: { ...runtime.kvCache, fraction: Number(stated) } });
+  return { ...catalog, runtimes };
+}
+
 interface Formats {
   weights: string;
   activations: string;
@@ -264,7 +279,7 @@ export function predictRow(row: MeasurementRow, catalog: CatalogIndex): RowOutco
           ? { mode: 'manual', tensor: chips, pipeline: 1, expert: 1 }
           : { mode: 'auto' },
   };
-  const context: Context = { row, design, base, chips, catalog };
+  const context: Context = { row, design, base, chips, catalog: withStatedKvFraction(catalog, base, row) };
   const bandKeys = {
     family: hardware.preset,
     designPreset: design.meta?.preset,
@@ -434,6 +449,21 @@ function predictMetric(group: string, metric: Metric, context: Context): Predict
   return { skip: `no prediction for "${name}" in source group ${group}` };
 }
 
+/**
+ * LLMCompass times a bare LayerNorm (read the layer input, write the normalised output: 2 tensors per element),
+ * while the engine's norm operator is the fused residual add and norm of a serving runtime (read the sub-layer
+ * output and the residual, write the new residual and the normalised input: 4 tensors, `TENSORS_PER_ELEMENT.
+ * addAndNorm` in engine/stages/lower.ts; the FFN's also counts the add's operation, 5 per element instead of the
+ * norm's 4). The norm alone moves half the bytes and does its own operations, on the same unit:
+ *
+ *   seconds = overhead + max(compute · normOps / operatorOps, memory · 2 / 4)
+ */
+function bareNormSeconds(operator: OperatorReport): number {
+  const operatorOps = operator.id === 'ffn.norm' ? 5 : 4;
+  const compute = (operator.computeSeconds * 4) / operatorOps;
+  return operator.overheadSeconds + Math.max(compute, (operator.memorySeconds * 2) / 4);
+}
+
 /** GPT-3 layer operators measured by LLMCompass (prefill, batch 8 × 2048, TP 4), against the same operators here. */
 function layerOperator(name: string, context: Context, decode: boolean): Prediction {
   const { base, design, catalog } = context;
@@ -448,8 +478,6 @@ function layerOperator(name: string, context: Context, decode: boolean): Predict
     Wo_proj: ['attention.out'],
     W1_proj: ['ffn.up'],
     W2_proj: ['ffn.down'],
-    LayerNorm_MHA: ['attention.norm'],
-    LayerNorm_FFN: ['ffn.norm'],
     GeLU: ['ffn.activation'],
     AllReduce_MHA: ['attention.all-reduce'],
     AllReduce_FFN: ['ffn.all-reduce'],
@@ -458,6 +486,14 @@ function layerOperator(name: string, context: Context, decode: boolean): Predict
   if (key === 'Q_mul_K' || key === 'A_mul_V' || key === 'Softmax') {
     return {
       skip: 'attention is one fused operator here (QKᵀ, softmax and AV together); compared as their sum below',
+    };
+  }
+  const norm = key === 'LayerNorm_MHA' ? 'attention.norm' : key === 'LayerNorm_FFN' ? 'ffn.norm' : undefined;
+  if (norm !== undefined) {
+    const operator = phase.operators.find((candidate) => candidate.id === norm);
+    return {
+      predicted: operator ? (bareNormSeconds(operator) / Math.max(1, operator.repeat)) * 1000 : 0,
+      note: `${decode ? 'decode step, KV length 2048' : 'prefill'}; the norm alone (LLMCompass times a bare LayerNorm)`,
     };
   }
   const ids = map[key];

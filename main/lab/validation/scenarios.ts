@@ -303,7 +303,9 @@ export function simulateInflightBatching(
 
 /**
  * Arrival times of `count` requests at `rate` per second: all at once for an unbounded rate (the benchmark
- * sends every request at the start), else a Poisson process — exponential gaps, here at the quantiles of a
+ * sends every request at the start), else a Poisson process (an assumption: the TensorRT-LLM table does not say
+ * how its client spaced requests; serving benchmarks given a request rate, e.g. vLLM's benchmark_serving, draw
+ * exponential gaps) — exponential gaps, here at the quantiles of a
  * golden-ratio (Weyl) sequence, so the run is deterministic and the gaps have the exponential's distribution
  * without a random seed.
  */

@@ -91,12 +91,17 @@ export function staticBatchOutputTokensPerSecond(report: Report): number {
   return (batch * outputTokens) / (report.prefill.seconds + outputTokens * report.decode.secondsPerStep);
 }
 
-/** Requests a scheduler keeps in flight at most (TensorRT-LLM's default max_batch_size). */
+/**
+ * Requests a scheduler keeps in flight at most: TensorRT-LLM's default max_batch_size, 2,048
+ * (`BuildConfig.max_batch_size: int = 2048` in tensorrt_llm/builder.py, the default trtllm-build uses;
+ * https://github.com/NVIDIA/TensorRT-LLM/blob/008b2b8d23af95e4e19fa6f354f9c5f6349b2bfc/tensorrt_llm/builder.py).
+ */
 export const SCHEDULER_MAX_BATCH = 2048;
 
 /**
- * Tokens one TensorRT-LLM iteration processes at most when the runtime does not state it (max_num_tokens,
- * default 8,192: TensorRT-LLM documentation, "Tuning Max Batch Size and Max Num Tokens").
+ * Tokens one TensorRT-LLM iteration processes at most when the runtime does not state it: max_num_tokens,
+ * default 8,192 (`BuildConfig.max_num_tokens: int = 8192`, same file; TensorRT-LLM documentation, "Tuning Max
+ * Batch Size and Max Num Tokens").
  */
 export const DEFAULT_MAX_NUM_TOKENS = 8192;
 

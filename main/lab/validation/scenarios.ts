@@ -205,11 +205,13 @@ export function onlineServing(
  *
  * - a request is admitted (first come, first served) while fewer than `maxBatch` requests are in flight and
  *   the KV cache has room for one more whole sequence (`kvRequests`: the GUARANTEED_NO_EVICT policy, TensorRT-LLM's
- *   default, reserves a request's blocks for input + output before it starts, so a started request never stops);
+ *   default — "Useful Runtime Options" in its performance tuning guide — admits a request only when it can
+ *   complete without eviction, i.e. with room for input + output);
  * - every iteration runs one token for each request in the generation phase and, in the tokens left of
  *   `maxNumTokens` (generation tokens count against it), the whole prompts of the oldest admitted requests still
- *   waiting for their context phase (without chunked context, TensorRT-LLM's default, a prompt runs in one
- *   iteration); the context phase ends with the request's first token;
+ *   waiting for their context phase (without chunked context a prompt runs in one iteration; chunking is off
+ *   unless asked — the perf-overview's own gptManagerBenchmark command passes --enable_chunked_context, and the
+ *   scheduler's context_chunking_policy defaults to none); the context phase ends with the request's first token;
  * - arrivals during an iteration are admitted when it ends.
  *
  * Returns the means the serving benchmarks report: time to first token (arrival to the end of its context

@@ -3,6 +3,7 @@
  * and in `--json` (`…Range`), and a model that does not fit said first.
  */
 import { describe, expect, it } from 'vitest';
+import { formatBandPercent } from '../../engine/figures/bands';
 import type { FigureRange, Report } from '../../engine/report';
 import { formatQuantity } from '../../engine/units';
 import { runCli } from './commands';
@@ -34,10 +35,9 @@ describe('tessera simulate', () => {
     const json = JSON.parse((await cli([...h100, '--model', 'llama-3-8b', '--json'])).stdout) as Report;
     const { stdout } = await cli([...h100, '--model', 'llama-3-8b']);
     const decode = json.ranges?.decodeTokensPerSecond;
-    const percent = Math.round(decode?.errorPercent ?? Number.NaN);
-    expect(stdout).toContain(
-      `${formatQuantity(json.decode.tokensPerSecond, 'tokensPerSecond')} ±${percent} %`,
-    );
+    // Bands under 10 % print with one decimal (formatBandPercent), so the expectation formats the same way.
+    const percent = formatBandPercent(decode?.errorPercent ?? Number.NaN);
+    expect(stdout).toContain(`${formatQuantity(json.decode.tokensPerSecond, 'tokensPerSecond')} ±${percent}`);
     expect(stdout).toContain(`decode tokens/s: ${decode?.basis ?? 'missing'}`);
     expect(stdout).not.toContain('DOES NOT FIT');
   });

@@ -19,6 +19,7 @@ import {
   run,
   scaleOut,
   ScenarioError,
+  servingSimulation,
   staticBatchOutputTokensPerSecond,
 } from './scenarios';
 
@@ -397,6 +398,20 @@ function predictMetric(group: string, metric: Metric, context: Context): Predict
         : numberFrom(row.workload.request_rate_qps);
       if (rate === undefined)
         return { skip: `request rate "${String(row.workload.request_rate_qps)}" is not a number` };
+      // The benchmark's request count ("500 requests") makes the run finite: simulate it request by request.
+      const requests = /(\d+)\s*requests/i.exec(row.software ?? '');
+      if (requests) {
+        const simulated = servingSimulation(design, base, rate, Number(requests[1]), catalog);
+        const note = `${requests[1]} requests at ${Number.isFinite(rate) ? `${rate} req/s` : 'once'}, in-flight batching simulated (peak batch ${simulated.peakBatch})`;
+        if (/request throughput/.test(name)) return { predicted: simulated.requestsPerSecond, note };
+        if (/TTFT/.test(name)) return { predicted: fromSeconds(simulated.ttftSeconds, unit), note };
+        if (/ITL|TPOT/.test(name)) return { predicted: fromSeconds(simulated.itlSeconds, unit), note };
+        if (/total token throughput/.test(name))
+          return { predicted: simulated.requestsPerSecond * (base.inputTokens + base.outputTokens), note };
+        if (/output token throughput/.test(name))
+          return { predicted: simulated.requestsPerSecond * base.outputTokens, note };
+        break;
+      }
       const serving = onlineServing(design, base, rate, catalog);
       const note = serving.saturated
         ? Number.isFinite(rate)

@@ -91,8 +91,19 @@ export function staticBatchOutputTokensPerSecond(report: Report): number {
   return (batch * outputTokens) / (report.prefill.seconds + outputTokens * report.decode.secondsPerStep);
 }
 
-/** Requests a scheduler keeps in flight at most (TensorRT-LLM's default max_batch_size). */
+/**
+ * Requests a scheduler keeps in flight at most: TensorRT-LLM's default max_batch_size, 2,048
+ * (`BuildConfig.max_batch_size: int = 2048` in tensorrt_llm/builder.py, the default trtllm-build uses;
+ * https://github.com/NVIDIA/TensorRT-LLM/blob/008b2b8d23af95e4e19fa6f354f9c5f6349b2bfc/tensorrt_llm/builder.py).
+ */
 export const SCHEDULER_MAX_BATCH = 2048;
+
+/**
+ * Tokens one TensorRT-LLM iteration processes at most when the runtime does not state it: max_num_tokens,
+ * default 8,192 (`BuildConfig.max_num_tokens: int = 8192`, same file; TensorRT-LLM documentation, "Tuning Max
+ * Batch Size and Max Num Tokens").
+ */
+export const DEFAULT_MAX_NUM_TOKENS = 8192;
 
 /**
  * Offline max-load throughput with in-flight batching: the batch is as large as memory (the KV cache at the
@@ -186,6 +197,221 @@ export function onlineServing(
     requestsPerSecond: effectiveRate,
     saturated,
   };
+}
+
+/**
+ * TensorRT-LLM's in-flight batching scheduler, iteration by iteration (the C++ executor's loop; TensorRT-LLM
+ * documentation, "Tuning Max Batch Size and Max Num Tokens" and "Paged Attention, IFB, and Request Scheduling"):
+ *
+ * - a request is admitted (first come, first served) while fewer than `maxBatch` requests are in flight and
+ *   the KV cache has room for one more whole sequence (`kvRequests`: the GUARANTEED_NO_EVICT policy, TensorRT-LLM's
+ *   default — "Useful Runtime Options" in its performance tuning guide — admits a request only when it can
+ *   complete without eviction, i.e. with room for input + output);
+ * - every iteration runs one token for each request in the generation phase and, in the tokens left of
+ *   `maxNumTokens` (generation tokens count against it), the whole prompts of the oldest admitted requests still
+ *   waiting for their context phase (without chunked context a prompt runs in one iteration; chunking is off
+ *   unless asked — the perf-overview's own gptManagerBenchmark command passes --enable_chunked_context, and the
+ *   scheduler's context_chunking_policy defaults to none); the context phase ends with the request's first token;
+ * - arrivals during an iteration are admitted when it ends.
+ *
+ * Returns the means the serving benchmarks report: time to first token (arrival to the end of its context
+ * iteration), inter-token latency per request ((last token − first token) / (output − 1)), and requests per
+ * second over the run (requests / (last completion − first arrival)).
+ */
+export interface SchedulerLimits {
+  maxBatch: number;
+  maxNumTokens: number;
+  kvRequests: number;
+}
+
+/** The time of one engine iteration: `contextTokens` prompt tokens beside `generating` generation-phase requests. */
+export type IterationSeconds = (contextTokens: number, generating: number) => number;
+
+export interface ServingSimulation {
+  ttftSeconds: number;
+  itlSeconds: number;
+  requestsPerSecond: number;
+  /** Most requests in flight at once. */
+  peakBatch: number;
+}
+
+export function simulateInflightBatching(
+  arrivals: readonly number[],
+  inputTokens: number,
+  outputTokens: number,
+  limits: SchedulerLimits,
+  iterationSeconds: IterationSeconds,
+): ServingSimulation {
+  const count = arrivals.length;
+  if (count === 0) return { ttftSeconds: 0, itlSeconds: 0, requestsPerSecond: 0, peakBatch: 0 };
+  const capacity = Math.max(1, Math.min(limits.maxBatch, limits.kvRequests));
+  interface Flight {
+    arrival: number;
+    firstToken: number | undefined;
+    tokens: number;
+  }
+  let active: Flight[] = [];
+  let next = 0;
+  let time = arrivals[0] ?? 0;
+  let done = 0;
+  let lastDone = time;
+  let ttftSum = 0;
+  let itlSum = 0;
+  let peakBatch = 0;
+  const finish = (flight: Flight): void => {
+    const first = flight.firstToken ?? time;
+    ttftSum += first - flight.arrival;
+    if (outputTokens > 1) itlSum += (time - first) / (outputTokens - 1);
+    done += 1;
+    lastDone = time;
+  };
+  while (done < count) {
+    while (next < count && (arrivals[next] ?? 0) <= time && active.length < capacity) {
+      active.push({ arrival: arrivals[next] ?? 0, firstToken: undefined, tokens: 0 });
+      next += 1;
+    }
+    if (active.length === 0) {
+      time = Math.max(time, arrivals[next] ?? time);
+      continue;
+    }
+    peakBatch = Math.max(peakBatch, active.length);
+    const generating = active.filter((flight) => flight.firstToken !== undefined);
+    let budget = limits.maxNumTokens - generating.length;
+    const context: Flight[] = [];
+    for (const flight of active) {
+      if (flight.firstToken !== undefined) continue;
+      // A prompt longer than the whole budget still runs alone (the engine's max_input_len allows it).
+      const alone = context.length === 0 && generating.length === 0;
+      if (inputTokens > budget && !alone) break;
+      context.push(flight);
+      budget -= inputTokens;
+    }
+    time += iterationSeconds(context.length * inputTokens, generating.length);
+    for (const flight of generating) flight.tokens += 1;
+    for (const flight of context) {
+      flight.firstToken = time;
+      flight.tokens = 1;
+    }
+    const remaining: Flight[] = [];
+    for (const flight of active) {
+      if (flight.tokens >= outputTokens) finish(flight);
+      else remaining.push(flight);
+    }
+    active = remaining;
+  }
+  const span = lastDone - (arrivals[0] ?? 0);
+  return {
+    ttftSeconds: ttftSum / count,
+    itlSeconds: outputTokens > 1 ? itlSum / count : 0,
+    requestsPerSecond: span > 0 ? count / span : Number.POSITIVE_INFINITY,
+    peakBatch,
+  };
+}
+
+/**
+ * Arrival times of `count` requests at `rate` per second: all at once for an unbounded rate (the benchmark
+ * sends every request at the start), else a Poisson process (an assumption: the TensorRT-LLM table does not say
+ * how its client spaced requests; serving benchmarks given a request rate, e.g. vLLM's benchmark_serving, draw
+ * exponential gaps) — exponential gaps, here at the quantiles of a
+ * golden-ratio (Weyl) sequence, so the run is deterministic and the gaps have the exponential's distribution
+ * without a random seed.
+ */
+export function poissonArrivals(count: number, rate: number): number[] {
+  const times: number[] = [];
+  if (!Number.isFinite(rate)) return Array.from({ length: count }, () => 0);
+  const golden = (Math.sqrt(5) - 1) / 2;
+  let time = 0;
+  for (let index = 0; index < count; index += 1) {
+    times.push(time);
+    const quantile = ((index + 1) * golden) % 1;
+    time += -Math.log(1 - quantile) / rate;
+  }
+  return times;
+}
+
+/** Linear interpolation through (x, y) points sorted by x; beyond the ends, the nearest segment's line. */
+function interpolate(points: readonly (readonly [number, number])[], x: number): number {
+  if (points.length === 1) return points[0]?.[1] ?? 0;
+  let index = 1;
+  while (index < points.length - 1 && (points[index]?.[0] ?? 0) < x) index += 1;
+  const [x0, y0] = points[index - 1] ?? [0, 0];
+  const [x1, y1] = points[index] ?? [1, 0];
+  return x1 === x0 ? y1 : y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
+}
+
+/** 1, 2, 4, … below `limit`, and `limit`. */
+function doublings(limit: number): number[] {
+  const values: number[] = [];
+  for (let value = 1; value < limit; value *= 2) values.push(value);
+  values.push(Math.max(1, limit));
+  return values;
+}
+
+/**
+ * Online serving of `requests` requests at a request rate (Infinity: all sent at once) on TensorRT-LLM's
+ * in-flight batching, simulated iteration by iteration (`simulateInflightBatching`) with iteration times from
+ * the engine:
+ *
+ * - a context pass over k prompts is the engine's prefill at batch k (interpolated in prompt tokens);
+ * - a generation step for b requests is the engine's decode step at batch b (interpolated in b);
+ * - a mixed iteration runs the GEMMs once over all its tokens: with prompts present they are the prefill's (the
+ *   b generation tokens add b / (k · input) to its work), so it costs the context pass plus what b generation
+ *   requests add to a step beyond a single request's (their KV reads and per-token work): prefill(k) +
+ *   decode(b) − decode(1). The weight stream, the launches and the step overhead are paid once.
+ *
+ * Scheduler limits: max_batch_size 2048 (`SCHEDULER_MAX_BATCH`, TensorRT-LLM's build default; with the Triton
+ * backend the runtime batch is the engine's, not triton_max_batch_size: Triton TensorRT-LLM backend docs, "Model
+ * Configuration"), max_num_tokens = the runtime's `prefillChunkTokens` (8,192, TensorRT-LLM's default), KV room =
+ * the largest batch whose KV cache fits at input + output tokens.
+ */
+export function servingSimulation(
+  design: DesignDocument,
+  base: Workload,
+  rate: number,
+  requests: number,
+  catalog: CatalogIndex,
+): ServingSimulation & { limits: SchedulerLimits } {
+  const probe = run(design, { ...base, batch: 1 }, catalog);
+  if (!probe.memory.fits) throw new ScenarioError('the model does not fit at batch 1');
+  const runtime = base.runtime !== undefined ? catalog.runtimes.get(base.runtime) : undefined;
+  const maxNumTokens = runtime?.prefillChunkTokens ?? DEFAULT_MAX_NUM_TOKENS;
+  const limits: SchedulerLimits = {
+    maxBatch: SCHEDULER_MAX_BATCH,
+    maxNumTokens,
+    kvRequests: Math.max(1, probe.memory.maxBatch),
+  };
+  const inFlight = Math.max(1, Math.min(limits.maxBatch, limits.kvRequests, requests));
+  const decode = doublings(inFlight).map(
+    (batch) =>
+      [
+        batch,
+        batch === 1
+          ? probe.decode.secondsPerStep
+          : run(design, { ...base, batch }, catalog).decode.secondsPerStep,
+      ] as const,
+  );
+  const prompts = Math.max(1, Math.min(inFlight, Math.floor(maxNumTokens / base.inputTokens)));
+  const prefill = doublings(prompts).map(
+    (batch) =>
+      [
+        batch * base.inputTokens,
+        batch === 1 ? probe.prefill.seconds : run(design, { ...base, batch }, catalog).prefill.seconds,
+      ] as const,
+  );
+  const single = probe.decode.secondsPerStep;
+  const iteration: IterationSeconds = (contextTokens, generating) => {
+    const step = generating > 0 ? interpolate(decode, generating) : 0;
+    if (contextTokens === 0) return step;
+    return interpolate(prefill, contextTokens) + Math.max(0, step - single);
+  };
+  const result = simulateInflightBatching(
+    poissonArrivals(requests, rate),
+    base.inputTokens,
+    base.outputTokens,
+    limits,
+    iteration,
+  );
+  return { ...result, limits };
 }
 
 /**

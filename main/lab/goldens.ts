@@ -51,7 +51,10 @@ export async function runGolden(
   const golden = runScenario(name, parsed.value, catalog);
   // Written as Prettier writes it, so `npm run format:check` passes on a rewritten golden.
   const file = join(folder, `${name}.golden.json`);
-  const text = await format(JSON.stringify(golden, null, 2), { ...(await resolveConfig(file)), filepath: file });
+  const text = await format(JSON.stringify(golden, null, 2), {
+    ...(await resolveConfig(file)),
+    filepath: file,
+  });
   let stored: unknown;
   try {
     stored = JSON.parse(await readFile(file, 'utf8'));

@@ -113,7 +113,13 @@ function evaluateStages(
   const { design, workload, machine, checked } = context;
   const planned = plan(machine, checked, workload, diagnostics, split);
   if (!planned) return { ok: false, diagnostics };
-  const graph = lower(checked.model.architecture, checked.formats, planned, workload);
+  const graph = lower(
+    checked.model.architecture,
+    checked.formats,
+    planned,
+    workload,
+    checked.runtime?.attention,
+  );
   const placement = map(machine, planned, checked.runtime?.kvCache);
   const costed = cost(
     {

@@ -46,6 +46,19 @@ export const runtimeSchema = z.strictObject({
     })
     .optional(),
   /**
+   * How the runtime computes attention (engine/stages/lower.ts): `fused` (FlashAttention: the scores stay on
+   * chip, K and V are read once per KV head) or `unfused` (a matmul writes the score matrix, a softmax reads and
+   * rewrites it, a second matmul reads it against V; grouped-query K and V are read once per query head).
+   * `scoreBytes`: bytes per score element the unfused path stores. Absent: fused.
+   */
+  attention: z
+    .strictObject({
+      kernel: z.enum(['fused', 'unfused']),
+      scoreBytes: z.number().positive(),
+      source: sourceSchema,
+    })
+    .optional(),
+  /**
    * How much device memory the runtime gives its KV cache (engine/stages/map.ts): `fraction` of the memory left
    * once the CUDA context (`reservedBytes`), the weights and the activations are in (`basis: 'free'`,
    * TensorRT-LLM's `kv_cache_free_gpu_mem_fraction`), or of the device's total memory, of which the weights and
@@ -74,3 +87,6 @@ export const runtimeSchema = z.strictObject({
   sources: z.array(sourceSchema).optional(),
 });
 export type Runtime = z.infer<typeof runtimeSchema>;
+
+/** How a runtime computes attention (see `runtimeSchema.attention`). */
+export type RuntimeAttention = NonNullable<Runtime['attention']>;

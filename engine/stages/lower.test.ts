@@ -5,6 +5,7 @@ import type { Parallelism } from '../models/parallelism';
 import { countParameters } from '../models/parameters';
 import type { Operator } from '../operators';
 import type { ModelArchitecture } from '../schema/model';
+import type { RuntimeAttention } from '../schema/runtime';
 import { defaultWorkload } from '../schema/workload';
 import { testModels, toyArchitecture } from '../testing/fixtures';
 import { expectedDistinctExperts, lower, lowerStep, type StepShape } from './lower';
@@ -37,7 +38,12 @@ const decode = (sequences: number, context: number): StepShape => ({
 
 function operatorsOf(
   step: StepShape,
-  options: { arch?: ModelArchitecture; parallelism?: Parallelism; formats?: Formats } = {},
+  options: {
+    arch?: ModelArchitecture;
+    parallelism?: Parallelism;
+    formats?: Formats;
+    attention?: RuntimeAttention;
+  } = {},
 ): Operator[] {
   return lowerStep(
     options.arch ?? toyArchitecture,
@@ -45,6 +51,7 @@ function operatorsOf(
     options.parallelism ?? split(),
     step,
     false,
+    options.attention,
   ).operators;
 }
 
@@ -125,6 +132,41 @@ describe('lower: attention', () => {
     expect(attention.macs).toBe(3 * heads * 100 * 2 * headDim);
     // Grouped-query heads share their KV: 4 query rows per KV head, one GEMM per sequence and KV head.
     expect(attention.gemm).toEqual({ m: heads / kvHeads, k: headDim, n: 100, batch: 3 * kvHeads, loop: 'n' });
+  });
+
+  describe('unfused (llama.cpp without flash attention)', () => {
+    // f32 scores, as llama.cpp's kq (GGML_PREC_F32).
+    const unfused: RuntimeAttention = { kernel: 'unfused', scoreBytes: 4, source: { citation: 'test' } };
+    const fused: RuntimeAttention = { ...unfused, kernel: 'fused' };
+
+    it('reads K and V once per query head and moves the score matrix through memory four times', () => {
+      const sequences = 3;
+      const context = 100;
+      const fusedOp = find(operatorsOf(decode(sequences, context)), 'attention.scores');
+      const op = find(operatorsOf(decode(sequences, context), { attention: unfused }), 'attention.scores');
+      // mul_mat(K, Q) broadcasts each of the 2 KV heads over its 4 query heads: K and V read 8 times, not 2.
+      expect(op.bytes.kv).toBe(sequences * context * 2 * heads * headDim * 2);
+      expect(op.bytes.kv).toBe(fusedOp.bytes.kv * (heads / kvHeads));
+      // Scores: heads × context f32 per sequence, written, read and rewritten by the softmax, read again.
+      expect(op.bytes.activations - fusedOp.bytes.activations).toBe(sequences * heads * context * 4 * 4);
+      // The same arithmetic; one matrix-vector product per sequence and query head.
+      expect(op.macs).toBe(fusedOp.macs);
+      expect(op.gemm).toEqual({ m: 1, k: headDim, n: context, batch: sequences * heads, loop: 'n' });
+    });
+
+    it('writes the causal score pairs of a prefill to memory', () => {
+      const T = 16;
+      const fusedOp = find(operatorsOf(prefill(2, T)), 'attention.scores');
+      const op = find(operatorsOf(prefill(2, T), { attention: unfused }), 'attention.scores');
+      expect(op.bytes.activations - fusedOp.bytes.activations).toBe(2 * heads * ((T * (T + 1)) / 2) * 4 * 4);
+      expect(op.bytes.kv).toBe(0);
+    });
+
+    it('leaves a runtime that declares fused attention as FlashAttention', () => {
+      expect(find(operatorsOf(decode(3, 100), { attention: fused }), 'attention.scores')).toEqual(
+        find(operatorsOf(decode(3, 100)), 'attention.scores'),
+      );
+    });
   });
 
   it('computes T(T + 1) / 2 score pairs per head in a causal prefill of T tokens', () => {

@@ -8,7 +8,8 @@
  *   all-reduce of the hidden state after the attention output and after the FFN down projection;
  * - attention is FlashAttention-style (scores never written to memory: Dao et al. 2022); causal prefill does
  *   half the score work; decode reads the whole KV cache of the context once per step; grouped-query heads
- *   share their KV reads;
+ *   share their KV reads — unless the runtime declares `attention.kernel: 'unfused'` (llama.cpp without flash
+ *   attention): then each query head reads its group's K and V and the score matrix crosses memory 4 times;
  * - MoE layers route each token to `activeExperts` experts: the experts touched in a step are the expected
  *   number of distinct ones, E·(1 − (1 − k/E)^tokens), each read once;
  * - a pipeline stage holds `layers / pp` layers (the slowest stage rounds up).
@@ -18,6 +19,7 @@ import { residualStreamBytes, type Formats } from '../models/formats';
 import type { Parallelism } from '../models/parallelism';
 import type { GemmShape, Operator, PhaseOperators, TensorClass } from '../operators';
 import type { ModelArchitecture } from '../schema/model';
+import type { RuntimeAttention } from '../schema/runtime';
 import type { Workload } from '../schema/workload';
 import type { Plan } from './plan';
 
@@ -62,6 +64,13 @@ const OPS_PER_ELEMENT = {
  * new residual and the normalised input of the next sub-layer — 4. A gated activation reads the gate and the up
  * projection and writes their product — 3; a plain activation reads one and writes one — 2.
  */
+/**
+ * Times an unfused attention's score matrix crosses memory: the first matmul writes it, the softmax reads it and
+ * writes the probabilities in place, the second matmul reads them (llama.cpp `llm_build_kqv` without flash
+ * attention: `ggml_mul_mat(k, q)` → `ggml_soft_max_ext` → `ggml_mul_mat(v, kq)`).
+ */
+const SCORE_PASSES = 4;
+
 const TENSORS_PER_ELEMENT = {
   addAndNorm: 4,
   gatedActivation: 3,
@@ -84,6 +93,7 @@ export function lower(
   formats: Formats,
   plan: Plan,
   workload: Workload,
+  attention?: RuntimeAttention,
 ): OperatorGraph {
   const sparse = workload.weightSparsity === '2:4';
   // Stored bytes drive traffic: 2:4-sparse matrices kept compressed (values and indices) read fewer bytes.
@@ -102,6 +112,7 @@ export function lower(
       contextTokens: workload.inputTokens,
     },
     sparse,
+    attention,
   );
   const decode = lowerStep(
     arch,
@@ -109,6 +120,7 @@ export function lower(
     plan.parallelism,
     { phase: 'decode', sequences: plan.decodeSequences, queryTokens: 1, contextTokens: plan.decodeContext },
     sparse,
+    attention,
   );
   return { prefill: prefill.operators, decode: decode.operators };
 }
@@ -145,6 +157,8 @@ interface Step {
   plan: Parallelism;
   step: StepShape;
   sparse: boolean;
+  /** How the runtime computes attention; undefined: fused (FlashAttention). */
+  attention: RuntimeAttention | undefined;
   /** Tokens in the step: sequences × new tokens. */
   tokens: number;
   /** Layers of the stage, as a share of the model's (the slowest stage rounds up). */
@@ -180,6 +194,7 @@ function stepOf(
   plan: Parallelism,
   step: StepShape,
   sparse: boolean,
+  attention: RuntimeAttention | undefined,
 ): Step {
   const tp = plan.tensor;
   const a = formats.activationBytes;
@@ -194,6 +209,7 @@ function stepOf(
     plan,
     step,
     sparse,
+    attention,
     tokens: step.sequences * step.queryTokens,
     stageShare,
     layers: stageShare(arch.layers),
@@ -254,8 +270,9 @@ export function lowerStep(
   plan: Parallelism,
   step: StepShape,
   sparse: boolean,
+  attention?: RuntimeAttention,
 ): PhaseOperators {
-  const s = stepOf(arch, formats, plan, step, sparse);
+  const s = stepOf(arch, formats, plan, step, sparse, attention);
   const H = arch.hiddenSize;
   const operators: Operator[] = [embedding(s)];
   operators.push(
@@ -432,13 +449,22 @@ function attentionCores(s: Step, kvElementsPerToken: number): Operator[] {
   // Queries come from the QKV projection and the output goes on to the output projection: residual-stream width.
   const a = residualStreamBytes(s.formats);
   const decode = step.phase === 'decode';
+  // Unfused attention (llama.cpp without FlashAttention: mul_mat(K, Q) → soft_max → mul_mat(V, KQ)): the
+  // matmuls broadcast each KV head over its query heads, so every query head reads its group's K and V, and the
+  // score matrix goes through memory SCORE_PASSES times. Fused (FlashAttention): K and V once per KV head.
+  const unfused = s.attention?.kernel === 'unfused';
+  const kvReadsPerKvHead = unfused ? groupRows : 1;
+  const scoreBytes = unfused ? (s.attention?.scoreBytes ?? 0) * SCORE_PASSES : 0;
   return kinds
     .filter((kind) => kind.layers > 0)
     .map((kind): Operator => {
       const pairs = attendedPairs(step.queryTokens, step.contextTokens, kind.window);
       const readContext = Math.min(step.contextTokens, kind.window ?? Infinity);
-      const kvRead = decode ? step.sequences * readContext * kvElementsPerToken * s.formats.kvBytes : 0;
+      const kvRead = decode
+        ? step.sequences * readContext * kvElementsPerToken * s.formats.kvBytes * kvReadsPerKvHead
+        : 0;
       const qElements = tokens * heads * qkDim;
+      const scores = step.sequences * heads * pairs * scoreBytes;
       return {
         id: kind.id,
         name: kind.name,
@@ -446,12 +472,13 @@ function attentionCores(s: Step, kvElementsPerToken: number): Operator[] {
         part: 'attention',
         repeat: kind.layers,
         // FlashAttention: an output tile of query rows × head dim loops over the keys each query attends to
-        // (on average, with the causal mask: half the prompt in a prefill).
+        // (on average, with the causal mask: half the prompt in a prefill). Unfused decode: one matrix-vector
+        // product per query head.
         gemm: {
-          m: decode ? groupRows : step.queryTokens,
+          m: decode ? (unfused ? 1 : groupRows) : step.queryTokens,
           k: qkDim,
           n: decode ? readContext : Math.ceil(pairs / step.queryTokens),
-          batch: step.sequences * (decode ? kvHeadsPerChip : heads),
+          batch: step.sequences * (decode && !unfused ? kvHeadsPerChip : heads),
           loop: 'n',
         },
         macs: step.sequences * heads * pairs * (qkDim + vDim),
@@ -459,7 +486,7 @@ function attentionCores(s: Step, kvElementsPerToken: number): Operator[] {
         bytes: bytes(
           0,
           kvRead,
-          (qElements + tokens * heads * vDim + (decode ? 0 : tokens * kvElementsPerToken)) * a,
+          (qElements + tokens * heads * vDim + (decode ? 0 : tokens * kvElementsPerToken)) * a + scores,
         ),
         computeClass: s.formats.attentionClass,
         elementBytes: a,

@@ -6,6 +6,7 @@ import { evaluate } from '../../../../engine/evaluate';
 import type { Report } from '../../../../engine/report';
 import type { ErrorBands } from '../../../../engine/schema/error-bands';
 import { defaultWorkload } from '../../../../engine/schema/workload';
+import { formatQuantity } from '../../../../engine/units';
 import { testCatalog, testDesign } from '../../../../engine/testing/fixtures';
 import { editor } from '../../state/editor.svelte';
 import ResultsPanel from './ResultsPanel.svelte';
@@ -106,5 +107,16 @@ describe('the summary of a report', () => {
     expect(
       alert && cards && alert.compareDocumentPosition(cards) & Node.DOCUMENT_POSITION_FOLLOWING,
     ).toBeTruthy();
+  });
+
+  it('gives the clock card the supply voltage the decode ran at', () => {
+    const report = reportOf(2 ** 36);
+    editor.report = report;
+    flushSync();
+    const card = [...document.querySelectorAll('[aria-label="Headline results"] > *')].find((element) =>
+      element.textContent?.includes('Clock reached'),
+    );
+    expect(report.decode.voltageVolts).toBeGreaterThan(0);
+    expect(card?.textContent).toContain(`decode at ${formatQuantity(report.decode.voltageVolts, 'volts')}`);
   });
 });

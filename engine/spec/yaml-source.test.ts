@@ -62,3 +62,24 @@ describe('readYamlSource bounds before parsing (issue 15 item 3)', () => {
     expect(reading.problems).toHaveLength(2);
   });
 });
+
+describe('readYamlSource bounds block nesting on one line before parsing', () => {
+  it('refuses "- - - …" deeper than the limit without running the parser', () => {
+    // 800 KB of "- " kept the parser busy for seconds, growing faster than the text.
+    const parse = vi.spyOn(Parser.prototype, 'parse');
+    const reading = readYamlSource('- '.repeat(10_000));
+    expect(parse).not.toHaveBeenCalled();
+    // The dash opened inside maxDepth others is the (maxDepth + 1)-th, at offset 2 × maxDepth.
+    expect(reading.problems).toEqual([
+      { offset: 2 * maxDepth, path: '(syntax)', message: `nested more than ${maxDepth} levels deep` },
+    ]);
+  });
+
+  it('counts dashes per line, and not those inside text', () => {
+    // Many items, one per line, and a value full of dashes, are shallow.
+    const items = Array.from({ length: maxDepth * 2 }, (_, index) => `- item ${index} - - - -`).join('\n');
+    const reading = readYamlSource(`list:\n${items}\nname: "${'- '.repeat(maxDepth + 1)}"\n`);
+    expect(reading.problems).toEqual([]);
+    expect(reading.root).toBeDefined();
+  });
+});

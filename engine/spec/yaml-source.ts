@@ -142,20 +142,28 @@ function tooManyErrors(tokens: readonly CST.Token[], stoppedAt: number): OffsetP
 }
 
 /**
- * The offset of the first flow bracket (`[` or `{`) opened inside {@link maxDepth} others, found by the
- * lexer alone (it knows quotes, comments and plain scalars, so a bracket inside text is not counted).
- * Flow collections are only part of the nesting; `firstTooDeep` checks the whole tree after parsing.
+ * The offset of the first collection opened inside {@link maxDepth} others that the lexer alone can see
+ * (it knows quotes, comments and plain scalars, so a bracket or a dash inside text is not counted): flow
+ * brackets (`[`, `{`), and block indicators (`- `, `? `) that follow each other on one line, each of which
+ * opens a collection inside the one before it (`- - - a`). The count never exceeds the real depth, so a text
+ * it refuses is too deep; `firstTooDeep` checks the whole tree after parsing.
  */
 function firstTooDeepBracket(text: string): number | undefined {
   let offset = 0;
-  let depth = 0;
+  let flowDepth = 0;
+  let lineIndicators = 0;
   for (const token of new Lexer().lex(text)) {
     const type = CST.tokenType(token);
     if (type === 'flow-map-start' || type === 'flow-seq-start') {
-      if (depth >= maxDepth) return offset;
-      depth += 1;
-    } else if ((type === 'flow-map-end' || type === 'flow-seq-end') && depth > 0) {
-      depth -= 1;
+      if (flowDepth + lineIndicators >= maxDepth) return offset;
+      flowDepth += 1;
+    } else if ((type === 'flow-map-end' || type === 'flow-seq-end') && flowDepth > 0) {
+      flowDepth -= 1;
+    } else if ((type === 'seq-item-ind' || type === 'explicit-key-ind') && flowDepth === 0) {
+      if (lineIndicators >= maxDepth) return offset;
+      lineIndicators += 1;
+    } else if (type === 'newline') {
+      lineIndicators = 0;
     }
     // The lexer's mode markers take no room in the text.
     if (type !== 'doc-mode' && type !== 'flow-error-end' && type !== 'scalar') offset += token.length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatQuantity, parseQuantity } from './units';
+import { formatQuantity, maxQuantityLength, parseQuantity } from './units';
 
 describe('formatQuantity shows numbers the way datasheets print them', () => {
   it.each([
@@ -66,5 +66,21 @@ describe('parseQuantity reads what a person types', () => {
       ok: false,
       message: expect.stringContaining('"fast" is not a number') as string,
     });
+  });
+});
+
+describe('parseQuantity bounds what it reads (issue 15 item 3)', () => {
+  it('refuses text longer than any quantity with a message, before matching it', () => {
+    // 60,000 spaces between a number and a letter: the pattern's lazy suffix backtracks over every space.
+    const text = `1${' '.repeat(60_000)}x`;
+    expect(parseQuantity(text, 'bytesPerSecond')).toEqual({
+      ok: false,
+      message: `the text is ${text.length} characters long; a quantity is at most ${maxQuantityLength} (e.g. "3.35 TB/s", "900 GB/s")`,
+    });
+  });
+
+  it('still reads a quantity padded with spaces up to the limit', () => {
+    const padding = ' '.repeat((maxQuantityLength - '4 TB/s'.length) / 2);
+    expect(parseQuantity(`${padding}4 TB/s${padding}`, 'bytesPerSecond')).toEqual({ ok: true, value: 4e12 });
   });
 });

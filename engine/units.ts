@@ -168,6 +168,9 @@ export function unitSymbol(unit: Unit): string {
 
 export type ParsedQuantity = { ok: true; value: number } | { ok: false; message: string };
 
+/** The longest text `parseQuantity` reads ("1,234,567.89 TiB/s" is 18 characters). */
+export const maxQuantityLength = 100;
+
 const numberPattern = /^\s*([-+]?(?:\d+(?:[.,_]\d+)*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$/;
 
 /**
@@ -175,6 +178,13 @@ const numberPattern = /^\s*([-+]?(?:\d+(?:[.,_]\d+)*(?:\.\d*)?|\.\d+)(?:[eE][-+]
  * A bare number is taken in SI units. Returns a message naming the expected unit when the text does not fit.
  */
 export function parseQuantity(text: string, unit: Unit): ParsedQuantity {
+  // The pattern's lazy suffix before trailing space backtracks over long runs of spaces; no quantity is long.
+  if (text.length > maxQuantityLength) {
+    return {
+      ok: false,
+      message: `the text is ${text.length} characters long; a quantity is at most ${maxQuantityLength}${expectedUnits(unit)}`,
+    };
+  }
   const match = numberPattern.exec(text);
   if (!match) return { ok: false, message: `"${text}" is not a number${expectedUnits(unit)}` };
   const numberText = (match[1] ?? '').replace(/_/g, '').replace(/,(?=\d{3}\b)/g, '');

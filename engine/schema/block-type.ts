@@ -4,7 +4,7 @@
  * cost model that serves it.
  */
 import { z } from 'zod';
-import { finite, libraryIdSchema, sourceSchema } from './common';
+import { boundedText, finite, libraryIdSchema, sourceSchema } from './common';
 import { units, type Unit } from '../units';
 
 export const blockCategories = ['compute', 'memory', 'interconnect', 'compression', 'power', 'host'] as const;
@@ -86,7 +86,7 @@ export const tableColumnSchema = z.strictObject({
 });
 export type TableColumnSpec = z.infer<typeof tableColumnSchema>;
 
-export const tableRowSchema = z.record(z.string(), z.union([finite(), z.string()]));
+export const tableRowSchema = z.record(boundedText(120), z.union([finite(), boundedText(2000)]));
 export type TableRow = z.infer<typeof tableRowSchema>;
 
 export const tableParamSchema = z.strictObject({

@@ -41,16 +41,33 @@ export const positive = () => finite().refine((value) => value > 0, 'must be gre
 export const countSchema = z.number().int('must be a whole number').min(1, 'must be at least 1');
 
 /**
+ * Free text with a length limit and a message that says it. Every text a file can carry is bounded: the
+ * exports and the app lay text out in time that grows with its length, and a name or a citation is never
+ * long (a 60,000-character citation took a Markdown export 15 s).
+ */
+export const boundedText = (max: number) =>
+  z.string().max(max, `must be at most ${max.toLocaleString('en-US')} characters`);
+
+/** The limits of free-text fields, in UTF-16 code units. */
+export const textLimits = {
+  citation: 2000,
+  url: 2000,
+  original: 1000,
+  note: 4000,
+  appliesTo: 200,
+} as const;
+
+/**
  * Where a number comes from. `original` keeps the figure as the source printed it when Tessera converted
  * it to SI units ("3.35 TB/s", "700 W TDP", "0.9 pJ/bit at 45 nm").
  */
 export const sourceSchema = z.strictObject({
-  citation: z.string().min(3, 'must name the datasheet, paper or page'),
-  url: z.string().url('must be a URL').optional(),
-  original: z.string().optional(),
-  note: z.string().optional(),
+  citation: boundedText(textLimits.citation).min(3, 'must name the datasheet, paper or page'),
+  url: boundedText(textLimits.url).url('must be a URL').optional(),
+  original: boundedText(textLimits.original).optional(),
+  note: boundedText(textLimits.note).optional(),
   /** What the source backs, when it backs only part of an entry: a parameter path such as `hbm.bandwidthBytesPerSecond`. */
-  appliesTo: z.string().optional(),
+  appliesTo: boundedText(textLimits.appliesTo).optional(),
 });
 export type Source = z.infer<typeof sourceSchema>;
 

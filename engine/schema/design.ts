@@ -3,7 +3,7 @@
  * format, the CLI input and the body of every preset. See ARCHITECTURE.md, "The design document".
  */
 import { z } from 'zod';
-import { countSchema, finite, idSchema, nonNegative, positive, sourceSchema } from './common';
+import { boundedText, countSchema, finite, idSchema, nonNegative, positive, sourceSchema } from './common';
 import { tableRowSchema } from './block-type';
 
 export const DESIGN_FORMAT = 'tessera.design';
@@ -13,21 +13,21 @@ export const positionSchema = z.strictObject({ x: finite(), y: finite() });
 export type Position = z.infer<typeof positionSchema>;
 
 /** A parameter value: a number in SI units, an option of an enum parameter, or the rows of a table parameter. */
-export const paramValueSchema = z.union([finite(), z.string(), z.array(tableRowSchema)]);
+export const paramValueSchema = z.union([finite(), boundedText(2000), z.array(tableRowSchema)]);
 export type ParamValue = z.infer<typeof paramValueSchema>;
 
 export const blockSchema = z.strictObject({
   id: idSchema,
   /** A block type id from the library, e.g. `compute.systolic`. */
-  type: z.string().min(1),
-  name: z.string().min(1).max(120),
+  type: boundedText(120).min(1),
+  name: boundedText(120).min(1),
   /** Values that differ from the block type's defaults (omitted parameters take the default). */
   params: z.record(z.string(), paramValueSchema),
   position: positionSchema,
 });
 export type Block = z.infer<typeof blockSchema>;
 
-export const endpointSchema = z.strictObject({ block: idSchema, port: z.string().min(1) });
+export const endpointSchema = z.strictObject({ block: idSchema, port: boundedText(80).min(1) });
 export type Endpoint = z.infer<typeof endpointSchema>;
 
 /** A link's own limits. Omitted ones are not limits: the blocks at each end bound the path instead. */
@@ -56,7 +56,7 @@ export type GroupKind = (typeof groupKinds)[number];
  */
 export const groupSchema = z.strictObject({
   id: idSchema,
-  name: z.string().min(1).max(120),
+  name: boundedText(120).min(1),
   kind: z.enum(groupKinds),
   count: countSchema,
   blocks: z.array(idSchema),
@@ -66,26 +66,26 @@ export type Group = z.infer<typeof groupSchema>;
 
 export const noteSchema = z.strictObject({
   id: idSchema,
-  text: z.string().max(10_000),
+  text: boundedText(10_000),
   position: positionSchema,
 });
 export type Note = z.infer<typeof noteSchema>;
 
 export const designMetaSchema = z.strictObject({
-  description: z.string().max(20_000).optional(),
-  author: z.string().max(200).optional(),
-  tags: z.array(z.string().max(60)).optional(),
+  description: boundedText(20_000).optional(),
+  author: boundedText(200).optional(),
+  tags: z.array(boundedText(60)).max(100, 'must be at most 100 tags').optional(),
   /** Datasheets and papers the design's numbers come from; `appliesTo` names the parameter a source backs. */
   sources: z.array(sourceSchema).optional(),
   /** The preset this design started from, if any. */
-  preset: z.string().optional(),
+  preset: boundedText(120).optional(),
 });
 export type DesignMeta = z.infer<typeof designMetaSchema>;
 
 export const designSchema = z.strictObject({
   format: z.literal(DESIGN_FORMAT),
   version: z.literal(DESIGN_VERSION),
-  name: z.string().min(1, 'a design needs a name').max(200),
+  name: boundedText(200).min(1, 'a design needs a name'),
   meta: designMetaSchema.optional(),
   blocks: z.array(blockSchema),
   links: z.array(linkSchema),

@@ -3,7 +3,7 @@
  * model's published `config.json` (or paper, where there is none), with the URL they came from.
  */
 import { z } from 'zod';
-import { countSchema, libraryIdSchema, sourceSchema } from './common';
+import { boundedText, countSchema, libraryIdSchema, sourceSchema } from './common';
 
 export const attentionKinds = ['mha', 'gqa', 'mqa', 'mla'] as const;
 export type AttentionKind = (typeof attentionKinds)[number];
@@ -99,6 +99,6 @@ export const modelSchema = z.strictObject({
   /** The fields of the published config.json that the architecture was read from, verbatim. */
   hfConfig: z.record(z.string(), z.unknown()).optional(),
   /** Notes on how the model was read, and anything the engine does not model. */
-  notes: z.string().optional(),
+  notes: boundedText(20_000).optional(),
 });
 export type ModelConfig = z.infer<typeof modelSchema>;

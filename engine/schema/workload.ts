@@ -3,7 +3,7 @@
  * of weights, activations and KV cache, sparsity, parallelism and the power policy.
  */
 import { z } from 'zod';
-import { countSchema, idSchema, libraryIdSchema } from './common';
+import { boundedText, countSchema, idSchema, libraryIdSchema } from './common';
 
 export const parallelismSchema = z.union([
   z.strictObject({ mode: z.literal('auto') }),
@@ -35,7 +35,7 @@ export const workloadSchema = z.strictObject({
   /** Time per output token (s) an automatic plan must meet; splits within it rank first. */
   tpotTargetSeconds: z.number().positive().max(3600).optional(),
   /** Operating point name to run at; omitted means the power domain's selected point. */
-  operatingPoint: z.string().optional(),
+  operatingPoint: boundedText(120).optional(),
   /**
    * How an operator is given to one of several kinds of compute unit: the one that finishes soonest, the one that
    * uses least energy, or the one pinned (`pinnedUnit`) wherever it can run the operator.

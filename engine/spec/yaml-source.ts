@@ -5,13 +5,14 @@
  */
 import {
   Composer,
-  type CST,
+  CST,
   isAlias,
   isCollection,
   isMap,
   isPair,
   isScalar,
   isSeq,
+  Lexer,
   Parser,
   Scalar,
   type Document,
@@ -55,18 +56,29 @@ const parseOptions = {
  * is a problem, since a design file holds one design.
  */
 export function readYamlSource(text: string): SourceReading {
-  const tokens = Array.from(new Parser().parse(text));
+  // The parser's cost grows faster than the text on deep flow nesting (999 KB of "[" took 32 s), so the
+  // brackets are counted by the lexer, which is linear, and deep text is refused before it is parsed.
+  const deepBracket = firstTooDeepBracket(text);
+  if (deepBracket !== undefined) return tooDeepReading(deepBracket);
+  const tokens: CST.Token[] = [];
+  let errors = 0;
+  for (const token of new Parser().parse(text)) {
+    // Text that is not YAML at all (980 KB of "]\n" lines) raises an error per line, and composing and
+    // placing hundreds of thousands of them took 49 s: reading stops after a few, which say enough.
+    if (token.type === 'error') {
+      errors += 1;
+      if (errors > maxTopLevelErrors) {
+        return { root: undefined, problems: tooManyErrors(tokens, token.offset) };
+      }
+    }
+    tokens.push(token);
+  }
   // The composer recurses once per nesting level. It catches its own stack overflow, but near the stack
   // limit Node 20 can abort the whole process instead ("RegExpCompiler Allocation failed", seen on the second
   // of two 10,000-deep texts), so deep text is refused before it is composed. The lexer and parser keep
   // their own stacks and are safe at any depth.
   const tooDeep = firstTooDeep(tokens);
-  if (tooDeep !== undefined) {
-    return {
-      root: undefined,
-      problems: [{ offset: tooDeep, path: syntaxPath, message: `nested more than ${maxDepth} levels deep` }],
-    };
-  }
+  if (tooDeep !== undefined) return tooDeepReading(tooDeep);
   let document: Document.Parsed | undefined;
   const problems: OffsetProblem[] = [];
   for (const composed of new Composer(parseOptions).compose(tokens, true, text.length)) {
@@ -101,6 +113,62 @@ export function readYamlSource(text: string): SourceReading {
   const walker = new YamlWalker(document);
   const root = walker.walk(document.contents, 0, [], 0);
   return walker.problems.length > 0 ? { root: undefined, problems: walker.problems } : { root, problems: [] };
+}
+
+/** How many syntax errors outside any document are read before reading stops. */
+export const maxTopLevelErrors = 20;
+
+function tooDeepReading(offset: number): SourceReading {
+  return {
+    root: undefined,
+    problems: [{ offset, path: syntaxPath, message: `nested more than ${maxDepth} levels deep` }],
+  };
+}
+
+/** The errors read so far, and where reading stopped. */
+function tooManyErrors(tokens: readonly CST.Token[], stoppedAt: number): OffsetProblem[] {
+  const problems: OffsetProblem[] = [];
+  for (const token of tokens) {
+    if (token.type === 'error') {
+      problems.push({ offset: token.offset, path: syntaxPath, message: firstLine(token.message) });
+    }
+  }
+  problems.push({
+    offset: stoppedAt,
+    path: syntaxPath,
+    message: `more than ${maxTopLevelErrors} syntax errors: the text was not read further (is it YAML?)`,
+  });
+  return problems;
+}
+
+/**
+ * The offset of the first collection opened inside {@link maxDepth} others that the lexer alone can see
+ * (it knows quotes, comments and plain scalars, so a bracket or a dash inside text is not counted): flow
+ * brackets (`[`, `{`), and block indicators (`- `, `? `) that follow each other on one line, each of which
+ * opens a collection inside the one before it (`- - - a`). The count never exceeds the real depth, so a text
+ * it refuses is too deep; `firstTooDeep` checks the whole tree after parsing.
+ */
+function firstTooDeepBracket(text: string): number | undefined {
+  let offset = 0;
+  let flowDepth = 0;
+  let lineIndicators = 0;
+  for (const token of new Lexer().lex(text)) {
+    const type = CST.tokenType(token);
+    if (type === 'flow-map-start' || type === 'flow-seq-start') {
+      if (flowDepth + lineIndicators >= maxDepth) return offset;
+      flowDepth += 1;
+    } else if ((type === 'flow-map-end' || type === 'flow-seq-end') && flowDepth > 0) {
+      flowDepth -= 1;
+    } else if ((type === 'seq-item-ind' || type === 'explicit-key-ind') && flowDepth === 0) {
+      if (lineIndicators >= maxDepth) return offset;
+      lineIndicators += 1;
+    } else if (type === 'newline') {
+      lineIndicators = 0;
+    }
+    // The lexer's mode markers take no room in the text.
+    if (type !== 'doc-mode' && type !== 'flow-error-end' && type !== 'scalar') offset += token.length;
+  }
+  return undefined;
 }
 
 /** The offset of the first collection nested deeper than {@link maxDepth}, found without recursion. */

@@ -152,3 +152,13 @@ describe('reportToMarkdown', () => {
     for (const row of tableRows(section(markdown, '## Parameters'))) expect(cells(row)).toHaveLength(5);
   });
 });
+
+describe('escapeMarkdown folds white space in one pass (issue 15 item 3)', () => {
+  it('turns each run of white space holding a line break into one space, and leaves other runs alone', () => {
+    expect(escapeMarkdown('a \t\r\n \n  b')).toBe('a b');
+    expect(escapeMarkdown('a   b\tc')).toBe('a   b\tc');
+    expect(escapeMarkdown('\n\nlead and trail\r\n')).toBe(' lead and trail ');
+    expect(escapeMarkdown(`x${' '.repeat(5_000)}\ny`)).toBe('x y');
+    expect(escapeMarkdown(`x${' '.repeat(5_000)}y`)).toBe(`x${' '.repeat(5_000)}y`);
+  });
+});

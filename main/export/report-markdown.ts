@@ -12,7 +12,11 @@ export type { ReportInput } from './report-content';
  * emphasis, code, links, raw HTML and cell breaks, and folds line breaks (a cell is one line).
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]<>|~#]/g, (character) => `\\${character}`).replace(/\s*\r?\n\s*/g, ' ');
+  // A run of white space holding a line break becomes one space. Matched as whole runs (`\s+`) rather than
+  // `\s*\r?\n\s*`, whose backtracking is quadratic in the run: a 60,000-space citation took 15 s.
+  return text
+    .replace(/[\\`*_[\]<>|~#]/g, (character) => `\\${character}`)
+    .replace(/\s+/g, (run) => (run.includes('\n') ? ' ' : run));
 }
 
 function table(content: TableContent): string {

@@ -51,9 +51,26 @@ function decodeEntities(text: string): string | undefined {
   return decoded;
 }
 
+/**
+ * The deepest element nesting the scanner follows. Tessera's own SVG is a handful of levels deep and drawing
+ * editors stay in the tens; a file nested deeper is refused rather than followed.
+ */
+export const maxXmlDepth = 256;
+
+/**
+ * The most namespace declarations (`xmlns`, `xmlns:…`) a file may make in all. Editors write about ten; a
+ * file with thousands is built to make namespace bookkeeping expensive, and is refused.
+ */
+export const maxXmlNamespaceDeclarations = 1024;
+
+/**
+ * One open element and what its start tag changed in the namespace bindings, so that closing it undoes
+ * exactly those changes (the bindings in scope are kept in one map, never copied per element).
+ */
 interface Scope {
   name: string;
-  namespaces: Map<string, string>;
+  /** Each prefix this element (re)declared and the binding it hid (undefined when there was none). */
+  changes: { prefix: string; previous: string | undefined }[];
 }
 
 interface StartTag {
@@ -130,6 +147,16 @@ export function findNamespacedText(
   wanted: string,
 ): XmlTextResult {
   const stack: Scope[] = [];
+  /** The bindings in scope at the current element: prefix ('' for the default namespace) → namespace. */
+  const namespaces = new Map<string, string>();
+  let declarations = 0;
+  const undo = (scope: Scope): void => {
+    for (let index = scope.changes.length - 1; index >= 0; index -= 1) {
+      const { prefix, previous } = scope.changes[index] as Scope['changes'][number];
+      if (previous === undefined) namespaces.delete(prefix);
+      else namespaces.set(prefix, previous);
+    }
+  };
   let rootSeen = false;
   let capture: { depth: number; text: string } | undefined;
   let position = 0;
@@ -169,16 +196,26 @@ export function findNamespacedText(
       const name = xml.slice(open + 2, end).trim();
       const scope = stack.pop();
       if (scope?.name !== name) return damaged(`</${name}> does not close <${scope?.name ?? '(nothing)'}>`);
+      undo(scope);
       if (capture && stack.length < capture.depth) return { ok: true, text: capture.text };
       position = end + 1;
     } else {
       const tag = readStartTag(xml, open);
       if (!tag) return damaged('a start tag cannot be read');
       if (capture) return damaged(`an element <${tag.name}> inside the design text`);
-      const namespaces = new Map(stack.at(-1)?.namespaces ?? []);
+      const changes: Scope['changes'] = [];
       for (const [attribute, value] of tag.attributes) {
-        if (attribute === 'xmlns') namespaces.set('', value);
-        else if (attribute.startsWith('xmlns:')) namespaces.set(attribute.slice(6), value);
+        const prefix =
+          attribute === 'xmlns' ? '' : attribute.startsWith('xmlns:') ? attribute.slice(6) : undefined;
+        if (prefix === undefined) continue;
+        declarations += 1;
+        if (declarations > maxXmlNamespaceDeclarations)
+          return {
+            ok: false,
+            message: `the file declares more than ${maxXmlNamespaceDeclarations} XML namespaces, which no drawing needs`,
+          };
+        changes.push({ prefix, previous: namespaces.get(prefix) });
+        namespaces.set(prefix, value);
       }
       if (!rootSeen) {
         if (localName(tag.name) !== root)
@@ -187,7 +224,16 @@ export function findNamespacedText(
       }
       const found = namespaces.get(prefixOf(tag.name)) === namespace && localName(tag.name) === wanted;
       if (found && tag.selfClosing) return { ok: true, text: '' };
-      if (!tag.selfClosing) stack.push({ name: tag.name, namespaces });
+      const scope = { name: tag.name, changes };
+      if (tag.selfClosing) undo(scope);
+      else {
+        if (stack.length >= maxXmlDepth)
+          return {
+            ok: false,
+            message: `the elements are nested more than ${maxXmlDepth} deep, which no drawing needs`,
+          };
+        stack.push(scope);
+      }
       if (found) capture = { depth: stack.length, text: '' };
       position = tag.end;
     }

@@ -10,7 +10,8 @@
  *   tessera validate [--out <file>] [--json]
  *   tessera bench [--json]
  *
- * Exit code 0 with a result; 2 with a readable message for bad arguments, unknown ids or invalid input.
+ * Exit code 0 with a result; 1 when `simulate` reports an error (the model does not fit: the report is still
+ * printed) or on an unexpected failure; 2 with a readable message for bad arguments, unknown ids or invalid input.
  */
 import { runCli } from './commands';
 

@@ -33,6 +33,8 @@ import { checkedWorkload, countFromFlag, withUnitFlags } from './simulate-flags'
 const usage = `usage: tessera <command> [options]
 
 commands:
+  new <file.tessera> [--preset ID]
+                              create a project file, empty or with a design copied from a preset
   presets [--json]            list the architecture presets
   models [--json]             list the LLM models
   formats [--json]            list the number formats
@@ -49,12 +51,53 @@ commands:
            a design (.json, .yaml, or an .svg/.png exported by Tessera) or a Hugging Face config.json
   validate [--out FILE] [--json]
   bench [--json] [--quick]
+
+\`tessera <command> --help\` shows one command's usage.
 `;
+
+const commands = [
+  'new',
+  'presets',
+  'models',
+  'formats',
+  'simulate',
+  'import-model',
+  'export',
+  'import',
+  'validate',
+  'bench',
+];
+
+/** One command's lines of the usage text: its own line and the indented lines under it. */
+export function commandUsage(command: string): string {
+  const lines = usage.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(`  ${command} `) || line === `  ${command}`);
+  if (start < 0) return usage;
+  const end = lines.findIndex((line, index) => index > start && !/^ {4,}/.test(line));
+  return `usage: tessera ${lines
+    .slice(start, end)
+    .map((line) => line.slice(2))
+    .join('\n')}\n`;
+}
+
+const asksForHelp = (args: readonly string[]): boolean => args.includes('--help') || args.includes('-h');
 
 export async function runCli(argv: string[], streams: Streams): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command !== undefined && commands.includes(command) && asksForHelp(rest)) {
+      streams.stdout(commandUsage(command));
+      return 0;
+    }
+    if (command === 'help' && rest[0] !== undefined && commands.includes(rest[0])) {
+      streams.stdout(commandUsage(rest[0]));
+      return 0;
+    }
     switch (command) {
+      case 'new': {
+        const { runNew } = await import('./new-project');
+        return await runNew(rest, streams);
+      }
       case 'presets':
       case 'models':
       case 'formats':
@@ -81,6 +124,7 @@ export async function runCli(argv: string[], streams: Streams): Promise<number> 
       }
       case undefined:
       case '--help':
+      case '-h':
       case 'help':
         streams.stdout(usage);
         return command === undefined ? 2 : 0;

@@ -1,17 +1,20 @@
 /**
  * Builds the three parts of the app with explicit entries (the top-level main/ and renderer/ layout needs them):
  * - main: the Electron main process, the test host, the CLI and the engine worker, all runnable by plain Node 20;
+ *   the CLI (`out/main/cli.js`, the package's `bin`) is made executable after each build;
  * - preload: CommonJS (a sandboxed preload cannot be ESM), no npm dependencies;
  * - renderer: the Svelte app.
  */
 import { resolve } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'electron-vite';
+import { executableOutput } from './main/cli/executable-output';
 
 const root = import.meta.dirname;
 
 export default defineConfig({
   main: {
+    plugins: [executableOutput()],
     build: {
       target: 'node20.19',
       outDir: 'out/main',

@@ -28,11 +28,13 @@ import { formatQuantity, parseQuantity } from '../../engine/units';
 import { loadCatalog, table, UsageError, type Streams } from '../app/command-line';
 import { StoreError } from '../store/project-store';
 import { saveModelToProject } from './save-model';
-import { withUnitFlags } from './simulate-flags';
+import { checkedWorkload, countFromFlag, withUnitFlags } from './simulate-flags';
 
 const usage = `usage: tessera <command> [options]
 
 commands:
+  new <file.tessera> [--preset ID]
+                              create a project file, empty or with a design copied from a preset
   presets [--json]            list the architecture presets
   models [--json]             list the LLM models
   formats [--json]            list the number formats
@@ -49,12 +51,53 @@ commands:
            a design (.json, .yaml, or an .svg/.png exported by Tessera) or a Hugging Face config.json
   validate [--out FILE] [--json]
   bench [--json] [--quick]
+
+\`tessera <command> --help\` shows one command's usage.
 `;
+
+const commands = [
+  'new',
+  'presets',
+  'models',
+  'formats',
+  'simulate',
+  'import-model',
+  'export',
+  'import',
+  'validate',
+  'bench',
+];
+
+/** One command's lines of the usage text: its own line and the indented lines under it. */
+export function commandUsage(command: string): string {
+  const lines = usage.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(`  ${command} `) || line === `  ${command}`);
+  if (start < 0) return usage;
+  const end = lines.findIndex((line, index) => index > start && !/^ {4,}/.test(line));
+  return `usage: tessera ${lines
+    .slice(start, end)
+    .map((line) => line.slice(2))
+    .join('\n')}\n`;
+}
+
+const asksForHelp = (args: readonly string[]): boolean => args.includes('--help') || args.includes('-h');
 
 export async function runCli(argv: string[], streams: Streams): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command !== undefined && commands.includes(command) && asksForHelp(rest)) {
+      streams.stdout(commandUsage(command));
+      return 0;
+    }
+    if (command === 'help' && rest[0] !== undefined && commands.includes(rest[0])) {
+      streams.stdout(commandUsage(rest[0]));
+      return 0;
+    }
     switch (command) {
+      case 'new': {
+        const { runNew } = await import('./new-project');
+        return await runNew(rest, streams);
+      }
       case 'presets':
       case 'models':
       case 'formats':
@@ -81,6 +124,7 @@ export async function runCli(argv: string[], streams: Streams): Promise<number> 
       }
       case undefined:
       case '--help':
+      case '-h':
       case 'help':
         streams.stdout(usage);
         return command === undefined ? 2 : 0;
@@ -127,14 +171,6 @@ async function list(
   }
   streams.stdout(entries.map((entry) => `${entry.id}\n`).join(''));
   return 0;
-}
-
-function positiveInteger(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new UsageError(`--${name} must be a whole number from 1 (got "${text}")`);
-  return value;
 }
 
 /** A time in seconds: a bare number in SI units, as `--set` takes them, or with a unit ("20 ms"). */
@@ -237,17 +273,17 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
     if (!applied.ok) throw new UsageError(`--set: ${applied.problems.join('\n')}`);
     design = applied.design;
   }
-  const tp = positiveInteger('tp', values.tp);
-  const pp = positiveInteger('pp', values.pp);
-  const ep = positiveInteger('ep', values.ep);
+  const tp = countFromFlag('tp', values.tp);
+  const pp = countFromFlag('pp', values.pp);
+  const ep = countFromFlag('ep', values.ep);
   const tpotTarget = secondsOption('tpot-target', values['tpot-target']);
   const base = defaultWorkload(model.id);
   const workload: Workload = {
     ...withUnitFlags(base, { runtime: values.runtime, units: values.units }, catalog),
-    batch: positiveInteger('batch', values.batch) ?? base.batch,
-    inputTokens: positiveInteger('input', values.input) ?? base.inputTokens,
-    outputTokens: positiveInteger('output', values.output) ?? base.outputTokens,
-    decodeContext: positiveInteger('context', values.context),
+    batch: countFromFlag('batch', values.batch) ?? base.batch,
+    inputTokens: countFromFlag('input', values.input) ?? base.inputTokens,
+    outputTokens: countFromFlag('output', values.output) ?? base.outputTokens,
+    decodeContext: countFromFlag('context', values.context),
     weights: values.weights ?? base.weights,
     activations: values.activations ?? base.activations,
     kv: values.kv ?? base.kv,
@@ -261,15 +297,25 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
   if (workload.decodeContext === undefined) delete workload.decodeContext;
   if (workload.tpotTargetSeconds === undefined) delete workload.tpotTargetSeconds;
   if (workload.operatingPoint === undefined) delete workload.operatingPoint;
+  const checked = checkedWorkload(workload, {
+    '--batch': values.batch,
+    '--input': values.input,
+    '--output': values.output,
+    '--context': values.context,
+    '--tp': values.tp,
+    '--pp': values.pp,
+    '--ep': values.ep,
+    '--tpot-target': values['tpot-target'],
+  });
   for (const [flag, id] of [
-    ['weights', workload.weights],
-    ['activations', workload.activations],
-    ['kv', workload.kv],
+    ['weights', checked.weights],
+    ['activations', checked.activations],
+    ['kv', checked.kv],
   ] as const) {
     if (!catalog.formats.has(id))
       throw new UsageError(`--${flag}: there is no number format "${id}"; \`tessera formats\` lists them`);
   }
-  const result = evaluate({ design, workload, model }, catalog);
+  const result = evaluate({ design, workload: checked, model }, catalog);
   if (!result.ok) {
     const lines = result.diagnostics
       .filter((diagnostic) => diagnostic.severity === 'error')
@@ -278,7 +324,8 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
   }
   if (values.json === true) streams.stdout(`${JSON.stringify(withRangeKeys(result.report), null, 2)}\n`);
   else streams.stdout(summary(result.report));
-  return 0;
+  // A report with an error (the model does not fit, say) is shown in full but is not a success.
+  return result.report.diagnostics.some((diagnostic) => diagnostic.severity === 'error') ? 1 : 0;
 }
 
 /** A figure's error band beside it: " ±18 %" (nothing without published rows). */

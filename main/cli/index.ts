@@ -2,6 +2,7 @@
 /**
  * `tessera`, the command line: the same library, engine and project store as the app, without a window.
  *
+ *   tessera new <file.tessera> [--preset ID]
  *   tessera presets | models | formats [--json]
  *   tessera simulate --design <file.json | preset:ID> --model <ID | config.json> [options] [--json]
  *   tessera import-model <config.json> --id <id> [--name <name>] [--out <file.json>] [--project <file.tessera>]
@@ -9,8 +10,10 @@
  *   tessera import --project <file.tessera> <file> [--name <name>] [--model-id <id>]
  *   tessera validate [--out <file>] [--json]
  *   tessera bench [--json]
+ *   tessera --help, tessera <command> --help
  *
- * Exit code 0 with a result; 2 with a readable message for bad arguments, unknown ids or invalid input.
+ * Exit code 0 with a result; 1 when `simulate` reports an error (the model does not fit: the report is still
+ * printed) or on an unexpected failure; 2 with a readable message for bad arguments, unknown ids or invalid input.
  */
 import { runCli } from './commands';
 

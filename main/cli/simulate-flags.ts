@@ -1,10 +1,11 @@
 /**
- * `tessera simulate --runtime` and `--units`: the runtime profile and the unit policy of the workload, with the
- * short names people type. An unknown value is a usage error (exit 2) that lists the accepted ones.
+ * `tessera simulate`'s workload flags: the runtime profile and the unit policy of the workload, with the short
+ * names people type, and the counts (`--batch`, `--input`, …) read as whole numbers in digits and checked by the
+ * same schema the API uses. A bad value is a usage error (exit 2) that names the flag.
  */
 import type { CatalogIndex } from '../../engine/catalog';
 import { idSchema } from '../../engine/schema/common';
-import type { Workload } from '../../engine/schema/workload';
+import { workloadSchema, type Workload } from '../../engine/schema/workload';
 import { UsageError } from '../app/command-line';
 
 /** Short runtime names → library ids; `hardware` means no runtime (the hardware alone). */
@@ -57,4 +58,57 @@ export function withUnitFlags(
     Object.assign(next, unitsFromFlag(flags.units));
   }
   return next;
+}
+
+/** The flag that sets each workload field, for messages about a workload the schema rejects. */
+const flagOfField: Readonly<Record<string, string>> = {
+  batch: '--batch',
+  inputTokens: '--input',
+  outputTokens: '--output',
+  decodeContext: '--context',
+  'parallelism.tensor': '--tp',
+  'parallelism.pipeline': '--pp',
+  'parallelism.expert': '--ep',
+  tpotTargetSeconds: '--tpot-target',
+  operatingPoint: '--operating-point',
+  weights: '--weights',
+  activations: '--activations',
+  kv: '--kv',
+  runtime: '--runtime',
+  pinnedUnit: '--units',
+  unitPolicy: '--units',
+  model: '--model',
+};
+
+/**
+ * A count flag's value: a whole number written in decimal digits (`16`, not `0x10`, `1e3` or `16.0`), so what
+ * was typed is the number simulated; its range is the schema's, checked by `checkedWorkload`.
+ */
+export function countFromFlag(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[0-9]+$/.test(text.trim()) || !Number.isSafeInteger(Number(text)) || Number(text) < 1)
+    throw new UsageError(`--${name} must be a whole number from 1, written in digits (got "${text}")`);
+  return Number(text);
+}
+
+/** The workload the flags built, parsed by the API's schema; a value it rejects is a usage error naming the flag. */
+export function checkedWorkload(
+  workload: Workload,
+  given: Readonly<Record<string, string | undefined>> = {},
+): Workload {
+  const parsed = workloadSchema.safeParse(workload);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const field = issue.path.join('.');
+    const flag = flagOfField[field] ?? field;
+    const typed = given[flag] === undefined ? '' : ` (got "${given[flag]}")`;
+    const bound =
+      issue.code === 'too_big'
+        ? `must be at most ${String(issue.maximum)}`
+        : issue.code === 'too_small'
+          ? `must be at least ${String(issue.minimum)}`
+          : issue.message;
+    return `${flag} ${bound}${typed}`;
+  });
+  throw new UsageError(lines.join('\n'));
 }

@@ -46,6 +46,17 @@ export const linkSchema = z.strictObject({
 });
 export type Link = z.infer<typeof linkSchema>;
 
+/**
+ * The largest count one group takes: a million (a wafer's cores, a datacentre's chips) is past any real design,
+ * and below it nothing a count feeds can overflow or take long.
+ */
+export const MAX_GROUP_COUNT = 1_000_000;
+/**
+ * The largest product of nested counts (a group's count times its enclosing groups'): the instances of a block, or
+ * the chips, the engine models. `checkDesign` refuses more (`group-count-product`), naming the group.
+ */
+export const MAX_INSTANCES = 1_000_000_000;
+
 export const groupKinds = ['chip', 'cluster', 'module'] as const;
 export type GroupKind = (typeof groupKinds)[number];
 
@@ -58,7 +69,7 @@ export const groupSchema = z.strictObject({
   id: idSchema,
   name: boundedText(120).min(1),
   kind: z.enum(groupKinds),
-  count: countSchema,
+  count: countSchema.max(MAX_GROUP_COUNT, `must be at most ${MAX_GROUP_COUNT.toLocaleString('en-US')}`),
   blocks: z.array(idSchema),
   groups: z.array(idSchema).optional(),
 });

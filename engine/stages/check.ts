@@ -11,7 +11,7 @@ import type { CatalogIndex } from '../catalog';
 import type { Diagnostic } from '../diagnostics';
 import { hasErrors } from '../diagnostics';
 import { formatsOf, type Formats } from '../models/formats';
-import type { Block, DesignDocument, Link } from '../schema/design';
+import { MAX_INSTANCES, type Block, type DesignDocument, type Group, type Link } from '../schema/design';
 import type { ParamSpec, TableParamSpec } from '../schema/block-type';
 import { whyPortsCannotConnect } from '../schema/block-type';
 import type { ModelConfig } from '../schema/model';
@@ -310,7 +310,56 @@ function checkGroups(
       parent = parentOfGroup.get(parent);
     }
   }
+  checkCountProducts(design.groups, groups, parentOfGroup, diagnostics);
 }
+
+/**
+ * A group's instances are its count times its enclosing groups' counts. Where that product first passes
+ * `MAX_INSTANCES` (NaN and Infinity included) going inwards, the group is an error: one per place, not one per
+ * group inside it.
+ */
+function checkCountProducts(
+  list: readonly Group[],
+  groups: ReadonlyMap<string, Group>,
+  parentOfGroup: ReadonlyMap<string, string>,
+  diagnostics: Diagnostic[],
+): void {
+  const products = new Map<string, number>();
+  /** The product of the counts from `group` outwards; undefined in a cycle (reported as `group-cycle`). */
+  const productOf = (group: Group, seen: Set<string>): number | undefined => {
+    const known = products.get(group.id);
+    if (known !== undefined) return known;
+    if (seen.has(group.id)) return undefined;
+    seen.add(group.id);
+    const parentId = parentOfGroup.get(group.id);
+    const parent = parentId === undefined ? undefined : groups.get(parentId);
+    const outer = parent ? productOf(parent, seen) : 1;
+    if (outer === undefined) return undefined;
+    const product = outer * group.count;
+    products.set(group.id, product);
+    return product;
+  };
+  list.forEach((group, index) => {
+    const product = productOf(group, new Set());
+    if (product === undefined || product <= MAX_INSTANCES) return;
+    const parentId = parentOfGroup.get(group.id);
+    const outer = parentId === undefined ? undefined : products.get(parentId);
+    if (outer !== undefined && !(outer <= MAX_INSTANCES)) return;
+    diagnostics.push({
+      severity: 'error',
+      code: 'group-count-product',
+      message:
+        outer === undefined
+          ? `Group "${group.name}" has count ${formatCount(group.count)}; Tessera models at most ${formatCount(MAX_INSTANCES)} instances of a block.`
+          : `Group "${group.name}" (×${formatCount(group.count)}) inside groups totalling ×${formatCount(outer)} makes ${formatCount(product)} instances; Tessera models at most ${formatCount(MAX_INSTANCES)}. Lower the counts.`,
+      groupId: group.id,
+      path: `groups[${index}].count`,
+    });
+  });
+}
+
+const formatCount = (value: number): string =>
+  Number.isFinite(value) && value < 1e15 ? value.toLocaleString('en-US') : value.toExponential(2);
 
 /** What the workload names, found in the catalog. */
 export interface CheckedWorkload {

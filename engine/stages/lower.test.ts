@@ -8,7 +8,7 @@ import type { ModelArchitecture } from '../schema/model';
 import type { RuntimeAttention } from '../schema/runtime';
 import { defaultWorkload } from '../schema/workload';
 import { testModels, toyArchitecture } from '../testing/fixtures';
-import { expectedDistinctExperts, lower, lowerStep, type StepShape } from './lower';
+import { attendedPairs, expectedDistinctExperts, lower, lowerStep, type StepShape } from './lower';
 import type { Plan } from './plan';
 
 const bf16: Formats = {
@@ -468,5 +468,39 @@ describe('lower: element-wise traffic of fused kernels', () => {
     expect(find(operatorsOf(prefill(2, 8), { arch: plain }), 'ffn.activation').bytes.activations).toBe(
       2 * tokens * I * 2,
     );
+  });
+});
+
+describe('attendedPairs (issue 15 item 4)', () => {
+  /** The definition, one query at a time: the query at position p sees min(p, window) keys. */
+  function bruteForce(queryTokens: number, contextTokens: number, window: number | undefined): number {
+    let pairs = 0;
+    for (let p = contextTokens - queryTokens + 1; p <= contextTokens; p += 1)
+      pairs += Math.min(p, window ?? Infinity);
+    return pairs;
+  }
+
+  it('equals the sum over queries for every small prompt, cache and window', () => {
+    for (let cached = 0; cached <= 12; cached += 1)
+      for (let queries = 1; queries <= 12; queries += 1)
+        for (const window of [undefined, 1, 2, 3, 5, 8, 13, 30])
+          expect(attendedPairs(queries, cached + queries, window)).toBe(
+            bruteForce(queries, cached + queries, window),
+          );
+  });
+
+  it('counts 1e10- and 1e12-token prompts under a 4096-token window in closed form', () => {
+    // Mistral 7B's window w = 4096 over n = 1e10 prompt tokens, nothing cached: the first w queries see 1 … w
+    // keys (w(w + 1)/2 pairs), each of the other n − w sees w.
+    const w = 4096;
+    const n = 1e10;
+    expect(attendedPairs(n, n, w)).toBe((w * (w + 1)) / 2 + (n - w) * w);
+    // A query-at-a-time loop would take minutes here (past the test's time limit); the closed form does not.
+    const trillion = 1e12;
+    expect(attendedPairs(trillion, trillion, w)).toBe((w * (w + 1)) / 2 + (trillion - w) * w);
+    // After c = 1000 cached tokens a 3-token chunk's queries sit at positions 1001 … 1003, all past a 500 window.
+    expect(attendedPairs(3, 1003, 500)).toBe(3 * 500);
+    // … and under a 1002 window: 1001 + 1002 + 1002.
+    expect(attendedPairs(3, 1003, 1002)).toBe(1001 + 1002 + 1002);
   });
 });

@@ -131,19 +131,25 @@ export function expectedDistinctExperts(experts: number, k: number, tokens: numb
   return experts * (1 - Math.pow(1 - k / experts, tokens));
 }
 
-/** Score-matrix entries one sequence computes with causal masking and an optional sliding window. */
-function attendedPairs(queryTokens: number, contextTokens: number, window: number | undefined): number {
+/**
+ * Score-matrix entries one sequence computes with causal masking and an optional sliding window `w`: the
+ * `queryTokens` (n) queries sit at positions c + 1 … c + n after c = `contextTokens` − n cached tokens, and the
+ * query at position p attends to min(p, w) keys. With F(m) = Σ_{p=1..m} min(p, w) — m(m + 1)/2 while m ≤ w, else
+ * w(w + 1)/2 + (m − w)·w — the total is F(c + n) − F(c), in constant time for any number of tokens.
+ */
+export function attendedPairs(
+  queryTokens: number,
+  contextTokens: number,
+  window: number | undefined,
+): number {
   const span = window ?? Infinity;
   if (queryTokens === 1) return Math.min(contextTokens, span);
-  // Query i (1-based, at position contextTokens − queryTokens + i) sees min(position, window) keys.
-  const start = contextTokens - queryTokens;
-  let pairs = 0;
-  if (!Number.isFinite(span)) {
-    pairs = queryTokens * start + (queryTokens * (queryTokens + 1)) / 2;
-  } else {
-    for (let i = 1; i <= queryTokens; i += 1) pairs += Math.min(start + i, span);
-  }
-  return pairs;
+  const cached = Math.max(0, contextTokens - queryTokens);
+  const prefixPairs = (positions: number): number =>
+    positions <= span
+      ? (positions * (positions + 1)) / 2
+      : (span * (span + 1)) / 2 + (positions - span) * span;
+  return prefixPairs(cached + queryTokens) - prefixPairs(cached);
 }
 
 function bytes(weights: number, kv: number, activations: number): Record<TensorClass, number> {

@@ -223,12 +223,14 @@ const powerOfTwo = (value: number): boolean => (value & (value - 1)) === 0;
  */
 export function candidateSplits(machine: Machine, checked: CheckedWorkload): Parallelism[] {
   const arch = checked.model.architecture;
-  const chips = machine.chip.count;
+  // Check refuses more than MAX_INSTANCES chips; a count past that (or not finite) still gets a bounded search.
+  const chips = Number.isFinite(machine.chip.count) ? machine.chip.count : 1;
   const groupLimit = machine.network ? chips : 1;
   const splits: Parallelism[] = [];
   for (let pipeline = 1; pipeline <= Math.min(groupLimit, arch.layers); pipeline += 1) {
     if (!powerOfTwo(pipeline) && arch.layers % pipeline !== 0) continue;
-    for (let tensor = 1; tensor * pipeline <= groupLimit; tensor += 1) {
+    // Tensor parallelism divides the heads, so no split has more tensor ranks than heads.
+    for (let tensor = 1; tensor <= arch.heads && tensor * pipeline <= groupLimit; tensor += 1) {
       if (!tensorSplitValid(arch, tensor)) continue;
       for (let expert = 1; expert <= tensor; expert += 1) {
         if (tensor % expert !== 0) continue;

@@ -18,7 +18,7 @@ export const test = base.extend<TesseraOptions & { tessera: TesseraApp }>({
       if (executablePath === undefined) throw new Error('the electron project needs an Electron binary');
       const electronApp = await _electron.launch({ executablePath, args: ['.'] });
       const window = await electronApp.firstWindow();
-      await use(new TesseraApp(window, testInfo, 'electron'));
+      await use(new TesseraApp(window, testInfo, 'electron', electronApp));
       await electronApp.close();
       return;
     }

@@ -2,14 +2,33 @@
  * Page object of the Tessera window. Everything is found by role and accessible name, as a person using a
  * screen reader would find it.
  */
-import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { expect, type ElectronApplication, type Locator, type Page, type TestInfo } from '@playwright/test';
 
 export class TesseraApp {
   constructor(
     readonly page: Page,
     private readonly testInfo: TestInfo,
     readonly shell: 'browser' | 'electron',
+    private readonly electronApp?: ElectronApplication,
   ) {}
+
+  /**
+   * Names the project file: typed into the start view's field in the browser; in the app, where project files
+   * are chosen in the system file dialog only, the dialog is made to answer `path`.
+   */
+  private async chooseProjectFile(path: string, field: 'first' | 'second'): Promise<void> {
+    if (this.electronApp === undefined) {
+      const textbox = this.page.getByRole('textbox', { name: 'Project file' });
+      await (field === 'first' ? textbox.first() : textbox.nth(1)).fill(path);
+      return;
+    }
+    await this.electronApp.evaluate(({ dialog }, chosen) => {
+      Object.assign(dialog, {
+        showOpenDialog: () => Promise.resolve({ canceled: false, filePaths: [chosen] }),
+        showSaveDialog: () => Promise.resolve({ canceled: false, filePath: chosen }),
+      });
+    }, path);
+  }
 
   get palette(): Locator {
     return this.page.getByRole('navigation', { name: 'Block palette' });
@@ -39,7 +58,7 @@ export class TesseraApp {
   /** Goes to the start view (if a project is open) and creates a new project at `path`. */
   async createProject(path: string): Promise<void> {
     await this.toStartView();
-    await this.page.getByRole('textbox', { name: 'Project file' }).first().fill(path);
+    await this.chooseProjectFile(path, 'first');
     await this.page.getByRole('button', { name: 'Create project' }).click();
     await this.page.getByRole('button', { name: /^Empty design/ }).click();
     await expect(this.canvas).toBeVisible();
@@ -48,7 +67,7 @@ export class TesseraApp {
   /** Goes to the start view, creates a project and starts its first design from a preset or template. */
   async createProjectFromPreset(path: string, presetName: string): Promise<void> {
     await this.toStartView();
-    await this.page.getByRole('textbox', { name: 'Project file' }).first().fill(path);
+    await this.chooseProjectFile(path, 'first');
     await this.page.getByRole('button', { name: 'Create project' }).click();
     await this.page
       .getByRole('button', { name: new RegExp(`^${presetName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })
@@ -60,7 +79,7 @@ export class TesseraApp {
   /** Goes to the start view and opens the project at `path` (which may fail: check `alert`). */
   async openProject(path: string): Promise<void> {
     await this.toStartView();
-    await this.page.getByRole('textbox', { name: 'Project file' }).nth(1).fill(path);
+    await this.chooseProjectFile(path, 'second');
     await this.page.getByRole('button', { name: 'Open project' }).click();
   }
 

@@ -93,6 +93,22 @@ describe('dispatch validates every payload before the backend sees it', () => {
     });
   });
 
+  it.each(['open', 'create', 'saveAs'] as const)(
+    'refuses to %s a project at a relative or non-.tessera path, before looking at the disk',
+    async (method) => {
+      for (const [path, words] of [
+        ['project.tessera', 'must be an absolute path'],
+        [folder.file('copy.bin'), 'must be the path of a .tessera file'],
+      ] as const) {
+        const result = await dispatch(runtime.backend, 'projects', method, [{ path }]);
+        expect(result).toMatchObject({
+          ok: false,
+          error: { code: 'invalid-payload', message: expect.stringContaining(words) as string },
+        });
+      }
+    },
+  );
+
   it('answers "no project" in words before a project is open', async () => {
     const result = await dispatch(runtime.backend, 'designs', 'list', []);
     expect(result).toMatchObject({

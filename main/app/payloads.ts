@@ -7,6 +7,7 @@ import { designDeltaSchema } from '../../engine/design-delta';
 import { designSchema } from '../../engine/schema/design';
 import { workloadSchema } from '../../engine/schema/workload';
 import type { DesignInput, TesseraApi } from '../contract/api';
+import { projectPathProblem } from '../store/disk';
 import { fragmentSchema } from '../store/library';
 
 type Method<D extends keyof TesseraApi> = {
@@ -29,6 +30,12 @@ const path = z
   .min(1, 'must not be empty')
   .max(4096, 'is too long')
   .refine((value) => !value.includes('\0'), 'must not contain NUL characters');
+/** A project file's path: absolute, ending in `.tessera` (what the file dialogs give). */
+const projectPath = path.superRefine((value, context) => {
+  if (value.includes('\0')) return;
+  const problem = projectPathProblem(value);
+  if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+});
 const name = z.string().trim().min(1, 'must not be empty').max(200, 'is too long (200 characters at most)');
 
 /**
@@ -83,10 +90,10 @@ export const payloadSchemas: PayloadSchemas = {
   },
   projects: {
     current: none,
-    open: z.tuple([z.strictObject({ path })]),
-    create: z.tuple([z.strictObject({ path })]),
+    open: z.tuple([z.strictObject({ path: projectPath })]),
+    create: z.tuple([z.strictObject({ path: projectPath })]),
     recent: none,
-    saveAs: z.tuple([z.strictObject({ path })]),
+    saveAs: z.tuple([z.strictObject({ path: projectPath })]),
   },
   designs: {
     list: none,

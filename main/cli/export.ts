@@ -3,7 +3,7 @@
  * PNG, which needs a picture the app renders). The design is evaluated in-process for the report formats.
  */
 import { stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CatalogIndex } from '../../engine/catalog';
 import { evaluate } from '../../engine/evaluate';
@@ -154,7 +154,7 @@ export async function runExport(args: string[], streams: Streams): Promise<numbe
     if (values.design === undefined)
       throw new UsageError(`export needs --design <name or id>\n\nusage: tessera ${exportUsage}`);
     const catalog = await loadCatalog();
-    const store = await ProjectStore.open(values.project);
+    const store = await ProjectStore.open(resolve(values.project));
     try {
       const stored = await findDesign(store, values.design, values.project);
       let report: EvaluationResult | null = null;

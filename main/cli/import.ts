@@ -5,7 +5,7 @@
  * project untouched.
  */
 import { open } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readDesign } from '../../engine/design-io';
 import { importFile, maxImportBytes, type ImportProblem } from '../files';
@@ -124,7 +124,7 @@ export async function runImport(args: string[], streams: Streams): Promise<numbe
     throw new UsageError(
       `--name cannot be used: ${named.problems.map((problem) => problem.message).join('; ')}. Nothing was written to ${values.project}.`,
     );
-  const store = await ProjectStore.open(values.project);
+  const store = await ProjectStore.open(resolve(values.project));
   try {
     const created = await store.createDesign(name, named.value, null, { kind: 'import' });
     streams.stdout(

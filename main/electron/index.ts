@@ -1,7 +1,7 @@
 /**
  * The Electron main process: one window with Electron's secure defaults kept on, a strict CSP, navigation
  * and new windows blocked, the application menu, and IPC handlers built from the API's method list — each
- * checking its sender before `dispatch` validates the payload. Everything else lives in plain-Node services.
+ * checking its sender before `dispatch` validates the payload; project paths come only from the file dialogs. Everything else lives in plain-Node services.
  */
 import { join } from 'node:path';
 import {
@@ -119,6 +119,34 @@ function refreshMenu(): void {
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
+/**
+ * Project paths the file dialogs gave in this session. The window may open, create or save a project only at one
+ * of them (or open a recent project): a path typed or made up by the page is refused, so the page cannot name
+ * files for the main process to write or probe.
+ */
+const chosenProjectPaths = new Set<string>();
+const pathMethods = new Set(['open', 'create', 'saveAs']);
+
+/** A refusal when an IPC call names a project path no dialog gave (undefined when the call may go ahead). */
+function unchosenPath(
+  domain: string,
+  method: string,
+  args: unknown[],
+  recent: string[],
+): Result<never> | undefined {
+  if (domain !== 'projects' || !pathMethods.has(method)) return undefined;
+  const path = (args[0] as { path?: unknown } | undefined)?.path;
+  if (typeof path !== 'string') return undefined; // dispatch refuses the payload itself
+  if (chosenProjectPaths.has(path) || (method === 'open' && recent.includes(path))) return undefined;
+  return {
+    ok: false,
+    error: {
+      code: 'invalid-payload',
+      message: 'Choose the project file in the file dialog; this window only opens and saves projects there.',
+    },
+  };
+}
+
 async function start(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -126,6 +154,13 @@ async function start(): Promise<void> {
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] },
     });
   });
+  const remember = (path: string | undefined, mode: 'open' | 'create'): string | null => {
+    if (path === undefined || path === '') return null;
+    // Some save dialogs (GTK) do not add the filter's extension; the project is a `.tessera` file all the same.
+    const project = mode === 'open' || path.toLowerCase().endsWith('.tessera') ? path : `${path}.tessera`;
+    chosenProjectPaths.add(project);
+    return project;
+  };
   runtime = await startRuntime({
     libraryRoot: app.isPackaged ? join(process.resourcesPath, 'library') : join(app.getAppPath(), 'library'),
     settingsFile: join(app.getPath('userData'), 'settings.json'),
@@ -135,10 +170,10 @@ async function start(): Promise<void> {
       const options = { filters: [{ name: 'Tessera project', extensions: ['tessera'] }] };
       if (mode === 'open') {
         const chosen = await dialog.showOpenDialog({ ...options, properties: ['openFile'] });
-        return chosen.canceled ? null : (chosen.filePaths[0] ?? null);
+        return remember(chosen.canceled ? undefined : chosen.filePaths[0], mode);
       }
       const chosen = await dialog.showSaveDialog({ ...options, defaultPath: 'Untitled.tessera' });
-      return chosen.canceled ? null : (chosen.filePath ?? null);
+      return remember(chosen.canceled ? undefined : chosen.filePath, mode);
     },
     printToPdf,
   });
@@ -155,6 +190,8 @@ async function start(): Promise<void> {
             error: { code: 'invalid-payload', message: 'This request did not come from the Tessera window.' },
           };
         }
+        const refused = unchosenPath(domain, method, args, active.settings.recentProjects);
+        if (refused) return refused;
         const result = await dispatch(active.backend, domain, method, args);
         if (domain === 'projects' && result.ok) refreshMenu();
         return result;

@@ -22,6 +22,7 @@ const fake = vi.hoisted(() => {
   let menuTemplate: unknown[] = [];
   const userData = { path: '' };
   const printed: unknown[] = [];
+  const savePath: { value: string | undefined } = { value: undefined };
   const frameUrl = 'file:///app/out/renderer/index.html';
   return {
     handlers,
@@ -30,6 +31,7 @@ const fake = vi.hoisted(() => {
     exposed,
     userData,
     printed,
+    savePath,
     frameUrl,
     menu: () => menuTemplate,
     setMenu: (template: unknown[]) => (menuTemplate = template),
@@ -108,7 +110,12 @@ vi.mock('electron', () => {
     },
     dialog: {
       showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
-      showSaveDialog: () => Promise.resolve({ canceled: true }),
+      showSaveDialog: () =>
+        Promise.resolve(
+          fake.savePath.value === undefined
+            ? { canceled: true }
+            : { canceled: false, filePath: fake.savePath.value },
+        ),
       showErrorBox: () => undefined,
     },
     session: {
@@ -168,7 +175,15 @@ describe('the Electron shell', () => {
       value: { name: 'Tessera', version: '0.1.0-test', shell: 'electron', platform: process.platform },
     });
     const folder = await mkdtemp(join(tmpdir(), 'tessera-wiring-project-'));
-    const created = await tessera.projects.create({ path: join(folder, 'wired.tessera') });
+    const path = join(folder, 'wired.tessera');
+    // A path the page names itself is refused: project paths come from the file dialog.
+    expect(await tessera.projects.create({ path })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload', message: expect.stringContaining('file dialog') as string },
+    });
+    fake.savePath.value = path;
+    expect(await tessera.app.chooseProjectFile({ mode: 'create' })).toEqual({ ok: true, value: path });
+    const created = await tessera.projects.create({ path });
     expect(created).toMatchObject({ ok: true, value: { name: 'wired' } });
     expect(await tessera.designs.create({ name: 'Over IPC' })).toMatchObject({
       ok: true,

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { link, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { exists, syncFile } from './disk';
-import { inspect } from './inspection';
+import { inspect, verifySchemaObjects } from './inspection';
 import { upgrade } from './migration';
 import { APPLICATION_ID, createSchema, SCHEMA_VERSION } from './schema';
 import { Connection } from './sqlite';
@@ -21,9 +21,11 @@ export interface Upgrade {
 /**
  * Per-connection settings. `synchronous = FULL` makes each commit wait for the write-ahead log to reach the disk
  * (NORMAL may lose the last commits on a power cut); `fullfsync` asks macOS to flush the drive's cache too (a
- * plain fsync there does not). The journal mode is set separately: an upgrade runs in the file's own mode first.
+ * plain fsync there does not); `trusted_schema = OFF` keeps functions with side effects out of anything stored
+ * in the file's schema. The journal mode is set separately: an upgrade runs in the file's own mode first.
  */
 async function configure(connection: Connection): Promise<void> {
+  await connection.exec('PRAGMA trusted_schema = OFF');
   await connection.exec('PRAGMA busy_timeout = 5000');
   await connection.exec('PRAGMA synchronous = FULL');
   await connection.exec('PRAGMA fullfsync = ON');
@@ -65,6 +67,8 @@ export async function openProjectFile(
   }
   try {
     await configure(connection);
+    // Checked again on the writing connection before its first write: the file may have changed since.
+    await verifySchemaObjects(connection, path, schemaVersion);
     const upgraded =
       schemaVersion < SCHEMA_VERSION ? await upgrade(connection, path, schemaVersion) : undefined;
     await connection.get('PRAGMA journal_mode = WAL');

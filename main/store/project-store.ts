@@ -27,7 +27,7 @@ import type {
 } from '../contract/api';
 import { settingsOf, type ProjectStoreOptions, type StoreContext, type StoreSettings } from './context';
 import * as designs from './designs';
-import { projectName } from './disk';
+import { projectName, requireProjectPath } from './disk';
 import * as history from './history';
 import * as library from './library';
 import { createProjectFile, openProjectFile, saveCopyAs, type Upgrade } from './project-file';
@@ -60,8 +60,12 @@ export class ProjectStore {
     this.context = { connection, settings };
   }
 
-  /** Creates a new project file at the current schema; refuses to overwrite an existing file. */
+  /**
+   * Creates a new project file at the current schema; refuses to overwrite an existing file. Every path the
+   * store takes (here, `open`, `saveCopyAs`) must be absolute and end in `.tessera` (else `invalid-payload`).
+   */
   static async create(path: string, options: ProjectStoreOptions = {}): Promise<ProjectStore> {
+    requireProjectPath(path);
     const connection = await createProjectFile(path);
     return new ProjectStore(connection, path, SCHEMA_VERSION, settingsOf(options), undefined);
   }
@@ -71,6 +75,7 @@ export class ProjectStore {
    * `info().upgrade`); designs deleted more than 30 days ago are purged.
    */
   static async open(path: string, options: ProjectStoreOptions = {}): Promise<ProjectStore> {
+    requireProjectPath(path);
     const { connection, upgraded } = await openProjectFile(path);
     const store = new ProjectStore(connection, path, SCHEMA_VERSION, settingsOf(options), upgraded);
     // Housekeeping: if the file is busy now, the next opening purges instead.
@@ -178,7 +183,10 @@ export class ProjectStore {
 
   /** Writes a consistent copy of the whole project to a new file (`VACUUM INTO`); refuses to overwrite anything. */
   saveCopyAs(path: string): Promise<void> {
-    return this.serial(() => saveCopyAs(this.connection, path));
+    return this.serial(async () => {
+      requireProjectPath(path);
+      await saveCopyAs(this.connection, path);
+    });
   }
 
   /** Models imported into this project (Hugging Face configs), each validated on the way out. */

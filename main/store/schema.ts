@@ -62,3 +62,9 @@ CREATE TABLE modules (
 ${reportsTable}
 ${versionsTable}
 `;
+
+/** The tables a project at schema `version` has (schema 2 added `reports` and `versions`). */
+export function tablesOfSchema(version: number): string[] {
+  const tables = ['schema_version', 'designs', 'models', 'modules'];
+  return version >= 2 ? [...tables, 'reports', 'versions'] : tables;
+}

@@ -2,6 +2,7 @@
  * A small promise wrapper over one sqlite3 connection. One connection per thread; WAL mode and a busy timeout
  * let several connections (the app, a worker, a second window, the CLI) share a project file.
  */
+import { pathToFileURL } from 'node:url';
 import sqlite3 from 'sqlite3';
 
 export type Row = Record<string, unknown>;
@@ -9,13 +10,23 @@ export type Row = Record<string, unknown>;
 export class Connection {
   private constructor(private readonly database: sqlite3.Database) {}
 
-  /** Opens a connection; `readOnly` never writes to the file. */
-  static open(path: string, options: { readOnly: boolean; create?: boolean }): Promise<Connection> {
+  /**
+   * Opens a connection; `readOnly` never writes to the file. `immutable` (read-only only) tells SQLite the file
+   * cannot change while it is open, so it takes no locks and creates no `-wal`/`-shm` side files — which a plain
+   * read-only connection to a WAL-mode file does, and leaves behind. Only right while nothing else has the file
+   * open (no `-wal` beside it).
+   */
+  static open(
+    path: string,
+    options: { readOnly: boolean; create?: boolean; immutable?: boolean },
+  ): Promise<Connection> {
+    const immutable = options.readOnly && options.immutable === true;
     const mode = options.readOnly
-      ? sqlite3.OPEN_READONLY
+      ? sqlite3.OPEN_READONLY | (immutable ? sqlite3.OPEN_URI : 0)
       : sqlite3.OPEN_READWRITE | (options.create === true ? sqlite3.OPEN_CREATE : 0);
+    const name = immutable ? `${pathToFileURL(path).href}?immutable=1` : path;
     return new Promise((resolve, reject) => {
-      const database = new sqlite3.Database(path, mode, (error) => {
+      const database = new sqlite3.Database(name, mode, (error) => {
         if (error) reject(error);
         else resolve(new Connection(database));
       });

@@ -24,7 +24,7 @@ function newDesignId(): string {
 
 export async function listDesigns(connection: Connection): Promise<DesignSummary[]> {
   const rows = await connection.all<DesignRow>(
-    'SELECT id, name, document, revision, updated_at FROM designs WHERE deleted_at IS NULL ORDER BY created_at, id',
+    'SELECT id, name, document, revision, updated_at FROM designs WHERE deleted_at IS NULL ORDER BY created_at, rowid',
   );
   return rows.map((row) => ({
     id: row.id,

@@ -389,6 +389,19 @@ describe('stored reports', () => {
   });
 });
 
+describe('the design list', () => {
+  it('lists designs made in the same instant in the order they were made, whatever their ids', async () => {
+    // Ids are random; the list's order must not depend on them when two designs share a creation time.
+    const clock = testClock();
+    const { store } = await newStore('same-instant.tessera', { now: clock.now });
+    const names = ['One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight'];
+    const made = [];
+    for (const name of names) made.push(await store.createDesign(name, accelerator(name), null));
+    expect((await store.listDesigns()).map((design) => design.name)).toEqual(names);
+    expect((await store.listDesigns()).map((design) => design.id)).toEqual(made.map((design) => design.id));
+  });
+});
+
 describe('the bin: soft delete, restore, purge', () => {
   it('hides a deleted design until it is restored, and drops its report', async () => {
     const { store, path } = await newStore('bin.tessera');

@@ -54,7 +54,7 @@ export async function listModules(connection: Connection): Promise<ModuleEntry[]
     name: string;
     description: string;
     fragment: string;
-  }>('SELECT id, name, description, fragment FROM modules ORDER BY created_at, id');
+  }>('SELECT id, name, description, fragment FROM modules ORDER BY created_at, rowid');
   return rows.flatMap((row) => {
     const parsed = fragmentSchema.safeParse(safeJson(row.fragment));
     return parsed.success

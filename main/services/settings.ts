@@ -68,16 +68,28 @@ export class SettingsStore {
     await this.persist();
   }
 
+  /**
+   * Writes the current state after the writes already queued. The queue goes on after a failure: each write
+   * reports its own error, and the next one writes the whole state again (so it also saves what the failed one
+   * could not). Kept as a promise that never rejects, or one failure would reject every later write.
+   */
   private persist(): Promise<void> {
     const file = this.file;
     if (file === undefined) return Promise.resolve();
-    const text = `${JSON.stringify(this.state, null, 2)}\n`;
-    this.writing = this.writing.then(async () => {
-      await mkdir(dirname(file), { recursive: true });
-      const temporary = `${file}.${process.pid}.tmp`;
-      await writeFile(temporary, text, 'utf8');
-      await rename(temporary, file);
+    const write = this.writing.then(async () => {
+      const text = `${JSON.stringify(this.state, null, 2)}\n`;
+      try {
+        await mkdir(dirname(file), { recursive: true });
+        const temporary = `${file}.${process.pid}.tmp`;
+        await writeFile(temporary, text, 'utf8');
+        await rename(temporary, file);
+      } catch (error) {
+        throw new Error(`Could not save the settings to ${file}: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
     });
-    return this.writing;
+    this.writing = write.catch(() => undefined);
+    return write;
   }
 }

@@ -5,12 +5,18 @@
  */
 import { defineConfig } from '@playwright/test';
 import type { TesseraOptions } from './e2e/fixtures';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const port = Number(process.env.TESSERA_E2E_PORT ?? 4517);
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const withElectron = process.env.TESSERA_E2E_ELECTRON === '1';
+// The test host's token (main/host/access.ts), random for each run. Set in the environment, so the host started
+// below and the workers (which load this file again, inheriting the runner's environment) share it; the
+// fixtures open `/?token=…`.
+process.env.TESSERA_HOST_TOKEN ||= randomBytes(32).toString('base64url');
+const token = process.env.TESSERA_HOST_TOKEN;
 
 export default defineConfig<TesseraOptions>({
   testDir: 'e2e',
@@ -50,7 +56,8 @@ export default defineConfig<TesseraOptions>({
   ],
   webServer: {
     command: `node out/main/host.js --port ${port} --project ${join(tmpdir(), `tessera-e2e-${process.pid}.tessera`)} --test-hooks`,
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    env: { TESSERA_HOST_TOKEN: token },
     reuseExistingServer: false,
     stdout: 'pipe',
     timeout: 30_000,

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // `npm run web`: use Tessera in a browser where Electron cannot run. Builds the app when the build is missing
-// or older than the sources, then starts the test host on 127.0.0.1 and prints its URL.
+// or older than the sources, then starts the test host on 127.0.0.1 and prints its URL with the access token the
+// host made for this start (main/host/access.ts): only a browser that opened that URL can use the host.
 //
 //   npm run web -- [--port 5180] [--project ~/Tessera/designs.tessera]
+//
+// TESSERA_HOST_TOKEN in the environment fixes the token (16 to 256 letters, digits, "-" or "_").
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -47,7 +50,10 @@ host.stdout.on('data', (chunk) => {
   const text = chunk.toString();
   process.stdout.write(text);
   const url = /listening on (\S+)/.exec(text)?.[1];
-  if (url) console.log(`\nOpen ${url} in Chromium or Chrome. Press Ctrl+C to stop.`);
+  if (url)
+    console.log(
+      `\nOpen ${url} in Chromium or Chrome (the token in it is new at every start; keep it to yourself). Press Ctrl+C to stop.`,
+    );
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => host.kill('SIGTERM'));
 host.on('exit', (code) => process.exit(code ?? 0));

@@ -22,7 +22,8 @@ export const test = base.extend<TesseraOptions & { tessera: TesseraApp }>({
       await electronApp.close();
       return;
     }
-    await page.goto('/');
+    // The host's token (set by playwright.config.ts) goes into a cookie; the host redirects to `/`.
+    await page.goto(`/?token=${process.env.TESSERA_HOST_TOKEN ?? ''}`);
     await use(new TesseraApp(page, testInfo, 'browser'));
   },
 });

@@ -65,9 +65,13 @@ function bigDesign(blocks, links) {
 }
 
 async function api(url, domain, method, request) {
-  const response = await fetch(`${url}/api/${domain}/${method}`, {
+  const address = new URL(url);
+  const response = await fetch(`${address.origin}/api/${domain}/${method}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${address.searchParams.get('token')}`,
+    },
     body: JSON.stringify([request]),
   });
   const result = await response.json();

@@ -33,6 +33,13 @@ export type ErrorCode =
   /** A request built on a design (`base`) the backend no longer holds: send the design whole. */
   | 'unknown-base'
   | 'io'
+  /**
+   * Another program holds the project file's write lock: nothing was written, and the same request may
+   * succeed once it lets go (the editor keeps the edit and tries again).
+   */
+  | 'busy'
+  /** The test host refused a request without its token (or from another origin). */
+  | 'unauthorized'
   | 'internal';
 
 export interface ApiError {

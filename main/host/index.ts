@@ -2,20 +2,23 @@
  * The test host: the real renderer and the real backend without Electron, for browsers (Playwright's
  * Chromium, or a person where Electron cannot run). Plain Node, bound to 127.0.0.1 only.
  *
- *   node out/main/host.js --port <n> --project <file.tessera> [--user-data <folder>]
+ *   node out/main/host.js --port <n> --project <file.tessera> [--user-data <folder>] [--token <token>]
  *
- * Prints `listening on http://127.0.0.1:<port>` when ready; exits cleanly on SIGTERM and SIGINT. The server
- * itself is `server.ts` beside it.
+ * Prints `listening on http://127.0.0.1:<port>/?token=<token>` when ready; exits cleanly on SIGTERM and SIGINT.
+ * The token is random at every start unless `TESSERA_HOST_TOKEN` (preferred: other users cannot read a process's
+ * environment, while they can read its command line) or `--token` names one. The server itself is `server.ts`
+ * beside it; who may use it, `access.ts`.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEngineWorker } from '../services/create-engine-worker';
+import { newToken, tokenProblem } from './access';
 import { startHost } from './server';
 import { locateLibrary } from '../services/library-loader';
 
 function usage(message: string): never {
   console.error(
-    `${message}\nusage: node out/main/host.js --port <n> [--project <file.tessera>] [--user-data <folder>]`,
+    `${message}\nusage: node out/main/host.js --port <n> [--project <file.tessera>] [--user-data <folder>] [--token <token>]`,
   );
   process.exit(2);
 }
@@ -31,6 +34,7 @@ async function main(): Promise<void> {
         'renderer-dir': { type: 'string' },
         library: { type: 'string' },
         'test-hooks': { type: 'boolean', default: false },
+        token: { type: 'string' },
       },
       strict: true,
     }));
@@ -40,6 +44,10 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     usage(`--port must be a number from 0 to 65535 (got "${String(values.port)}")`);
+  const token =
+    (values.token as string | undefined) ?? (process.env.TESSERA_HOST_TOKEN || undefined) ?? newToken();
+  const problem = tokenProblem(token);
+  if (problem !== undefined) usage(`--token / TESSERA_HOST_TOKEN: ${problem}`);
   const here = import.meta.dirname;
   const host = await startHost({
     port,
@@ -49,8 +57,9 @@ async function main(): Promise<void> {
     libraryRoot: (values.library as string | undefined) ?? locateLibrary(here),
     testHooks: values['test-hooks'] === true,
     createWorker: createEngineWorker,
+    token,
   });
-  console.log(`listening on ${host.url}`);
+  console.log(`listening on ${host.openUrl}`);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;

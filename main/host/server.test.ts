@@ -3,7 +3,10 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { libraryRoot, sourceWorker } from '../testing/fake-backend';
 import { temporaryFolder } from '../testing/temp';
-import { browserApiScript, startHost } from './server';
+import { newToken } from './access';
+import { browserApiScript, isJsonContentType, startHost } from './server';
+
+const token = newToken();
 
 let folder: Awaited<ReturnType<typeof temporaryFolder>>;
 let host: Awaited<ReturnType<typeof startHost>>;
@@ -23,6 +26,7 @@ beforeAll(async () => {
     rendererDir: folder.file('renderer'),
     libraryRoot,
     testHooks: false,
+    token,
     createWorker: (catalog) => sourceWorker(catalog),
     poolSize: 1,
   });
@@ -32,15 +36,19 @@ afterAll(async () => {
   await folder.remove();
 });
 
+/** Sends a raw request (the path as written, not normalised); with the token as a bearer header unless `anonymous`. */
 function send(
   path: string,
-  options: { method?: string; body?: string; headers?: Record<string, string> } = {},
+  options: { method?: string; body?: string; headers?: Record<string, string>; anonymous?: boolean } = {},
 ): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  const url = new URL(path, host.url);
+  const url = new URL(host.url);
+  const headers = {
+    ...(options.anonymous === true ? {} : { authorization: `Bearer ${token}` }),
+    ...options.headers,
+  };
   return new Promise((resolve, reject) => {
     const outgoing = request(
-      url,
-      { method: options.method ?? 'GET', headers: options.headers },
+      { host: url.hostname, port: url.port, path, method: options.method ?? 'GET', headers },
       (response) => {
         let body = '';
         response.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -109,5 +117,129 @@ describe('the test host', () => {
     const escaped = await send('/%2e%2e/secret.txt');
     expect(escaped.status).toBeGreaterThanOrEqual(400);
     expect(escaped.body).not.toContain('outside the renderer folder');
+  });
+});
+
+describe('the test host asks for its token', () => {
+  it('prints a URL with the token, which sets an HttpOnly SameSite=Strict cookie and redirects to the clean URL', async () => {
+    expect(host.openUrl).toBe(`${host.url}/?token=${token}`);
+    const opened = await send(`/?token=${token}`, { anonymous: true });
+    expect(opened.status).toBe(303);
+    expect(opened.headers.location).toBe(`${host.url}/`);
+    const cookie = String(opened.headers['set-cookie']);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const page = await send('/', { anonymous: true, headers: { cookie: cookie.split(';')[0]! } });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('tessera-host.js');
+  });
+
+  it('refuses pages and API calls without the token, with a message that says where to find it', async () => {
+    const page = await send('/', { anonymous: true });
+    expect(page.status).toBe(401);
+    expect(page.body).toContain('token it printed');
+    const script = await send('/tessera-host.js', { anonymous: true });
+    expect(script.status).toBe(401);
+    const call = await send('/api/projects/current', {
+      method: 'POST',
+      body: '[]',
+      headers: json,
+      anonymous: true,
+    });
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.body)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    const events = await send('/api/events', { anonymous: true });
+    expect(events.status).toBe(401);
+  });
+
+  it('refuses a wrong token in the URL, the cookie or a header', async () => {
+    const wrong = newToken();
+    expect((await send(`/?token=${wrong}`, { anonymous: true })).status).toBe(401);
+    const port = new URL(host.url).port;
+    for (const headers of <Record<string, string>[]>[
+      { cookie: `tessera-token-${port}=${wrong}` },
+      { authorization: `Bearer ${wrong}` },
+      { 'x-tessera-token': wrong },
+      { 'x-tessera-token': token.slice(0, -1) },
+    ]) {
+      const call = await send('/api/designs/list', {
+        method: 'POST',
+        body: '[]',
+        headers: { ...json, ...headers },
+        anonymous: true,
+      });
+      expect(call.status).toBe(401);
+    }
+  });
+
+  it('takes the token from the X-Tessera-Token header too', async () => {
+    const call = await send('/api/projects/current', {
+      method: 'POST',
+      body: '[]',
+      headers: { ...json, 'x-tessera-token': token },
+      anonymous: true,
+    });
+    expect(call.status).toBe(200);
+  });
+
+  it('answers to localhost at its port, but to no other host name or port (DNS rebinding)', async () => {
+    const port = new URL(host.url).port;
+    const local = await send('/api/projects/current', {
+      method: 'POST',
+      body: '[]',
+      headers: { ...json, host: `localhost:${port}`, origin: `http://localhost:${port}` },
+    });
+    expect(local.status).toBe(200);
+    for (const name of [`127.0.0.1:${Number(port) + 1}`, `attacker.example:${port}`, '127.0.0.1']) {
+      const rebound = await send('/', { headers: { host: name } });
+      expect(rebound.status).toBe(403);
+    }
+  });
+
+  it('refuses a token that is too short or has characters outside base64url', async () => {
+    await expect(
+      startHost({
+        port: 0,
+        project: undefined,
+        userData: undefined,
+        rendererDir: folder.file('renderer'),
+        libraryRoot,
+        testHooks: false,
+        token: 'short',
+        createWorker: (catalog) => sourceWorker(catalog),
+        poolSize: 1,
+      }),
+    ).rejects.toThrow(/16 to 256 characters/);
+  });
+});
+
+describe('the test host reads requests strictly', () => {
+  it('answers 400 to a malformed %-escape in the path', async () => {
+    const response = await send('/assets/%E0%A4%A.js');
+    expect(response.status).toBe(400);
+    expect(response.body).toContain('malformed');
+  });
+
+  it('takes application/json with parameters and in any case, but no other media type', async () => {
+    expect(isJsonContentType('application/json')).toBe(true);
+    expect(isJsonContentType('Application/JSON; charset=utf-8')).toBe(true);
+    expect(isJsonContentType(' application/json ;charset=UTF-8')).toBe(true);
+    for (const type of ['application/jsonx', 'application/json-seq', 'text/json', 'application/json5', ''])
+      expect(isJsonContentType(type)).toBe(false);
+    expect(isJsonContentType(undefined)).toBe(false);
+
+    const refused = await send('/api/projects/current', {
+      method: 'POST',
+      body: '[]',
+      headers: { 'content-type': 'application/jsonx' },
+    });
+    expect(refused.status).toBe(415);
+    expect(JSON.parse(refused.body)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    const taken = await send('/api/projects/current', {
+      method: 'POST',
+      body: '[]',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+    expect(taken.status).toBe(200);
   });
 });

@@ -2,7 +2,8 @@
  * The test host's HTTP server: serves the built renderer with one extra script, `/tessera-host.js`, that
  * defines `window.tessera` from the API's method list. Methods POST to `/api/<domain>/<method>` and go through
  * the same `dispatch` (payload validation) as IPC in the app; events arrive over Server-Sent Events from
- * `/api/events`. Requests addressed to another host or from another origin are refused.
+ * `/api/events`. Requests addressed to another host or from another origin are refused, and every request needs
+ * the host's token (`access.ts`).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -14,6 +15,7 @@ import { listEvents, listMethods } from '../contract/methods';
 import type { MenuCommand, Result } from '../contract/api';
 import { startRuntime } from '../app/runtime';
 import { contentSecurityPolicy } from '../services/security';
+import { createAccess, tokenProblem } from './access';
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -75,18 +77,41 @@ export function browserApiScript(): string {
 `;
 }
 
-function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
   response.writeHead(status, {
     'content-type': type,
     'content-security-policy': contentSecurityPolicy,
     'x-content-type-options': 'nosniff',
     'cache-control': 'no-store',
+    ...headers,
   });
   response.end(body);
 }
 
-function sendResult(response: ServerResponse, status: number, result: Result<unknown>): void {
-  send(response, status, 'application/json; charset=utf-8', JSON.stringify(result));
+function sendResult(
+  response: ServerResponse,
+  status: number,
+  result: Result<unknown>,
+  headers: Record<string, string> = {},
+): void {
+  send(response, status, 'application/json; charset=utf-8', JSON.stringify(result), headers);
+}
+
+/**
+ * Whether a `Content-Type` header names JSON: the media type `application/json` exactly (any case), with or
+ * without parameters (`; charset=utf-8`) — not `application/jsonx` or `application/json-seq`.
+ */
+export function isJsonContentType(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  const separator = header.indexOf(';');
+  const mediaType = (separator < 0 ? header : header.slice(0, separator)).trim().toLowerCase();
+  return mediaType === 'application/json';
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -110,11 +135,23 @@ export interface HostOptions {
   libraryRoot: string;
   /** Enables `/__test/…` routes that let end-to-end tests play the role of the native menu. */
   testHooks: boolean;
+  /** The secret every request must carry (`access.ts`); `newToken()` makes one. */
+  token: string;
   createWorker: (catalog: Catalog) => Worker;
   poolSize?: number;
 }
 
-export async function startHost(options: HostOptions): Promise<{ url: string; close: () => Promise<void> }> {
+export interface RunningHost {
+  /** The host's origin, `http://127.0.0.1:<port>`. */
+  url: string;
+  /** The URL to open in a browser: the origin with `/?token=…`. */
+  openUrl: string;
+  close: () => Promise<void>;
+}
+
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const problem = tokenProblem(options.token);
+  if (problem !== undefined) throw new Error(`Cannot start the host: ${problem}.`);
   const runtime = await startRuntime({
     libraryRoot: options.libraryRoot,
     settingsFile: options.userData === undefined ? undefined : join(options.userData, 'settings.json'),
@@ -160,11 +197,52 @@ export async function startHost(options: HostOptions): Promise<{ url: string; cl
   });
 
   let origin = '';
+  let access = createAccess(options.token, options.port);
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const url = new URL(request.url ?? '/', origin);
-    // Refuse pages of other sites (and DNS rebinding): the API answers only requests addressed to this host.
-    if (request.headers.host !== new URL(origin).host)
-      return send(response, 403, 'text/plain', 'forbidden host');
+    // Refuse pages of other sites (and DNS rebinding): the host answers only requests addressed to itself…
+    const host = request.headers.host;
+    if (!access.allowedHost(host))
+      return send(
+        response,
+        403,
+        'text/plain; charset=utf-8',
+        `Forbidden: this Tessera host answers only to ${origin}.`,
+      );
+    // …and sent from its own pages (browsers add Origin to cross-site requests).
+    if (!access.allowedOrigin(request.headers.origin))
+      return sendResult(response, 403, {
+        ok: false,
+        error: { code: 'unauthorized', message: 'Requests from other origins are refused.' },
+      });
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', `http://${host}`);
+    } catch {
+      return send(response, 400, 'text/plain; charset=utf-8', 'Bad request: the URL cannot be read.');
+    }
+    const offered = url.searchParams.get('token');
+    if (offered !== null && (request.method === 'GET' || request.method === 'HEAD')) {
+      if (!access.isToken(offered))
+        return send(
+          response,
+          401,
+          'text/plain; charset=utf-8',
+          'This token is not the one this Tessera host printed when it started (it makes a new one at every start). Open the URL it printed last.',
+        );
+      // The token goes into a cookie, and the browser to the same page without it in the address bar.
+      url.searchParams.delete('token');
+      return send(response, 303, 'text/plain; charset=utf-8', '', {
+        'set-cookie': access.cookie(),
+        location: `http://${host}${url.pathname}${url.search}`,
+      });
+    }
+    if (!access.authenticated(request)) {
+      const message = `This Tessera host needs the token it printed when it started: open the URL it printed (${origin}/?token=…), or send the token in an "Authorization: Bearer" header.`;
+      const headers = { 'www-authenticate': 'Bearer realm="Tessera"' };
+      return url.pathname.startsWith('/api/')
+        ? sendResult(response, 401, { ok: false, error: { code: 'unauthorized', message } }, headers)
+        : send(response, 401, 'text/plain; charset=utf-8', message, headers);
+    }
     if (url.pathname.startsWith('/api/')) {
       if (url.pathname === '/api/events' && request.method === 'GET') {
         response.writeHead(200, {
@@ -177,22 +255,24 @@ export async function startHost(options: HostOptions): Promise<{ url: string; cl
         request.on('close', () => streams.delete(response));
         return;
       }
-      const requestOrigin = request.headers.origin;
-      if (requestOrigin !== undefined && requestOrigin !== origin) {
-        return sendResult(response, 403, {
+      if (request.method !== 'POST')
+        return sendResult(
+          response,
+          405,
+          {
+            ok: false,
+            error: { code: 'invalid-payload', message: 'API calls are POST requests with a JSON body.' },
+          },
+          { allow: 'POST' },
+        );
+      if (!isJsonContentType(request.headers['content-type']))
+        return sendResult(response, 415, {
           ok: false,
-          error: { code: 'invalid-payload', message: 'Requests from other origins are refused.' },
+          error: {
+            code: 'invalid-payload',
+            message: `API calls carry a JSON body (Content-Type: application/json), not ${request.headers['content-type'] ?? 'no Content-Type'}.`,
+          },
         });
-      }
-      if (
-        request.method !== 'POST' ||
-        !(request.headers['content-type'] ?? '').startsWith('application/json')
-      ) {
-        return sendResult(response, 405, {
-          ok: false,
-          error: { code: 'invalid-payload', message: 'API calls are POST requests with a JSON body.' },
-        });
-      }
       const [, , domain, method, ...rest] = url.pathname.split('/');
       if (rest.length > 0)
         return sendResult(response, 404, {
@@ -223,7 +303,18 @@ export async function startHost(options: HostOptions): Promise<{ url: string; cl
       return send(response, 200, contentTypes['.js'] ?? 'text/javascript', browserApiScript());
     if (url.pathname === '/' || url.pathname === '/index.html')
       return send(response, 200, contentTypes['.html'] ?? 'text/html', await loadIndex());
-    const file = normalize(join(rendererRoot, decodeURIComponent(url.pathname)));
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return send(
+        response,
+        400,
+        'text/plain; charset=utf-8',
+        `Bad request: the path ${url.pathname} has a malformed %-escape.`,
+      );
+    }
+    const file = normalize(join(rendererRoot, path));
     if (!file.startsWith(rendererRoot + sep)) return send(response, 403, 'text/plain', 'forbidden');
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) return send(response, 404, 'text/plain', 'not found');
@@ -242,8 +333,10 @@ export async function startHost(options: HostOptions): Promise<{ url: string; cl
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   origin = `http://127.0.0.1:${port}`;
+  access = createAccess(options.token, port);
   return {
     url: origin,
+    openUrl: `${origin}/?token=${options.token}`,
     close: async () => {
       unsubscribe();
       for (const stream of streams) stream.end();

@@ -17,9 +17,14 @@ export interface ProjectStoreOptions {
   autoVersionLimit?: number;
   /** The time now; every timestamp the store writes and the 30-day purge of deleted designs use it. */
   now?: () => Date;
+  /**
+   * How long a write waits for another program's lock before it fails with `busy`, in milliseconds. Default
+   * 5000 (set with the connection's other settings in `project-file.ts`).
+   */
+  busyTimeoutMs?: number;
 }
 
-export type StoreSettings = Required<ProjectStoreOptions>;
+export type StoreSettings = Required<Omit<ProjectStoreOptions, 'busyTimeoutMs'>>;
 
 export interface StoreContext {
   readonly connection: Connection;

@@ -25,6 +25,7 @@ import type {
   StoredVersion,
   VersionSummary,
 } from '../contract/api';
+import { explainBusy } from './busy';
 import { settingsOf, type ProjectStoreOptions, type StoreContext, type StoreSettings } from './context';
 import * as designs from './designs';
 import { projectName, requireProjectPath } from './disk';
@@ -45,6 +46,13 @@ export type { VersionKind } from './history';
 export { contentKey } from './reports';
 export { APPLICATION_ID, SCHEMA_VERSION } from './schema';
 export { StoreError } from './store-error';
+
+/** A busy timeout other than the files' default (5 s), for tests that wait for another program's lock. */
+async function setBusyTimeout(connection: Connection, options: ProjectStoreOptions): Promise<void> {
+  const milliseconds = options.busyTimeoutMs;
+  if (milliseconds !== undefined)
+    await connection.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(milliseconds))}`);
+}
 
 export class ProjectStore {
   private queue: Promise<unknown> = Promise.resolve();
@@ -67,6 +75,7 @@ export class ProjectStore {
   static async create(path: string, options: ProjectStoreOptions = {}): Promise<ProjectStore> {
     requireProjectPath(path);
     const connection = await createProjectFile(path);
+    await setBusyTimeout(connection, options);
     return new ProjectStore(connection, path, SCHEMA_VERSION, settingsOf(options), undefined);
   }
 
@@ -76,7 +85,10 @@ export class ProjectStore {
    */
   static async open(path: string, options: ProjectStoreOptions = {}): Promise<ProjectStore> {
     requireProjectPath(path);
-    const { connection, upgraded } = await openProjectFile(path);
+    const { connection, upgraded } = await openProjectFile(path).catch(async (error: unknown) => {
+      throw await explainBusy(error, path);
+    });
+    await setBusyTimeout(connection, options);
     const store = new ProjectStore(connection, path, SCHEMA_VERSION, settingsOf(options), upgraded);
     // Housekeeping: if the file is busy now, the next opening purges instead.
     await designs.purgeDeletedDesigns(store.context).catch(() => undefined);
@@ -93,9 +105,17 @@ export class ProjectStore {
     };
   }
 
-  /** Runs operations one after another on this connection, so transactions never interleave. */
+  /**
+   * Runs operations one after another on this connection, so transactions never interleave. Another program
+   * holding the write lock past the busy timeout becomes a `busy` error naming it (`busy.ts`); nothing of the
+   * operation was written, so the caller may send it again.
+   */
   private serial<T>(operation: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(operation, operation);
+    const guarded = (): Promise<T> =>
+      operation().catch(async (error: unknown) => {
+        throw await explainBusy(error, this.path);
+      });
+    const next = this.queue.then(guarded, guarded);
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -62,7 +62,7 @@ export async function busyError(path: string): Promise<StoreError> {
     : 'another program';
   return new StoreError(
     'busy',
-    `The project file ${basename(path)} is busy: ${who} is writing to it. Nothing was written; try again once it has finished.`,
+    `The project file ${basename(path)} is busy: ${who} is writing to it, so nothing was written.`,
   );
 }
 

@@ -63,6 +63,10 @@ const backend = {
     save: async (request: { id: string; document: DesignDocument; baseRevision: number }) => {
       saves.push(request);
       await saveGate;
+      if (busySaves > 0) {
+        busySaves -= 1;
+        return { ok: false, error: { code: 'busy', message: 'The project file is busy.' } };
+      }
       const failure = failNextSave;
       failNextSave = undefined;
       if (failure) return { ok: false, error: { code: failure, message: `save failed (${failure})` } };
@@ -84,6 +88,8 @@ const saves: { id: string; document: DesignDocument; baseRevision: number }[] = 
 let saveGate: Promise<void> = Promise.resolve();
 /** When set, the next save fails with this error code. */
 let failNextSave: 'io' | 'conflict' | undefined;
+/** This many of the next saves answer `busy` (another program holds the project file). */
+let busySaves = 0;
 
 beforeAll(() => {
   window.tessera = backend as unknown as TesseraApi;
@@ -196,5 +202,54 @@ describe('saves go to the design they were made in', () => {
     const count = saves.length;
     await editor.settled();
     expect(saves).toHaveLength(count);
+  });
+});
+
+describe('a save the project file is too busy for', () => {
+  it('stays pending, says the file is busy, is tried again with growing delays and written once the file is free', async () => {
+    await editor.settled();
+    editor.load({
+      id: 'e',
+      name: 'Design E',
+      document: { ...design, name: 'Design E' },
+      workload,
+      revision: 2,
+      updatedAt: '',
+    });
+    saves.length = 0;
+    busySaves = 2;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      editor.run(setParams(['dram'], { bandwidthBytesPerSecond: 8e12 }, 'Set bandwidth'));
+      const edited = editor.document;
+      await vi.advanceTimersByTimeAsync(250);
+      expect(saves).toHaveLength(1);
+      expect(editor.saveState).toEqual({ kind: 'busy', message: 'The project file is busy.' });
+      // Leaving the design does not wait for the other program, and does not drop the edit.
+      await editor.settled();
+      expect(saves).toHaveLength(1);
+
+      // The first try again comes after a second; still busy, the next after two more.
+      await vi.advanceTimersByTimeAsync(999);
+      expect(saves).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(saves).toHaveLength(2);
+      expect(editor.saveState.kind).toBe('busy');
+      await vi.advanceTimersByTimeAsync(1999);
+      expect(saves).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(1);
+
+      // The file is free now: the same edit is written, from the same revision.
+      expect(saves).toHaveLength(3);
+      expect(saves.map(({ id, document, baseRevision }) => ({ id, document, baseRevision }))).toEqual(
+        Array.from({ length: 3 }, () => ({ id: 'e', document: edited, baseRevision: 2 })),
+      );
+      expect(editor.saveState).toEqual({ kind: 'saved' });
+      // Nothing more is tried once it is saved.
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(saves).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

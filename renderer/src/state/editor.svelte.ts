@@ -28,6 +28,12 @@ const HISTORY_LIMIT = 500;
  * project or `settled()` write at once.
  */
 const SAVE_DELAY_MS = 250;
+/**
+ * A save refused because another program holds the project file (`busy`) is tried again after 1 s, then 2 s,
+ * 4 s, … up to 30 s between tries, until it is written; the edit stays pending meanwhile.
+ */
+const BUSY_RETRY_FIRST_MS = 1000;
+const BUSY_RETRY_MAX_MS = 30_000;
 
 /** What one undo step restores: the design document and the workload together. */
 interface Snapshot {
@@ -43,7 +49,15 @@ interface HistoryEntry {
   after: Snapshot;
 }
 
-export type SaveState = { kind: 'saved' } | { kind: 'saving' } | { kind: 'error'; message: string };
+/**
+ * `busy`: another program holds the project file; the edit is kept and tried again with backoff. `error`: the
+ * save failed otherwise; it is kept (unless it was a conflict) and written by the next edit or before leaving.
+ */
+export type SaveState =
+  | { kind: 'saved' }
+  | { kind: 'saving' }
+  | { kind: 'busy'; message: string }
+  | { kind: 'error'; message: string };
 
 export class Editor {
   designId = $state<string | null>(null);
@@ -79,6 +93,9 @@ export class Editor {
   private readonly pendingSaves = new Map<string, Snapshot>();
   private saving = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The next try of a save the project file was too busy for, and how many tries in a row it was busy. */
+  private busyRetryTimer: ReturnType<typeof setTimeout> | undefined;
+  private busyTries = 0;
   /** The design the backend holds for this window under `token`: the next request sends a delta of it. */
   private sent: { token: string; document: DesignDocument } | undefined;
   private sentSerial = 0;
@@ -209,6 +226,8 @@ export class Editor {
   private async flushSaves(): Promise<void> {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
+    clearTimeout(this.busyRetryTimer);
+    this.busyRetryTimer = undefined;
     this.saving = true;
     for (;;) {
       const next = this.pendingSaves.entries().next();
@@ -227,25 +246,48 @@ export class Editor {
           }),
         );
         this.revisions.set(id, stored.revision);
+        this.busyTries = 0;
         this.saves += 1;
         this.onSaved?.(stored);
         if (this.pendingSaves.size === 0) this.saveState = { kind: 'saved' };
       } catch (error) {
-        this.saveState = { kind: 'error', message: messageOf(error) };
+        const code = error instanceof ApiFailure ? error.error.code : undefined;
         // Kept to be written again (by the next edit, or before leaving the design) unless the project refused it
         // as a conflict: a newer version is there, which a retry must not overwrite.
-        const conflict = error instanceof ApiFailure && error.error.code === 'conflict';
-        if (!conflict && !this.pendingSaves.has(id)) this.pendingSaves.set(id, snapshot);
+        if (code !== 'conflict' && !this.pendingSaves.has(id)) this.pendingSaves.set(id, snapshot);
+        if (code === 'busy') {
+          // Nothing was written: the same save goes again once the other program lets go of the file.
+          this.saveState = { kind: 'busy', message: messageOf(error) };
+          this.retryWhenFree();
+        } else this.saveState = { kind: 'error', message: messageOf(error) };
         break;
       }
     }
     this.saving = false;
   }
 
-  /** Resolves once every queued save has reached the project file (or failed). */
+  /** Tries the waiting saves again after a delay that doubles with each busy answer in a row. */
+  private retryWhenFree(): void {
+    const delay = Math.min(BUSY_RETRY_MAX_MS, BUSY_RETRY_FIRST_MS * 2 ** this.busyTries);
+    this.busyTries += 1;
+    clearTimeout(this.busyRetryTimer);
+    this.busyRetryTimer = setTimeout(() => {
+      this.busyRetryTimer = undefined;
+      this.saveNow();
+    }, delay);
+  }
+
+  /**
+   * Resolves once every queued save has reached the project file, or failed, or is waiting for a busy file (it
+   * goes on trying in the background, so switching designs does not wait for another program).
+   */
   async settled(): Promise<void> {
-    this.saveNow();
-    while (this.saving || (this.pendingSaves.size > 0 && this.saveState.kind !== 'error'))
+    // A busy file is tried again on its own schedule; forcing a try here would only wait out the busy timeout.
+    if (this.busyRetryTimer === undefined) this.saveNow();
+    while (
+      this.saving ||
+      (this.pendingSaves.size > 0 && this.saveState.kind !== 'error' && this.saveState.kind !== 'busy')
+    )
       await new Promise((resolve) => setTimeout(resolve, 20));
   }
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { TesseraApp } from './pages/tessera-app';
@@ -288,4 +289,45 @@ test('killing the host during a burst of edits loses nothing that was shown as s
   } finally {
     second.process.kill('SIGTERM');
   }
+});
+
+test('an edit made while another program writes to the project file is kept, and saved once it lets go', async ({
+  tessera,
+}) => {
+  const project = tessera.projectPath('shared.tessera');
+  await tessera.createProjectFromPreset(project, 'NVIDIA H100 SXM 80GB');
+  await tessera.block('HBM3').click();
+  await tessera.expectSaved();
+
+  // A second program takes the file's write lock (node with sqlite3, as any SQLite tool would).
+  const sqlite3 = createRequire(import.meta.url).resolve('sqlite3');
+  const holder = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const db = new (require(${JSON.stringify(sqlite3)}).Database)(${JSON.stringify(project)});
+       db.exec('BEGIN EXCLUSIVE', (error) => {
+         console.log(error ? 'failed ' + error.message : 'locked');
+         process.stdin.once('data', () => db.exec('COMMIT', () => db.close(() => process.exit(0))));
+       });`,
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  try {
+    const first = await new Promise<string>((resolve) =>
+      holder.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())),
+    );
+    expect(first).toBe('locked');
+
+    await tessera.setParameter('Bandwidth', '2 TB/s');
+    await expect(tessera.saveStatus).toContainText('Not saved yet', { timeout: 20_000 });
+    await expect(tessera.saveStatus).toContainText(`another program (node, pid ${holder.pid})`);
+    await tessera.screenshot('file-busy');
+  } finally {
+    holder.stdin.write('release\n');
+    await new Promise((resolve) => holder.once('exit', resolve));
+  }
+  await expect(tessera.saveStatus).toHaveText('Saved', { timeout: 20_000 });
+  await tessera.page.reload();
+  await expect(tessera.block('HBM3')).toContainText('2 TB/s');
 });

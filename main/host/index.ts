@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEngineWorker } from '../services/create-engine-worker';
+import { createEngineProcess } from '../services/create-engine-process';
 import { startHost } from './server';
 import { locateLibrary } from '../services/library-loader';
 
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     rendererDir: (values['renderer-dir'] as string | undefined) ?? join(here, '../renderer'),
     libraryRoot: (values.library as string | undefined) ?? locateLibrary(here),
     testHooks: values['test-hooks'] === true,
-    createWorker: createEngineWorker,
+    createEngineProcess,
   });
   console.log(`listening on ${host.url}`);
   let stopping = false;

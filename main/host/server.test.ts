@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { libraryRoot, sourceWorker } from '../testing/fake-backend';
+import { libraryRoot, sourceProcess } from '../testing/fake-backend';
 import { temporaryFolder } from '../testing/temp';
 import { browserApiScript, startHost } from './server';
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
     rendererDir: folder.file('renderer'),
     libraryRoot,
     testHooks: false,
-    createWorker: (catalog) => sourceWorker(catalog),
+    createEngineProcess: (catalog) => sourceProcess(catalog),
     poolSize: 1,
   });
 });

@@ -7,13 +7,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import type { Catalog } from '../../engine/catalog';
 import { dispatch } from '../app/dispatch';
 import { listEvents, listMethods } from '../contract/methods';
 import type { MenuCommand, Result } from '../contract/api';
 import { startRuntime } from '../app/runtime';
 import { contentSecurityPolicy } from '../services/security';
+import type { EngineProcess } from '../services/engine-pool';
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -110,7 +110,7 @@ export interface HostOptions {
   libraryRoot: string;
   /** Enables `/__test/…` routes that let end-to-end tests play the role of the native menu. */
   testHooks: boolean;
-  createWorker: (catalog: Catalog) => Worker;
+  createEngineProcess: (catalog: Catalog) => EngineProcess;
   poolSize?: number;
 }
 
@@ -124,7 +124,7 @@ export async function startHost(options: HostOptions): Promise<{ url: string; cl
       shell: 'browser',
       platform: process.platform,
     },
-    createWorker: options.createWorker,
+    createEngineProcess: options.createEngineProcess,
     poolSize: options.poolSize,
   });
   for (const problem of runtime.libraryProblems) console.warn(`library: ${problem}`);

@@ -1,6 +1,7 @@
 /**
  * Builds the three parts of the app with explicit entries (the top-level main/ and renderer/ layout needs them):
- * - main: the Electron main process, the test host, the CLI and the engine worker, all runnable by plain Node 20;
+ * - main: the Electron main process, the test host, the CLI and the engine worker process (its own file, through
+ *   `?modulePath` in `create-engine-process.ts`), all runnable by plain Node 20;
  *   the CLI (`out/main/cli.js`, the package's `bin`) is made executable after each build;
  * - preload: CommonJS (a sandboxed preload cannot be ESM), no npm dependencies;
  * - renderer: the Svelte app.

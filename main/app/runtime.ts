@@ -2,12 +2,11 @@
  * Assembles the backend services (library, engine pool, settings, project store) for a shell: the Electron
  * main process and the test host both start Tessera through here, so they cannot drift apart.
  */
-import type { Worker } from 'node:worker_threads';
 import type { Catalog } from '../../engine/catalog';
 import { createBackend, type BackendHandle } from './backend';
 import { EventHub } from './events';
 import type { AppInfo } from '../contract/api';
-import { EnginePool } from '../services/engine-pool';
+import { EnginePool, type EngineProcess } from '../services/engine-pool';
 import { loadLibrary } from '../services/library-loader';
 import { SettingsStore } from '../services/settings';
 
@@ -16,7 +15,8 @@ export interface RuntimeOptions {
   /** Settings file; undefined keeps settings in memory. */
   settingsFile: string | undefined;
   info: AppInfo;
-  createWorker: (catalog: Catalog) => Worker;
+  /** Starts one engine worker process (the shell decides how: Node's `fork`, Electron's `utilityProcess`). */
+  createEngineProcess: (catalog: Catalog) => EngineProcess;
   chooseProjectFile?: (mode: 'open' | 'create') => Promise<string | null>;
   /** Prints an HTML page to PDF (the desktop app's Chromium); without it there is no PDF export. */
   printToPdf?: (html: string) => Promise<Uint8Array>;
@@ -35,7 +35,10 @@ export interface Runtime extends BackendHandle {
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { catalog, problems } = await loadLibrary(options.libraryRoot);
   const settings = await SettingsStore.load(options.settingsFile);
-  const pool = new EnginePool({ createWorker: () => options.createWorker(catalog), size: options.poolSize });
+  const pool = new EnginePool({
+    createProcess: () => options.createEngineProcess(catalog),
+    size: options.poolSize,
+  });
   const hub = new EventHub();
   const handle = createBackend({
     catalog,

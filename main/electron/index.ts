@@ -17,8 +17,8 @@ import {
 import { dispatch } from '../app/dispatch';
 import { eventChannel, listMethods, methodChannel } from '../contract/methods';
 import type { Result } from '../contract/api';
-import { createEngineWorker } from '../services/create-engine-worker';
 import { startRuntime, type Runtime } from '../app/runtime';
+import { createUtilityEngineProcess } from './engine-process';
 import { buildMenuTemplate } from './menu';
 import { contentSecurityPolicy } from '../services/security';
 
@@ -165,7 +165,7 @@ async function start(): Promise<void> {
     libraryRoot: app.isPackaged ? join(process.resourcesPath, 'library') : join(app.getAppPath(), 'library'),
     settingsFile: join(app.getPath('userData'), 'settings.json'),
     info: { name: 'Tessera', version: app.getVersion(), shell: 'electron', platform: process.platform },
-    createWorker: createEngineWorker,
+    createEngineProcess: createUtilityEngineProcess,
     chooseProjectFile: async (mode) => {
       const options = { filters: [{ name: 'Tessera project', extensions: ['tessera'] }] };
       if (mode === 'open') {

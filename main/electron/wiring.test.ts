@@ -127,9 +127,9 @@ vi.mock('electron', () => {
   };
 });
 
-vi.mock('../services/create-engine-worker', async () => {
-  const { sourceWorker } = await import('../testing/fake-backend');
-  return { createEngineWorker: sourceWorker };
+vi.mock('./engine-process', async () => {
+  const { sourceProcess } = await import('../testing/fake-backend');
+  return { createUtilityEngineProcess: sourceProcess };
 });
 
 async function loadApp(): Promise<TesseraApi> {

@@ -11,7 +11,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEngineWorker } from '../services/create-engine-worker';
+import { createEngineProcess } from '../services/create-engine-process';
 import { newToken, tokenProblem } from './access';
 import { startHost } from './server';
 import { locateLibrary } from '../services/library-loader';
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     rendererDir: (values['renderer-dir'] as string | undefined) ?? join(here, '../renderer'),
     libraryRoot: (values.library as string | undefined) ?? locateLibrary(here),
     testHooks: values['test-hooks'] === true,
-    createWorker: createEngineWorker,
+    createEngineProcess,
     token,
   });
   console.log(`listening on ${host.openUrl}`);

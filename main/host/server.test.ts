@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { libraryRoot, sourceWorker } from '../testing/fake-backend';
+import { libraryRoot, sourceProcess } from '../testing/fake-backend';
 import { temporaryFolder } from '../testing/temp';
 import { newToken } from './access';
 import { browserApiScript, isJsonContentType, startHost } from './server';
@@ -27,7 +27,7 @@ beforeAll(async () => {
     libraryRoot,
     testHooks: false,
     token,
-    createWorker: (catalog) => sourceWorker(catalog),
+    createEngineProcess: (catalog) => sourceProcess(catalog),
     poolSize: 1,
   });
 });
@@ -206,7 +206,7 @@ describe('the test host asks for its token', () => {
         libraryRoot,
         testHooks: false,
         token: 'short',
-        createWorker: (catalog) => sourceWorker(catalog),
+        createEngineProcess: (catalog) => sourceProcess(catalog),
         poolSize: 1,
       }),
     ).rejects.toThrow(/16 to 256 characters/);

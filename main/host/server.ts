@@ -8,7 +8,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import type { Catalog } from '../../engine/catalog';
 import { dispatch } from '../app/dispatch';
 import { listEvents, listMethods } from '../contract/methods';
@@ -16,6 +15,7 @@ import type { MenuCommand, Result } from '../contract/api';
 import { startRuntime } from '../app/runtime';
 import { contentSecurityPolicy } from '../services/security';
 import { createAccess, tokenProblem } from './access';
+import type { EngineProcess } from '../services/engine-pool';
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -137,7 +137,7 @@ export interface HostOptions {
   testHooks: boolean;
   /** The secret every request must carry (`access.ts`); `newToken()` makes one. */
   token: string;
-  createWorker: (catalog: Catalog) => Worker;
+  createEngineProcess: (catalog: Catalog) => EngineProcess;
   poolSize?: number;
 }
 
@@ -161,7 +161,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       shell: 'browser',
       platform: process.platform,
     },
-    createWorker: options.createWorker,
+    createEngineProcess: options.createEngineProcess,
     poolSize: options.poolSize,
   });
   for (const problem of runtime.libraryProblems) console.warn(`library: ${problem}`);

@@ -12,7 +12,7 @@ import type { CatalogIndex } from '../../engine/catalog';
 import { evaluate } from '../../engine/evaluate';
 import type { DesignDocument } from '../../engine/schema/design';
 import { defaultWorkload, type Workload } from '../../engine/schema/workload';
-import { createEngineWorker } from '../services/create-engine-worker';
+import { createEngineProcess } from '../services/create-engine-process';
 import { EnginePool } from '../services/engine-pool';
 import type { SweepPoint, SweepVariant } from '../services/engine-jobs';
 import { loadCatalog, table, UsageError, type Streams } from '../app/command-line';
@@ -101,7 +101,7 @@ async function acrossPool(
   const preset = catalog.presets.get('nvidia-h100-sxm');
   if (!preset) throw new UsageError('bench: the library has no preset "nvidia-h100-sxm"');
   const workers = availableParallelism();
-  const pool = new EnginePool({ createWorker: () => createEngineWorker(catalog.catalog), size: workers });
+  const pool = new EnginePool({ createProcess: () => createEngineProcess(catalog.catalog), size: workers });
   try {
     const workload = defaultWorkload('llama-3-8b');
     const chunk = 500;
@@ -155,7 +155,7 @@ async function acrossPool(
 async function firstSimulation(catalog: CatalogIndex): Promise<{ firstMs: number; laterMs: number }> {
   const preset = catalog.presets.get('nvidia-h100-sxm');
   if (!preset) throw new UsageError('bench: the library has no preset "nvidia-h100-sxm"');
-  const pool = new EnginePool({ createWorker: () => createEngineWorker(catalog.catalog), size: 1 });
+  const pool = new EnginePool({ createProcess: () => createEngineProcess(catalog.catalog), size: 1 });
   try {
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const payload = { design: preset.design, workload: defaultWorkload('llama-3-8b') };

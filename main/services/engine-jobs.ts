@@ -1,6 +1,6 @@
 /**
  * The jobs an engine worker runs, as plain functions of (catalog, payload) so tests can call them without a
- * thread. The worker entry (`engine-worker.ts`) only receives messages and calls `runJob`.
+ * process. The worker (`engine-serve.ts`) only receives messages and calls `runJob`.
  */
 import { indexCatalog, type Catalog, type CatalogIndex } from '../../engine/catalog';
 import { checkDesign } from '../../engine/stages/check';

@@ -1,15 +1,28 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Catalog } from '../../engine/catalog';
 import { designDelta } from '../../engine/design-delta';
 import { emptyDesign, type DesignDocument } from '../../engine/schema/design';
 import { DEFAULT_MODEL_ID, defaultWorkload } from '../../engine/schema/workload';
-import { libraryRoot, sourceWorker } from '../testing/fake-backend';
-import { EnginePool, HELD_DESIGNS, type JobDesign } from './engine-pool';
+import { libraryRoot, sourceProcess } from '../testing/fake-backend';
+import { EnginePool, HELD_DESIGNS, type EngineProcess, type JobDesign } from './engine-pool';
+import { forkEngineProcess } from './fork-engine-process';
 import { loadLibrary } from './library-loader';
 
-const scripted = (): Worker => new Worker(join(import.meta.dirname, '../testing/scripted-worker.mjs'));
+const emptyCatalog: Catalog = {
+  blockTypes: [],
+  presets: [],
+  models: [],
+  formats: [],
+  tech: [],
+  runtimes: [],
+};
+const scripted = (): EngineProcess =>
+  forkEngineProcess(emptyCatalog, {
+    entry: join(import.meta.dirname, '../testing/scripted-process.mjs'),
+    echoStderr: false,
+  });
 
 let pool: EnginePool | undefined;
 afterEach(async () => {
@@ -18,8 +31,8 @@ afterEach(async () => {
 });
 
 describe('EnginePool', () => {
-  it('runs jobs on worker threads and queues them when every worker is busy', async () => {
-    pool = new EnginePool({ createWorker: scripted, size: 2 });
+  it('runs jobs on worker processes and queues them when every worker is busy', async () => {
+    pool = new EnginePool({ createProcess: scripted, size: 2 });
     const results = await Promise.all(
       Array.from({ length: 6 }, (_, index) => pool!.run('slow', { milliseconds: 20, value: index })),
     );
@@ -27,7 +40,7 @@ describe('EnginePool', () => {
   });
 
   it('cancels a queued job when a newer one with the same key arrives', async () => {
-    pool = new EnginePool({ createWorker: scripted, size: 1 });
+    pool = new EnginePool({ createProcess: scripted, size: 1 });
     const busy = pool.run('slow', { milliseconds: 100, value: 'busy' });
     const stale = pool.run('echo', 'old edit', { supersedes: 'simulate' });
     const fresh = pool.run('echo', 'new edit', { supersedes: 'simulate' });
@@ -37,7 +50,7 @@ describe('EnginePool', () => {
   });
 
   it('discards the result of a running job that a newer one superseded', async () => {
-    pool = new EnginePool({ createWorker: scripted, size: 2 });
+    pool = new EnginePool({ createProcess: scripted, size: 2 });
     const running = pool.run('slow', { milliseconds: 80, value: 'stale' }, { supersedes: 'simulate' });
     await new Promise((resolve) => setTimeout(resolve, 10));
     const newer = pool.run('echo', 'newer', { supersedes: 'simulate' });
@@ -48,11 +61,16 @@ describe('EnginePool', () => {
   it.each(['crash', 'exit'])(
     'reports a job as failed when its worker %ss, and replaces the worker',
     async (kind) => {
-      pool = new EnginePool({ createWorker: scripted, size: 1 });
+      pool = new EnginePool({ createProcess: scripted, size: 1 });
       const failed = await pool.run(kind, null);
       expect(failed).toMatchObject({
         ok: false,
-        error: { code: 'worker-failed', message: expect.stringContaining('worker was replaced') as string },
+        error: {
+          code: 'worker-failed',
+          message: expect.stringMatching(
+            /^The engine stopped while evaluating this design \(.+\); other work is not affected\.$/,
+          ) as string,
+        },
       });
       expect(pool.replacedWorkers).toBe(1);
       expect(await pool.run('echo', 'still working')).toEqual({ ok: true, value: 'still working' });
@@ -60,17 +78,45 @@ describe('EnginePool', () => {
   );
 
   it('stops a job that runs past the time limit instead of hanging', async () => {
-    pool = new EnginePool({ createWorker: scripted, size: 1, jobTimeoutMs: 200 });
+    pool = new EnginePool({ createProcess: scripted, size: 1, jobTimeoutMs: 200 });
     const result = await pool.run('hang', null);
     expect(result).toMatchObject({
       ok: false,
-      error: { code: 'worker-failed', message: expect.stringContaining('longer than 0.2 s') as string },
+      error: {
+        code: 'worker-failed',
+        message: expect.stringContaining('(it took longer than 0.2 s and was stopped)') as string,
+      },
     });
     expect(await pool.run('echo', 'after the hang')).toEqual({ ok: true, value: 'after the hang' });
   });
 
+  it('names the error a crashed worker printed', async () => {
+    pool = new EnginePool({ createProcess: scripted, size: 1 });
+    expect(await pool.run('crash', null)).toMatchObject({
+      error: { message: expect.stringContaining('(Error: scripted crash, exit code 1)') as string },
+    });
+  });
+
+  it('gives up starting workers that end before they answer, and says why', async () => {
+    pool = new EnginePool({
+      createProcess: () =>
+        forkEngineProcess(emptyCatalog, {
+          entry: join(import.meta.dirname, '../testing/no-such-entry.mjs'),
+          echoStderr: false,
+        }),
+      size: 1,
+    });
+    expect(await pool.run('echo', 'never')).toMatchObject({
+      ok: false,
+      error: {
+        code: 'unavailable',
+        message: expect.stringMatching(/^The engine could not start \(.*Cannot find module/) as string,
+      },
+    });
+  });
+
   it('answers queued jobs when it is closed', async () => {
-    const closing = new EnginePool({ createWorker: scripted, size: 1 });
+    const closing = new EnginePool({ createProcess: scripted, size: 1 });
     const busy = closing.run('slow', { milliseconds: 50, value: 1 });
     const queued = closing.run('echo', 2);
     await closing.close();
@@ -80,7 +126,7 @@ describe('EnginePool', () => {
 
   it('checks a design on a real engine worker', async () => {
     const { catalog } = await loadLibrary(libraryRoot);
-    pool = new EnginePool({ createWorker: () => sourceWorker(catalog), size: 1 });
+    pool = new EnginePool({ createProcess: () => sourceProcess(catalog), size: 1 });
     const design = {
       ...emptyDesign('broken'),
       blocks: [{ id: 'x', type: 'compute.unobtainium', name: 'X', params: {}, position: { x: 0, y: 0 } }],
@@ -113,7 +159,7 @@ describe('EnginePool: designs kept by workers', () => {
       : { key, design: next };
 
   it('sends a design whole once, then a delta of it, then only its key', async () => {
-    pool = new EnginePool({ createWorker: scripted, size: 1 });
+    pool = new EnginePool({ createProcess: scripted, size: 1 });
     const first = { key: 'a', design: design('first') };
     const second = design('first', 2e12);
     expect(await pool.run('shape', null, { design: job('a', first.design) })).toMatchObject({
@@ -128,7 +174,7 @@ describe('EnginePool: designs kept by workers', () => {
   });
 
   it(`sends a design whole again once the worker has dropped it (it keeps ${HELD_DESIGNS})`, async () => {
-    pool = new EnginePool({ createWorker: scripted, size: 1 });
+    pool = new EnginePool({ createProcess: scripted, size: 1 });
     const first = { key: 'a', design: design('first') };
     await pool.run('shape', null, { design: job('a', first.design) });
     for (let index = 0; index < HELD_DESIGNS; index += 1)
@@ -139,7 +185,7 @@ describe('EnginePool: designs kept by workers', () => {
   });
 
   it('gives a job to the free worker that holds its base', async () => {
-    pool = new EnginePool({ createWorker: scripted, size: 2 });
+    pool = new EnginePool({ createProcess: scripted, size: 2 });
     // Keep one worker busy so the first design goes to the other one.
     const busy = pool.run('slow', { milliseconds: 150, value: 'busy' });
     const first = { key: 'a', design: design('first') };
@@ -157,7 +203,7 @@ describe('EnginePool: designs kept by workers', () => {
   });
 
   it('sends the whole design to a worker that replaced a crashed one', async () => {
-    pool = new EnginePool({ createWorker: scripted, size: 1 });
+    pool = new EnginePool({ createProcess: scripted, size: 1 });
     const first = { key: 'a', design: design('first') };
     await pool.run('shape', null, { design: job('a', first.design) });
     await pool.run('crash', null);
@@ -168,7 +214,7 @@ describe('EnginePool: designs kept by workers', () => {
 
   it('simulates a delta on a real engine worker exactly as the whole design', async () => {
     const { catalog } = await loadLibrary(libraryRoot);
-    pool = new EnginePool({ createWorker: () => sourceWorker(catalog), size: 1 });
+    pool = new EnginePool({ createProcess: () => sourceProcess(catalog), size: 1 });
     const preset = JSON.parse(
       await readFile(join(libraryRoot, 'presets', 'nvidia-h100-sxm.json'), 'utf8'),
     ) as { design: DesignDocument };
@@ -194,5 +240,61 @@ describe('EnginePool: designs kept by workers', () => {
     const before = await pool.run('simulate', { design: preset.design, workload });
     // The edit reached the worker: halving HBM bandwidth changes the results.
     expect(JSON.stringify(viaDelta)).not.toBe(JSON.stringify(before));
+  });
+});
+
+describe('EnginePool: a fatal error in a real engine process', () => {
+  const faulty = (catalog: Catalog, heapMegabytes?: number) => () =>
+    sourceProcess(catalog, {
+      env: { ...process.env, TESSERA_ENGINE_TEST_FAULTS: '1' },
+      echoStderr: false,
+      heapMegabytes,
+    });
+
+  it.each([
+    ['V8 aborts (as on an invalid size)', 'test:v8-abort', 'abort: an engine test fault'],
+    ['the heap runs out', 'test:exhaust-memory', 'JavaScript heap out of memory'],
+  ])('when %s, answers that job with the reason, and the next job runs', async (_case, kind, reason) => {
+    const { catalog } = await loadLibrary(libraryRoot);
+    pool = new EnginePool({ createProcess: faulty(catalog, 96), size: 1 });
+    const failed = await pool.run(kind, null);
+    expect(failed).toMatchObject({
+      ok: false,
+      error: {
+        code: 'worker-failed',
+        message: expect.stringMatching(
+          /^The engine stopped while evaluating this design \(.+\); other work is not affected\.$/,
+        ) as string,
+      },
+    });
+    expect(!failed.ok && failed.error.message).toContain(reason);
+    expect(pool.replacedWorkers).toBe(1);
+    const design = {
+      ...emptyDesign('broken'),
+      blocks: [{ id: 'x', type: 'compute.unobtainium', name: 'X', params: {}, position: { x: 0, y: 0 } }],
+    };
+    expect(await pool.run('check', { design })).toMatchObject({
+      ok: true,
+      value: [{ code: 'unknown-block-type', blockId: 'x' }],
+    });
+  });
+
+  it('lets a job queued behind the fatal one, and one running beside it, complete', async () => {
+    const { catalog } = await loadLibrary(libraryRoot);
+    pool = new EnginePool({ createProcess: faulty(catalog), size: 2 });
+    const preset = catalog.presets.find((entry) => entry.id === 'nvidia-h100-sxm')!;
+    const simulate = () =>
+      pool!.run<{ ok: boolean }>('simulate', {
+        design: preset.design,
+        workload: defaultWorkload(DEFAULT_MODEL_ID),
+      });
+    const [beside, aborted, queued] = await Promise.all([
+      simulate(),
+      pool.run('test:v8-abort', null),
+      simulate(),
+    ]);
+    expect(aborted).toMatchObject({ ok: false, error: { code: 'worker-failed' } });
+    expect(beside).toMatchObject({ ok: true, value: { ok: true } });
+    expect(queued).toMatchObject({ ok: true, value: { ok: true } });
   });
 });

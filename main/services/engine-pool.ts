@@ -1,17 +1,20 @@
 /**
- * A pool of engine workers on `worker_threads`: no simulation runs on the Electron main thread or the UI.
+ * A pool of engine workers, each its own operating-system process: no simulation runs on the Electron main thread
+ * or the UI, and a fatal error in V8 (a heap out of memory, an invalid size, a failed CHECK, an abort in native
+ * code) ends only the process it happened in — in a worker thread it would take the whole app down with it.
  *
  * - size = cores by default; jobs wait in a queue when every worker is busy;
  * - a job may name a `supersedes` key: a newer job with the same key cancels the older one (queued ones are
  *   dropped, a running one's result is discarded) — re-simulating on every edit never piles up stale work;
  * - a worker that crashes or exceeds the time limit is replaced, and its job is reported as failed, never hung;
+ *   other jobs, running on other workers or queued, are not affected;
  * - a job may carry a design under a key: workers keep the last few designs they were given, and a job goes to a
  *   free worker that already holds its design (or the design it is a delta of), so a 1,000-block design is not
- *   copied into a thread on every edit. The pool mirrors what each worker holds; a worker that is replaced
+ *   copied into a worker on every edit. The pool mirrors what each worker holds; a worker that is replaced
  *   holds nothing.
  */
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
+import type { Catalog } from '../../engine/catalog';
 import type { DesignDelta } from '../../engine/design-delta';
 import type { DesignDocument } from '../../engine/schema/design';
 import type { ApiError, Result } from '../contract/api';
@@ -29,6 +32,11 @@ export interface JobDesign {
   delta?: DesignDelta;
 }
 
+/** The first message a worker process receives, before any job. */
+export interface EngineStart {
+  catalog: Catalog;
+}
+
 /** What the pool sends a worker: the job, and its design in the cheapest form that worker can use. */
 export interface JobMessage {
   jobId: number;
@@ -38,13 +46,34 @@ export interface JobMessage {
   design?: { key: string; design?: DesignDocument; base?: string; delta?: DesignDelta };
 }
 
-/** What a worker answers. */
+/** What a worker answers a job. */
 export type JobReply =
   { jobId: number; ok: true; value: unknown } | { jobId: number; ok: false; error: ApiError };
 
+/** What a worker says once, when it has the catalog and has warmed up: jobs go to it from then on. */
+export interface EngineReady {
+  ready: true;
+}
+
+/**
+ * One worker process as the pool sees it. The shells start it: `child_process.fork` under Node
+ * (`fork-engine-process.ts`), Electron's `utilityProcess` in the app (`main/electron/engine-process.ts`).
+ */
+export interface EngineProcess {
+  /** Sends one job to the process. */
+  send(message: JobMessage): void;
+  /**
+   * Listens to the process (called once): `reply` for each answer, `exit` once when it ends, with why — the
+   * fatal error it printed if any, else its exit code or signal.
+   */
+  listen(listeners: { reply: (reply: JobReply | EngineReady) => void; exit: (reason: string) => void }): void;
+  /** Ends the process at once; no listener is called after this. Resolves when it has ended. */
+  kill(): Promise<void>;
+}
+
 export interface PoolOptions {
-  /** Creates one worker thread (the app passes the bundled engine worker; tests may pass their own). */
-  createWorker: () => Worker;
+  /** Starts one worker process (the shells pass the bundled engine; tests may pass their own). */
+  createProcess: () => EngineProcess;
   /** Number of workers; defaults to the number of cores. */
   size?: number;
   /** A job running longer than this is stopped and reported as failed (its worker is replaced). */
@@ -69,12 +98,19 @@ interface Job {
 }
 
 interface Slot {
-  worker: Worker;
+  worker: EngineProcess;
   job: Job | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
   /** Keys of the designs this worker holds, oldest first (the worker keeps the same list). */
   held: string[];
+  /** Whether this worker has started (said it is ready); until then it gets no job. */
+  ready: boolean;
 }
+
+/** Workers in a row that may end before they are ready before the pool gives up starting them. */
+const START_ATTEMPTS = 3;
+
+const isReady = (reply: JobReply | EngineReady): reply is EngineReady => 'ready' in reply;
 
 const cancelled: Result<never> = {
   ok: false,
@@ -90,6 +126,9 @@ export class EnginePool {
   private readonly timeoutMs: number;
   /** Workers replaced after a crash or a timeout, for diagnostics and tests. */
   replacedWorkers = 0;
+  /** Workers in a row that ended before they were ready: the engine cannot start. */
+  private failedStarts = 0;
+  private startFailure: string | undefined;
 
   constructor(private readonly options: PoolOptions) {
     this.timeoutMs = options.jobTimeoutMs ?? 60_000;
@@ -108,6 +147,7 @@ export class EnginePool {
         ok: false,
         error: { code: 'unavailable', message: 'The engine is shutting down.' },
       });
+    if (this.startFailure !== undefined) return Promise.resolve(this.cannotStart(this.startFailure));
     return new Promise<Result<T>>((resolve) => {
       const job: Job = {
         id: this.nextJobId++,
@@ -141,10 +181,16 @@ export class EnginePool {
           error: { code: 'unavailable', message: 'The engine was shut down.' },
         });
         slot.job = undefined;
-        slot.worker.removeAllListeners();
-        await slot.worker.terminate();
+        await slot.worker.kill();
       }),
     );
+  }
+
+  private cannotStart(reason: string): Result<never> {
+    return {
+      ok: false,
+      error: { code: 'unavailable', message: `The engine could not start (${reason}).` },
+    };
   }
 
   private makeStale(job: Job): void {
@@ -157,18 +203,24 @@ export class EnginePool {
   }
 
   private spawn(): Slot {
-    const worker = this.options.createWorker();
-    const slot: Slot = { worker, job: undefined, timer: undefined, held: [] };
-    worker.on('message', (reply: JobReply) => this.onReply(slot, reply));
-    worker.on('error', (error: Error) => this.onFailure(slot, `the engine worker crashed: ${error.message}`));
-    worker.on('exit', (code: number) => {
-      if (!this.closed) this.onFailure(slot, `the engine worker stopped (exit code ${code})`);
+    const worker = this.options.createProcess();
+    const slot: Slot = { worker, job: undefined, timer: undefined, held: [], ready: false };
+    worker.listen({
+      reply: (reply) => this.onReply(slot, reply),
+      exit: (reason) => {
+        if (!this.closed) this.onFailure(slot, reason);
+      },
     });
-    worker.unref();
     return slot;
   }
 
-  private onReply(slot: Slot, reply: JobReply): void {
+  private onReply(slot: Slot, reply: JobReply | EngineReady): void {
+    if (isReady(reply)) {
+      slot.ready = true;
+      this.failedStarts = 0;
+      this.pump();
+      return;
+    }
     const job = slot.job;
     if (!job || reply.jobId !== job.id) return;
     this.finish(slot);
@@ -184,17 +236,28 @@ export class EnginePool {
     if (index < 0) return;
     const job = slot.job;
     this.finish(slot);
-    slot.worker.removeAllListeners();
-    void slot.worker.terminate();
+    void slot.worker.kill();
     if (job)
-      job.resolve({
-        ok: false,
-        error: {
-          code: 'worker-failed',
-          message: `The simulation failed: ${reason}. The worker was replaced; try again.`,
-        },
-      });
+      job.resolve(
+        job.stale
+          ? cancelled
+          : {
+              ok: false,
+              error: {
+                code: 'worker-failed',
+                message: `The engine stopped while evaluating this design (${reason}); other work is not affected.`,
+              },
+            },
+      );
     if (this.closed) return;
+    // A worker that ends before it is ready did not start (a missing entry file, a broken catalog): after a few in
+    // a row, stop starting them and say so.
+    if (!slot.ready && ++this.failedStarts >= START_ATTEMPTS) {
+      this.startFailure = reason;
+      this.slots.splice(index, 1);
+      for (const queued of this.queue.splice(0)) queued.resolve(this.cannotStart(reason));
+      return;
+    }
     this.replacedWorkers += 1;
     this.slots[index] = this.spawn();
     this.pump();
@@ -211,7 +274,7 @@ export class EnginePool {
   private pump(): void {
     for (;;) {
       const job = this.queue[0];
-      const free = this.slots.filter((slot) => !slot.job);
+      const free = this.slots.filter((slot) => slot.ready && !slot.job);
       if (!job || free.length === 0) return;
       this.queue.shift();
       // A worker that holds this design, else one that holds the design it is a delta of, else any.
@@ -221,12 +284,12 @@ export class EnginePool {
       const slot = holding(wanted?.key) ?? holding(wanted?.base) ?? free[0]!;
       slot.job = job;
       slot.timer = setTimeout(
-        () => this.onFailure(slot, `it took longer than ${this.timeoutMs / 1000} s`),
+        () => this.onFailure(slot, `it took longer than ${this.timeoutMs / 1000} s and was stopped`),
         this.timeoutMs,
       );
       const message: JobMessage = { jobId: job.id, kind: job.kind, payload: job.payload };
       if (wanted) message.design = this.designFor(slot, wanted);
-      slot.worker.postMessage(message);
+      slot.worker.send(message);
     }
   }
 

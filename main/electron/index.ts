@@ -17,6 +17,7 @@ import {
 import { dispatch } from '../app/dispatch';
 import { eventChannel, listMethods, methodChannel } from '../contract/methods';
 import type { Result } from '../contract/api';
+import { createFileWorker } from '../files/create-file-worker';
 import { createEngineWorker } from '../services/create-engine-worker';
 import { startRuntime, type Runtime } from '../app/runtime';
 import { buildMenuTemplate } from './menu';
@@ -166,6 +167,7 @@ async function start(): Promise<void> {
     settingsFile: join(app.getPath('userData'), 'settings.json'),
     info: { name: 'Tessera', version: app.getVersion(), shell: 'electron', platform: process.platform },
     createWorker: createEngineWorker,
+    createFileWorker,
     chooseProjectFile: async (mode) => {
       const options = { filters: [{ name: 'Tessera project', extensions: ['tessera'] }] };
       if (mode === 'open') {

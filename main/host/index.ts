@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createFileWorker } from '../files/create-file-worker';
 import { createEngineWorker } from '../services/create-engine-worker';
 import { startHost } from './server';
 import { locateLibrary } from '../services/library-loader';
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     libraryRoot: (values.library as string | undefined) ?? locateLibrary(here),
     testHooks: values['test-hooks'] === true,
     createWorker: createEngineWorker,
+    createFileWorker,
   });
   console.log(`listening on ${host.url}`);
   let stopping = false;

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { libraryRoot, sourceWorker } from '../testing/fake-backend';
+import { libraryRoot, sourceFileWorker, sourceWorker } from '../testing/fake-backend';
 import { temporaryFolder } from '../testing/temp';
 import { browserApiScript, startHost } from './server';
 
@@ -24,6 +24,7 @@ beforeAll(async () => {
     libraryRoot,
     testHooks: false,
     createWorker: (catalog) => sourceWorker(catalog),
+    createFileWorker: (options) => sourceFileWorker(options),
     poolSize: 1,
   });
 });

@@ -12,6 +12,7 @@ import type { Catalog } from '../../engine/catalog';
 import { dispatch } from '../app/dispatch';
 import { listEvents, listMethods } from '../contract/methods';
 import type { MenuCommand, Result } from '../contract/api';
+import type { FileWorkerFactory } from '../files';
 import { startRuntime } from '../app/runtime';
 import { contentSecurityPolicy } from '../services/security';
 
@@ -111,6 +112,7 @@ export interface HostOptions {
   /** Enables `/__test/…` routes that let end-to-end tests play the role of the native menu. */
   testHooks: boolean;
   createWorker: (catalog: Catalog) => Worker;
+  createFileWorker: FileWorkerFactory;
   poolSize?: number;
 }
 
@@ -125,6 +127,7 @@ export async function startHost(options: HostOptions): Promise<{ url: string; cl
       platform: process.platform,
     },
     createWorker: options.createWorker,
+    createFileWorker: options.createFileWorker,
     poolSize: options.poolSize,
   });
   for (const problem of runtime.libraryProblems) console.warn(`library: ${problem}`);

@@ -22,6 +22,8 @@ export interface RuntimeOptions {
   createFileWorker: FileWorkerFactory;
   /** How long an import or an export may run before it is stopped; default 10 s (tests set less). */
   fileTimeLimitMs?: number;
+  /** Start the file worker at once, so the first import does not wait for it (the shells; tests need not). */
+  warmFileWorker?: boolean;
   chooseProjectFile?: (mode: 'open' | 'create') => Promise<string | null>;
   /** Prints an HTML page to PDF (the desktop app's Chromium); without it there is no PDF export. */
   printToPdf?: (html: string) => Promise<Uint8Array>;
@@ -45,6 +47,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const fileJobs = new FileJobRunner({
     createWorker: options.createFileWorker,
     ...(options.fileTimeLimitMs === undefined ? {} : { timeLimitMs: options.fileTimeLimitMs }),
+    keepWarm: options.warmFileWorker === true,
   });
   const handle = createBackend({
     catalog,

@@ -168,6 +168,7 @@ async function start(): Promise<void> {
     info: { name: 'Tessera', version: app.getVersion(), shell: 'electron', platform: process.platform },
     createWorker: createEngineWorker,
     createFileWorker,
+    warmFileWorker: true,
     chooseProjectFile: async (mode) => {
       const options = { filters: [{ name: 'Tessera project', extensions: ['tessera'] }] };
       if (mode === 'open') {

@@ -91,7 +91,8 @@ describe('imports and exports on the file worker', () => {
   });
 
   it('stop an import that never ends, keep the caller responsive, then run the job queued behind it on a fresh worker', async () => {
-    const files = start({ timeLimitMs: 2000 }, misbehaving);
+    // keepWarm, as in the app: the worker starts at once, and a fresh one as soon as the endless job is stopped.
+    const files = start({ timeLimitMs: 2000, keepWarm: true }, misbehaving);
     const endless = files.importFile({ fileName: 'endless.yaml', bytes: utf8('name: x') });
     const next = files.importFile(specFile);
     const { settled, ticks } = await whileTicking(endless);

@@ -2,7 +2,8 @@
  * Runs imports and exports on a worker thread with a time and a memory limit, so a file that makes a parser or
  * a writer slow never blocks the caller's event loop (the Electron main process, the test host, the CLI).
  *
- * - one worker, started on the first job and kept for the next ones; jobs run one at a time, in order;
+ * - one worker, started on the first job (or at once, with `keepWarm`) and kept for the next ones; jobs run one
+ *   at a time, in order;
  * - a job running longer than the time limit is stopped: the worker is terminated and the job fails with a
  *   `FileJobError` that says so; a worker that runs out of memory or crashes costs only its job the same way;
  *   the next job starts a fresh worker;
@@ -25,6 +26,11 @@ export interface FileJobRunnerOptions {
   timeLimitMs?: number;
   /** The worker's heap limit in MB (`resourceLimits.maxOldGenerationSizeMb`). Default: {@link defaultFileJobMemoryMb}. */
   memoryLimitMb?: number;
+  /**
+   * Start the worker at once, and a new one after a job was stopped, so that no import waits for a worker to
+   * load its modules (about a second of CPU). The app sets it; a one-shot CLI command does not.
+   */
+  keepWarm?: boolean;
 }
 
 /** Ten seconds: a thousand-block design imports in well under one; only a malformed file gets near this. */
@@ -76,6 +82,7 @@ export class FileJobRunner {
   constructor(private readonly options: FileJobRunnerOptions) {
     this.timeLimitMs = options.timeLimitMs ?? defaultFileJobTimeLimitMs;
     this.memoryLimitMb = options.memoryLimitMb ?? defaultFileJobMemoryMb;
+    if (options.keepWarm === true) this.warm();
   }
 
   /**
@@ -210,6 +217,14 @@ export class FileJobRunner {
     this.discardWorker();
     pending.reject(new FileJobError(reason, message));
     this.pump();
+    // Only after a job: a worker that fails as it loads, with no job, is not started again and again.
+    if (this.options.keepWarm === true) this.warm();
+  }
+
+  /** Starts an idle worker when there is none. */
+  private warm(): void {
+    if (this.worker || this.closed) return;
+    this.start().unref();
   }
 
   private discardWorker(): void {

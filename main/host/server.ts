@@ -128,6 +128,7 @@ export async function startHost(options: HostOptions): Promise<{ url: string; cl
     },
     createWorker: options.createWorker,
     createFileWorker: options.createFileWorker,
+    warmFileWorker: true,
     poolSize: options.poolSize,
   });
   for (const problem of runtime.libraryProblems) console.warn(`library: ${problem}`);

@@ -11,7 +11,7 @@ import type { EvaluationResult } from '../../engine/report';
 import { emptyDesign, type DesignDocument } from '../../engine/schema/design';
 import type { ModelConfig } from '../../engine/schema/model';
 import { DEFAULT_MODEL_ID, defaultWorkload, type Workload } from '../../engine/schema/workload';
-import { ExportError, exportDesign, exportFormatInfo, exportFormats, importFile } from '../files';
+import { ExportError, FileJobError, exportFormatInfo, exportFormats, type FileJobRunner } from '../files';
 import type { ApiError, AppInfo, ExportFormatInfo, ProjectInfo, Result, SweepPoint } from '../contract/api';
 import type { EnginePool, JobDesign } from '../services/engine-pool';
 import type { SettingsStore } from '../services/settings';
@@ -22,6 +22,8 @@ import { HeldDesigns } from './held-designs';
 export interface BackendDependencies {
   catalog: Catalog;
   pool: EnginePool;
+  /** Imports and exports run here, on a worker thread with a time limit. */
+  fileJobs: FileJobRunner;
   settings: SettingsStore;
   info: AppInfo;
   /** The system file dialog, where there is one (the desktop app). */
@@ -88,6 +90,8 @@ async function guard<T>(body: () => Promise<T>): Promise<Result<T>> {
         error: { code: 'invalid-payload', message: error.message, problems: error.problems },
       };
     if (error instanceof ExportError) return fail('invalid-payload', error.message);
+    if (error instanceof FileJobError)
+      return fail(error.reason === 'closed' ? 'unavailable' : 'worker-failed', error.message);
     throw error;
   }
 }
@@ -281,7 +285,7 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
             report = run.value;
           }
           const catalog = indexCatalog(await catalogWithProjectModels());
-          const file = exportDesign({
+          const file = await dependencies.fileJobs.exportDesign({
             design: stored.document,
             workload,
             report,
@@ -324,7 +328,11 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
       import: ({ fileName, content }) =>
         guard(async () => {
           const store = requireProject();
-          const imported = importFile({ fileName, bytes: Buffer.from(content, 'base64') });
+          // Parsed and checked on the file worker; the project is touched only after a valid result came back.
+          const imported = await dependencies.fileJobs.importFile({
+            fileName,
+            bytes: Buffer.from(content, 'base64'),
+          });
           if (!imported.ok) throw new ImportError(imported.problems, imported.message);
           if (imported.kind === 'design') {
             const design = await store.createDesign(imported.design.name, imported.design, null, {

@@ -6,6 +6,7 @@ import type { Catalog } from '../../engine/catalog';
 import { createBackend, type BackendHandle } from './backend';
 import { EventHub } from './events';
 import type { AppInfo } from '../contract/api';
+import { FileJobRunner, type FileWorkerFactory } from '../files';
 import { EnginePool, type EngineProcess } from '../services/engine-pool';
 import { loadLibrary } from '../services/library-loader';
 import { SettingsStore } from '../services/settings';
@@ -17,6 +18,12 @@ export interface RuntimeOptions {
   info: AppInfo;
   /** Starts one engine worker process (the shell decides how: Node's `fork`, Electron's `utilityProcess`). */
   createEngineProcess: (catalog: Catalog) => EngineProcess;
+  /** Starts the worker that imports and exports run on (`main/files/create-file-worker.ts` in the shells). */
+  createFileWorker: FileWorkerFactory;
+  /** How long an import or an export may run before it is stopped; default 10 s (tests set less). */
+  fileTimeLimitMs?: number;
+  /** Start the file worker at once, so the first import does not wait for it (the shells; tests need not). */
+  warmFileWorker?: boolean;
   chooseProjectFile?: (mode: 'open' | 'create') => Promise<string | null>;
   /** Prints an HTML page to PDF (the desktop app's Chromium); without it there is no PDF export. */
   printToPdf?: (html: string) => Promise<Uint8Array>;
@@ -40,9 +47,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     size: options.poolSize,
   });
   const hub = new EventHub();
+  const fileJobs = new FileJobRunner({
+    createWorker: options.createFileWorker,
+    ...(options.fileTimeLimitMs === undefined ? {} : { timeLimitMs: options.fileTimeLimitMs }),
+    keepWarm: options.warmFileWorker === true,
+  });
   const handle = createBackend({
     catalog,
     pool,
+    fileJobs,
     settings,
     info: options.info,
     chooseProjectFile: options.chooseProjectFile,
@@ -57,7 +70,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     libraryProblems: problems.map((problem) => `${problem.file}: ${problem.path}: ${problem.message}`),
     close: async () => {
       await handle.close();
-      await pool.close();
+      await Promise.all([pool.close(), fileJobs.close()]);
     },
   };
 }

@@ -26,6 +26,7 @@ import type { ModelConfig } from '../../engine/schema/model';
 import { defaultWorkload, type Workload } from '../../engine/schema/workload';
 import { formatQuantity, parseQuantity } from '../../engine/units';
 import { loadCatalog, table, UsageError, type Streams } from '../app/command-line';
+import { FileJobError, FileJobRunner } from '../files';
 import { StoreError } from '../store/project-store';
 import { saveModelToProject } from './save-model';
 import { checkedWorkload, countFromFlag, withUnitFlags } from './simulate-flags';
@@ -82,7 +83,28 @@ export function commandUsage(command: string): string {
 
 const asksForHelp = (args: readonly string[]): boolean => args.includes('--help') || args.includes('-h');
 
-export async function runCli(argv: string[], streams: Streams): Promise<number> {
+export interface CliOptions {
+  /**
+   * Where `import` and `export` parse and write: a runner the caller keeps (tests share one across commands).
+   * Default: a runner on the bundled file worker (`main/files/create-file-worker.ts`), stopped after the command.
+   */
+  fileJobs?: FileJobRunner;
+}
+
+/** Runs `body` with the caller's file runner, else with a new one on the bundled worker, closed afterwards. */
+async function withFileJobs<T>(options: CliOptions, body: (files: FileJobRunner) => Promise<T>): Promise<T> {
+  if (options.fileJobs) return await body(options.fileJobs);
+  const { createFileWorker } = await import('../files/create-file-worker');
+  // The worker starts with the first job, so `--help` and usage errors never start one.
+  const files = new FileJobRunner({ createWorker: createFileWorker });
+  try {
+    return await body(files);
+  } finally {
+    await files.close();
+  }
+}
+
+export async function runCli(argv: string[], streams: Streams, options: CliOptions = {}): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command !== undefined && commands.includes(command) && asksForHelp(rest)) {
@@ -108,11 +130,11 @@ export async function runCli(argv: string[], streams: Streams): Promise<number> 
         return await importModel(rest, streams);
       case 'export': {
         const { runExport } = await import('./export');
-        return await runExport(rest, streams);
+        return await withFileJobs(options, (files) => runExport(rest, streams, files));
       }
       case 'import': {
         const { runImport } = await import('./import');
-        return await runImport(rest, streams);
+        return await withFileJobs(options, (files) => runImport(rest, streams, files));
       }
       case 'validate': {
         const { runValidation } = await import('../lab/validate');
@@ -132,7 +154,8 @@ export async function runCli(argv: string[], streams: Streams): Promise<number> 
         throw new UsageError(`unknown command "${command}"\n\n${usage}`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof StoreError) {
+    // A file job stopped for time or memory is the file's doing (a malformed file), like invalid input.
+    if (error instanceof UsageError || error instanceof StoreError || error instanceof FileJobError) {
       streams.stderr(`tessera: ${error.message}\n`);
       return 2;
     }

@@ -14,11 +14,11 @@ import type { StoredDesign } from '../contract/api';
 import {
   ExportError,
   designSchemaFile,
-  exportDesign,
   exportFormatInfo,
   exportFormats,
   type ExportFormat,
   type ExportedFile,
+  type FileJobRunner,
 } from '../files';
 import { ProjectStore } from '../store/project-store';
 import { loadCatalog, UsageError, type Streams } from '../app/command-line';
@@ -133,7 +133,7 @@ function sizeText(data: string | Uint8Array): string {
   return bytes < 10_000 ? `${bytes} bytes` : `${(bytes / 1000).toFixed(1)} kB`;
 }
 
-export async function runExport(args: string[], streams: Streams): Promise<number> {
+export async function runExport(args: string[], streams: Streams, files: FileJobRunner): Promise<number> {
   const values = options(args);
   if (values.help) {
     streams.stdout(`usage: tessera ${exportUsage}\n`);
@@ -176,7 +176,8 @@ export async function runExport(args: string[], streams: Streams): Promise<numbe
           catalog,
         );
       }
-      file = exportDesign({
+      // Written on the file worker (the app's path, with its time limit); a stopped export is a FileJobError.
+      file = await files.exportDesign({
         design: stored.document,
         workload,
         report,

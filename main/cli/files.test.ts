@@ -8,11 +8,12 @@ import { parseDocument } from 'yaml';
 import type { DesignDocument } from '../../engine/schema/design';
 import { defaultWorkload } from '../../engine/schema/workload';
 import { designToJson, designToYaml } from '../../engine/spec/spec-text';
-import { exportDesign, exportFormats, importFile, schemaFileName } from '../files';
+import { FileJobRunner, exportDesign, exportFormats, importFile, schemaFileName } from '../files';
 import { loadTestCatalog, minimalPng, utf8 } from '../files/test-support';
 import { ProjectStore } from '../store/project-store';
 import { sha256, temporaryFolder } from '../testing/temp';
-import { tessera } from './test-support';
+import { sourceFileWorker } from '../testing/fake-backend';
+import { tessera, tesseraWith } from './test-support';
 import { cliExportFormats } from './export';
 
 const catalog = await loadTestCatalog();
@@ -373,6 +374,36 @@ describe('tessera import', () => {
     expect(badName.err).toContain('--name cannot be used');
     expect(await sha256(project)).toBe(before);
   });
+
+  it('stops an import that keeps the parser busy past the time limit, and imports the next file', async () => {
+    // 990,000 commas in the block list: the YAML reader works on them for tens of seconds.
+    const slow = folder.file('slow.yaml');
+    await writeFile(
+      slow,
+      `format: tessera.design\nversion: 1\nname: Slow\nblocks: [${','.repeat(990_000)}]\n`,
+    );
+    const spec = folder.file('tile.yaml');
+    await writeFile(spec, designToYaml(tile));
+    const before = await sha256(project);
+    const fileJobs = new FileJobRunner({
+      createWorker: (options) => sourceFileWorker(options),
+      timeLimitMs: 5000,
+    });
+    try {
+      const stopped = await tesseraWith({ fileJobs }, 'import', '--project', project, slow);
+      expect(stopped).toEqual({
+        code: 2,
+        out: '',
+        err: 'tessera: Importing "slow.yaml" took longer than 5 s and was stopped; the file may be malformed. Nothing was changed.\n',
+      });
+      expect(await sha256(project)).toBe(before);
+      const next = await tesseraWith({ fileJobs }, 'import', '--project', project, spec, '--name', 'After');
+      expect(next.code).toBe(0);
+      expect(await designNames()).toContain('After');
+    } finally {
+      await fileJobs.close();
+    }
+  }, 180_000);
 
   it('passes on the store’s message for a missing project or a file that is not one', async () => {
     const spec = folder.file('tile.json');

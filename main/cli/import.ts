@@ -8,7 +8,7 @@ import { open } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readDesign } from '../../engine/design-io';
-import { importFile, maxImportBytes, type ImportProblem } from '../files';
+import { maxImportBytes, type FileJobRunner, type ImportProblem } from '../files';
 import { ProjectStore } from '../store/project-store';
 import { UsageError, type Streams } from '../app/command-line';
 import { saveModelToProject } from './save-model';
@@ -83,7 +83,7 @@ export function problemLines(problems: readonly ImportProblem[]): string {
     .join('');
 }
 
-export async function runImport(args: string[], streams: Streams): Promise<number> {
+export async function runImport(args: string[], streams: Streams, files: FileJobRunner): Promise<number> {
   const values = options(args);
   if (values.help) {
     streams.stdout(`usage: tessera ${importUsage}\n`);
@@ -94,13 +94,12 @@ export async function runImport(args: string[], streams: Streams): Promise<numbe
   if (values.project === undefined)
     throw new UsageError(`import needs --project <file.tessera>\n\nusage: tessera ${importUsage}`);
 
-  const imported = importFile(
-    { fileName: basename(values.file), bytes: await readBytes(values.file) },
-    {
-      ...(values.modelId === undefined ? {} : { modelId: values.modelId }),
-      ...(values.name === undefined ? {} : { modelName: values.name }),
-    },
-  );
+  const file = { fileName: basename(values.file), bytes: await readBytes(values.file) };
+  // Parsed on the file worker (the app's path, with its time limit); a stopped import is a FileJobError.
+  const imported = await files.importFile(file, {
+    ...(values.modelId === undefined ? {} : { modelId: values.modelId }),
+    ...(values.name === undefined ? {} : { modelName: values.name }),
+  });
   if (!imported.ok) {
     streams.stderr(
       `tessera: ${imported.message}\n${problemLines(imported.problems)}Nothing was written to ${values.project}.\n`,

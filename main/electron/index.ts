@@ -17,6 +17,7 @@ import {
 import { dispatch } from '../app/dispatch';
 import { eventChannel, listMethods, methodChannel } from '../contract/methods';
 import type { Result } from '../contract/api';
+import { createFileWorker } from '../files/create-file-worker';
 import { startRuntime, type Runtime } from '../app/runtime';
 import { createUtilityEngineProcess } from './engine-process';
 import { buildMenuTemplate } from './menu';
@@ -166,6 +167,8 @@ async function start(): Promise<void> {
     settingsFile: join(app.getPath('userData'), 'settings.json'),
     info: { name: 'Tessera', version: app.getVersion(), shell: 'electron', platform: process.platform },
     createEngineProcess: createUtilityEngineProcess,
+    createFileWorker,
+    warmFileWorker: true,
     chooseProjectFile: async (mode) => {
       const options = { filters: [{ name: 'Tessera project', extensions: ['tessera'] }] };
       if (mode === 'open') {

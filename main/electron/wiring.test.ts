@@ -132,6 +132,11 @@ vi.mock('./engine-process', async () => {
   return { createUtilityEngineProcess: sourceProcess };
 });
 
+vi.mock('../files/create-file-worker', async () => {
+  const { sourceFileWorker } = await import('../testing/fake-backend');
+  return { createFileWorker: sourceFileWorker };
+});
+
 async function loadApp(): Promise<TesseraApi> {
   fake.userData.path = await mkdtemp(join(tmpdir(), 'tessera-wiring-'));
   await import('./index');

@@ -286,7 +286,7 @@ function baseName(fileName: unknown): string {
 }
 
 /** The file's name for messages: its last path part, quoted, without control characters. */
-function displayName(fileName: unknown): string {
+export function displayName(fileName: unknown): string {
   const base = baseName(fileName);
   return base === '' ? 'The file' : `"${base.slice(0, 200)}"`;
 }

@@ -1,7 +1,9 @@
 /**
  * Files in and out of Tessera: `exportDesign` makes the file of any export format from a design, its workload,
  * its report and the catalog; `importFile` reads any file a person opens or drops (a design spec, a drawing
- * that carries one, a Hugging Face config.json). Both are pure; the CLI and the app write and read the bytes.
+ * that carries one, a Hugging Face config.json). Both are pure; the CLI and the app write and read the bytes,
+ * and run both through a `FileJobRunner`, on a worker thread with a time and a memory limit (the worker itself
+ * is started by the shells with `create-file-worker.ts`, which is not exported here).
  */
 export {
   ExportError,
@@ -27,3 +29,12 @@ export {
   type ImportProblem,
   type ImportResult,
 } from './import-file';
+export {
+  FileJobError,
+  FileJobRunner,
+  defaultFileJobMemoryMb,
+  defaultFileJobTimeLimitMs,
+  type FileJobRunnerOptions,
+  type FileJobStopReason,
+  type FileWorkerFactory,
+} from './file-job-runner';

@@ -11,6 +11,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createFileWorker } from '../files/create-file-worker';
 import { createEngineProcess } from '../services/create-engine-process';
 import { newToken, tokenProblem } from './access';
 import { startHost } from './server';
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     testHooks: values['test-hooks'] === true,
     createEngineProcess,
     token,
+    createFileWorker,
   });
   console.log(`listening on ${host.openUrl}`);
   let stopping = false;

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { libraryRoot, sourceProcess } from '../testing/fake-backend';
+import { libraryRoot, sourceFileWorker, sourceProcess } from '../testing/fake-backend';
 import { temporaryFolder } from '../testing/temp';
 import { newToken } from './access';
 import { browserApiScript, isJsonContentType, startHost } from './server';
@@ -28,6 +28,7 @@ beforeAll(async () => {
     testHooks: false,
     token,
     createEngineProcess: (catalog) => sourceProcess(catalog),
+    createFileWorker: (options) => sourceFileWorker(options),
     poolSize: 1,
   });
 });
@@ -207,6 +208,7 @@ describe('the test host asks for its token', () => {
         testHooks: false,
         token: 'short',
         createEngineProcess: (catalog) => sourceProcess(catalog),
+        createFileWorker: (options) => sourceFileWorker(options),
         poolSize: 1,
       }),
     ).rejects.toThrow(/16 to 256 characters/);

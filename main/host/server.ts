@@ -12,6 +12,7 @@ import type { Catalog } from '../../engine/catalog';
 import { dispatch } from '../app/dispatch';
 import { listEvents, listMethods } from '../contract/methods';
 import type { MenuCommand, Result } from '../contract/api';
+import type { FileWorkerFactory } from '../files';
 import { startRuntime } from '../app/runtime';
 import { contentSecurityPolicy } from '../services/security';
 import { createAccess, tokenProblem } from './access';
@@ -138,6 +139,7 @@ export interface HostOptions {
   /** The secret every request must carry (`access.ts`); `newToken()` makes one. */
   token: string;
   createEngineProcess: (catalog: Catalog) => EngineProcess;
+  createFileWorker: FileWorkerFactory;
   poolSize?: number;
 }
 
@@ -162,6 +164,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       platform: process.platform,
     },
     createEngineProcess: options.createEngineProcess,
+    createFileWorker: options.createFileWorker,
+    warmFileWorker: true,
     poolSize: options.poolSize,
   });
   for (const problem of runtime.libraryProblems) console.warn(`library: ${problem}`);

@@ -38,6 +38,16 @@ export const linkParamsSchema = z.strictObject({
 });
 export type LinkParams = z.infer<typeof linkParamsSchema>;
 
+/**
+ * The ranges `checkDesign` holds a link's own limits to: those the library gives the same parameters of its
+ * memory and interconnect blocks. Past them a figure stops being physical (a joule per bit makes power infinite).
+ */
+export const linkParamRanges = {
+  bandwidthBytesPerSecond: { name: 'Bandwidth', unit: 'bytesPerSecond', min: 1e6, max: 1e16 },
+  latencySeconds: { name: 'Latency', unit: 'seconds', min: 0, max: 1e-3 },
+  energyJoulesPerBit: { name: 'Energy per bit', unit: 'joulesPerBit', min: 0, max: 1e-9 },
+} as const satisfies Record<keyof LinkParams, { name: string; unit: string; min: number; max: number }>;
+
 export const linkSchema = z.strictObject({
   id: idSchema,
   from: endpointSchema,

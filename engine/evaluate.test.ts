@@ -357,3 +357,27 @@ describe('limits a link carries itself (found by the engine fuzzer)', () => {
     expect(run(design).prefill.averagePowerWatts).toBeGreaterThan(0);
   });
 });
+
+describe('a figure that overflows (found by the engine fuzzer)', () => {
+  // Shrunk from `npm run fuzz`: an INT4 rate of 3.5e-323 passes its range check (0 to 16) and makes attention
+  // over an INT4 KV cache take Infinity seconds.
+  it('is refused with an error that names the figure, never reported as Infinity', () => {
+    const design = accelerator();
+    const tile = design.blocks.find((block) => block.id === 'tile');
+    if (!tile) throw new Error('the accelerator has a tile');
+    tile.params = { ...tile.params, int4Rate: 3.5e-323 };
+    const result = evaluate(
+      { design, workload: { ...defaultWorkload('toy'), activations: 'int4', kv: 'int4', weights: 'bf16' } },
+      catalog,
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        code: 'result-out-of-range',
+        message: expect.stringMatching(/seconds is Infinity/) as string,
+      }),
+    );
+  });
+});

@@ -39,12 +39,12 @@ export const linkParamsSchema = z.strictObject({
 export type LinkParams = z.infer<typeof linkParamsSchema>;
 
 /**
- * The ranges `checkDesign` holds a link's own limits to: those the library gives the same parameters of its
- * memory and interconnect blocks. Past them a figure stops being physical (a joule per bit makes power infinite).
+ * The ranges `checkDesign` holds a link's own limits to, and the Inspector offers. Past them a figure stops being
+ * physical (a joule per bit makes power infinite); the energy bound is the library's for memories and networks.
  */
 export const linkParamRanges = {
-  bandwidthBytesPerSecond: { name: 'Bandwidth', unit: 'bytesPerSecond', min: 1e6, max: 1e16 },
-  latencySeconds: { name: 'Latency', unit: 'seconds', min: 0, max: 1e-3 },
+  bandwidthBytesPerSecond: { name: 'Bandwidth', unit: 'bytesPerSecond', min: 1, max: 1e16 },
+  latencySeconds: { name: 'Latency', unit: 'seconds', min: 0, max: 1 },
   energyJoulesPerBit: { name: 'Energy per bit', unit: 'joulesPerBit', min: 0, max: 1e-9 },
 } as const satisfies Record<keyof LinkParams, { name: string; unit: string; min: number; max: number }>;
 

@@ -321,3 +321,63 @@ describe('memory: the largest batch and the activations held at once', () => {
     expect(activationsOf(64 * input)).toBeLessThan(64 * input * widest * 2 * 2);
   });
 });
+
+describe('limits a link carries itself (found by the engine fuzzer)', () => {
+  // Shrunk from `npm run fuzz`: a link of 1e300 J/bit made the prefill's average power Infinity.
+  it.each([
+    ['energyJoulesPerBit', 1e300],
+    ['latencySeconds', 1e300],
+    ['bandwidthBytesPerSecond', 1e-300],
+  ] as const)(
+    'refuses a link %s of %s with a check error naming the link, not a non-finite report',
+    (key, value) => {
+      const design = accelerator();
+      const [link] = design.links;
+      if (!link) throw new Error('the accelerator has a link');
+      link.params = { [key]: value };
+      const result = evaluate({ design, workload: defaultWorkload('toy') }, catalog);
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.diagnostics).toContainEqual(
+        expect.objectContaining({
+          severity: 'error',
+          code: 'link-parameter-range',
+          linkId: link.id,
+          message: expect.stringContaining('must be between') as string,
+        }),
+      );
+    },
+  );
+
+  it('accepts a link within the ranges the library gives memories and interconnects', () => {
+    const design = accelerator();
+    const [link] = design.links;
+    if (!link) throw new Error('the accelerator has a link');
+    link.params = { bandwidthBytesPerSecond: 1e12, latencySeconds: 1e-6, energyJoulesPerBit: 1e-12 };
+    expect(run(design).prefill.averagePowerWatts).toBeGreaterThan(0);
+  });
+});
+
+describe('a figure that overflows (found by the engine fuzzer)', () => {
+  // Shrunk from `npm run fuzz`: an INT4 rate of 3.5e-323 passes its range check (0 to 16) and makes attention
+  // over an INT4 KV cache take Infinity seconds.
+  it('is refused with an error that names the figure, never reported as Infinity', () => {
+    const design = accelerator();
+    const tile = design.blocks.find((block) => block.id === 'tile');
+    if (!tile) throw new Error('the accelerator has a tile');
+    tile.params = { ...tile.params, int4Rate: 3.5e-323 };
+    const result = evaluate(
+      { design, workload: { ...defaultWorkload('toy'), activations: 'int4', kv: 'int4', weights: 'bf16' } },
+      catalog,
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        code: 'result-out-of-range',
+        message: expect.stringMatching(/seconds is Infinity/) as string,
+      }),
+    );
+  });
+});

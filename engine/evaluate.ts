@@ -66,8 +66,43 @@ export function evaluate(
     workload.parallelism.mode === 'auto'
       ? evaluateAutomatic(context, diagnostics, options)
       : evaluateStages(context, diagnostics, options);
-  if (result.ok) result.report.ranges = reportRanges(result.report, design, catalog);
-  return result;
+  if (!result.ok) return result;
+  result.report.ranges = reportRanges(result.report, design, catalog);
+  const unphysical = unphysicalFigure(result.report);
+  if (unphysical === undefined) return result;
+  return {
+    ok: false,
+    diagnostics: [
+      ...result.report.diagnostics,
+      {
+        severity: 'error',
+        code: 'result-out-of-range',
+        message: `The simulation overflows: ${unphysical}. Some parameter is far outside what hardware has (a rate, clock or bandwidth near zero, or a size, energy or count near the largest number a computer holds); bring the extreme values back to a physical range.`,
+      },
+    ],
+  };
+}
+
+/**
+ * The first figure of a report that is not a finite, non-negative number (`prefill.seconds is Infinity`), or
+ * `undefined`. The stages keep every figure finite for parameters within their ranges, but ranges are wide: a rate
+ * of 1e-320 passes its check (> 0) and still makes a time overflow to Infinity. Such a report is refused, not shown.
+ */
+function unphysicalFigure(value: unknown, path = 'report'): string | undefined {
+  if (typeof value === 'number')
+    return Number.isFinite(value) && value >= 0 ? undefined : `${path.replace(/^report\./, '')} is ${value}`;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = unphysicalFigure(item, `${path}[${index}]`);
+      if (found !== undefined) return found;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found = unphysicalFigure(item, `${path}.${key}`);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 /** What the stages after check and resolve start from. */

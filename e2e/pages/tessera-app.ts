@@ -211,7 +211,7 @@ export class TesseraApp {
     await this.page.getByRole('combobox', { name: 'Search models' }).fill(search);
     await this.page
       .getByRole('listbox', { name: 'Models' })
-      .getByRole('button', { name: new RegExp(`^${name}`) })
+      .getByRole('option', { name: new RegExp(`^${name}`) })
       .click();
   }
 

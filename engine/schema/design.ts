@@ -38,6 +38,16 @@ export const linkParamsSchema = z.strictObject({
 });
 export type LinkParams = z.infer<typeof linkParamsSchema>;
 
+/**
+ * The ranges `checkDesign` holds a link's own limits to, and the Inspector offers. Past them a figure stops being
+ * physical (a joule per bit makes power infinite); the energy bound is the library's for memories and networks.
+ */
+export const linkParamRanges = {
+  bandwidthBytesPerSecond: { name: 'Bandwidth', unit: 'bytesPerSecond', min: 1, max: 1e16 },
+  latencySeconds: { name: 'Latency', unit: 'seconds', min: 0, max: 1 },
+  energyJoulesPerBit: { name: 'Energy per bit', unit: 'joulesPerBit', min: 0, max: 1e-9 },
+} as const satisfies Record<keyof LinkParams, { name: string; unit: string; min: number; max: number }>;
+
 export const linkSchema = z.strictObject({
   id: idSchema,
   from: endpointSchema,

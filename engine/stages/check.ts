@@ -11,7 +11,14 @@ import type { CatalogIndex } from '../catalog';
 import type { Diagnostic } from '../diagnostics';
 import { hasErrors } from '../diagnostics';
 import { formatsOf, type Formats } from '../models/formats';
-import { MAX_INSTANCES, type Block, type DesignDocument, type Group, type Link } from '../schema/design';
+import {
+  MAX_INSTANCES,
+  linkParamRanges,
+  type Block,
+  type DesignDocument,
+  type Group,
+  type Link,
+} from '../schema/design';
 import type { ParamSpec, TableParamSpec } from '../schema/block-type';
 import { whyPortsCannotConnect } from '../schema/block-type';
 import type { ModelConfig } from '../schema/model';
@@ -180,6 +187,17 @@ function checkLink(
   diagnostics: Diagnostic[],
 ): void {
   claim(link.id, `link "${link.id}"`, `${path}.id`, { linkId: link.id });
+  for (const [key, range] of Object.entries(linkParamRanges)) {
+    const value = link.params[key as keyof typeof linkParamRanges];
+    if (value === undefined || (value >= range.min && value <= range.max)) continue;
+    diagnostics.push({
+      severity: 'error',
+      code: 'link-parameter-range',
+      message: `${range.name} of link "${link.id}" is ${formatQuantity(value, range.unit)}; it must be between ${formatQuantity(range.min, range.unit)} and ${formatQuantity(range.max, range.unit)}.`,
+      linkId: link.id,
+      path: `${path}.params.${key}`,
+    });
+  }
   const ends = [
     { end: link.from, name: 'from' },
     { end: link.to, name: 'to' },
@@ -367,6 +385,7 @@ export interface CheckedWorkload {
   formats: Formats;
   weightsFormat: NumberFormat;
   activationFormat: NumberFormat;
+  kvFormat: NumberFormat;
   runtime: Runtime | undefined;
 }
 
@@ -429,6 +448,7 @@ export function checkWorkload(
     formats: withRuntimeEmbeddings(formatsOf(weightsFormat, activationFormat, kvFormat), runtime),
     weightsFormat,
     activationFormat,
+    kvFormat,
     runtime,
   };
 }

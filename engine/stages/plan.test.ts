@@ -127,6 +127,26 @@ describe('plan: the primary unit', () => {
       }),
     ]);
   });
+
+  it('is refused when a unit does the weights’ arithmetic but none does attention’s (found by the engine fuzzer)', () => {
+    // Shrunk from `npm run fuzz`: BF16 weights ran, but attention over an INT4 KV cache with INT4 activations
+    // fell back to a unit without INT4 and took Infinity seconds.
+    const { planned: result, diagnostics } = planFor(oneChip(), {
+      weights: 'bf16',
+      activations: 'int4',
+      kv: 'int4',
+    });
+    expect(result).toBeUndefined();
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        code: 'unsupported-format',
+        message: expect.stringContaining(
+          'attention needs with INT4 activations and the KV cache in INT4',
+        ) as string,
+      }),
+    ]);
+  });
 });
 
 /** The machine and checked workload the candidate lists below are drawn for. */

@@ -140,7 +140,7 @@ export function fastestUnit(
   return best;
 }
 
-/** The fastest unit at the weights' arithmetic; none can do it → an error naming the formats. */
+/** The fastest unit at the weights' arithmetic; none can do it, or none attention's → an error naming the formats. */
 function primaryUnitOf(
   machine: Machine,
   checked: CheckedWorkload,
@@ -155,6 +155,17 @@ function primaryUnitOf(
       message: `No compute unit does ${weightClass.toUpperCase()} arithmetic, which ${checked.weightsFormat.name} weights with ${checked.activationFormat.name} activations need. Pick other formats or a unit that supports them.`,
       blockId: machine.chip.units[0]?.id,
     });
+  // Attention multiplies activations by the KV cache: some unit must do that arithmetic too, or its time is infinite.
+  const attentionClass = checked.formats.attentionClass;
+  if (best !== undefined && fastestUnit(machine, attentionClass, checked.runtime) === undefined) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'unsupported-format',
+      message: `No compute unit does ${attentionClass.toUpperCase()} arithmetic, which attention needs with ${checked.activationFormat.name} activations and the KV cache in ${checked.kvFormat.name}. Pick other formats or a unit that supports them.`,
+      blockId: machine.chip.units[0]?.id,
+    });
+    return undefined;
+  }
   return best;
 }
 

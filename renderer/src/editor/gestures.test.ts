@@ -3,7 +3,7 @@ import type { Position } from '../../../engine/schema/design';
 import { testCatalog, testGroupedDesign } from '../../../engine/testing/fixtures';
 import { moveBlocks } from './commands';
 import { toNodes, type FlowNode } from './flow-model';
-import { clickSelection, dragMoves, followFrames, isAdditive } from './gestures';
+import { clickSelection, dragMoves, followFrames, isAdditive, keySelection } from './gestures';
 
 // A tile inside "tiles" (×16), which sits with an SRAM and a DRAM inside "chip" (×4).
 const design = testGroupedDesign();
@@ -84,5 +84,35 @@ describe('dragging on the canvas', () => {
       startOf('chip', 'tiles'),
     );
     expect(moves.get('tile')).toEqual({ x: positionOf('tile')!.x + 24, y: positionOf('tile')!.y + 8 });
+  });
+});
+
+describe('a key pressed on a focused block, frame or link', () => {
+  const selection = new Set(['sram']);
+
+  it('Enter or Space selects what has the focus instead of what was selected', () => {
+    expect(keySelection(selection, 'dram', 'Enter', false)).toEqual(new Set(['dram']));
+    expect(keySelection(selection, 'dram', ' ', false)).toEqual(new Set(['dram']));
+  });
+
+  it('with Shift, Ctrl or Cmd, Enter adds it to the selection or takes it out', () => {
+    expect(keySelection(selection, 'dram', 'Enter', true)).toEqual(new Set(['sram', 'dram']));
+    expect(keySelection(new Set(['sram', 'dram']), 'dram', 'Enter', true)).toEqual(new Set(['sram']));
+  });
+
+  it('Enter on what is selected already leaves the selection (Enter then enters a group)', () => {
+    expect(keySelection(new Set(['tiles']), 'tiles', 'Enter', false)).toBeUndefined();
+  });
+
+  it('an arrow key moves the focused block: selected first when it was not', () => {
+    expect(keySelection(selection, 'dram', 'ArrowRight', false)).toEqual(new Set(['dram']));
+    // Shift with an arrow is the bigger step, not an addition to the selection.
+    expect(keySelection(selection, 'dram', 'ArrowDown', true)).toEqual(new Set(['dram']));
+    expect(keySelection(new Set(['dram', 'sram']), 'dram', 'ArrowLeft', false)).toBeUndefined();
+  });
+
+  it('other keys leave the selection to the shortcuts', () => {
+    expect(keySelection(selection, 'dram', 'Escape', false)).toBeUndefined();
+    expect(keySelection(selection, 'dram', 'Delete', false)).toBeUndefined();
   });
 });

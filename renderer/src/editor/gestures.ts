@@ -1,6 +1,6 @@
 /**
- * What a click and a drag on the canvas do, apart from Svelte Flow's own handling: the selection a click makes,
- * and what a drag moves. Svelte Flow moves the nodes it drags, but a group frame holds no children in its terms:
+ * What a click, a key and a drag on the canvas do, apart from Svelte Flow's own handling: the selection a click
+ * or a key on a focused block makes, and what a drag moves. Svelte Flow moves the nodes it drags, but a group frame holds no children in its terms:
  * while a frame is dragged its blocks are moved along here, and when the drag ends everything that moved is one
  * command (the dragged blocks and the blocks inside dragged frames). The overview's own drag ends the same way.
  * Pure; the canvas applies what these return.
@@ -12,8 +12,8 @@ import type { FlowNode } from './flow-model';
 /** Where each dragged node was when the drag started, by id. */
 export type DragStart = ReadonlyMap<string, Position>;
 
-/** Whether a click adds to the selection (Shift, Ctrl or Cmd held) instead of replacing it. */
-export function isAdditive(event: MouseEvent | TouchEvent): boolean {
+/** Whether a click (or Enter) adds to the selection (Shift, Ctrl or Cmd held) instead of replacing it. */
+export function isAdditive(event: MouseEvent | TouchEvent | KeyboardEvent): boolean {
   return 'shiftKey' in event && (event.shiftKey || event.ctrlKey || event.metaKey);
 }
 
@@ -24,6 +24,27 @@ export function clickSelection(selection: ReadonlySet<string>, id: string, addit
   if (next.has(id)) next.delete(id);
   else next.add(id);
   return next;
+}
+
+/**
+ * The selection after a key pressed on the focused block, frame or link `id`, or undefined to leave it as it is.
+ * Enter or Space selects what has the focus (with Shift, Ctrl or Cmd: toggles it in the selection); on what is
+ * selected already it changes nothing, so Enter then does what it does on a selection (enters a group). An arrow
+ * key on a block that is not selected selects it first, so the arrows move the block that is highlighted and
+ * shown in the Inspector, never one selected earlier elsewhere.
+ */
+export function keySelection(
+  selection: ReadonlySet<string>,
+  id: string,
+  key: string,
+  additive: boolean,
+): Set<string> | undefined {
+  if (key === 'Enter' || key === ' ') {
+    if (additive) return clickSelection(selection, id, true);
+    return selection.has(id) ? undefined : new Set([id]);
+  }
+  if (key.startsWith('Arrow')) return selection.has(id) ? undefined : new Set([id]);
+  return undefined;
 }
 
 /**

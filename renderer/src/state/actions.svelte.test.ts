@@ -52,6 +52,7 @@ const backend = {
 const canvasControls = {
   screenToFlow: vi.fn((point: { x: number; y: number }) => point),
   viewCenter: vi.fn(() => ({ x: 120, y: 80 })),
+  occupied: vi.fn(() => []),
   pointer: vi.fn(() => ({ x: 0, y: 0 })),
   zoomIn: vi.fn(),
   zoomOut: vi.fn(),

@@ -17,7 +17,7 @@ import { app } from './app.svelte';
 import { canvas } from './canvas.svelte';
 import { editor } from './editor.svelte';
 import { files } from './files.svelte';
-import { layoutDesign } from './layout';
+import { layout, layoutDesign } from './layout.svelte';
 import { view } from './view.svelte';
 
 export type MenuName = 'File' | 'Edit' | 'Arrange' | 'View' | 'Help';
@@ -354,6 +354,7 @@ export const actions: Action[] = [
     keys: 'Ctrl+Shift+L',
     match: (event) => mod(event) && event.shiftKey && key(event) === 'l',
     run: () => void layoutDesign(),
+    enabled: () => editor.document !== null && !layout.busy,
   },
   {
     id: 'zoom-in',

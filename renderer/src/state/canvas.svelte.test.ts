@@ -1,10 +1,12 @@
 // The canvas's commands for the rest of the UI (zoom, fit, the view's centre) come from the flow on screen.
 import { describe, expect, it, vi } from 'vitest';
-import { canvas, registerCanvas, unregisterCanvas, type CanvasControls } from './canvas.svelte';
+import type { Box } from '../editor/placement';
+import { canvas, freeSpotNear, registerCanvas, unregisterCanvas, type CanvasControls } from './canvas.svelte';
 
-const controls = (): CanvasControls => ({
+const controls = (occupied: Box[] = []): CanvasControls => ({
   screenToFlow: (point) => point,
   viewCenter: () => ({ x: 0, y: 0 }),
+  occupied: () => occupied,
   pointer: () => ({ x: 0, y: 0 }),
   zoomIn: vi.fn(),
   zoomOut: vi.fn(),
@@ -33,5 +35,19 @@ describe('the canvas on screen', () => {
     expect(next.zoomIn).toHaveBeenCalledTimes(1);
     expect(old.zoomIn).not.toHaveBeenCalled();
     unregisterCanvas(next);
+  });
+});
+
+describe('a block added without a pointer', () => {
+  it('goes clear of what the canvas on screen draws', () => {
+    const flow = controls([{ x: -100, y: -38, width: 200, height: 76 }]);
+    registerCanvas(flow);
+    const spot = freeSpotNear({ x: 0, y: 0 });
+    // Not on the block drawn at the centre (200 × 76 from its corner), and not far from it either.
+    expect(spot.y >= 38 || spot.y + 76 <= -38 || spot.x >= 100 || spot.x + 200 <= -100).toBe(true);
+    expect(Math.hypot(spot.x, spot.y)).toBeLessThan(300);
+    unregisterCanvas(flow);
+    // Without a canvas it is centred on the point (on the 8-unit snap grid).
+    expect(freeSpotNear({ x: 0, y: 0 })).toEqual({ x: -96, y: -40 });
   });
 });

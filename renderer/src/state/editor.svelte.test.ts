@@ -8,7 +8,7 @@ import type { DesignDocument } from '../../../engine/schema/design';
 import { defaultWorkload, type Workload } from '../../../engine/schema/workload';
 import { testCatalog, testDesign } from '../../../engine/testing/fixtures';
 import type { DesignInput, Result, TesseraApi } from '../../../main/contract/api';
-import { setParams } from '../editor/commands';
+import { deleteElements, groupElements, setGroup, setParams } from '../editor/commands';
 import { editor } from './editor.svelte';
 
 const catalog = testCatalog();
@@ -251,5 +251,30 @@ describe('a save the project file is too busy for', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('the selection', () => {
+  it('keeps a selected group selected through an edit of it, and drops only what the edit removed', async () => {
+    await editor.settled();
+    editor.load({ id: 'g', name: 'Design G', document: design, workload, revision: 1, updatedAt: '' });
+    const group = groupElements(['tile', 'dram']);
+    const groupId = group.groupId(design);
+    editor.run(group);
+    editor.select([groupId]);
+    editor.run(setGroup(groupId, { count: 4 }, 'Set group count'));
+    expect(editor.document?.groups.find((candidate) => candidate.id === groupId)?.count).toBe(4);
+    expect([...editor.selection]).toEqual([groupId]);
+
+    editor.select([groupId, 'tile', 'dram']);
+    editor.run(deleteElements(new Set(['tile']), new Set()));
+    expect([...editor.selection].sort()).toEqual(['dram', groupId].sort());
+    // Undoing the grouping removes the group, and with it its id from the selection.
+    editor.undo();
+    editor.undo();
+    editor.undo();
+    expect(editor.document?.groups).toEqual([]);
+    expect([...editor.selection]).toEqual(['dram']);
+    await editor.settled();
   });
 });

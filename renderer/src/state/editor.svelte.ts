@@ -199,9 +199,11 @@ export class Editor {
     const { document } = snapshot;
     this.document = document;
     this.workload = snapshot.workload;
+    // Groups are selectable too: an edit of a selected group (its count, its kind) keeps it selected.
     const present = new Set([
       ...document.blocks.map((block) => block.id),
       ...document.links.map((link) => link.id),
+      ...document.groups.map((group) => group.id),
     ]);
     if ([...this.selection].some((id) => !present.has(id)))
       this.selection = new Set([...this.selection].filter((id) => present.has(id)));

@@ -8,7 +8,7 @@ import type { DesignDocument } from '../../../engine/schema/design';
 import { defaultWorkload, type Workload } from '../../../engine/schema/workload';
 import { testCatalog, testDesign } from '../../../engine/testing/fixtures';
 import type { DesignInput, Result, TesseraApi } from '../../../main/contract/api';
-import { setParams } from '../editor/commands';
+import { deleteElements, setParams } from '../editor/commands';
 import { editor } from './editor.svelte';
 
 const catalog = testCatalog();
@@ -196,5 +196,39 @@ describe('saves go to the design they were made in', () => {
     const count = saves.length;
     await editor.settled();
     expect(saves).toHaveLength(count);
+  });
+});
+
+describe('a design that cannot run keeps the last good results on show, marked stale', () => {
+  it('keeps the last report while the design has errors, and replaces it once the design runs again', async () => {
+    await editor.settled();
+    editor.load({ id: 's', name: 'Stale', document: design, workload, revision: 1, updatedAt: '' });
+    await vi.waitFor(() => expect(decodeOf()).toBeGreaterThan(0));
+    const good = editor.report;
+    expect(editor.resultsStale).toBe(false);
+
+    // Deleting the only link leaves the tile linked to nothing: nothing can run the model.
+    editor.run(deleteElements(new Set(), new Set(design.links.map((link) => link.id))));
+    await vi.waitFor(() => expect(editor.diagnostics.some((item) => item.severity === 'error')).toBe(true));
+    expect(editor.report).toBeNull();
+    expect(editor.shownReport).toBe(good);
+    expect(editor.resultsStale).toBe(true);
+    expect(editor.diagnostics).toContainEqual(expect.objectContaining({ blockId: 'tile' }));
+
+    editor.undo();
+    await vi.waitFor(() => expect(editor.report).not.toBeNull());
+    expect(editor.resultsStale).toBe(false);
+    expect(editor.shownReport).toBe(editor.report);
+    expect(editor.diagnostics.some((item) => item.severity === 'error')).toBe(false);
+  });
+
+  it('shows no stale results of another design', async () => {
+    editor.run(deleteElements(new Set(), new Set(design.links.map((link) => link.id))));
+    await vi.waitFor(() => expect(editor.resultsStale).toBe(true));
+    const broken = editor.document!;
+    await editor.settled();
+    editor.load({ id: 't', name: 'Broken', document: broken, workload, revision: 1, updatedAt: '' });
+    expect(editor.shownReport).toBeNull();
+    expect(editor.resultsStale).toBe(false);
   });
 });

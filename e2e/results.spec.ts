@@ -72,7 +72,9 @@ for (const size of [
       const panel = await view.boundingBox();
       for (const figure of await figures.all()) {
         const box = await figure.boundingBox();
-        expect(box && panel && box.y + box.height).toBeLessThanOrEqual((panel?.y ?? 0) + (panel?.height ?? 0) + 1);
+        expect(box && panel && box.y + box.height).toBeLessThanOrEqual(
+          (panel?.y ?? 0) + (panel?.height ?? 0) + 1,
+        );
       }
       await tessera.screenshot(`${tab.toLowerCase()}-${size.width}x${size.height}`);
     }

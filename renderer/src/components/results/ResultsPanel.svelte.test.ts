@@ -135,7 +135,9 @@ describe('the summary of a report', () => {
       problems && cards && problems.compareDocumentPosition(cards) & Node.DOCUMENT_POSITION_FOLLOWING,
     ).toBeTruthy();
     const select = problems?.querySelector('button');
-    expect(select?.getAttribute('aria-label')).toBe('Select Lonely tile: Lonely tile is not linked to anything.');
+    expect(select?.getAttribute('aria-label')).toBe(
+      'Select Lonely tile: Lonely tile is not linked to anything.',
+    );
     select?.click();
     expect([...editor.selection]).toEqual(['tile']);
 

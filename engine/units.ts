@@ -195,7 +195,21 @@ export function parseQuantity(text: string, unit: Unit): ParsedQuantity {
   const factor = suffixFactor(suffix, unit);
   if (factor === undefined)
     return { ok: false, message: `"${suffix}" is not a unit of ${describeUnit(unit)}${expectedUnits(unit)}` };
-  return { ok: true, value: amount * factor };
+  return { ok: true, value: scaled(numberText, amount, factor) };
+}
+
+/**
+ * `amount` × `factor`, correctly rounded where the factor is a power of ten: "120 ns" is the double nearest
+ * 1.2e-7 (read as the decimal "120e-9"), where 120 × 1e-9 is one bit off it. So a value written with enough
+ * digits reads back exactly (the text spec relies on it).
+ */
+function scaled(numberText: string, amount: number, factor: number): number {
+  const exponent = Math.round(Math.log10(factor));
+  if (!/[eE]/.test(numberText) && Number(`1e${exponent}`) === factor) {
+    const value = Number(`${numberText}e${exponent}`);
+    if (Number.isFinite(value)) return value;
+  }
+  return amount * factor;
 }
 
 function suffixFactor(suffix: string, unit: Unit): number | undefined {

@@ -185,15 +185,15 @@ describe('the YAML is readable', () => {
     ]);
   });
 
-  it('keys blocks by id, with type, name, params in SI units and a one-line position', () => {
+  it('keys blocks by id, with type, name, params as quantities in their SI unit and a one-line position', () => {
     const hbm = lines.indexOf('  hbm:');
     expect(lines.slice(hbm, hbm + 8)).toEqual([
       '  hbm:',
       '    type: memory.hbm',
       '    name: HBM3',
       '    params:',
-      '      bandwidthBytesPerSecond: 3350000000000',
-      '      capacityBytes: 85899345920',
+      '      bandwidthBytesPerSecond: 3.35 TB/s',
+      '      capacityBytes: 80 GiB',
       '      technology: hbm3',
       '    position: { x: 40, y: 380 }',
     ]);
@@ -210,14 +210,14 @@ describe('the YAML is readable', () => {
   });
 
   it('writes table parameters one row per line', () => {
-    expect(lines).toContain('        - { name: boost, clockHertz: 1830000000, voltageVolts: 0.9 }');
-    expect(lines).toContain('        - { name: 1.0 GHz, clockHertz: 1000000000, voltageVolts: 0.7 }');
+    expect(lines).toContain('        - { name: boost, clockHertz: 1.83 GHz, voltageVolts: 900 mV }');
+    expect(lines).toContain('        - { name: 1.0 GHz, clockHertz: 1 GHz, voltageVolts: 700 mV }');
   });
 
   it('writes one link per line with block.port endpoints, and params only when there are any', () => {
     expect(lines).toContain('  - { id: sm-l2, from: sm.mem, to: l2.port }');
     expect(lines).toContain(
-      '  - { id: l2-hbm, from: l2.port, to: hbm.port, params: { bandwidthBytesPerSecond: 5500000000000, latencySeconds: 1.2e-7 } }',
+      '  - { id: l2-hbm, from: l2.port, to: hbm.port, params: { bandwidthBytesPerSecond: 5.5 TB/s, latencySeconds: 120 ns } }',
     );
   });
 

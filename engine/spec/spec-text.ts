@@ -20,6 +20,7 @@ import {
   type Note,
 } from '../schema/design';
 import { readJsonSource } from './json-source';
+import { quantityText, readQuantities } from './quantities';
 import { convertDesignSource, type Conversion } from './readable-shape';
 import { lineLocator, quote, type OffsetProblem } from './source-tree';
 import { readYamlSource } from './yaml-source';
@@ -69,7 +70,9 @@ const wholeText = '(text)';
 /**
  * Writes a design as readable YAML: a header comment, then `format`, `version`, `name`, `meta`, `blocks`
  * keyed by id, `links` one per line (`- { id: sm-l2, from: sm.mem, to: l2.port }`), `groups` keyed by id and
- * `notes`. Parameters keep their SI values and unit-suffixed keys; empty `params` are left out; positions and
+ * `notes`. Parameters keep their unit-suffixed keys and are written as quantities in that unit
+ * (`bandwidthBytesPerSecond: 3.35 TB/s`, `capacityBytes: 80 GiB`) whenever the text reads back as exactly the
+ * same SI value (`quantities.ts`), else as the SI number; empty `params` are left out; positions and
  * table rows are one-line flow mappings. Deterministic (document order, fixed field order), no line folding,
  * and every number reads back as the same double.
  *
@@ -134,10 +137,10 @@ function blockNode(block: Block, withId: boolean): YAMLMap {
     if (Array.isArray(value)) {
       // Table parameters (operating points): one row per line.
       const rows = new YAMLSeq();
-      for (const row of value) rows.add(flowMap(Object.entries(row)));
+      for (const row of value) rows.add(flowMap(Object.entries(row).map(withUnit)));
       add(params, key, flowIfEmpty(rows));
     } else {
-      add(params, key, value);
+      add(params, key, typeof value === 'number' ? quantityText(key, value) : value);
     }
   }
   if (params.items.length > 0) add(map, 'params', params);
@@ -153,13 +156,20 @@ function blockNode(block: Block, withId: boolean): YAMLMap {
 }
 
 function linkNode(link: Link): YAMLMap {
-  const params = Object.entries(link.params).filter(([, value]) => value !== undefined);
+  const params = Object.entries(link.params)
+    .filter(([, value]) => value !== undefined)
+    .map(withUnit);
   return flowMap([
     ['id', link.id],
     ['from', endpointNode(link.from)],
     ['to', endpointNode(link.to)],
     ['params', params.length > 0 ? flowMap(params) : undefined],
   ]);
+}
+
+/** A parameter entry with its number written as a quantity in the key's unit, when that reads back exactly. */
+function withUnit<T>([key, value]: readonly [string, T]): [string, T | string | number] {
+  return [key, typeof value === 'number' ? quantityText(key, value) : value];
 }
 
 /** `sm.mem` when that reads back unambiguously; `{ block: a.b, port: c }` when an id contains a dot. */
@@ -304,6 +314,8 @@ function parseOrFail(text: unknown, format: unknown): ParsedDesignText {
     return { ok: false, problems: located(reading.problems, locate, 'the text could not be read') };
   }
   const conversion = convertDesignSource(reading.root);
+  // "4 TB/s" is read as the Inspector and the CLI read it; a text that is no quantity is explained on its line.
+  conversion.problems.push(...readQuantities(conversion.document, conversion.spots));
   const result = readDesign(conversion.document);
   const problems: OffsetProblem[] = [...conversion.problems];
   if (!result.ok) {

@@ -4,7 +4,10 @@ import type { OperatorReport, Report } from '../../../engine/report';
 import type { BatchSweepPoint } from './chart-data';
 import {
   batchSweepOption,
+  chartCaptionHeight,
+  chartHeightToFit,
   memoryOccupancyOption,
+  minimumChartHeight,
   operatorTimeOption,
   powerByBlockOption,
   rooflineOption,
@@ -401,5 +404,16 @@ describe('every option', () => {
     expect(axis(memory, 'xAxis').axisLabel?.formatter?.(0.5)).toBe('512 MiB');
     const sweep = batchSweepOption([{ batch: 4, tokensPerSecond: 1, tpotSeconds: 1, fits: true }], 'light');
     expect(axes(sweep, 'yAxis')[1]?.axisLabel?.formatter?.(0.02)).toBe('20 ms');
+  });
+});
+
+describe('chart sizes', () => {
+  it('fits a chart, caption included, in the panel it is given, down to a readable minimum', () => {
+    // The results panel's default height less its tab strip: a fixed 230 px drawing under its caption ran past it.
+    for (const available of [244, 300, 420]) {
+      expect(chartHeightToFit(available) + chartCaptionHeight).toBeLessThanOrEqual(available);
+      expect(chartHeightToFit(available)).toBeGreaterThanOrEqual(available - chartCaptionHeight - 1);
+    }
+    expect(chartHeightToFit(40)).toBe(minimumChartHeight);
   });
 });

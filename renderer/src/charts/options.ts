@@ -95,6 +95,20 @@ function legend(palette: ChartPalette, data?: string[]): LegendComponentOption {
   };
 }
 
+/** Height of a chart's caption above its drawing (`Chart.svelte`: a 12 px title line and a 4 px gap), in pixels. */
+export const chartCaptionHeight = 22;
+/** The smallest drawing in which a chart's legend, axes, axis titles and some data still fit, in pixels. */
+export const minimumChartHeight = 150;
+
+/**
+ * The drawing height that fits a chart, caption included, in `availablePixels` of its panel: the results panel
+ * is as tall as its splitter makes it, and a fixed 230 px drawing under a caption ran past a 280 px panel, cutting
+ * off the horizontal axis title at a 900 px window. Below the minimum the panel scrolls instead.
+ */
+export function chartHeightToFit(availablePixels: number): number {
+  return Math.max(minimumChartHeight, Math.floor(availablePixels - chartCaptionHeight));
+}
+
 /** A grid whose rectangle includes its axis labels and names, so long operator names are never cut off. */
 function grid(box: {
   top: number;

@@ -278,3 +278,37 @@ describe('the selection', () => {
     await editor.settled();
   });
 });
+
+describe('a design that cannot run keeps the last good results on show, marked stale', () => {
+  it('keeps the last report while the design has errors, and replaces it once the design runs again', async () => {
+    await editor.settled();
+    editor.load({ id: 's', name: 'Stale', document: design, workload, revision: 1, updatedAt: '' });
+    await vi.waitFor(() => expect(decodeOf()).toBeGreaterThan(0));
+    const good = editor.report;
+    expect(editor.resultsStale).toBe(false);
+
+    // Deleting the only link leaves the tile linked to nothing: nothing can run the model.
+    editor.run(deleteElements(new Set(), new Set(design.links.map((link) => link.id))));
+    await vi.waitFor(() => expect(editor.diagnostics.some((item) => item.severity === 'error')).toBe(true));
+    expect(editor.report).toBeNull();
+    expect(editor.shownReport).toBe(good);
+    expect(editor.resultsStale).toBe(true);
+    expect(editor.diagnostics).toContainEqual(expect.objectContaining({ blockId: 'tile' }));
+
+    editor.undo();
+    await vi.waitFor(() => expect(editor.report).not.toBeNull());
+    expect(editor.resultsStale).toBe(false);
+    expect(editor.shownReport).toBe(editor.report);
+    expect(editor.diagnostics.some((item) => item.severity === 'error')).toBe(false);
+  });
+
+  it('shows no stale results of another design', async () => {
+    editor.run(deleteElements(new Set(), new Set(design.links.map((link) => link.id))));
+    await vi.waitFor(() => expect(editor.resultsStale).toBe(true));
+    const broken = editor.document!;
+    await editor.settled();
+    editor.load({ id: 't', name: 'Broken', document: broken, workload, revision: 1, updatedAt: '' });
+    expect(editor.shownReport).toBeNull();
+    expect(editor.resultsStale).toBe(false);
+  });
+});

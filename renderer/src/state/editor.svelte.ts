@@ -68,6 +68,15 @@ export class Editor {
   saveState = $state.raw<SaveState>({ kind: 'saved' });
   /** The report of the latest simulation of the current document and workload, or null when it could not run. */
   report = $state.raw<Report | null>(null);
+  /**
+   * The report of the last design that could be simulated, kept on show (marked stale) while the current design
+   * cannot run: one unconnected block used to blank every result. Null for a design that never ran.
+   */
+  lastGoodReport = $state.raw<Report | null>(null);
+  /** True while the results shown are the last good ones, not the current design's (`lastGoodReport`). */
+  readonly resultsStale = $derived(this.report === null && this.lastGoodReport !== null);
+  /** What the results panel shows: the current report, or else the last good one (stale). */
+  readonly shownReport = $derived(this.report ?? this.lastGoodReport);
   simulating = $state(false);
   /** Why the last simulation did not come back (the engine failed, the host is unreachable). */
   simulationError = $state<string | null>(null);
@@ -113,6 +122,7 @@ export class Editor {
     this.selection = new Set();
     // The report kept with the design (when it is of exactly this content) shows at once; a fresh run follows.
     this.report = design.report?.ok === true ? design.report.report : null;
+    this.lastGoodReport = this.report;
     this.diagnostics = design.report?.ok === true ? design.report.report.diagnostics : [];
     this.batchSweep = [];
     this.undoStack = [];
@@ -134,6 +144,7 @@ export class Editor {
     this.selection = new Set();
     this.diagnostics = [];
     this.report = null;
+    this.lastGoodReport = null;
     this.undoStack = [];
     this.redoStack = [];
   }
@@ -334,6 +345,7 @@ export class Editor {
     performance.measure('tessera:edit-to-report', { start: requested });
     if (result.value.ok) {
       this.report = result.value.report;
+      this.lastGoodReport = result.value.report;
       this.setDiagnostics(result.value.report.diagnostics);
       // After the results are painted: sending the sweep copies the whole design again.
       afterNextPaint(() => {
@@ -341,6 +353,7 @@ export class Editor {
           void this.sweepBatch(document, workload);
       });
     } else {
+      // The last good report stays on show, marked stale, above the problems that stop this one.
       this.report = null;
       this.setDiagnostics(result.value.diagnostics);
     }

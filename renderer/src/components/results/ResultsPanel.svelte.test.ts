@@ -87,6 +87,67 @@ describe('the summary of a report', () => {
 
   afterEach(() => {
     editor.report = null;
+    editor.lastGoodReport = null;
+    editor.diagnostics = [];
+    editor.document = null;
+  });
+
+  it('names what was simulated: the model, its weight format, the batch and the design', () => {
+    const report = reportOf(2 ** 36);
+    editor.document = { ...testDesign({}, []), name: 'Array chip' };
+    editor.report = report;
+    flushSync();
+    const subject = document.querySelector('[aria-label="Simulated"]');
+    expect(subject?.textContent).toBe(`${report.model.name} · bf16 · batch 1 on Array chip`);
+  });
+
+  it('keeps the last good figures on show, dimmed and marked stale, below the problems that stop a new run', () => {
+    const report = reportOf(2 ** 36);
+    editor.document = {
+      ...testDesign({ tile: { type: 'test.array' } }, []),
+      blocks: [{ id: 'tile', type: 'test.array', name: 'Lonely tile', params: {}, position: { x: 0, y: 0 } }],
+    };
+    editor.lastGoodReport = report;
+    editor.report = null;
+    editor.diagnostics = [
+      { severity: 'error', code: 'no-compute', message: 'No compute block is linked to anything.' },
+      {
+        severity: 'warning',
+        code: 'unconnected-compute',
+        message: 'Lonely tile is not linked to anything.',
+        blockId: 'tile',
+      },
+    ];
+    flushSync();
+    const banner = [...document.querySelectorAll('[role="status"]')].find((element) =>
+      element.textContent?.includes('Results are from the last valid design'),
+    );
+    expect(banner?.textContent).toContain('fix the problem below to update');
+    const problems = document.querySelector('[aria-label="Diagnostics"]');
+    const cards = document.querySelector('[aria-label^="Headline results"]');
+    expect(cards?.getAttribute('aria-label')).toContain('stale');
+    expect(cards?.textContent).toContain(formatQuantity(report.decode.tokensPerSecond, 'tokensPerSecond'));
+    expect(cards?.closest('.stale')).not.toBeNull();
+    expect(
+      banner && problems && banner.compareDocumentPosition(problems) & Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+    expect(
+      problems && cards && problems.compareDocumentPosition(cards) & Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+    const select = problems?.querySelector('button');
+    expect(select?.getAttribute('aria-label')).toBe(
+      'Select Lonely tile: Lonely tile is not linked to anything.',
+    );
+    select?.click();
+    expect([...editor.selection]).toEqual(['tile']);
+
+    // The design runs again: fresh figures, no stale mark.
+    editor.report = report;
+    editor.diagnostics = [];
+    flushSync();
+    expect(document.body.textContent).not.toContain('Results are from the last valid design');
+    expect(document.querySelector('.stale')).toBeNull();
+    expect(document.querySelector('[aria-label="Headline results"]')).not.toBeNull();
   });
 
   it('shows each headline figure with its error band', () => {

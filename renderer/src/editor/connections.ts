@@ -59,3 +59,33 @@ export function connectionProblem(
   if (!from?.port || !to?.port) return null;
   return whyPortsCannotConnect(from.type, from.port, to.type, to.port) ?? null;
 }
+
+/** A block type that can take a link from a given port, and the first of its ports the link would end on. */
+export interface CompatibleBlockType {
+  type: BlockType;
+  port: PortSpec;
+}
+
+/**
+ * The block types a new block could be made of to link to `port` (a link dragged from it into empty space): each
+ * type with a port the two can connect through (`portsCanConnect`), in the catalog's order.
+ */
+export function compatibleBlockTypes(
+  blockTypes: readonly BlockType[],
+  port: PortSpec,
+): CompatibleBlockType[] {
+  return blockTypes.flatMap((type) => {
+    const match = type.ports.find((candidate) => portsCanConnect(port, candidate));
+    return match ? [{ type, port: match }] : [];
+  });
+}
+
+/** The port of a block of the design, looked up in its block type (undefined: no such block or port). */
+export function portOf(
+  document: DesignDocument,
+  blockTypes: BlockTypes,
+  blockId: string,
+  portId: string,
+): PortSpec | undefined {
+  return endOf(document, blockTypes, blockId, portId)?.port;
+}

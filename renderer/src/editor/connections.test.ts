@@ -64,6 +64,9 @@ describe('block types offered for a link dragged into empty space', () => {
     expect(forCompute.map((entry) => entry.type.id)).toContain('test.sram');
     expect(forCompute.map((entry) => entry.type.id)).not.toContain('test.array');
     expect(forMemory.map((entry) => entry.type.id)).toContain('test.array');
+    // Listed by the order of the kinds the dragged port names: what it links to first comes first.
+    const ranks = forCompute.map((entry) => computePort.connects.indexOf(entry.port.kind));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
   });
 
   it('finds no port on a block or port that is not there', () => {

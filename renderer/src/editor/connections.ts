@@ -4,6 +4,7 @@
  * dragged. The rule itself is the block types' (`portsCanConnect`); this looks the ports up in the design. Pure.
  */
 import {
+  blockCategories,
   portsCanConnect,
   whyPortsCannotConnect,
   type BlockType,
@@ -68,16 +69,22 @@ export interface CompatibleBlockType {
 
 /**
  * The block types a new block could be made of to link to `port` (a link dragged from it into empty space): each
- * type with a port the two can connect through (`portsCanConnect`), in the catalog's order.
+ * type with a port the two can connect through (`portsCanConnect`). Ordered as the port lists the kinds it
+ * connects to (a compute port's memory before its fabric), then by category as the palette shows them.
  */
 export function compatibleBlockTypes(
   blockTypes: readonly BlockType[],
   port: PortSpec,
 ): CompatibleBlockType[] {
-  return blockTypes.flatMap((type) => {
-    const match = type.ports.find((candidate) => portsCanConnect(port, candidate));
-    return match ? [{ type, port: match }] : [];
-  });
+  const rank = (entry: CompatibleBlockType): number =>
+    port.connects.indexOf(entry.port.kind) * blockCategories.length +
+    blockCategories.indexOf(entry.type.category);
+  return blockTypes
+    .flatMap((type) => {
+      const match = type.ports.find((candidate) => portsCanConnect(port, candidate));
+      return match ? [{ type, port: match }] : [];
+    })
+    .sort((a, b) => rank(a) - rank(b));
 }
 
 /** The port of a block of the design, looked up in its block type (undefined: no such block or port). */

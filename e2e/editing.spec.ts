@@ -38,6 +38,28 @@ test('Edit › Copy then Edit › Paste adds a second block, named anew, beside 
   await tessera.page.keyboard.press('Control+z');
   await expect(blocks).toHaveCount(1);
 
+  // The system clipboard holds the copy as a text spec; such a text pasted (the desktop menu's Paste fires the
+  // page's paste event) puts its blocks in.
+  await tessera.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  const clipboardText = () => tessera.page.evaluate(() => navigator.clipboard.readText());
+  await expect.poll(clipboardText).toContain('format: tessera.design');
+  const text = await clipboardText();
+  expect(text).toContain('name: HBM');
+  await tessera.canvas.focus();
+  await tessera.page.evaluate(
+    (spec) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', spec);
+      document.dispatchEvent(
+        new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+      );
+    },
+    text.replace('name: HBM', 'name: Stack from text'),
+  );
+  await expect(tessera.block('Stack from text')).toBeVisible();
+  await tessera.page.keyboard.press('Control+z');
+  await expect(blocks).toHaveCount(1);
+
   await tessera.block('HBM').click();
   await tessera.page.keyboard.press('Control+d');
   await expect(tessera.block('HBM 2')).toBeVisible();

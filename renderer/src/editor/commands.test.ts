@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BlockType } from '../../../engine/schema/block-type';
 import { emptyDesign } from '../../../engine/schema/design';
+import { designToYaml, parseDesignText } from '../../../engine/spec/spec-text';
 import {
   addBlock,
   addConnectedBlock,
@@ -8,6 +9,8 @@ import {
   connect,
   copyFragment,
   deleteElements,
+  designFragment,
+  fragmentDesign,
   groupElements,
   moveBlocks,
   moveBy,
@@ -243,6 +246,28 @@ describe('pasted and duplicated blocks', () => {
     expect(duplicated.groups[0]?.blocks).toEqual(['systolic', 'systolic-2', 'systolic-4']);
     const outside = pasteFragment(fragment, { x: 96, y: 96 }, false).apply(document);
     expect(outside.groups[0]?.blocks).toEqual(['systolic', 'systolic-2']);
+  });
+});
+
+describe('the system clipboard’s text', () => {
+  it('holds copied blocks as a text spec that reads back to the same blocks, links and groups', () => {
+    let document = addBlock(tile, { x: 0, y: 0 }).apply(emptyDesign('d'));
+    document = addBlock(tile, { x: 0, y: 200 }).apply(document);
+    document = addBlock(tile, { x: 300, y: 0 }).apply(document);
+    document = connect({ block: 'systolic', port: 'mem' }, { block: 'systolic-2', port: 'mem' }).apply(
+      document,
+    );
+    document = connect({ block: 'systolic', port: 'mem' }, { block: 'systolic-3', port: 'mem' }).apply(
+      document,
+    );
+    document = groupElements(['systolic', 'systolic-2'], { count: 8 }).apply(document);
+    const fragment = copyFragment(document, new Set(['group']));
+    const text = designToYaml(fragmentDesign(fragment, 'Copied from d'));
+    expect(text).toContain('format: tessera.design');
+    const read = parseDesignText(text, 'yaml');
+    if (!read.ok) throw new Error(read.problems.map((problem) => problem.message).join('; '));
+    // The link to the block left behind does not travel: it means nothing in another design.
+    expect(designFragment(read.design)).toEqual({ ...fragment, externalLinks: [] });
   });
 });
 

@@ -232,6 +232,26 @@ export interface Fragment {
   externalLinks: Link[];
 }
 
+/**
+ * A fragment as a design of its own (what the system clipboard holds, as text spec): its blocks, the links between
+ * them and its whole groups. Links to blocks outside it are left out; they mean nothing in another design.
+ */
+export function fragmentDesign(fragment: Fragment, name: string): DesignDocument {
+  return {
+    format: 'tessera.design',
+    version: 1,
+    name,
+    blocks: fragment.blocks,
+    links: fragment.links,
+    groups: fragment.groups,
+  };
+}
+
+/** A design read from the clipboard's text as a fragment to paste. */
+export function designFragment(design: DesignDocument): Fragment {
+  return { blocks: design.blocks, links: design.links, groups: design.groups, externalLinks: [] };
+}
+
 /** The ids of a group's blocks and of every block of its descendants. */
 export function groupDescendantBlocks(
   document: DesignDocument,

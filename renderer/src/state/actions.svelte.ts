@@ -9,6 +9,8 @@ import {
   commonParent,
   copyFragment,
   deleteElements,
+  designFragment,
+  fragmentDesign,
   groupElements,
   moveBy,
   pasteFragment,
@@ -51,8 +53,13 @@ async function saveProjectAs(): Promise<void> {
 const mod = (event: KeyboardEvent): boolean => event.ctrlKey || event.metaKey;
 const key = (event: KeyboardEvent): string => event.key.toLowerCase();
 
-/** The in-app clipboard (also mirrored to the system clipboard as JSON where the platform allows). */
+/**
+ * The in-app clipboard. The system clipboard gets the same blocks as a text spec (YAML), which another window, the
+ * Spec panel or a text editor can read; a paste of such a text (the desktop menu's Paste) puts its blocks in.
+ */
 let clipboard: Fragment | undefined;
+/** The text last written to the system clipboard: pasting it back is pasting `clipboard` (with its outside links). */
+let clipboardText: string | undefined;
 
 const selected = (): string[] => [...editor.selection];
 const hasSelection = (): boolean => editor.selection.size > 0;
@@ -70,10 +77,41 @@ export function copySelection(): Fragment | undefined {
   const fragment = copyFragment(document, editor.selection);
   if (fragment.blocks.length === 0) return undefined;
   clipboard = fragment;
-  void navigator.clipboard
-    ?.writeText(JSON.stringify({ format: 'tessera.fragment', version: 1, ...fragment }))
-    .catch(() => undefined);
+  clipboardText = undefined;
+  void writeSystemClipboard(fragment, document.name);
   return fragment;
+}
+
+/** Writes the fragment to the system clipboard as a YAML text spec, where the page may (it may be refused). */
+async function writeSystemClipboard(fragment: Fragment, designName: string): Promise<void> {
+  try {
+    if (typeof navigator === 'undefined' || !navigator.clipboard) return;
+    // Loaded when first needed: the spec writer runs in a worker, which the editing shortcuts do not otherwise need.
+    const { writeSpec } = await import('../lib/spec-text');
+    const text = await writeSpec(fragmentDesign(fragment, `Copied from ${designName}`), 'yaml');
+    if (clipboard !== fragment) return;
+    clipboardText = text;
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // No clipboard access (an unfocused page, a refused permission): the in-app clipboard still pastes.
+  }
+}
+
+/** Whether a pasted text looks like a Tessera design spec (YAML or JSON) worth reading. */
+function looksLikeSpec(text: string): boolean {
+  return /\btessera\.design\b/.test(text.slice(0, 2000));
+}
+
+/** Pastes the blocks of a text spec from the system clipboard; a text that is no valid design is left alone. */
+async function pasteSpecText(text: string): Promise<void> {
+  try {
+    const { readSpec } = await import('../lib/spec-text');
+    const trimmed = text.trimStart();
+    const parsed = await readSpec(text, trimmed.startsWith('{') ? 'json' : 'yaml');
+    if (parsed.ok) pasteClipboard(false, designFragment(parsed.design));
+  } catch {
+    // The spec worker could not start: nothing to paste from the text.
+  }
 }
 
 export function cutSelection(): void {
@@ -603,33 +641,19 @@ export function handleClipboard(event: ClipboardEvent): void {
   if (isTyping(document.activeElement) || !editor.document) return;
   if (event.type === 'paste') {
     const text = event.clipboardData?.getData('text/plain') ?? '';
-    const fragment = parseFragment(text) ?? clipboard;
-    if (!fragment) return;
+    if (text !== '' && text !== clipboardText && looksLikeSpec(text)) {
+      event.preventDefault();
+      void pasteSpecText(text);
+      return;
+    }
+    if (!clipboard) return;
     event.preventDefault();
-    pasteClipboard(false, fragment);
+    pasteClipboard(false);
     return;
   }
-  const fragment = copySelection();
-  if (!fragment) return;
+  // The selection's blocks go to the in-app clipboard and, as a text spec, to the system clipboard (after the
+  // event: the spec is written in a worker).
+  if (!copySelection()) return;
   event.preventDefault();
-  event.clipboardData?.setData(
-    'text/plain',
-    JSON.stringify({ format: 'tessera.fragment', version: 1, ...fragment }),
-  );
   if (event.type === 'cut') deleteSelection('Cut');
-}
-
-function parseFragment(text: string): Fragment | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<Fragment> & { format?: string };
-    if (value.format !== 'tessera.fragment' || !Array.isArray(value.blocks)) return undefined;
-    return {
-      blocks: value.blocks,
-      links: value.links ?? [],
-      groups: value.groups ?? [],
-      externalLinks: value.externalLinks ?? [],
-    };
-  } catch {
-    return undefined;
-  }
 }

@@ -59,10 +59,11 @@ export function buildMenuTemplate(
         command('Undo', 'undo', 'CmdOrCtrl+Z'),
         command('Redo', 'redo', platform === 'darwin' ? 'Cmd+Shift+Z' : 'Ctrl+Y'),
         { type: 'separator' },
-        // Roles fire the DOM clipboard events, which the canvas handles for blocks and text fields for text.
-        { label: 'Cut', role: 'cut' },
-        { label: 'Copy', role: 'copy' },
-        { label: 'Paste', role: 'paste' },
+        // Roles fire the DOM clipboard events, which the canvas handles for blocks (and their links and groups)
+        // and text fields for text: the same keys copy text in a field and blocks on the canvas.
+        { label: 'Cut', role: 'cut', accelerator: 'CmdOrCtrl+X' },
+        { label: 'Copy', role: 'copy', accelerator: 'CmdOrCtrl+C' },
+        { label: 'Paste', role: 'paste', accelerator: 'CmdOrCtrl+V' },
         command('Paste with Links', 'paste-with-links', 'CmdOrCtrl+Shift+V'),
         command('Duplicate', 'duplicate', 'CmdOrCtrl+D'),
         command('Select All', 'select-all', 'CmdOrCtrl+A'),

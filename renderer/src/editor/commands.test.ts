@@ -1,21 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import type { BlockType } from '../../../engine/schema/block-type';
 import { emptyDesign } from '../../../engine/schema/design';
+import { designToYaml, parseDesignText } from '../../../engine/spec/spec-text';
 import {
   addBlock,
+  addConnectedBlock,
+  commonParent,
   connect,
   copyFragment,
   deleteElements,
+  designFragment,
+  fragmentDesign,
   groupElements,
   moveBlocks,
   moveBy,
   pasteFragment,
+  pasteOffset,
+  renameBlock,
   replaceDocument,
   setGroup,
   setLinkParams,
   setParams,
   ungroup,
   uniqueId,
+  uniqueName,
 } from './commands';
 
 const tile: BlockType = {
@@ -188,6 +196,107 @@ describe('clipboard', () => {
     expect(pasted.groups.map((group) => [group.id, group.blocks, group.count])).toEqual([
       ['group', ['systolic', 'systolic-2'], 4],
       ['group-2', ['systolic-3', 'systolic-4'], 4],
+    ]);
+  });
+});
+
+describe('pasted and duplicated blocks', () => {
+  const size = { width: 200, height: 76 };
+
+  it('take a free name numbered as new blocks are, and keep a name that is free', () => {
+    const taken = new Set(['HBM stack', 'HBM stack 2', 'Tile 7']);
+    expect(uniqueName('HBM stack', taken)).toBe('HBM stack 3');
+    expect(uniqueName('HBM stack 2', taken)).toBe('HBM stack 3');
+    expect(uniqueName('Tile 7', taken)).toBe('Tile 2');
+    expect(uniqueName('SRAM', taken)).toBe('SRAM');
+  });
+
+  it('paste under names of their own, blocks and groups alike', () => {
+    let document = addBlock(tile, { x: 0, y: 0 }).apply(emptyDesign('d'));
+    document = renameBlock('systolic', 'HBM stack').apply(document);
+    document = groupElements(['systolic']).apply(document);
+    const fragment = copyFragment(document, new Set(['group']));
+    const once = pasteFragment(fragment, { x: 0, y: 100 }, false).apply(document);
+    const twice = pasteFragment(fragment, { x: 0, y: 200 }, false).apply(once);
+    expect(twice.blocks.map((block) => block.name)).toEqual(['HBM stack', 'HBM stack 2', 'HBM stack 3']);
+    expect(twice.groups.map((group) => group.name)).toEqual(['Group 1', 'Group 2', 'Group 3']);
+  });
+
+  it('are offset clear of the blocks already there, and a second paste clear of the first', () => {
+    const document = addBlock(tile, { x: 0, y: 0 }).apply(emptyDesign('d'));
+    const fragment = copyFragment(document, new Set(['systolic']));
+    const offset = pasteOffset(document, fragment, size);
+    // A 200 × 76 block moved diagonally by steps of 32 is clear of its original after three steps (96 ≥ 76).
+    expect(offset).toEqual({ x: 96, y: 96 });
+    const pasted = pasteFragment(fragment, offset, false).apply(document);
+    expect(pasteOffset(pasted, fragment, size)).toEqual({ x: 192, y: 192 });
+    // Nothing in the way: one step, so the copy stays next to its original.
+    expect(pasteOffset(emptyDesign('e'), fragment, size)).toEqual({ x: 32, y: 32 });
+  });
+
+  it('join the group the originals are in, or the group being viewed', () => {
+    let document = addBlock(tile, { x: 0, y: 0 }).apply(emptyDesign('d'));
+    document = addBlock(tile, { x: 300, y: 0 }).apply(document);
+    document = addBlock(tile, { x: 600, y: 0 }).apply(document);
+    document = groupElements(['systolic', 'systolic-2']).apply(document);
+    expect(commonParent(document, ['systolic'])).toBe('group');
+    expect(commonParent(document, ['systolic', 'systolic-3'])).toBeNull();
+    const fragment = copyFragment(document, new Set(['systolic']));
+    const duplicated = pasteFragment(fragment, { x: 96, y: 96 }, false, 'Duplicate', 'group').apply(document);
+    expect(duplicated.groups[0]?.blocks).toEqual(['systolic', 'systolic-2', 'systolic-4']);
+    const outside = pasteFragment(fragment, { x: 96, y: 96 }, false).apply(document);
+    expect(outside.groups[0]?.blocks).toEqual(['systolic', 'systolic-2']);
+  });
+});
+
+describe('the system clipboard’s text', () => {
+  it('holds copied blocks as a text spec that reads back to the same blocks, links and groups', () => {
+    let document = addBlock(tile, { x: 0, y: 0 }).apply(emptyDesign('d'));
+    document = addBlock(tile, { x: 0, y: 200 }).apply(document);
+    document = addBlock(tile, { x: 300, y: 0 }).apply(document);
+    document = connect({ block: 'systolic', port: 'mem' }, { block: 'systolic-2', port: 'mem' }).apply(
+      document,
+    );
+    document = connect({ block: 'systolic', port: 'mem' }, { block: 'systolic-3', port: 'mem' }).apply(
+      document,
+    );
+    document = groupElements(['systolic', 'systolic-2'], { count: 8 }).apply(document);
+    const fragment = copyFragment(document, new Set(['group']));
+    const text = designToYaml(fragmentDesign(fragment, 'Copied from d'));
+    expect(text).toContain('format: tessera.design');
+    const read = parseDesignText(text, 'yaml');
+    if (!read.ok) throw new Error(read.problems.map((problem) => problem.message).join('; '));
+    // The link to the block left behind does not travel: it means nothing in another design.
+    expect(designFragment(read.design)).toEqual({ ...fragment, externalLinks: [] });
+  });
+});
+
+describe('a block added at the end of a dragged link', () => {
+  const memory: BlockType = {
+    ...tile,
+    id: 'memory.hbm',
+    name: 'HBM',
+    category: 'memory',
+    ports: [{ id: 'port', name: 'Port', kind: 'memory', connects: ['compute'], side: 'top' }],
+  };
+
+  it('is placed and linked to the port in one step', () => {
+    const document = addBlock(tile, { x: 0, y: 0 }).apply(emptyDesign('d'));
+    const command = addConnectedBlock(
+      memory,
+      { x: 0, y: 200 },
+      null,
+      { block: 'systolic', port: 'mem' },
+      'port',
+    );
+    expect(command.blockId(document)).toBe('hbm');
+    const after = command.apply(document);
+    expect(after.blocks.map((block) => [block.name, block.position])).toEqual([
+      ['Systolic-array tile', { x: 0, y: 0 }],
+      ['HBM', { x: 0, y: 200 }],
+    ]);
+    expect(after.links).toMatchObject([
+      { from: { block: 'systolic', port: 'mem' }, to: { block: 'hbm', port: 'port' } },
     ]);
   });
 });

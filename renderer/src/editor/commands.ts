@@ -52,6 +52,19 @@ export function typeStem(type: BlockType): string {
   return type.id.split('.').pop() ?? type.id;
 }
 
+/**
+ * A name not in `taken`: the name itself when it is free (a paste into another design keeps it), else the name
+ * numbered as new blocks are ("HBM stack" → "HBM stack 2", "HBM stack 2" → "HBM stack 3"), the lowest free number.
+ */
+export function uniqueName(name: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(name)) return name;
+  const base = name.replace(/ \d+$/, '') || name;
+  for (let index = 2; ; index += 1) {
+    const candidate = `${base} ${index}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
 /** Adds a block of a type at a position; inside `scope` (a group being viewed from inside) it joins that group. */
 export function addBlock(
   type: BlockType,
@@ -79,6 +92,28 @@ export function addBlock(
               group.id === scope ? { ...group, blocks: [...group.blocks, id] } : group,
             );
       return { ...document, blocks: [...document.blocks, block], groups };
+    },
+  };
+}
+
+/**
+ * Adds a block of a type at a position and links it to a port of the design, as one step (a link dragged from a
+ * port into empty space, then a block type chosen): `port` is the new block's port the link ends on.
+ */
+export function addConnectedBlock(
+  type: BlockType,
+  position: Position,
+  scope: string | null,
+  from: Endpoint,
+  port: string,
+): Command & { blockId: (document: DesignDocument) => string } {
+  const add = addBlock(type, position, scope);
+  return {
+    name: `Add and link ${type.name}`,
+    blockId: add.blockId,
+    apply: (document) => {
+      const id = add.blockId(document);
+      return connect(from, { block: id, port }).apply(add.apply(document));
     },
   };
 }
@@ -197,6 +232,26 @@ export interface Fragment {
   externalLinks: Link[];
 }
 
+/**
+ * A fragment as a design of its own (what the system clipboard holds, as text spec): its blocks, the links between
+ * them and its whole groups. Links to blocks outside it are left out; they mean nothing in another design.
+ */
+export function fragmentDesign(fragment: Fragment, name: string): DesignDocument {
+  return {
+    format: 'tessera.design',
+    version: 1,
+    name,
+    blocks: fragment.blocks,
+    links: fragment.links,
+    groups: fragment.groups,
+  };
+}
+
+/** A design read from the clipboard's text as a fragment to paste. */
+export function designFragment(design: DesignDocument): Fragment {
+  return { blocks: design.blocks, links: design.links, groups: design.groups, externalLinks: [] };
+}
+
 /** The ids of a group's blocks and of every block of its descendants. */
 export function groupDescendantBlocks(
   document: DesignDocument,
@@ -249,15 +304,49 @@ export function copyFragment(document: DesignDocument, selection: ReadonlySet<st
   return { blocks, links, groups, externalLinks };
 }
 
+/** A block's size on the canvas, for keeping pasted blocks off the blocks already there. */
+export interface BlockSize {
+  width: number;
+  height: number;
+}
+
 /**
- * Pastes a fragment with fresh ids, moved by `offset`. With `withLinks`, links from the copied blocks to blocks
- * outside the copy are recreated to the same outside blocks (when they still exist).
+ * Where to paste a fragment so that it covers no block of the design: the first of (32, 32), (64, 64), … from
+ * where it was copied at which none of its blocks overlaps a block of `document` (so pasting again steps on past
+ * the earlier copies). Gives up after 64 steps and takes the last.
+ */
+export function pasteOffset(document: DesignDocument, fragment: Fragment, size: BlockSize): Position {
+  const STEP = 32;
+  const boxes = document.blocks.map((block) => block.position);
+  const overlaps = (offset: number): boolean =>
+    fragment.blocks.some((block) => {
+      const x = block.position.x + offset;
+      const y = block.position.y + offset;
+      return boxes.some((other) => Math.abs(other.x - x) < size.width && Math.abs(other.y - y) < size.height);
+    });
+  let offset = STEP;
+  for (let step = 1; step < 64 && overlaps(offset); step += 1) offset += STEP;
+  return { x: offset, y: offset };
+}
+
+/** The group every one of `ids` sits directly in, when they share one (what a duplicate joins). */
+export function commonParent(document: DesignDocument, ids: Iterable<string>): string | null {
+  const parents = new Set([...ids].map((id) => parentGroup(document, id)?.id ?? null));
+  return parents.size === 1 ? ([...parents][0] ?? null) : null;
+}
+
+/**
+ * Pastes a fragment with fresh ids, moved by `offset`. Blocks and groups whose names are taken get numbered
+ * names (`uniqueName`). With `withLinks`, links from the copied blocks to blocks outside the copy are recreated
+ * to the same outside blocks (when they still exist). With `into`, the pasted blocks and groups not inside a
+ * pasted group join that group (pasting inside a group being viewed, duplicating a group's block).
  */
 export function pasteFragment(
   fragment: Fragment,
   offset: Position,
   withLinks: boolean,
   label = 'Paste',
+  into: string | null = null,
 ): Command & { pastedIds: (document: DesignDocument) => string[] } {
   const plan = (document: DesignDocument) => {
     const used = usedIds(document);
@@ -283,9 +372,17 @@ export function pasteFragment(
       const { rename, fresh } = plan(document);
       const id = (old: string): string => rename.get(old) ?? old;
       const existing = new Set(document.blocks.map((block) => block.id));
+      const blockNames = new Set(document.blocks.map((block) => block.name));
+      const groupNames = new Set(document.groups.map((group) => group.name));
+      const named = <T extends { name: string }>(item: T, taken: Set<string>): string => {
+        const name = uniqueName(item.name, taken);
+        taken.add(name);
+        return name;
+      };
       const blocks = fragment.blocks.map((block) => ({
         ...block,
         id: id(block.id),
+        name: named(block, blockNames),
         params: { ...block.params },
         position: { x: block.position.x + offset.x, y: block.position.y + offset.y },
       }));
@@ -313,14 +410,40 @@ export function pasteFragment(
       const groups: Group[] = fragment.groups.map((group) => ({
         ...group,
         id: id(group.id),
+        name: named(group, groupNames),
         blocks: group.blocks.map(id),
         ...(group.groups ? { groups: group.groups.map(id) } : {}),
       }));
+      // What is not inside a pasted group joins `into` (when that group still exists).
+      const nested = new Set(groups.flatMap((group) => [...group.blocks, ...(group.groups ?? [])]));
+      const target = into !== null && document.groups.some((group) => group.id === into) ? into : null;
+      const joined =
+        target === null
+          ? document.groups
+          : document.groups.map((group) =>
+              group.id === target
+                ? {
+                    ...group,
+                    blocks: [
+                      ...group.blocks,
+                      ...blocks.map((block) => block.id).filter((b) => !nested.has(b)),
+                    ],
+                    ...(groups.some((pasted) => !nested.has(pasted.id))
+                      ? {
+                          groups: [
+                            ...(group.groups ?? []),
+                            ...groups.map((pasted) => pasted.id).filter((g) => !nested.has(g)),
+                          ],
+                        }
+                      : {}),
+                  }
+                : group,
+            );
       return {
         ...document,
         blocks: [...document.blocks, ...blocks],
         links: [...document.links, ...links],
-        groups: [...document.groups, ...groups],
+        groups: [...joined, ...groups],
       };
     },
   };

@@ -4,6 +4,7 @@
  * dragged. The rule itself is the block types' (`portsCanConnect`); this looks the ports up in the design. Pure.
  */
 import {
+  blockCategories,
   portsCanConnect,
   whyPortsCannotConnect,
   type BlockType,
@@ -58,4 +59,40 @@ export function connectionProblem(
   const to = endOf(document, blockTypes, attempt.toBlock, attempt.toPort);
   if (!from?.port || !to?.port) return null;
   return whyPortsCannotConnect(from.type, from.port, to.type, to.port) ?? null;
+}
+
+/** A block type that can take a link from a given port, and the first of its ports the link would end on. */
+export interface CompatibleBlockType {
+  type: BlockType;
+  port: PortSpec;
+}
+
+/**
+ * The block types a new block could be made of to link to `port` (a link dragged from it into empty space): each
+ * type with a port the two can connect through (`portsCanConnect`). Ordered as the port lists the kinds it
+ * connects to (a compute port's memory before its fabric), then by category as the palette shows them.
+ */
+export function compatibleBlockTypes(
+  blockTypes: readonly BlockType[],
+  port: PortSpec,
+): CompatibleBlockType[] {
+  const rank = (entry: CompatibleBlockType): number =>
+    port.connects.indexOf(entry.port.kind) * blockCategories.length +
+    blockCategories.indexOf(entry.type.category);
+  return blockTypes
+    .flatMap((type) => {
+      const match = type.ports.find((candidate) => portsCanConnect(port, candidate));
+      return match ? [{ type, port: match }] : [];
+    })
+    .sort((a, b) => rank(a) - rank(b));
+}
+
+/** The port of a block of the design, looked up in its block type (undefined: no such block or port). */
+export function portOf(
+  document: DesignDocument,
+  blockTypes: BlockTypes,
+  blockId: string,
+  portId: string,
+): PortSpec | undefined {
+  return endOf(document, blockTypes, blockId, portId)?.port;
 }

@@ -154,6 +154,9 @@ describe('the action list', () => {
       preferences: true,
       undo: true,
       redo: true,
+      cut: true,
+      copy: true,
+      paste: true,
       'paste-with-links': true,
       duplicate: true,
       'select-all': true,
@@ -320,7 +323,7 @@ describe('editing from the keyboard', () => {
     expect(editor.document?.blocks[2]?.position).toEqual({ x: 408, y: 0 });
   });
 
-  it('copies, cuts and pastes blocks, each paste a step further off and selected', () => {
+  it('copies, cuts and pastes blocks, each paste clear of the blocks there, named anew and selected', () => {
     editor.select(['tile', 'sram']);
     press({ key: 'c', ctrlKey: true });
     press({ key: 'v', ctrlKey: true });
@@ -328,10 +331,12 @@ describe('editing from the keyboard', () => {
     expect(first).toHaveLength(2);
     expect(first).not.toContain('tile');
     const pasted = editor.document?.blocks.filter((block) => first.includes(block.id));
-    expect(pasted?.map((block) => block.position)).toEqual([
-      { x: 32, y: 32 },
-      { x: 232, y: 32 },
+    // Blocks are 200 × 76: three diagonal steps of 32 clear the originals.
+    expect(pasted?.map((block) => [block.name, block.position])).toEqual([
+      ['tile 2', { x: 96, y: 96 }],
+      ['sram 2', { x: 296, y: 96 }],
     ]);
+    expect(editor.undoName).toBe('Paste');
     // A paste brings the link between the copied blocks along; Paste with Links also links the copy to the block
     // outside it that the original was linked to (the DRAM).
     const linksTo = (id: string) => editor.document?.links.filter((link) => link.to.block === id).length;
@@ -341,8 +346,8 @@ describe('editing from the keyboard', () => {
     expect(
       editor.document?.blocks.filter((block) => editor.selection.has(block.id)).map((b) => b.position),
     ).toEqual([
-      { x: 64, y: 64 },
-      { x: 264, y: 64 },
+      { x: 192, y: 192 },
+      { x: 392, y: 192 },
     ]);
     expect(editor.document?.links).toHaveLength(5);
     expect(linksTo('dram')).toBe(2);
@@ -359,8 +364,39 @@ describe('editing from the keyboard', () => {
     expect(blockIds()).toHaveLength(4);
     const [copy] = selected();
     expect(copy).not.toBe('dram');
-    expect(editor.document?.blocks.find((block) => block.id === copy)?.position).toEqual({ x: 432, y: 32 });
+    expect(editor.document?.blocks.find((block) => block.id === copy)).toMatchObject({
+      name: 'dram 2',
+      position: { x: 496, y: 96 },
+    });
     expect(editor.undoName).toBe('Duplicate');
+  });
+
+  it('runs Cut, Copy and Paste from the menu; a paste is one undo step', () => {
+    editor.select(['dram']);
+    runAction('copy');
+    runAction('paste');
+    expect(editor.document?.blocks.map((block) => block.name)).toEqual(['tile', 'sram', 'dram', 'dram 2']);
+    press({ key: 'z', ctrlKey: true });
+    expect(blockIds()).toEqual(['tile', 'sram', 'dram']);
+    editor.select(['dram']);
+    runAction('cut');
+    expect(blockIds()).toEqual(['tile', 'sram']);
+    runAction('paste');
+    // Pasted back where nothing is in the way now: the name is free again.
+    expect(editor.document?.blocks.map((block) => block.name)).toEqual(['tile', 'sram', 'dram']);
+  });
+
+  it('duplicates a block of a group into the same group, and pastes inside the group being viewed', () => {
+    editor.select(['tile']);
+    runAction('duplicate');
+    const [copy] = selected();
+    expect(editor.document?.groups[0]?.blocks).toEqual(['tile', 'sram', copy]);
+    editor.select(['dram']);
+    runAction('copy');
+    view.enter('g');
+    runAction('paste');
+    const [pasted] = selected();
+    expect(editor.document?.groups[0]?.blocks).toEqual(['tile', 'sram', copy, pasted]);
   });
 
   it('groups the selection (Ctrl+G) and selects the new group; Ctrl+Shift+G ungroups it', () => {
@@ -394,6 +430,12 @@ describe('editing from the keyboard', () => {
     editor.select(['dram']);
     const event = press({ key: 'Delete' }, input);
     press({ key: 'a', ctrlKey: true }, input);
+    const copy = press({ key: 'c', ctrlKey: true }, input);
+    const paste = press({ key: 'v', ctrlKey: true }, input);
+    const duplicate = press({ key: 'd', ctrlKey: true }, input);
+    expect([copy, paste].map((pressed) => pressed.defaultPrevented)).toEqual([false, false]);
+    expect(duplicate.defaultPrevented).toBe(false);
+    expect(blockIds()).toEqual(['tile', 'sram', 'dram']);
     expect(blockIds()).toContain('dram');
     expect(selected()).toEqual(['dram']);
     expect(event.defaultPrevented).toBe(false);

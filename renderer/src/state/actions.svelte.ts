@@ -4,15 +4,21 @@
  * so an action never has a shortcut without a menu entry or the other way round.
  */
 import type { MenuCommand } from '../../../main/contract/api';
+import type { DesignDocument, Position } from '../../../engine/schema/design';
 import {
+  commonParent,
   copyFragment,
   deleteElements,
+  designFragment,
+  fragmentDesign,
   groupElements,
   moveBy,
   pasteFragment,
+  pasteOffset,
   ungroup,
   type Fragment,
 } from '../editor/commands';
+import { DEFAULT_BLOCK_SIZE } from '../editor/flow-model';
 import { app } from './app.svelte';
 import { canvas } from './canvas.svelte';
 import { editor } from './editor.svelte';
@@ -47,14 +53,23 @@ async function saveProjectAs(): Promise<void> {
 const mod = (event: KeyboardEvent): boolean => event.ctrlKey || event.metaKey;
 const key = (event: KeyboardEvent): string => event.key.toLowerCase();
 
-/** The in-app clipboard (also mirrored to the system clipboard as JSON where the platform allows). */
+/**
+ * The in-app clipboard. The system clipboard gets the same blocks as a text spec (YAML), which another window, the
+ * Spec panel or a text editor can read; a paste of such a text (the desktop menu's Paste) puts its blocks in.
+ */
 let clipboard: Fragment | undefined;
-let pasteCount = 0;
+/** The text last written to the system clipboard: pasting it back is pasting `clipboard` (with its outside links). */
+let clipboardText: string | undefined;
 
 const selected = (): string[] => [...editor.selection];
 const hasSelection = (): boolean => editor.selection.size > 0;
 const selectedGroup = (): string | undefined =>
   selected().find((id) => editor.document?.groups.some((group) => group.id === id));
+
+/** Whether something was copied that Paste would put in. */
+export function canPaste(): boolean {
+  return clipboard !== undefined;
+}
 
 export function copySelection(): Fragment | undefined {
   const document = editor.document;
@@ -62,11 +77,45 @@ export function copySelection(): Fragment | undefined {
   const fragment = copyFragment(document, editor.selection);
   if (fragment.blocks.length === 0) return undefined;
   clipboard = fragment;
-  pasteCount = 0;
-  void navigator.clipboard
-    ?.writeText(JSON.stringify({ format: 'tessera.fragment', version: 1, ...fragment }))
-    .catch(() => undefined);
+  clipboardText = undefined;
+  void writeSystemClipboard(fragment, document.name);
   return fragment;
+}
+
+/** Writes the fragment to the system clipboard as a YAML text spec, where the page may (it may be refused). */
+async function writeSystemClipboard(fragment: Fragment, designName: string): Promise<void> {
+  try {
+    if (typeof navigator === 'undefined' || !navigator.clipboard) return;
+    // Loaded when first needed: the spec writer runs in a worker, which the editing shortcuts do not otherwise need.
+    const { writeSpec } = await import('../lib/spec-text');
+    const text = await writeSpec(fragmentDesign(fragment, `Copied from ${designName}`), 'yaml');
+    if (clipboard !== fragment) return;
+    clipboardText = text;
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // No clipboard access (an unfocused page, a refused permission): the in-app clipboard still pastes.
+  }
+}
+
+/** Whether a pasted text looks like a Tessera design spec (YAML or JSON) worth reading. */
+function looksLikeSpec(text: string): boolean {
+  return /\btessera\.design\b/.test(text.slice(0, 2000));
+}
+
+/** Pastes the blocks of a text spec from the system clipboard; a text that is no valid design is left alone. */
+async function pasteSpecText(text: string): Promise<void> {
+  try {
+    const { readSpec } = await import('../lib/spec-text');
+    const trimmed = text.trimStart();
+    const parsed = await readSpec(text, trimmed.startsWith('{') ? 'json' : 'yaml');
+    if (parsed.ok) pasteClipboard(false, designFragment(parsed.design));
+  } catch {
+    // The spec worker could not start: nothing to paste from the text.
+  }
+}
+
+export function cutSelection(): void {
+  if (copySelection()) deleteSelection('Cut');
 }
 
 export function deleteSelection(label?: string): void {
@@ -89,18 +138,61 @@ export function deleteSelection(label?: string): void {
     });
 }
 
-export function pasteClipboard(withLinks: boolean, fragment: Fragment | undefined = clipboard): void {
+/**
+ * The group pasted blocks join: the one the originals sit in when it is shown (the group being viewed or one
+ * inside it), else the group being viewed.
+ */
+function pasteTarget(document: DesignDocument, fragment: Fragment): string | null {
+  const parent = commonParent(document, [
+    ...fragment.blocks.map((block) => block.id),
+    ...fragment.groups.map((group) => group.id),
+  ]);
+  if (parent === null || !document.groups.some((group) => group.id === parent)) return view.scope;
+  if (view.scope === null || parent === view.scope) return parent;
+  return groupDescendantGroups(document, view.scope).has(parent) ? parent : view.scope;
+}
+
+function groupDescendantGroups(document: DesignDocument, groupId: string): Set<string> {
+  const found = new Set<string>();
+  const visit = (id: string): void => {
+    for (const child of document.groups.find((group) => group.id === id)?.groups ?? [])
+      if (!found.has(child)) {
+        found.add(child);
+        visit(child);
+      }
+  };
+  visit(groupId);
+  return found;
+}
+
+/**
+ * Pastes a fragment as one undo step, selected: off the blocks already there (`pasteOffset`), or with its top
+ * left corner at `at` (Paste from the canvas's context menu, at the pointer).
+ */
+export function pasteClipboard(
+  withLinks: boolean,
+  fragment: Fragment | undefined = clipboard,
+  at?: Position,
+  label = withLinks ? 'Paste with links' : 'Paste',
+): void {
   const document = editor.document;
-  if (!document || !fragment) return;
-  pasteCount += 1;
-  const command = pasteFragment(
-    fragment,
-    { x: 32 * pasteCount, y: 32 * pasteCount },
-    withLinks,
-    withLinks ? 'Paste with links' : 'Paste',
-  );
+  if (!document || !fragment || fragment.blocks.length === 0) return;
+  const offset = at
+    ? {
+        x: at.x - Math.min(...fragment.blocks.map((block) => block.position.x)),
+        y: at.y - Math.min(...fragment.blocks.map((block) => block.position.y)),
+      }
+    : pasteOffset(document, fragment, DEFAULT_BLOCK_SIZE);
+  const command = pasteFragment(fragment, offset, withLinks, label, pasteTarget(document, fragment));
   const ids = command.pastedIds(document);
   if (editor.run(command)) editor.select(ids);
+}
+
+/** Copies the selection into the design beside itself (not through the clipboard), selected. */
+export function duplicateSelection(): void {
+  const document = editor.document;
+  if (!document || !hasSelection()) return;
+  pasteClipboard(false, copyFragment(document, editor.selection), undefined, 'Duplicate');
 }
 
 export function nudge(dx: number, dy: number): void {
@@ -206,13 +298,40 @@ export const actions: Action[] = [
     enabled: () => editor.canRedo,
   },
   {
+    id: 'cut',
+    label: 'Cut',
+    menu: 'Edit',
+    keys: 'Ctrl+X',
+    match: (event) => mod(event) && !event.shiftKey && !event.altKey && key(event) === 'x',
+    run: cutSelection,
+    enabled: hasSelection,
+  },
+  {
+    id: 'copy',
+    label: 'Copy',
+    menu: 'Edit',
+    keys: 'Ctrl+C',
+    match: (event) => mod(event) && !event.shiftKey && !event.altKey && key(event) === 'c',
+    run: () => void copySelection(),
+    enabled: hasSelection,
+  },
+  {
+    id: 'paste',
+    label: 'Paste',
+    menu: 'Edit',
+    keys: 'Ctrl+V',
+    match: (event) => mod(event) && !event.shiftKey && !event.altKey && key(event) === 'v',
+    run: () => pasteClipboard(false),
+    enabled: canPaste,
+  },
+  {
     id: 'paste-with-links',
     label: 'Paste with Links',
     menu: 'Edit',
     keys: 'Ctrl+Shift+V',
     match: (event) => mod(event) && event.shiftKey && key(event) === 'v',
     run: () => pasteClipboard(true),
-    enabled: () => clipboard !== undefined,
+    enabled: canPaste,
   },
   {
     id: 'duplicate',
@@ -220,14 +339,7 @@ export const actions: Action[] = [
     menu: 'Edit',
     keys: 'Ctrl+D',
     match: (event) => mod(event) && key(event) === 'd',
-    run: () => {
-      const document = editor.document;
-      if (!document || !hasSelection()) return;
-      const fragment = copyFragment(document, editor.selection);
-      const command = pasteFragment(fragment, { x: 32, y: 32 }, false, 'Duplicate');
-      const ids = command.pastedIds(document);
-      if (editor.run(command)) editor.select(ids);
-    },
+    run: duplicateSelection,
     enabled: hasSelection,
   },
   {
@@ -441,8 +553,15 @@ export const actions: Action[] = [
 
 /** Shortcuts that are not a menu entry of their own, for the shortcuts dialog. */
 export const otherShortcuts: { keys: string; label: string }[] = [
-  { keys: 'Ctrl+C / Ctrl+X / Ctrl+V', label: 'Copy, cut, paste blocks (links between them come along)' },
   { keys: 'Arrow keys', label: 'Nudge the selection by 8 px (with Shift: 32 px)' },
+  {
+    keys: 'Shift+F10 / ContextMenu',
+    label: 'Open the menu of the focused block, link or group (or of the canvas); also right-click',
+  },
+  {
+    keys: 'Drag a link into empty space',
+    label: 'Add a block linked to that port, from a list of those that fit',
+  },
   {
     keys: 'Tab / Shift+Tab',
     label: 'Move the focus between blocks; Enter selects (zoomed far out: select the next block)',
@@ -512,12 +631,6 @@ export function handleKey(event: KeyboardEvent): void {
     nudge(delta[0] ?? 0, delta[1] ?? 0);
     return;
   }
-  if (mod(event) && !event.shiftKey && (key(event) === 'c' || key(event) === 'x' || key(event) === 'v')) {
-    event.preventDefault();
-    if (key(event) === 'v') pasteClipboard(false);
-    else if (copySelection() && key(event) === 'x') deleteSelection('Cut');
-    return;
-  }
   const action = actions.find((candidate) => candidate.match?.(event));
   if (!action) return;
   event.preventDefault();
@@ -529,33 +642,19 @@ export function handleClipboard(event: ClipboardEvent): void {
   if (isTyping(document.activeElement) || !editor.document) return;
   if (event.type === 'paste') {
     const text = event.clipboardData?.getData('text/plain') ?? '';
-    const fragment = parseFragment(text) ?? clipboard;
-    if (!fragment) return;
+    if (text !== '' && text !== clipboardText && looksLikeSpec(text)) {
+      event.preventDefault();
+      void pasteSpecText(text);
+      return;
+    }
+    if (!clipboard) return;
     event.preventDefault();
-    pasteClipboard(false, fragment);
+    pasteClipboard(false);
     return;
   }
-  const fragment = copySelection();
-  if (!fragment) return;
+  // The selection's blocks go to the in-app clipboard and, as a text spec, to the system clipboard (after the
+  // event: the spec is written in a worker).
+  if (!copySelection()) return;
   event.preventDefault();
-  event.clipboardData?.setData(
-    'text/plain',
-    JSON.stringify({ format: 'tessera.fragment', version: 1, ...fragment }),
-  );
   if (event.type === 'cut') deleteSelection('Cut');
-}
-
-function parseFragment(text: string): Fragment | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<Fragment> & { format?: string };
-    if (value.format !== 'tessera.fragment' || !Array.isArray(value.blocks)) return undefined;
-    return {
-      blocks: value.blocks,
-      links: value.links ?? [],
-      groups: value.groups ?? [],
-      externalLinks: value.externalLinks ?? [],
-    };
-  } catch {
-    return undefined;
-  }
 }

@@ -22,8 +22,17 @@ export type Dialog =
   /** Why an import was refused, with every problem found. */
   | { kind: 'import-problem'; fileName: string; error: ApiError }
   | { kind: 'preferences' }
-  /** The quick-add search, adding at a point of the design (flow coordinates). */
-  | { kind: 'quick-add'; at: Position }
+  /**
+   * The quick-add search, adding at a point of the design (flow coordinates). With `connectFrom` it offers only
+   * the block types that can link to that block's port (a link dragged into empty space) and links the new block
+   * to it; `anchor` (client coordinates) shows it there instead of in the middle of the window.
+   */
+  | {
+      kind: 'quick-add';
+      at: Position;
+      connectFrom?: { block: string; port?: string };
+      anchor?: Position;
+    }
   | { kind: 'connect' }
   | { kind: 'model-picker' }
   | { kind: 'shortcuts' }

@@ -156,7 +156,7 @@ test('drag a link from a port into empty space, pick a block that fits, and it i
   await expect(list.getByRole('option', { name: /^Systolic-array tile/ })).toHaveCount(0);
   await page.screenshot({ path: test.info().outputPath('connect-picker.png') });
   await picker.getByRole('combobox', { name: 'Search block types' }).fill('hbm');
-  await list.getByRole('option', { name: /^HBM/ }).first().getByRole('button').click();
+  await list.getByRole('option', { name: /^HBM/ }).first().click();
   await expect(tessera.block('HBM')).toBeVisible();
   await expect(edges).toHaveCount(1);
   // Below the tile, where the link was dropped.

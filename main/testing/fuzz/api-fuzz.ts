@@ -33,6 +33,8 @@ const codeList = {
   cancelled: true,
   'worker-failed': true,
   'unknown-base': true,
+  busy: true,
+  unauthorized: true,
   io: true,
   internal: true,
 } satisfies Record<ErrorCode, true>;

@@ -14,7 +14,7 @@ import { emptyDesign } from '../../../engine/schema/design';
 import type { ErrorCode, Result } from '../../contract/api';
 import { apiMethods } from '../../contract/methods';
 import { dispatch, type Backend } from '../../app/dispatch';
-import type { FuzzSummary } from './engine-fuzz';
+import { fuzzSummary, type FuzzSummary } from './outcome';
 
 type Json = unknown;
 
@@ -335,34 +335,5 @@ export async function fuzzApi(
     }),
     { numRuns: runs, seed, endOnFailure: false },
   );
-  return {
-    name: 'api',
-    cases: Math.min(cases, runs),
-    failures: details.failed ? 1 : 0,
-    maxMilliseconds,
-    ...(details.failed ? { counterexample: describeFailure(details) } : {}),
-  };
-}
-
-/** The shrunk counterexample, its error and the seed to replay it, with huge values abbreviated. */
-export function describeFailure(details: {
-  counterexample: unknown;
-  errorInstance: unknown;
-  seed: number;
-  counterexamplePath: string | null;
-}): string {
-  let text: string;
-  try {
-    text = JSON.stringify(details.counterexample, (_key, value: unknown) =>
-      typeof value === 'string' && value.length > 200
-        ? `${value.slice(0, 60)}…(${value.length} characters)`
-        : value,
-    );
-  } catch {
-    text = '(too deeply nested to print)';
-  }
-  const shown = text.length > 4000 ? `${text.slice(0, 4000)}…` : text;
-  const error =
-    details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-  return `${shown}\n${error}\n(seed ${details.seed}, path ${details.counterexamplePath ?? ''})`;
+  return fuzzSummary('api', Math.min(cases, runs), maxMilliseconds, details);
 }

@@ -15,6 +15,7 @@ import type { BlockType, ParamSpec } from '../../../engine/schema/block-type';
 import type { Block, DesignDocument, Group } from '../../../engine/schema/design';
 import type { Workload } from '../../../engine/schema/workload';
 import { MAX_GROUP_COUNT } from '../../../engine/schema/design';
+import { fuzzSummary, type FuzzSummary } from './outcome';
 
 export interface EngineCase {
   design: DesignDocument;
@@ -397,15 +398,6 @@ export function evaluationProblem(result: EvaluationResult): string | undefined 
   return bad[0];
 }
 
-export interface FuzzSummary {
-  name: string;
-  cases: number;
-  failures: number;
-  maxMilliseconds: number;
-  /** The shrunk counterexample and what was wrong with it. */
-  counterexample?: string;
-}
-
 /** A case over this is a hang, not a slow case. */
 export const engineCaseBoundMilliseconds = 5_000;
 
@@ -431,15 +423,5 @@ export function fuzzEngine(catalog: CatalogIndex, runs: number, seed: number): F
     }),
     { numRuns: runs, seed, endOnFailure: false },
   );
-  return {
-    name: 'engine',
-    cases: Math.min(cases, runs),
-    failures: details.failed ? 1 : 0,
-    maxMilliseconds,
-    ...(details.failed
-      ? {
-          counterexample: `${JSON.stringify(details.counterexample)}\n${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}\n(seed ${details.seed}, path ${details.counterexamplePath})`,
-        }
-      : {}),
-  };
+  return fuzzSummary('engine', Math.min(cases, runs), maxMilliseconds, details);
 }

@@ -15,7 +15,7 @@ import { designToJson, designToYaml } from '../../../engine/spec/spec-text';
 import { designToSvg, embedSpecInPng } from '../../export';
 import { importFile, type ImportResult } from '../../files/import-file';
 import { minimalPng } from '../../files/test-support';
-import type { FuzzSummary } from './engine-fuzz';
+import { fuzzSummary, type FuzzSummary } from './outcome';
 
 export interface SeedFile {
   fileName: string;
@@ -233,15 +233,5 @@ export function fuzzImport(catalog: CatalogIndex, runs: number, seed: number): F
     }),
     { numRuns: runs, seed, endOnFailure: false },
   );
-  return {
-    name: 'import',
-    cases: Math.min(cases, runs),
-    failures: details.failed ? 1 : 0,
-    maxMilliseconds,
-    ...(details.failed
-      ? {
-          counterexample: `${JSON.stringify(details.counterexample)}\n${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}\n(seed ${details.seed}, path ${details.counterexamplePath})`,
-        }
-      : {}),
-  };
+  return fuzzSummary('import', Math.min(cases, runs), maxMilliseconds, details);
 }

@@ -9,7 +9,8 @@ import { loadLibrary } from '../../services/library-loader';
 import { libraryRoot, testRuntime } from '../fake-backend';
 import { temporaryFolder } from '../temp';
 import { fuzzApi } from './api-fuzz';
-import { fuzzEngine, type FuzzSummary } from './engine-fuzz';
+import { fuzzEngine } from './engine-fuzz';
+import type { FuzzSummary } from './outcome';
 import { fuzzImport } from './import-fuzz';
 
 export type FuzzKind = 'engine' | 'api' | 'import';

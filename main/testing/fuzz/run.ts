@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FuzzSummary } from './engine-fuzz';
+import type { FuzzSummary } from './outcome';
 import type { FuzzJob, FuzzKind } from './jobs';
 
 function option(name: string, fallback: number): number {

@@ -68,8 +68,8 @@ export function evaluate(
       : evaluateStages(context, diagnostics, options);
   if (!result.ok) return result;
   result.report.ranges = reportRanges(result.report, design, catalog);
-  const unphysical = unphysicalFigure(result.report);
-  if (unphysical === undefined) return result;
+  if (allPhysical(result.report)) return result;
+  const unphysical = unphysicalFigure(result.report) ?? 'a figure is not a finite, non-negative number';
   return {
     ok: false,
     diagnostics: [
@@ -81,6 +81,21 @@ export function evaluate(
       },
     ],
   };
+}
+
+/**
+ * Whether every number in a report is finite and non-negative: the fast walk every evaluation takes (no paths
+ * built, no entry arrays), so the check costs little beside the stages; `unphysicalFigure` names the culprit.
+ */
+function allPhysical(value: unknown): boolean {
+  if (typeof value === 'number') return value >= 0 && value <= Number.MAX_VALUE;
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!allPhysical(item)) return false;
+    return true;
+  }
+  for (const key in value) if (!allPhysical((value as Record<string, unknown>)[key])) return false;
+  return true;
 }
 
 /**

@@ -30,6 +30,17 @@ afterEach(async () => {
   pool = undefined;
 });
 
+/** The answer to a job whose worker died: `worker-failed`, with the reason in brackets, other work unaffected. */
+const workerFailed = () => ({
+  ok: false,
+  error: {
+    code: 'worker-failed',
+    message: expect.stringMatching(
+      /^The engine stopped while evaluating this design \(.+\); other work is not affected\.$/,
+    ) as string,
+  },
+});
+
 describe('EnginePool', () => {
   it('runs jobs on worker processes and queues them when every worker is busy', async () => {
     pool = new EnginePool({ createProcess: scripted, size: 2 });
@@ -59,19 +70,11 @@ describe('EnginePool', () => {
   });
 
   it.each(['crash', 'exit'])(
-    'reports a job as failed when its worker %ss, and replaces the worker',
+    'reports a job as failed when its worker is told to %s, and replaces the worker',
     async (kind) => {
       pool = new EnginePool({ createProcess: scripted, size: 1 });
       const failed = await pool.run(kind, null);
-      expect(failed).toMatchObject({
-        ok: false,
-        error: {
-          code: 'worker-failed',
-          message: expect.stringMatching(
-            /^The engine stopped while evaluating this design \(.+\); other work is not affected\.$/,
-          ) as string,
-        },
-      });
+      expect(failed).toMatchObject(workerFailed());
       expect(pool.replacedWorkers).toBe(1);
       expect(await pool.run('echo', 'still working')).toEqual({ ok: true, value: 'still working' });
     },
@@ -258,15 +261,7 @@ describe('EnginePool: a fatal error in a real engine process', () => {
     const { catalog } = await loadLibrary(libraryRoot);
     pool = new EnginePool({ createProcess: faulty(catalog, 96), size: 1 });
     const failed = await pool.run(kind, null);
-    expect(failed).toMatchObject({
-      ok: false,
-      error: {
-        code: 'worker-failed',
-        message: expect.stringMatching(
-          /^The engine stopped while evaluating this design \(.+\); other work is not affected\.$/,
-        ) as string,
-      },
-    });
+    expect(failed).toMatchObject(workerFailed());
     expect(!failed.ok && failed.error.message).toContain(reason);
     expect(pool.replacedWorkers).toBe(1);
     const design = {

@@ -34,6 +34,13 @@ import { power } from './stages/power';
 import { report } from './stages/report';
 import { resolve } from './stages/resolve';
 import { searchPlans, withPlanSearch } from './stages/search';
+import {
+  layersPerChip,
+  memoryHierarchyReport,
+  memoryRoutes,
+  pinDiagnostics,
+  withStreaming,
+} from './stages/hierarchy';
 
 export interface EvaluationInput {
   design: DesignDocument;
@@ -170,8 +177,12 @@ function evaluateStages(
     workload,
     checked.runtime?.attention,
   );
-  const placement = map(machine, planned, checked.runtime?.kvCache);
-  const costed = cost(
+  const layers = layersPerChip(checked.model.architecture.layers, planned.parallelism.pipeline);
+  const policy = workload.memoryPolicy;
+  const routes = memoryRoutes(machine.chip, planned, policy, layers, diagnostics);
+  const placement = map(machine, planned, checked.runtime?.kvCache, routes);
+  pinDiagnostics(machine.chip, placement, planned, diagnostics);
+  const costedAsRead = cost(
     {
       machine,
       graph,
@@ -183,6 +194,8 @@ function evaluateStages(
     },
     diagnostics,
   );
+  const streamed = withStreaming(costedAsRead, machine, planned, placement, layers, policy?.prefetch ?? true);
+  const costed = streamed.costed;
   const powered = power(machine, costed, planned, workload, diagnostics);
   const result = report(
     {
@@ -197,7 +210,14 @@ function evaluateStages(
     },
     diagnostics,
   );
-  return { ok: true, report: result };
+  if (options.detail === 'summary') return { ok: true, report: result };
+  return {
+    ok: true,
+    report: {
+      ...result,
+      memoryHierarchy: memoryHierarchyReport(machine, planned, placement, streamed, policy),
+    },
+  };
 }
 
 /**

@@ -210,6 +210,66 @@ export interface Report {
   diagnostics: Diagnostic[];
   /** The error band of each headline figure, from the accuracy suite (`engine/figures/bands.ts`). */
   ranges?: ReportRanges;
+  /** Where each tensor class lives and why, the traffic per level, streamed copies (`stages/hierarchy.ts`). */
+  memoryHierarchy?: MemoryHierarchyReport;
+}
+
+/** One storage level of one chip: what each class occupies there and the bytes each moves through it. */
+export interface MemoryHierarchyLevelReport {
+  levelId: string;
+  name: string;
+  /** Host (or CXL) memory shared by the system, not the chip's own. */
+  hostShared: boolean;
+  capacityBytes: number;
+  /** Bytes held per class, as stored (a streamed class's double buffer counted in the staging level). */
+  occupancyBytes: Record<TensorClass, number>;
+  /** Bytes moved per class in the prefill (one pass of a stage), as stored. */
+  prefillBytes: Record<TensorClass, number>;
+  /** Bytes moved per class in one decode step (one pass of a stage), as stored. */
+  decodeBytesPerStep: Record<TensorClass, number>;
+}
+
+/** One class copied layer by layer from a slower level into the fastest, with its timing per phase. */
+export interface MemoryStreamReport {
+  tensorClass: TensorClass;
+  sourceLevelId: string;
+  stagingLevelId: string;
+  /** Two layers' worth, as stored. */
+  bufferBytes: number;
+  layers: number;
+  prefillBytesPerLayer: number;
+  decodeBytesPerLayer: number;
+  prefillLoadSecondsPerLayer: number;
+  decodeLoadSecondsPerLayer: number;
+  prefillComputeSecondsPerLayer: number;
+  decodeComputeSecondsPerLayer: number;
+  /** Share of layers whose copy hides under the previous layer's compute in decode. */
+  decodeHiddenLayerShare: number;
+}
+
+/** The memory-hierarchy policy's effect (issue 16 §4). */
+export interface MemoryHierarchyReport {
+  policy: {
+    weights: 'auto' | 'pin' | 'stream';
+    kv: 'auto' | 'pin' | 'stream';
+    prefetch: boolean;
+    kvBlockTokens?: number;
+  };
+  levels: MemoryHierarchyLevelReport[];
+  /** Per class: the policy applied, the levels holding it, and a sentence saying why. */
+  classes: {
+    tensorClass: TensorClass;
+    placement: 'auto' | 'pin' | 'stream';
+    levelIds: string[];
+    reason: string;
+  }[];
+  streams: MemoryStreamReport[];
+  /** Copy time that does not hide under compute, added to each phase. */
+  exposedTransfer: { prefillSeconds: number; decodeSecondsPerStep: number };
+  /** Paged KV cache: half a block of empty tokens per sequence, on average. */
+  paging?: { blockTokens: number; wastedTokensPerSequence: number; wastedBytesPerChip: number };
+  /** The reasons in one paragraph. */
+  summary: string;
 }
 
 /**

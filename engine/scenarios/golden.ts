@@ -177,6 +177,8 @@ export function goldenOf(scenario: string, result: EvaluationResult): Json {
     },
     bottleneck: report.bottleneck,
     diagnostics: report.diagnostics,
+    // Only a scenario that sets a memory policy records it (the other goldens stay as they were).
+    ...(report.workload.memoryPolicy ? { memoryHierarchy: report.memoryHierarchy } : {}),
   });
 }
 

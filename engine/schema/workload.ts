@@ -16,6 +16,30 @@ export const parallelismSchema = z.union([
 ]);
 export type Parallelism = z.infer<typeof parallelismSchema>;
 
+/**
+ * Where one tensor class lives (`memoryPolicy`): `auto` — the fastest level with room, spilling down (the map
+ * stage's fixed order); `pin` — only in `level` (absent: the fastest storage level, e.g. SRAM-resident weights);
+ * `stream` — held in `level` (absent: the slowest storage level the unit reaches, host or CXL memory included)
+ * and copied layer by layer into the fastest level, two layers' worth double-buffered there.
+ */
+export const classPlacementPolicySchema = z.strictObject({
+  placement: z.enum(['auto', 'pin', 'stream']),
+  /** A memory block id (any block of the pooled level). */
+  level: idSchema.optional(),
+});
+export type ClassPlacementPolicy = z.infer<typeof classPlacementPolicySchema>;
+
+/** The memory-hierarchy policy of a workload (`engine/stages/hierarchy.ts`); absent = every class `auto`. */
+export const memoryPolicySchema = z.strictObject({
+  weights: classPlacementPolicySchema,
+  kv: classPlacementPolicySchema,
+  /** Paged KV cache: tokens per block (vLLM's default is 16); absent = one contiguous region per sequence. */
+  kvBlockTokens: countSchema.max(65_536).optional(),
+  /** A streamed class's copy of layer i+1 overlaps the compute of layer i (double buffering); false = serial. */
+  prefetch: z.boolean(),
+});
+export type MemoryPolicy = z.infer<typeof memoryPolicySchema>;
+
 export const workloadSchema = z.strictObject({
   format: z.literal('tessera.workload'),
   version: z.literal(1),
@@ -45,6 +69,8 @@ export const workloadSchema = z.strictObject({
   pinnedUnit: idSchema.optional(),
   /** The runtime profile (library/runtimes) whose host-side costs are added; omitted means the hardware alone. */
   runtime: libraryIdSchema.optional(),
+  /** Where weights and KV cache live, KV paging and prefetch; omitted means the fixed fastest-first order. */
+  memoryPolicy: memoryPolicySchema.optional(),
 });
 export type Workload = z.infer<typeof workloadSchema>;
 

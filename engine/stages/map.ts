@@ -30,7 +30,7 @@ export interface PlacementResult {
 const claimOrder: TensorClass[] = ['activations', 'weights', 'kv'];
 
 /** A storage level the unit reaches, with what each class shrinks by on the way to it. */
-interface Slot {
+export interface Slot {
   levelIndex: number;
   capacityBytes: number;
   /** Host memory shared by the system (not the chip's own). */
@@ -39,7 +39,7 @@ interface Slot {
 }
 
 /** The storage levels a unit reaches, fastest first (ties by level index). */
-function slotsOf(chip: Chip, unit: number): Slot[] {
+export function slotsOf(chip: Chip, unit: number): Slot[] {
   const paths = chip.paths[unit] ?? [];
   return chip.levels
     .map((level, levelIndex) => ({ level, levelIndex, path: paths[levelIndex] }))
@@ -67,32 +67,73 @@ function slotsOf(chip: Chip, unit: number): Slot[] {
  * The chip's own storage: the levels that are not host memory shared by the system — or, on a design whose only
  * storage is outside the chip (a CPU's DRAM), that storage, which is then the device's memory.
  */
-function deviceSlots(slots: readonly Slot[]): Slot[] {
+export function deviceSlots(slots: readonly Slot[]): Slot[] {
   const own = slots.filter((slot) => !slot.shared);
   return own.length > 0 ? own : [...slots];
+}
+
+/**
+ * A memory-hierarchy policy as the map stage applies it (built by `stages/hierarchy.ts` from the workload's
+ * `memoryPolicy`; absent = the fixed order above).
+ */
+export interface MemoryRoutes {
+  /** The levels each class may claim, in the order it claims them (a pinned or streamed class: one level). */
+  slots: Record<TensorClass, readonly Slot[]>;
+  /** The order classes claim in (pinned and streamed classes first: they have nowhere else to go). */
+  order: readonly TensorClass[];
+  /** Bytes set aside in a level before any class claims: the double buffers of streamed classes. */
+  reserved: readonly { levelIndex: number; tensorClass: TensorClass; bytes: number }[];
+  /** Streamed classes: compute reads them from the staging level, where they are copied layer by layer. */
+  streams: readonly StreamRoute[];
+  /** KV bytes per sequence are multiplied by this: paging's expected half-empty last block, (L + b/2) / L. */
+  kvScale: number;
+  /** Paged KV: the expected empty tokens per sequence (half a block); 0 when not paged. */
+  kvWastedTokensPerSequence: number;
+  /** The workload put the KV cache in host memory on purpose (pinned or streamed there): not a misfit. */
+  kvInHostByChoice: boolean;
+}
+
+/** One class copied layer by layer from where it lives into the fastest level. */
+export interface StreamRoute {
+  tensorClass: TensorClass;
+  sourceLevelIndex: number;
+  stagingLevelIndex: number;
+  /** Two layers' worth of the class, as stored. */
+  bufferBytes: number;
 }
 
 export function place(chip: Chip, primaryUnit: number, needs: Footprint): PlacementResult {
   return placeOn(chip, slotsOf(chip, primaryUnit), needs);
 }
 
-function placeOn(chip: Chip, storage: readonly Slot[], needs: Footprint): PlacementResult {
+function placeOn(
+  chip: Chip,
+  storage: readonly Slot[],
+  needs: Footprint,
+  routes?: MemoryRoutes,
+): PlacementResult {
   const room = new Map(storage.map(({ levelIndex, capacityBytes }) => [levelIndex, capacityBytes]));
   const used = chip.levels.map(() => ({ weights: 0, kv: 0, activations: 0 }));
   const placement: ClassPlacement = { weights: [], kv: [], activations: [] };
   let overflowBytes = 0;
-  for (const tensorClass of claimOrder) {
+  for (const { levelIndex, tensorClass, bytes } of routes?.reserved ?? []) {
+    room.set(levelIndex, (room.get(levelIndex) ?? 0) - bytes);
+    const entry = used[levelIndex];
+    if (entry) entry[tensorClass] += bytes;
+  }
+  for (const tensorClass of routes?.order ?? claimOrder) {
+    const classSlots = routes?.slots[tensorClass] ?? storage;
     let remaining = needs[tensorClass];
     if (remaining <= 0) {
-      const fastest = storage[0];
+      const fastest = classSlots[0];
       if (fastest) placement[tensorClass].push({ levelIndex: fastest.levelIndex, fraction: 1 });
       continue;
     }
     const total = remaining;
-    for (const { levelIndex, ratio: ratios } of storage) {
+    for (const { levelIndex, ratio: ratios } of classSlots) {
       if (remaining <= 0) break;
       const ratio = ratios[tensorClass];
-      const free = room.get(levelIndex) ?? 0;
+      const free = Math.max(0, room.get(levelIndex) ?? 0);
       const logical = Math.min(remaining, free * ratio);
       if (logical <= 0) continue;
       placement[tensorClass].push({ levelIndex, fraction: logical / total });
@@ -104,7 +145,7 @@ function placeOn(chip: Chip, storage: readonly Slot[], needs: Footprint): Placem
     if (remaining > 0) {
       overflowBytes += remaining;
       // What does not fit is costed as if it lived in the slowest level (the report says it does not fit).
-      const slowest = storage.at(-1);
+      const slowest = classSlots.at(-1);
       if (slowest) {
         const existing = placement[tensorClass].find((entry) => entry.levelIndex === slowest.levelIndex);
         if (existing) existing.fraction += remaining / total;
@@ -133,16 +174,27 @@ function kvRoomOn(
   weights: number,
   activations: number,
   policy?: KvCachePolicy,
+  routes?: MemoryRoutes,
 ): number {
   const free = slots.map((slot) => slot.capacityBytes);
   if (policy && policy.reservedBytes > 0 && free.length > 0) {
     const largest = free.indexOf(Math.max(...free));
     free[largest] = Math.max(0, (free[largest] ?? 0) - policy.reservedBytes);
   }
+  // A class claims only the levels its route allows (all of them without a policy), in the route's order.
+  const allowed = (tensorClass: TensorClass): ((slot: Slot) => boolean) => {
+    const levels = routes && new Set(routes.slots[tensorClass].map((slot) => slot.levelIndex));
+    return (slot) => levels === undefined || levels.has(slot.levelIndex);
+  };
+  for (const { levelIndex, bytes } of routes?.reserved ?? []) {
+    const index = slots.findIndex((slot) => slot.levelIndex === levelIndex);
+    if (index >= 0) free[index] = Math.max(0, (free[index] ?? 0) - bytes);
+  }
   const claim = (tensorClass: TensorClass, logical: number): number => {
     let remaining = logical;
+    const may = allowed(tensorClass);
     slots.forEach((slot, index) => {
-      if (remaining <= 0) return;
+      if (remaining <= 0 || !may(slot)) return;
       const ratio = slot.ratio[tensorClass];
       const taken = Math.min(remaining, (free[index] ?? 0) * ratio);
       free[index] = (free[index] ?? 0) - taken / ratio;
@@ -151,10 +203,15 @@ function kvRoomOn(
     return remaining;
   };
   if (claim('activations', activations) > 0 || claim('weights', weights) > 0) return 0;
-  const left = slots.reduce((sum, slot, index) => sum + Math.max(0, free[index] ?? 0) * slot.ratio.kv, 0);
+  const kvMay = allowed('kv');
+  const kvSlots = slots.filter(kvMay);
+  const left = slots.reduce(
+    (sum, slot, index) => (kvMay(slot) ? sum + Math.max(0, free[index] ?? 0) * slot.ratio.kv : sum),
+    0,
+  );
   if (!policy) return left;
   if (policy.basis === 'free') return policy.fraction * left;
-  const held = slots.reduce((sum, slot) => sum + slot.capacityBytes * slot.ratio.kv, 0);
+  const held = kvSlots.reduce((sum, slot) => sum + slot.capacityBytes * slot.ratio.kv, 0);
   return Math.max(0, left - (1 - policy.fraction) * held);
 }
 
@@ -166,10 +223,15 @@ function kvRoomOn(
  * B and the right side shrinks, and B is found by bisection. It runs on every evaluation, so the common case
  * takes one placement, not a search.
  */
-function largestBatch(slots: readonly Slot[], needs: Footprint, policy?: KvCachePolicy): number {
+function largestBatch(
+  slots: readonly Slot[],
+  needs: Footprint,
+  policy?: KvCachePolicy,
+  routes?: MemoryRoutes,
+): number {
   const perSequence = needs.kvPerSequence;
   if (perSequence <= 0) return 0;
-  const room = (activations: number): number => kvRoomOn(slots, needs.weights, activations, policy);
+  const room = (activations: number): number => kvRoomOn(slots, needs.weights, activations, policy, routes);
   const perPrompt = needs.activationsPerSequence;
   if (perPrompt === undefined || perPrompt <= 0)
     return Math.max(0, Math.floor(room(needs.activations) / perSequence));
@@ -210,50 +272,73 @@ export interface Placement extends PlacementResult {
   maxBatchPerReplica: number;
   /** Largest context (input + output) whose KV cache fits that way at the plan's batch per replica. */
   maxContext: number;
+  /** The memory-hierarchy policy applied (`stages/hierarchy.ts`); absent = the fixed fastest-first order. */
+  routes?: MemoryRoutes;
 }
 
 /**
  * `kvCache`: the chosen runtime's share of device memory for the KV cache (`Runtime['kvCache']`), which bounds
  * the room and the largest batch; absent, the KV cache may take everything the weights and activations leave.
  */
-export function map(machine: Machine, plan: Plan, kvCache?: KvCachePolicy): Placement {
+export function map(machine: Machine, plan: Plan, kvCache?: KvCachePolicy, routes?: MemoryRoutes): Placement {
   const { chip } = machine;
-  const { needs, primaryUnit } = plan;
+  const { primaryUnit } = plan;
+  // Paging: each sequence's last block is on average half empty (`MemoryRoutes['kvScale']`).
+  const needs: Footprint =
+    routes && routes.kvScale !== 1
+      ? {
+          ...plan.needs,
+          kv: plan.needs.kv * routes.kvScale,
+          kvPerSequence: plan.needs.kvPerSequence * routes.kvScale,
+        }
+      : plan.needs;
   const slots = slotsOf(chip, primaryUnit);
-  const placed = placeOn(chip, slots, needs);
-  const device = deviceSlots(slots);
-  const deviceLevels = new Set(device.map((slot) => slot.levelIndex));
+  const placed = placeOn(chip, slots, needs, routes);
+  // A streamed class is read by the compute from the staging level it is copied into.
+  for (const stream of routes?.streams ?? [])
+    placed.placement[stream.tensorClass] = [{ levelIndex: stream.stagingLevelIndex, fraction: 1 }];
+  const own = deviceSlots(slots);
+  // Levels the workload put a class in on purpose (host or CXL memory included) hold it for the room count.
+  const chosen = new Set(
+    Object.values(routes?.slots ?? {}).flatMap((list) =>
+      list.length === 1 ? list.map((slot) => slot.levelIndex) : [],
+    ),
+  );
+  const device = routes ? slots.filter((slot) => own.includes(slot) || chosen.has(slot.levelIndex)) : own;
+  const deviceLevels = new Set(own.map((slot) => slot.levelIndex));
   const stored = { weights: 0, kv: 0, activations: 0 };
   let kvInHostBytes = 0;
   placed.used.forEach((entry, levelIndex) => {
     stored.weights += entry.weights;
     stored.kv += entry.kv;
     stored.activations += entry.activations;
-    if (!deviceLevels.has(levelIndex)) kvInHostBytes += entry.kv;
+    if (!deviceLevels.has(levelIndex) && !routes?.kvInHostByChoice) kvInHostBytes += entry.kv;
   });
   // What found no room is counted as it is (no compression reached it).
   let overflow = placed.overflowBytes;
   // Classes claim in `claimOrder`, so the last to claim is the first to find no room.
-  for (const tensorClass of [...claimOrder].reverse()) {
+  for (const tensorClass of [...(routes?.order ?? claimOrder)].reverse()) {
     const spilled = Math.min(overflow, Math.max(0, needs[tensorClass]));
     stored[tensorClass] += spilled;
     overflow -= spilled;
   }
-  const kvRoomBytes = kvRoomOn(device, needs.weights, needs.activations, kvCache);
-  const perToken = plan.totalContext > 0 ? needs.kvPerSequence / plan.totalContext : 0;
+  const kvRoomBytes = kvRoomOn(device, needs.weights, needs.activations, kvCache, routes);
+  const perToken = plan.totalContext > 0 ? plan.needs.kvPerSequence / plan.totalContext : 0;
+  const wasted = routes?.kvWastedTokensPerSequence ?? 0;
   return {
     placement: placed.placement,
     used: placed.used,
     overflowBytes: placed.overflowBytes,
     storageBytes: slots.reduce((sum, slot) => sum + slot.capacityBytes, 0),
-    deviceBytes: device.reduce((sum, slot) => sum + slot.capacityBytes, 0),
+    deviceBytes: own.reduce((sum, slot) => sum + slot.capacityBytes, 0),
     stored,
     kvInHostBytes,
     kvRoomBytes,
-    maxBatchPerReplica: largestBatch(device, needs, kvCache),
+    maxBatchPerReplica: largestBatch(device, needs, kvCache, routes),
     maxContext:
       perToken > 0 && plan.batchPerReplica > 0
-        ? Math.max(0, Math.floor(kvRoomBytes / (perToken * plan.batchPerReplica)))
+        ? Math.max(0, Math.floor(kvRoomBytes / (perToken * plan.batchPerReplica) - wasted))
         : 0,
+    ...(routes ? { routes } : {}),
   };
 }

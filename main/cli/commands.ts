@@ -29,7 +29,7 @@ import { loadCatalog, table, UsageError, type Streams } from '../app/command-lin
 import { FileJobError, FileJobRunner } from '../files';
 import { StoreError } from '../store/project-store';
 import { saveModelToProject } from './save-model';
-import { checkedWorkload, countFromFlag, withUnitFlags } from './simulate-flags';
+import { checkedWorkload, countFromFlag, memoryPolicyFromFlag, withUnitFlags } from './simulate-flags';
 
 const usage = `usage: tessera <command> [options]
 
@@ -43,6 +43,7 @@ commands:
            [--context N] [--weights F] [--activations F] [--kv F] [--tp N] [--pp N] [--ep N]
            [--tpot-target SECONDS] [--operating-point NAME] [--set ID.param=VALUE ...] [--json]
            [--runtime hardware|trt-llm|vllm|llama-cpp|ID] [--units fastest|least-energy|pinned:BLOCK]
+           [--memory weights=auto|pin|stream[:BLOCK],kv=auto|pin|stream[:BLOCK],page=TOKENS,prefetch=on|off]
            without --tp/--pp/--ep the split is searched; --tpot-target (e.g. 0.02 or "20 ms") ranks the
            splits within it first
   import-model <config.json> --id <id> [--name NAME] [--out FILE] [--project FILE.tessera]
@@ -277,6 +278,7 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
         units: { type: 'string' },
         set: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
+        memory: { type: 'string' },
       },
     }),
   );
@@ -316,6 +318,7 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
         : { mode: 'auto' },
     tpotTargetSeconds: tpotTarget,
     operatingPoint: values['operating-point'],
+    ...(values.memory === undefined ? {} : { memoryPolicy: memoryPolicyFromFlag(values.memory) }),
   };
   if (workload.decodeContext === undefined) delete workload.decodeContext;
   if (workload.tpotTargetSeconds === undefined) delete workload.tpotTargetSeconds;
@@ -423,6 +426,9 @@ export function summary(report: Report): string {
     report.bottleneck.decode,
     ...(report.plan ? ['', planSearchTable(report.plan)] : []),
     ...report.diagnostics.map((diagnostic) => `${diagnostic.severity}: ${diagnostic.message}`),
+    ...(report.workload.memoryPolicy && report.memoryHierarchy
+      ? [`memory hierarchy: ${report.memoryHierarchy.summary}`]
+      : []),
     '',
   ];
   return lines.join('\n');

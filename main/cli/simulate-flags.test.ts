@@ -79,3 +79,51 @@ describe('simulate --units', () => {
     }
   });
 });
+
+describe('tessera simulate --memory', () => {
+  const tile = ['simulate', '--design', 'preset:template-single-tile', '--model', 'llama-3-8b', '--tp', '1'];
+
+  it('streams the weights from a named level and --json shows the memory hierarchy', async () => {
+    const { code, out } = await tessera(
+      ...tile,
+      '--weights',
+      'int8',
+      '--memory',
+      'weights=stream:dram',
+      '--json',
+    );
+    const parsed = JSON.parse(out) as Report;
+    expect(parsed.workload.memoryPolicy).toEqual({
+      weights: { placement: 'stream', level: 'dram' },
+      kv: { placement: 'auto' },
+      prefetch: true,
+    });
+    expect(parsed.memoryHierarchy?.streams[0]?.sourceLevelId).toBe('dram');
+    // The 32 MiB scratchpad cannot double-buffer two layers of an 8B model: an error, exit 1.
+    expect(parsed.diagnostics.map((diagnostic) => diagnostic.code)).toContain(
+      'memory-stream-buffer-too-small',
+    );
+    expect(code).toBe(1);
+  });
+
+  it('pages the KV cache and turns prefetch off', async () => {
+    const { code, out } = await tessera(...tile, '--memory', 'kv=pin:dram,page=16,prefetch=off', '--json');
+    expect(code).toBe(0);
+    const parsed = JSON.parse(out) as Report;
+    expect(parsed.memoryHierarchy?.policy).toEqual({
+      weights: 'auto',
+      kv: 'pin',
+      prefetch: false,
+      kvBlockTokens: 16,
+    });
+    expect(parsed.memoryHierarchy?.paging?.wastedTokensPerSequence).toBe(8);
+  });
+
+  it('refuses a malformed policy with exit 2', async () => {
+    for (const value of ['weights=fast', 'page=many', 'prefetch=maybe', 'kv=pin:9bad', 'cache=pin']) {
+      const { code, err } = await tessera(...tile, '--memory', value);
+      expect(code, value).toBe(2);
+      expect(err, value).toContain('--memory takes');
+    }
+  });
+});

@@ -5,7 +5,7 @@
  */
 import type { CatalogIndex } from '../../engine/catalog';
 import { idSchema } from '../../engine/schema/common';
-import { workloadSchema, type Workload } from '../../engine/schema/workload';
+import { workloadSchema, type MemoryPolicy, type Workload } from '../../engine/schema/workload';
 import { UsageError } from '../app/command-line';
 
 /** Short runtime names → library ids; `hardware` means no runtime (the hardware alone). */
@@ -78,6 +78,7 @@ const flagOfField: Readonly<Record<string, string>> = {
   pinnedUnit: '--units',
   unitPolicy: '--units',
   model: '--model',
+  memoryPolicy: '--memory',
 };
 
 /**
@@ -111,4 +112,32 @@ export function checkedWorkload(
     return `${flag} ${bound}${typed}`;
   });
   throw new UsageError(lines.join('\n'));
+}
+
+/**
+ * The workload's memory policy for `--memory weights=auto|pin|stream[:BLOCK],kv=auto|pin|stream[:BLOCK],
+ * page=TOKENS,prefetch=on|off` (any subset, comma-separated; unnamed parts stay `auto`, prefetch on).
+ */
+export function memoryPolicyFromFlag(text: string): MemoryPolicy {
+  const policy: MemoryPolicy = {
+    weights: { placement: 'auto' },
+    kv: { placement: 'auto' },
+    prefetch: true,
+  };
+  const usage = `--memory takes weights=auto|pin|stream[:BLOCK], kv=auto|pin|stream[:BLOCK], page=TOKENS and prefetch=on|off, separated by commas (got "${text}")`;
+  for (const part of text.split(',')) {
+    const [key, value = ''] = part.trim().split('=', 2);
+    if (key === 'weights' || key === 'kv') {
+      const [placement = '', level] = value.split(':', 2);
+      if (placement !== 'auto' && placement !== 'pin' && placement !== 'stream') throw new UsageError(usage);
+      if (level !== undefined && !idSchema.safeParse(level).success) throw new UsageError(usage);
+      policy[key] = level === undefined ? { placement } : { placement, level };
+    } else if (key === 'page') {
+      if (!/^[0-9]+$/.test(value)) throw new UsageError(usage);
+      policy.kvBlockTokens = Number(value);
+    } else if (key === 'prefetch' && (value === 'on' || value === 'off')) {
+      policy.prefetch = value === 'on';
+    } else throw new UsageError(usage);
+  }
+  return policy;
 }

@@ -257,7 +257,10 @@ function largestBatch(
 export interface Placement extends PlacementResult {
   /** Storage the primary unit reaches, per chip (host memory shared by the system included). */
   storageBytes: number;
-  /** The chip's own storage (`deviceSlots`): where a serving engine keeps weights and KV cache. */
+  /**
+   * The chip's own storage (`deviceSlots`): where a serving engine keeps weights and KV cache; under a memory
+   * policy, with the levels the workload put a class in (host or CXL memory included).
+   */
   deviceBytes: number;
   /** Bytes of each class one chip stores (after compression; what found no room counted as it is). */
   stored: Record<TensorClass, number>;
@@ -330,7 +333,8 @@ export function map(machine: Machine, plan: Plan, kvCache?: KvCachePolicy, route
     used: placed.used,
     overflowBytes: placed.overflowBytes,
     storageBytes: slots.reduce((sum, slot) => sum + slot.capacityBytes, 0),
-    deviceBytes: own.reduce((sum, slot) => sum + slot.capacityBytes, 0),
+    // Under a policy, levels the workload chose (host or CXL memory included) count as the design's own room.
+    deviceBytes: device.reduce((sum, slot) => sum + slot.capacityBytes, 0),
     stored,
     kvInHostBytes,
     kvRoomBytes,

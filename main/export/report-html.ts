@@ -8,6 +8,7 @@ import { escapeHtml as escape } from '../../engine/figures';
 import { designToSvg } from './diagram-svg';
 import { memoryChart, operatorBreakdownChart, powerChart, rooflineChart } from './report-charts';
 import { reportContent, type Fact, type ReportInput, type TableContent } from './report-content';
+import { memoryHierarchyContent } from './report-hierarchy';
 
 export type { ReportInput } from './report-content';
 
@@ -63,6 +64,19 @@ function facts(list: readonly Fact[]): string {
 
 function figure(svg: string, caption: string): string {
   return `<figure>${svg}<figcaption>${escape(caption)}</figcaption></figure>`;
+}
+
+/** Where each tensor class lives and why, and what each level moves (absent at summary detail). */
+function hierarchySection(report: ReportInput['report']): string[] {
+  const hierarchy = memoryHierarchyContent(report);
+  if (!hierarchy) return [];
+  return [
+    '<section id="memory-hierarchy"><h2>Memory hierarchy</h2>',
+    `<p>Policy: ${escape(hierarchy.policy)}.</p>`,
+    `<ul>${hierarchy.reasons.map((line) => `<li>${escape(line)}</li>`).join('')}</ul>`,
+    table(hierarchy.table),
+    '</section>',
+  ];
 }
 
 /**
@@ -138,6 +152,7 @@ export function reportToHtml(input: ReportInput): string {
     figure(memoryChart(report), 'Share of each level’s capacity per chip, by what it holds.'),
     table(content.memory),
     '</section>',
+    ...hierarchySection(report),
     '<section id="power"><h2>Power</h2>',
     figure(powerChart(report, design), 'Average power of each block over each phase, for one chip.'),
     '</section>',

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Report } from '../../engine/report';
 import { formatQuantity } from '../../engine/units';
 import { escapeMarkdown, reportToMarkdown } from './report-markdown';
-import { run, scenarios, withHostileNames, type Scenario } from './test-support';
+import { defaultWorkload } from '../../engine/schema/workload';
+import { presetDesign, run, scenarios, withHostileNames, type Scenario } from './test-support';
 
 const { catalog, h100, dgx } = await scenarios();
 
@@ -160,5 +161,40 @@ describe('escapeMarkdown folds white space in one pass (issue 15 item 3)', () =>
     expect(escapeMarkdown('\n\nlead and trail\r\n')).toBe(' lead and trail ');
     expect(escapeMarkdown(`x${' '.repeat(5_000)}\ny`)).toBe('x y');
     expect(escapeMarkdown(`x${' '.repeat(5_000)}y`)).toBe(`x${' '.repeat(5_000)}y`);
+  });
+});
+
+describe('the memory-hierarchy section', () => {
+  it('names the policy, says why each class lives where it does, and tabulates held and moved bytes', () => {
+    const offload = run(
+      catalog,
+      'H100 + CXL, KV streamed',
+      presetDesign(catalog, 'template-h100-cxl-offload'),
+      {
+        ...defaultWorkload('llama-3-8b'),
+        batch: 128,
+        inputTokens: 7168,
+        outputTokens: 1024,
+        parallelism: { mode: 'manual', tensor: 1, pipeline: 1, expert: 1 },
+        memoryPolicy: {
+          weights: { placement: 'auto' },
+          kv: { placement: 'stream', level: 'cxl' },
+          prefetch: true,
+        },
+      },
+    );
+    const markdown = reportToMarkdown({ ...offload, catalog });
+    const lines = section(markdown, '## Memory hierarchy');
+    expect(lines).toContain('Policy: weights auto, KV cache stream, prefetch on.');
+    expect(lines.join('\n')).toContain('KV cache streamed from CXL expander, 2 layers');
+    const kvRow = tableRows(lines)
+      .map(cells)
+      .find((row) => row[0] === 'CXL expander (shared)' && row[1] === 'KV cache');
+    const cxl = offload.report.memoryHierarchy?.levels.find((level) => level.levelId === 'cxl');
+    expect(kvRow?.[2]).toBe(formatQuantity(cxl?.occupancyBytes.kv ?? -1, 'bytes'));
+    expect(kvRow?.[4]).toBe(formatQuantity(cxl?.decodeBytesPerStep.kv ?? -1, 'bytes'));
+    // The HBM3 holds the double buffer: two layers' worth of the KV cache.
+    const stream = offload.report.memoryHierarchy?.streams[0];
+    expect(stream?.bufferBytes).toBeCloseTo((2 * (cxl?.occupancyBytes.kv ?? 0)) / 32, 0);
   });
 });

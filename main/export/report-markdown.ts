@@ -4,6 +4,7 @@
  * Every number is in human units; text from the design is escaped so a name cannot become markup.
  */
 import { reportContent, type Fact, type ReportInput, type TableContent } from './report-content';
+import { memoryHierarchyContent } from './report-hierarchy';
 
 export type { ReportInput } from './report-content';
 
@@ -69,6 +70,18 @@ export function reportToMarkdown(input: ReportInput): string {
       '',
     );
   out.push('## Memory occupancy', '', escapeMarkdown(content.memorySummary), '', table(content.memory), '');
+  const hierarchy = memoryHierarchyContent(input.report);
+  if (hierarchy)
+    out.push(
+      '## Memory hierarchy',
+      '',
+      `Policy: ${escapeMarkdown(hierarchy.policy)}.`,
+      '',
+      ...hierarchy.reasons.map((line) => `- ${escapeMarkdown(line)}`),
+      '',
+      table(hierarchy.table),
+      '',
+    );
   out.push(
     '## Parameters',
     '',

@@ -26,10 +26,11 @@ import type { Diagnostic } from '../diagnostics';
 import { formatQuantity } from '../units';
 import type { Chip, Machine } from '../machine';
 import { tensorClasses, type TensorClass } from '../operators';
-import type { MemoryHierarchyReport } from '../report';
+import type { Footprint } from '../models/footprint';
+import type { MemoryHierarchyReport, SplitFit } from '../report';
 import type { ClassPlacementPolicy, MemoryPolicy } from '../schema/workload';
 import { secondsAt, type CostedGraph, type CostedPhase } from './cost';
-import { slotsOf, type MemoryRoutes, type Placement, type Slot, type StreamRoute } from './map';
+import { place, slotsOf, type MemoryRoutes, type Placement, type Slot, type StreamRoute } from './map';
 import type { Plan } from './plan';
 
 /** Layers each chip runs: the model's layers over the pipeline stages (at least one). */
@@ -54,7 +55,7 @@ const className: Record<TensorClass, string> = {
  */
 export function memoryRoutes(
   chip: Chip,
-  plan: Plan,
+  plan: Pick<Plan, 'primaryUnit' | 'needs' | 'totalContext'>,
   policy: MemoryPolicy | undefined,
   layers: number,
   diagnostics: Diagnostic[],
@@ -124,6 +125,30 @@ export function memoryRoutes(
     kvWastedTokensPerSequence: wasted,
     kvInHostByChoice: kvLevel?.shared === true,
   };
+}
+
+/**
+ * Where one chip's share fits under a memory policy (the plan search's `splitFit`): nowhere when something found no
+ * room; with host memory when a class the policy did not put there spilled into host or CXL memory; else on the
+ * device (a class offloaded on purpose counts as placed).
+ */
+export function policyFit(chip: Chip, unit: number, needs: Footprint, routes: MemoryRoutes): SplitFit {
+  const placed = place(chip, unit, needs, routes);
+  if (placed.overflowBytes > 0) return 'none';
+  const chosen = new Map<number, Set<string>>();
+  for (const tensorClass of ['weights', 'kv'] as const) {
+    const list = routes.slots[tensorClass];
+    const slot = list.length === 1 ? list[0] : undefined;
+    if (slot) chosen.set(slot.levelIndex, new Set([...(chosen.get(slot.levelIndex) ?? []), tensorClass]));
+  }
+  const spilled = placed.used.some(
+    (entry, index) =>
+      chip.levels[index]?.shared === true &&
+      tensorClasses.some(
+        (tensorClass) => entry[tensorClass] > 0 && chosen.get(index)?.has(tensorClass) !== true,
+      ),
+  );
+  return spilled ? 'host' : 'device';
 }
 
 /**

@@ -102,8 +102,20 @@ export interface StreamRoute {
   bufferBytes: number;
 }
 
-export function place(chip: Chip, primaryUnit: number, needs: Footprint): PlacementResult {
-  return placeOn(chip, slotsOf(chip, primaryUnit), needs);
+export function place(
+  chip: Chip,
+  primaryUnit: number,
+  needs: Footprint,
+  routes?: MemoryRoutes,
+): PlacementResult {
+  return placeOn(chip, slotsOf(chip, primaryUnit), pagedNeeds(needs, routes), routes);
+}
+
+/** Paging: each sequence's last block is on average half empty (`MemoryRoutes['kvScale']`). */
+function pagedNeeds(needs: Footprint, routes: MemoryRoutes | undefined): Footprint {
+  return routes && routes.kvScale !== 1
+    ? { ...needs, kv: needs.kv * routes.kvScale, kvPerSequence: needs.kvPerSequence * routes.kvScale }
+    : needs;
 }
 
 function placeOn(
@@ -286,15 +298,7 @@ export interface Placement extends PlacementResult {
 export function map(machine: Machine, plan: Plan, kvCache?: KvCachePolicy, routes?: MemoryRoutes): Placement {
   const { chip } = machine;
   const { primaryUnit } = plan;
-  // Paging: each sequence's last block is on average half empty (`MemoryRoutes['kvScale']`).
-  const needs: Footprint =
-    routes && routes.kvScale !== 1
-      ? {
-          ...plan.needs,
-          kv: plan.needs.kv * routes.kvScale,
-          kvPerSequence: plan.needs.kvPerSequence * routes.kvScale,
-        }
-      : plan.needs;
+  const needs = pagedNeeds(plan.needs, routes);
   const slots = slotsOf(chip, primaryUnit);
   const placed = placeOn(chip, slots, needs, routes);
   // A streamed class is read by the compute from the staging level it is copied into.

@@ -18,6 +18,7 @@ import type { EvaluationResult, PlanCandidateReport, PlanReport, Report, SplitFi
 import type { Workload } from '../schema/workload';
 import { formatQuantity } from '../units';
 import type { CheckedWorkload } from './check';
+import { layersPerChip, memoryRoutes, policyFit } from './hierarchy';
 import { place } from './map';
 import { storageOf } from './storage';
 import { batchPerReplicaOf, candidateSplits, fastestUnit, splitNeeds } from './plan';
@@ -44,6 +45,17 @@ export function splitFit(
   const unit = fastestUnit(machine, checked.formats.weightClass, checked.runtime);
   if (unit === undefined) return 'none';
   const needs = splitNeeds(checked, workload, split, storageOf(machine, unit, workload, checked.runtime));
+  // A memory policy decides where classes go, host or CXL memory included (`stages/hierarchy.ts`).
+  const layers = layersPerChip(checked.model.architecture.layers, split.pipeline);
+  const totalContext = workload.inputTokens + workload.outputTokens;
+  const routes = memoryRoutes(
+    chip,
+    { primaryUnit: unit, needs, totalContext },
+    workload.memoryPolicy,
+    layers,
+    [],
+  );
+  if (routes) return policyFit(chip, unit, needs, routes);
   const deviceOnly = {
     ...chip,
     levels: chip.levels.map((level) => (level.shared ? { ...level, capacityBytes: 0 } : level)),

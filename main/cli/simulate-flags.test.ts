@@ -127,3 +127,30 @@ describe('tessera simulate --memory', () => {
     }
   });
 });
+
+describe('the plan search under a memory policy', () => {
+  const offload = [
+    'simulate',
+    '--design',
+    'preset:template-h100-cxl-offload',
+    '--model',
+    'llama-3-8b',
+    '--batch',
+    '128',
+    '--input',
+    '7168',
+    '--output',
+    '1024',
+    '--json',
+  ];
+
+  it('counts a KV cache streamed from CXL memory on purpose as placed, not as a spill to host memory', async () => {
+    const spilled = JSON.parse((await tessera(...offload)).out) as Report;
+    expect(spilled.plan?.chosen.fits).toBe('host');
+    expect(spilled.diagnostics.map((diagnostic) => diagnostic.code)).toContain('plan-host-memory');
+    const streamed = JSON.parse((await tessera(...offload, '--memory', 'kv=stream:cxl')).out) as Report;
+    expect(streamed.plan?.chosen.fits).toBe('device');
+    expect(streamed.diagnostics.map((diagnostic) => diagnostic.code)).not.toContain('plan-host-memory');
+    expect(streamed.memory.fits).toBe(true);
+  });
+});

@@ -35,6 +35,7 @@ import { report } from './stages/report';
 import { resolve } from './stages/resolve';
 import { searchPlans, withPlanSearch } from './stages/search';
 import {
+  layerWeightBytes,
   layersPerChip,
   memoryHierarchyReport,
   memoryRoutes,
@@ -179,7 +180,14 @@ function evaluateStages(
   );
   const layers = layersPerChip(checked.model.architecture.layers, planned.parallelism.pipeline);
   const policy = workload.memoryPolicy;
-  const routes = memoryRoutes(machine.chip, planned, policy, layers, diagnostics);
+  const routes = memoryRoutes(
+    machine.chip,
+    planned,
+    policy,
+    layers,
+    diagnostics,
+    policy && layerWeightBytes(graph, layers),
+  );
   const placement = map(machine, planned, checked.runtime?.kvCache, routes);
   pinDiagnostics(machine.chip, placement, planned, diagnostics);
   const costedAsRead = cost(

@@ -245,6 +245,8 @@ export interface MemoryStreamReport {
   decodeComputeSecondsPerLayer: number;
   /** Share of layers whose copy hides under the previous layer's compute in decode. */
   decodeHiddenLayerShare: number;
+  /** The same in the prefill. */
+  prefillHiddenLayerShare: number;
 }
 
 /** The memory-hierarchy policy's effect (issue 16 §4). */

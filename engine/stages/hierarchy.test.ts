@@ -198,6 +198,23 @@ describe('memory policies through the whole engine', () => {
     expect(streamed.memoryHierarchy?.classes[0]?.reason).toMatch(/streamed from .*double-buffered in/);
   });
 
+  it('double-buffers two layers of weights: the layer GEMM matrices, embeddings and LM head excluded', () => {
+    const streamed = run(design, {
+      memoryPolicy: { ...auto, weights: { placement: 'stream', level: 'dram' } },
+    });
+    const { hiddenSize, heads, kvHeads, headDim, intermediateSize } = toyArchitecture;
+    // Q and O (hidden × heads·headDim each), K and V (hidden × kvHeads·headDim each), gate, up and down (BF16).
+    const matrices =
+      2 * hiddenSize * heads * headDim +
+      2 * hiddenSize * kvHeads * headDim +
+      3 * hiddenSize * intermediateSize;
+    const expected = 2 * matrices * 2;
+    const buffer = streamed.memoryHierarchy?.streams[0]?.bufferBytes ?? 0;
+    // Norm gains (a few KiB) are the only other layer weights.
+    expect(buffer).toBeGreaterThanOrEqual(expected);
+    expect(buffer).toBeLessThan(expected * 1.001);
+  });
+
   it('prefetch never makes a phase slower than no prefetch, end to end', () => {
     const policy: MemoryPolicy = { ...auto, weights: { placement: 'stream', level: 'dram' } };
     const on = run(design, { memoryPolicy: policy });

@@ -25,12 +25,13 @@
 import type { Diagnostic } from '../diagnostics';
 import { formatQuantity } from '../units';
 import type { Chip, Machine } from '../machine';
-import { tensorClasses, type TensorClass } from '../operators';
+import { tensorClasses, type Operator, type TensorClass } from '../operators';
 import type { Footprint } from '../models/footprint';
 import type { MemoryHierarchyReport, SplitFit } from '../report';
 import type { ClassPlacementPolicy, MemoryPolicy } from '../schema/workload';
 import { secondsAt, type CostedGraph, type CostedPhase } from './cost';
 import { place, slotsOf, type MemoryRoutes, type Placement, type Slot, type StreamRoute } from './map';
+import type { OperatorGraph } from './lower';
 import type { Plan } from './plan';
 
 /** Layers each chip runs: the model's layers over the pipeline stages (at least one). */
@@ -49,6 +50,21 @@ const className: Record<TensorClass, string> = {
   activations: 'activations',
 };
 
+/** The operator parts a layer's weights belong to (the embedding and the LM head are not in a layer). */
+const layerParts = new Set<Operator['part']>(['attention', 'ffn', 'moe']);
+
+/**
+ * One layer's weight bytes as the operators read them (the larger of a prefill and a decode step, which differ
+ * only for MoE layers' active experts): what a double buffer of streamed weights holds per layer.
+ */
+export function layerWeightBytes(graph: OperatorGraph, layers: number): number {
+  const perStep = (operators: readonly Operator[]): number =>
+    operators
+      .filter((operator) => layerParts.has(operator.part))
+      .reduce((sum, operator) => sum + operator.repeat * operator.bytes.weights, 0);
+  return Math.max(perStep(graph.prefill), perStep(graph.decode)) / Math.max(1, layers);
+}
+
 /**
  * The map stage's routes for a workload's policy; `undefined` without one (today's fixed order). A level the
  * policy names that the compute does not reach as storage is a warning, and that class goes back to `auto`.
@@ -59,6 +75,7 @@ export function memoryRoutes(
   policy: MemoryPolicy | undefined,
   layers: number,
   diagnostics: Diagnostic[],
+  weightsPerLayerBytes?: number,
 ): MemoryRoutes | undefined {
   if (!policy) return undefined;
   const slots = slotsOf(chip, plan.primaryUnit);
@@ -82,7 +99,8 @@ export function memoryRoutes(
   const wasted = pagedWasteTokens(policy.kvBlockTokens);
   const kvScale = context > 0 && wasted > 0 ? (context + wasted) / context : 1;
   const perLayer: Record<TensorClass, number> = {
-    weights: plan.needs.weights / layers,
+    // One layer's weights (embeddings and LM head excluded) when the operators are known, else an even share.
+    weights: weightsPerLayerBytes ?? plan.needs.weights / layers,
     kv: (plan.needs.kv * kvScale) / layers,
     activations: 0,
   };
@@ -390,13 +408,13 @@ export function memoryHierarchyReport(
     const Name = className[tensorClass].charAt(0).toUpperCase() + className[tensorClass].slice(1);
     let reason: string;
     if (stream) {
-      const decode = streamed.decode;
-      const hidden = decode ? Math.round(decode.hiddenLayerShare * 100) : 0;
-      const exposed = decode?.exposedSeconds ?? 0;
+      const share = (timing: PhaseStreaming | undefined): number =>
+        Math.round((timing?.hiddenLayerShare ?? 0) * 100);
+      const exposed = streamed.decode?.exposedSeconds ?? 0;
       reason = `${Name} streamed from ${levelName(stream.sourceLevelIndex)}, 2 layers (${formatQuantity(stream.bufferBytes, 'bytes')}) double-buffered in ${levelName(stream.stagingLevelIndex)}; ${
         policy?.prefetch === false
           ? `without prefetch each layer waits for its copy (${formatQuantity(exposed, 'seconds')} per decode step)`
-          : `the load hides under compute in ${hidden} % of layers${exposed > 0 ? ` (${formatQuantity(exposed, 'seconds')} exposed per decode step)` : ''}`
+          : `the load hides under compute in ${share(streamed.decode)} % of layers in decode${exposed > 0 ? ` (${formatQuantity(exposed, 'seconds')} exposed per step)` : ''} and ${share(streamed.prefill)} % in the prefill`
       }.`;
     } else if (single && choice === 'pin')
       reason = `${Name} in ${levelName(single.levelIndex)}: pinned by the workload${
@@ -458,6 +476,7 @@ export function memoryHierarchyReport(
       prefillComputeSecondsPerLayer: streamed.prefill?.computeSecondsPerLayer ?? 0,
       decodeComputeSecondsPerLayer: streamed.decode?.computeSecondsPerLayer ?? 0,
       decodeHiddenLayerShare: streamed.decode?.hiddenLayerShare ?? 0,
+      prefillHiddenLayerShare: streamed.prefill?.hiddenLayerShare ?? 0,
     })),
     exposedTransfer: exposed,
     summary: '',

@@ -29,7 +29,7 @@ import { loadCatalog, table, UsageError, type Streams } from '../app/command-lin
 import { FileJobError, FileJobRunner } from '../files';
 import { StoreError } from '../store/project-store';
 import { saveModelToProject } from './save-model';
-import { checkedWorkload, countFromFlag, withUnitFlags } from './simulate-flags';
+import { checkedWorkload, countFromFlag, sparsityFromFlag, withUnitFlags } from './simulate-flags';
 
 const usage = `usage: tessera <command> [options]
 
@@ -43,6 +43,7 @@ commands:
            [--context N] [--weights F] [--activations F] [--kv F] [--tp N] [--pp N] [--ep N]
            [--tpot-target SECONDS] [--operating-point NAME] [--set ID.param=VALUE ...] [--json]
            [--runtime hardware|trt-llm|vllm|llama-cpp|ID] [--units fastest|least-energy|pinned:BLOCK]
+           [--sparsity none|2:4|4:8|unstructured[:DENSITY]]
            without --tp/--pp/--ep the split is searched; --tpot-target (e.g. 0.02 or "20 ms") ranks the
            splits within it first
   import-model <config.json> --id <id> [--name NAME] [--out FILE] [--project FILE.tessera]
@@ -276,6 +277,7 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
         runtime: { type: 'string' },
         units: { type: 'string' },
         set: { type: 'string', multiple: true },
+        sparsity: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
     }),
@@ -316,6 +318,7 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
         : { mode: 'auto' },
     tpotTargetSeconds: tpotTarget,
     operatingPoint: values['operating-point'],
+    ...(values.sparsity === undefined ? {} : sparsityFromFlag(values.sparsity)),
   };
   if (workload.decodeContext === undefined) delete workload.decodeContext;
   if (workload.tpotTargetSeconds === undefined) delete workload.tpotTargetSeconds;
@@ -422,6 +425,9 @@ export function summary(report: Report): string {
     report.bottleneck.prefill,
     report.bottleneck.decode,
     ...(report.plan ? ['', planSearchTable(report.plan)] : []),
+    ...(report.compression
+      ? ['', `compression: ${report.compression.sentence}`, `  ${report.compression.expansion.sentence}`]
+      : []),
     ...report.diagnostics.map((diagnostic) => `${diagnostic.severity}: ${diagnostic.message}`),
     '',
   ];

@@ -8,6 +8,7 @@ import { escapeHtml as escape } from '../../engine/figures';
 import { designToSvg } from './diagram-svg';
 import { memoryChart, operatorBreakdownChart, powerChart, rooflineChart } from './report-charts';
 import { reportContent, type Fact, type ReportInput, type TableContent } from './report-content';
+import { compressionContent } from './report-compression';
 
 export type { ReportInput } from './report-content';
 
@@ -138,6 +139,7 @@ export function reportToHtml(input: ReportInput): string {
     figure(memoryChart(report), 'Share of each level’s capacity per chip, by what it holds.'),
     table(content.memory),
     '</section>',
+    ...compressionSection(report),
     '<section id="power"><h2>Power</h2>',
     figure(powerChart(report, design), 'Average power of each block over each phase, for one chip.'),
     '</section>',
@@ -183,4 +185,16 @@ export function reportToHtml(input: ReportInput): string {
     '</html>',
   );
   return `${out.join('\n')}\n`;
+}
+
+/** The compression section (issue 16 §5), when the report has one. */
+function compressionSection(report: ReportInput['report']): string[] {
+  const content = compressionContent(report);
+  if (!content) return [];
+  return [
+    '<section id="compression"><h2>Compression</h2>',
+    ...[content.sentence, content.storage, content.expansion].map((line) => `<p>${escape(line)}</p>`),
+    table(content.units),
+    '</section>',
+  ];
 }

@@ -4,6 +4,7 @@
  * Every number is in human units; text from the design is escaped so a name cannot become markup.
  */
 import { reportContent, type Fact, type ReportInput, type TableContent } from './report-content';
+import { compressionContent } from './report-compression';
 
 export type { ReportInput } from './report-content';
 
@@ -69,6 +70,18 @@ export function reportToMarkdown(input: ReportInput): string {
       '',
     );
   out.push('## Memory occupancy', '', escapeMarkdown(content.memorySummary), '', table(content.memory), '');
+  const compression = compressionContent(input.report);
+  if (compression)
+    out.push(
+      '## Compression',
+      '',
+      ...[compression.sentence, compression.storage, compression.expansion].flatMap((line) => [
+        escapeMarkdown(line),
+        '',
+      ]),
+      table(compression.units),
+      '',
+    );
   out.push(
     '## Parameters',
     '',

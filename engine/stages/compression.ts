@@ -160,8 +160,17 @@ function unitReport(
           : candidate?.kvCompression?.blockId === entry.id
             ? candidate.kvCompression
             : undefined;
-      if (candidate && compression && !path)
-        path = { compression, feed: candidate.bandwidthBytesPerSecond * compression.ratio };
+      if (candidate && compression && !path) {
+        // The unit is a node of the data graph, so a slow one is itself what limits the path's bandwidth; what
+        // the memory could feed it is then the level's sustained bandwidth (the next narrowest element is not
+        // known without a second max-flow, so this overstates the feed where a fabric is almost as narrow).
+        const level = machine.chip.levels[candidate.levelIndex];
+        const stored =
+          candidate.limitedBy === entry.id && level
+            ? level.bandwidthBytesPerSecond * level.achievableBandwidthFraction
+            : candidate.bandwidthBytesPerSecond;
+        path = { compression, feed: stored * compression.ratio };
+      }
     }
   const instances = instancesOf(
     entry.id,
@@ -196,7 +205,7 @@ function unitReport(
     diagnostics.push({
       severity: 'warning',
       code: 'compression-unit-bound',
-      message: `${name} expands ${formatQuantity(throughput, 'bytesPerSecond')}, less than the ${formatQuantity(feed, 'bytesPerSecond')} its memory feeds it (path bandwidth × ratio ${path?.compression.ratio ?? 1}), so it paces decode (busy ${Math.round(utilization * 100)} % of each step). Raise its throughput or add instances.`,
+      message: `${name} expands ${formatQuantity(throughput, 'bytesPerSecond')}, less than the ${formatQuantity(feed, 'bytesPerSecond')} its memory feeds it (stored bytes per second × ratio ${path?.compression.ratio ?? 1}), so it paces decode (busy ${Math.round(utilization * 100)} % of each step). Raise its throughput or add instances.`,
       blockId: entry.id,
     });
   const ratio = path?.compression.ratio ?? (entry.kind === 'sparsity' ? sparseRatio(input) : 1);

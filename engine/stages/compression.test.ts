@@ -297,5 +297,7 @@ describe('expanding block-quantized weights', () => {
     expect(section?.expansion.memoryPath?.energyJoules).toBe(section?.units[0]?.decodeEnergyJoulesPerStep);
     expect(section?.expansion.compute?.vectorOps).toBeCloseTo(expectedOps(report), 0);
     expect(section?.expansion.sentence).toContain('on the memory path');
+    // Why: the other way is the counterfactual without the decompressor.
+    expect(section?.expansion.sentence).toContain('the memory path is the better choice');
   });
 });

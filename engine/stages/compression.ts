@@ -375,6 +375,13 @@ export function withCounterfactual(
     ? ` It bounds decode: its ${formatQuantity(unit.throughputBytesPerSecond, 'bytesPerSecond')} is below the ${formatQuantity(unit.feedBytesPerSecond, 'bytesPerSecond')} its memory feeds it.`
     : '';
   unit.sentence = `${subject} ${verb(tpot, 'decode TPOT')} (${formatQuantity(without.request.tpotSeconds, 'seconds')} → ${formatQuantity(report.request.tpotSeconds, 'seconds')}), ${verb(energy, 'energy per token')}${batch}${area}.${bound}`;
+  if (unit.kind === 'weights' && section.expansion.where === 'memory-path') {
+    // Why the memory path: the counterfactual is the other way (weights stored as the format says, expanded, where
+    // the format needs it, by the unit that multiplies).
+    const faster = report.request.tpotSeconds <= without.request.tpotSeconds;
+    const other = section.expansion.compute ? ' and dequantized in the compute unit' : '';
+    section.expansion.sentence += ` Without ${unit.name} (weights stored uncompressed${other}) decode TPOT would be ${formatQuantity(without.request.tpotSeconds, 'seconds')} against ${formatQuantity(report.request.tpotSeconds, 'seconds')}: ${faster ? 'the memory path is the better choice' : 'the design would be faster without it — the decompressor costs more time than its smaller reads save'}.`;
+  }
   section.sentence = answerSentence(section);
 }
 

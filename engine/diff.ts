@@ -232,6 +232,7 @@ const workloadFields: { key: keyof Workload; label: string }[] = [
   { key: 'unitPolicy', label: 'unit policy' },
   { key: 'pinnedUnit', label: 'pinned unit' },
   { key: 'runtime', label: 'runtime' },
+  { key: 'weightDensity', label: 'weight density' },
 ];
 
 function workloadParts(before: Workload | null, after: Workload | null): string[] {

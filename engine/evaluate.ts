@@ -26,6 +26,7 @@ import type { ModelConfig } from './schema/model';
 import type { Workload } from './schema/workload';
 import type { Parallelism } from './models/parallelism';
 import { checkDesign, checkWorkload, type CheckedWorkload } from './stages/check';
+import { compressionSection, withCounterfactual, withoutBlock } from './stages/compression';
 import { cost } from './stages/cost';
 import { lower } from './stages/lower';
 import { map } from './stages/map';
@@ -69,13 +70,22 @@ export function evaluate(
   const diagnostics: Diagnostic[] = [...structural, ...machine.diagnostics];
   const checked = checkWorkload(workload, catalog, input.model, diagnostics);
   if (!checked) return { ok: false, diagnostics };
-  const context: StageInput = { design, workload, machine, checked };
+  const context: StageInput = { design, workload, machine, checked, catalog };
   const result =
     workload.parallelism.mode === 'auto'
       ? evaluateAutomatic(context, diagnostics, options)
       : evaluateStages(context, diagnostics, options);
   if (!result.ok) return result;
   result.report.ranges = reportRanges(result.report, design, catalog);
+  // Each compression unit's counterfactual: the design without it, evaluated the same way (summary detail).
+  const compression = result.report.compression;
+  for (const unit of compression?.units ?? []) {
+    const without = evaluate({ ...input, design: withoutBlock(design, unit.blockId) }, catalog, {
+      detail: 'summary',
+    });
+    if (compression)
+      withCounterfactual(compression, result.report, unit.blockId, without.ok ? without.report : undefined);
+  }
   if (allPhysical(result.report)) return result;
   const unphysical = unphysicalFigure(result.report) ?? 'a figure is not a finite, non-negative number';
   return {
@@ -134,6 +144,7 @@ interface StageInput {
   workload: Workload;
   machine: Machine;
   checked: CheckedWorkload;
+  catalog: CatalogIndex;
 }
 
 /**
@@ -219,13 +230,13 @@ function evaluateStages(
     diagnostics,
   );
   if (options.detail === 'summary') return { ok: true, report: result };
-  return {
-    ok: true,
-    report: {
-      ...result,
-      memoryHierarchy: memoryHierarchyReport(machine, planned, placement, streamed, policy),
-    },
-  };
+  result.memoryHierarchy = memoryHierarchyReport(machine, planned, placement, streamed, policy);
+  const section = compressionSection(
+    { ...context, plan: planned, powered, report: result },
+    result.diagnostics,
+  );
+  if (section) result.compression = section;
+  return { ok: true, report: result };
 }
 
 /**

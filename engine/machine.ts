@@ -48,6 +48,8 @@ export interface ComputeUnit {
   localBufferBytes: number;
   /** Speed-up of 2:4-sparse GEMMs from a sparsity engine linked to the unit; 1 when none. */
   sparsitySpeedup: number;
+  /** The sparsity pattern that engine reads (`2:4`, `4:8`, `unstructured`); undefined when none (or 2:4). */
+  sparsityPattern?: string;
   /** Time each request pays to reconfigure an FPGA between phases; 0 for fixed-function units. */
   reconfigurationSeconds: number;
 }

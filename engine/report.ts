@@ -212,6 +212,8 @@ export interface Report {
   ranges?: ReportRanges;
   /** Where each tensor class lives and why, the traffic per level, streamed copies (`stages/hierarchy.ts`). */
   memoryHierarchy?: MemoryHierarchyReport;
+  /** Compression units, stored formats and sparsity, present when the design or the workload compresses. */
+  compression?: CompressionReport;
 }
 
 /** One storage level of one chip: what each class occupies there and the bytes each moves through it. */
@@ -307,3 +309,73 @@ export interface ReportRanges {
 }
 
 export type EvaluationResult = { ok: true; report: Report } | { ok: false; diagnostics: Diagnostic[] };
+
+/** What one compression unit of the chip does in decode, and what the design would be without it. */
+export interface CompressionUnitReport {
+  blockId: string;
+  name: string;
+  /** A weight decompressor, a KV-cache compressor or a sparsity engine. */
+  kind: 'weights' | 'kv' | 'sparsity';
+  /** Instances on one chip. */
+  instances: number;
+  /** Logical bytes ÷ stored bytes of what it serves (a sparsity engine: dense matrix bytes ÷ stored). */
+  compressionRatio: number;
+  /** Expanded bytes per second all instances deliver. */
+  throughputBytesPerSecond: number;
+  latencySeconds: number;
+  energyJoulesPerBit: number;
+  /** Area of its instances on one chip, from the block model. */
+  areaSquareMetres: number;
+  /** Expanded bytes it delivers per decode step on one chip. */
+  decodeBytesPerStep: number;
+  /** Seconds it needs for them, and that as a share of the decode step. */
+  decodeBusySeconds: number;
+  decodeUtilization: number;
+  decodeEnergyJoulesPerStep: number;
+  /** Expanded bytes per second the memory behind it can feed it (path bandwidth × ratio); 0 when none. */
+  feedBytesPerSecond: number;
+  /** Slower than the memory feeding it and busy most of the decode step: it paces decode. */
+  boundsDecode: boolean;
+  /** The same design without this unit (bypassed by a plain link), evaluated the same way. */
+  without?: {
+    tpotSeconds: number;
+    decodeEnergyJoulesPerToken: number;
+    maxBatch: number;
+    weightsBytesPerChip: number;
+    kvBytesPerChip: number;
+    fits: boolean;
+  };
+  /** One sentence: what the unit changes (TPOT, energy, batch, area) and whether it bounds decode. */
+  sentence: string;
+}
+
+/** The compression section of a report (`engine/stages/compression.ts`). */
+export interface CompressionReport {
+  /** The weights as stored: the format's value and metadata bits, and sparsity with its index bits. */
+  weights: {
+    format: string;
+    valueBitsPerWeight: number;
+    /** Scales, zero points and super-block constants per weight. */
+    metadataBitsPerWeight: number;
+    sparsity: Workload['weightSparsity'];
+    /** Share of the matrix weights kept (1 when dense). */
+    density: number;
+    indexBitsPerWeight: number;
+    /** The matrices are stored sparse (a matching sparsity engine reads them); else dense. */
+    storedSparse: boolean;
+    /** Stored bits per matrix weight, all included. */
+    storedBitsPerWeight: number;
+    /** Share of the decode step's multiply-accumulates the sparsity engine skips. */
+    decodeMacsSkippedShare: number;
+  };
+  /** Where block-quantized weights are expanded, and the cost of each way per decode step on one chip. */
+  expansion: {
+    where: 'memory-path' | 'compute' | 'none';
+    memoryPath: { seconds: number; energyJoules: number } | undefined;
+    compute: { vectorOps: number; seconds: number; energyJoules: number } | undefined;
+    sentence: string;
+  };
+  units: CompressionUnitReport[];
+  /** The answer: what the compression units change, in one sentence. */
+  sentence: string;
+}

@@ -78,7 +78,7 @@ export interface TechContext {
 /** A compute block's rates and energies, one instance at its top operating point. */
 export type ComputeSpec = Omit<
   ComputeUnit,
-  'id' | 'blockIds' | 'name' | 'typeId' | 'instances' | 'sparsitySpeedup'
+  'id' | 'blockIds' | 'name' | 'typeId' | 'instances' | 'sparsitySpeedup' | 'sparsityPattern'
 >;
 
 /** A memory block's storage, one instance. */
@@ -159,6 +159,8 @@ export interface BlockModel {
   onPath?(reading: BlockReading): PathEffect;
   /** Speed-up it gives 2:4-sparse GEMMs of a compute block linked straight to it. */
   sparsitySpeedup?(reading: BlockReading): number;
+  /** The sparsity pattern it reads (`2:4`, `4:8`, `unstructured`); omitted = 2:4. */
+  sparsityPattern?(reading: BlockReading): string;
   /** The voltage/frequency domain a `domain` block defines. */
   domain?(reading: BlockReading): PowerDomainSpec;
   /** The average-power limit a `cap` block sets, in watts. */

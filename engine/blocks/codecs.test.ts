@@ -42,6 +42,40 @@ describe('codecs: what they do to a path', () => {
     });
   });
 
+  it('a sparsity engine reads its pattern; a type without one reads 2:4, the pattern sparse tensor cores read', () => {
+    expect(sparsity.sparsityPattern?.(readingOf(sparsityType))).toBe('2:4');
+    const withPattern = {
+      ...sparsityType,
+      params: [
+        {
+          key: 'pattern',
+          name: 'pattern',
+          kind: 'enum' as const,
+          options: [
+            { value: '2:4', label: '2:4' },
+            { value: 'unstructured', label: 'unstructured' },
+          ],
+          default: '2:4',
+          description: 'test parameter pattern',
+        },
+        ...sparsityType.params,
+      ],
+    };
+    expect(sparsity.sparsityPattern?.(readingOf(withPattern, { pattern: 'unstructured' }))).toBe(
+      'unstructured',
+    );
+  });
+
+  it('a codec adds its latency to the path when its type states one', () => {
+    const timed = blockTypeOf(
+      'test.timed-codec',
+      'weight-decompression',
+      { compressionRatio: 2, latencySeconds: 1e-8, ...codec },
+      { category: 'compression' },
+    );
+    expect(weightDecompression.transfer(readingOf(timed)).latencySeconds).toBe(1e-8);
+  });
+
   it('a sparsity engine compresses nothing: it speeds up the sparse GEMMs of the block it is linked to', () => {
     expect('onPath' in sparsity).toBe(false);
     expect(sparsity.sparsitySpeedup?.(readingOf(sparsityType))).toBe(2);

@@ -1,5 +1,5 @@
 /**
- * `sparsity`: a 2:4 structured-sparsity engine linked straight to a compute block: 2:4-sparse GEMMs of that
+ * `sparsity`: a sparsity engine (2:4 or 4:8 structured, or unstructured with a bitmap) linked straight to a compute block: 2:4-sparse GEMMs of that
  * block run `computeSpeedup` times faster (NVIDIA Ampere sparse tensor cores: Mishra et al., "Accelerating
  * Sparse Deep Neural Networks", 2021 — 2× the dense math rate). Bytes cross it at its throughput. With it, the
  * weights are stored in its compressed format — kept values plus 2-bit indices, `sparseWeightBytes` in
@@ -14,4 +14,7 @@ export const sparsity: BlockModel = {
   summary: 'A 2:4 sparsity engine: sparse GEMMs of the compute block it is linked to run faster.',
   ...codec,
   sparsitySpeedup: (reading) => reading.number('computeSpeedup'),
+  // A type without a `pattern` parameter reads 2:4, the pattern sparse tensor cores read.
+  sparsityPattern: (reading) =>
+    reading.type.params.some((param) => param.key === 'pattern') ? reading.choice('pattern') : '2:4',
 };

@@ -7,6 +7,7 @@
 import type { ModelArchitecture } from '../schema/model';
 import { residualStreamBytes, type Formats } from './formats';
 import type { Parallelism } from './parallelism';
+import { storedSparseWeightBytes, TWO_FOUR, type SparsityLayout } from './sparsity';
 
 /** Bytes one chip must hold. */
 export interface Footprint {
@@ -33,8 +34,10 @@ export interface FootprintOptions {
    * when whole prompts are prefilled at once. Default `PREFILL_CHUNK_TOKENS`.
    */
   prefillChunkTokens?: number;
-  /** The GEMM weights are stored 2:4-sparse (kept values and their indices: `sparseWeightBytes`). */
+  /** The GEMM weights are stored sparse (kept values and their indices: `sparseWeightBytes`). */
   sparseWeights?: boolean;
+  /** Their layout when `sparseWeights` (`models/sparsity.ts`); absent = 2:4. */
+  sparsity?: SparsityLayout;
 }
 
 /**
@@ -47,10 +50,8 @@ export interface FootprintOptions {
  * (BF16: 1.125 bytes, 1.78× smaller; FP8: 0.625 bytes, 1.6×). A block-quantized format's scales shrink with its
  * values (blocks are formed over the kept values).
  */
-export function sparseWeightBytes(valueBytes: number): number {
-  const kept = 2 / 4;
-  const indexBits = 2;
-  return kept * (valueBytes + indexBits / 8);
+export function sparseWeightBytes(valueBytes: number, layout: SparsityLayout = TWO_FOUR): number {
+  return storedSparseWeightBytes(valueBytes, layout);
 }
 
 /**
@@ -149,7 +150,7 @@ export function footprint(
     embeddingShare * (formats.embeddingWeightBytes ?? formats.weightBytes);
   if (options.sparseWeights === true) {
     const matrices = (denseLayers * dense.matrices + moeLayers * moe.matrices) * stageFraction;
-    weights -= matrices * (formats.weightBytes - sparseWeightBytes(formats.weightBytes));
+    weights -= matrices * (formats.weightBytes - sparseWeightBytes(formats.weightBytes, options.sparsity));
   }
   const span = kvTokens(arch, context);
   const kvPerSequence =

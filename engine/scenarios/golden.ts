@@ -179,6 +179,7 @@ export function goldenOf(scenario: string, result: EvaluationResult): Json {
     diagnostics: report.diagnostics,
     // Only a scenario that sets a memory policy records it (the other goldens stay as they were).
     ...(report.workload.memoryPolicy ? { memoryHierarchy: report.memoryHierarchy } : {}),
+    compression: report.compression,
   });
 }
 

@@ -39,6 +39,22 @@ export const numberFormatSchema = z.strictObject({
   dequantOpsPerElement: z.number().nonnegative().optional(),
   description: z.string().min(10),
   source: sourceSchema,
+  /**
+   * What one stored element really costs, part by part (`models/format-layout.ts` adds them up, and the library test
+   * holds `effectiveBitsPerElement` to the sum): the value's bits, each block's scale and zero point, and a
+   * super-block's own scales (Q4_K's FP16 d and dmin per 256; NF4's FP32 constant per 256 blocks of 64).
+   */
+  layout: z
+    .strictObject({
+      valueBits: z.number().positive().max(64),
+      /** Elements sharing one scale (1 = a scale per element; omit scales with `scaleBits` 0). */
+      blockSize: z.number().int().positive().max(1_000_000),
+      scaleBits: z.number().nonnegative().max(64),
+      zeroPointBits: z.number().nonnegative().max(64),
+      superBlockSize: z.number().int().positive().max(100_000_000).optional(),
+      superBlockBits: z.number().nonnegative().max(256).optional(),
+    })
+    .optional(),
   /** Sources of single fields, each naming the field it backs in `appliesTo`. */
   sources: z.array(sourceSchema).optional(),
 });

@@ -53,8 +53,12 @@ export const workloadSchema = z.strictObject({
   weights: libraryIdSchema,
   activations: libraryIdSchema,
   kv: libraryIdSchema,
-  /** Structured sparsity of the weights; `2:4` halves the multiply work where a sparsity engine or unit supports it. */
-  weightSparsity: z.enum(['none', '2:4']),
+  /**
+   * Sparsity of the layers' weight matrices: N:M structured (`2:4`, `4:8`: N of every M kept) or `unstructured`
+   * (a `weightDensity` share kept anywhere). It saves bytes and multiplies only where a sparsity engine of the same
+   * pattern is linked to the unit that runs the GEMMs (`models/sparsity.ts`).
+   */
+  weightSparsity: z.enum(['none', '2:4', '4:8', 'unstructured']),
   parallelism: parallelismSchema,
   /** Time per output token (s) an automatic plan must meet; splits within it rank first. */
   tpotTargetSeconds: z.number().positive().max(3600).optional(),
@@ -71,6 +75,8 @@ export const workloadSchema = z.strictObject({
   runtime: libraryIdSchema.optional(),
   /** Where weights and KV cache live, KV paging and prefetch; omitted means the fixed fastest-first order. */
   memoryPolicy: memoryPolicySchema.optional(),
+  /** Share of the weights kept under `unstructured` sparsity (default 0.5); ignored by the N:M patterns. */
+  weightDensity: z.number().min(0.01).max(1).optional(),
 });
 export type Workload = z.infer<typeof workloadSchema>;
 

@@ -37,6 +37,8 @@ import type { NumberFormat } from '../schema/number-format';
 import { addDequantization, weightDequantization, type WeightDequantization } from './dequant';
 import type { Plan } from './plan';
 import { chooseUnits, type UnitChoice } from './units';
+import { sparsityLayout, TWO_FOUR, type SparsityLayout } from '../models/sparsity';
+import { unitSparsitySpeedup } from './storage';
 
 /** Time and energy of one run of an operator, with its parts, at the top operating point. */
 export interface OperatorCost {
@@ -61,6 +63,8 @@ export interface OperatorCost {
   transferJoules: number;
   /** MACs actually executed (after sparsity). */
   macs: number;
+  /** Bytes each decompression unit on the way expands in one run, by block id; absent when none. */
+  decompressed?: ReadonlyMap<string, Decompressed>;
 }
 
 /** Arithmetic classes narrower than BF16, whose efficiency a unit may scale (`lowPrecisionEfficiencyScale`). */
@@ -87,8 +91,10 @@ export interface CostContext {
   placement: ClassPlacement;
   /** Scales DRAM bandwidth (a power mode that lowers the memory clock); 1 normally. */
   dramBandwidthScale: number;
-  /** Weights are 2:4-sparse: a unit with a sparsity engine runs their GEMMs `sparsitySpeedup` times faster. */
+  /** Weights are sparse: a unit with a sparsity engine runs their GEMMs `sparsitySpeedup` times faster. */
   sparseWeights: boolean;
+  /** Their layout (`models/sparsity.ts`); absent = 2:4. */
+  sparsity?: SparsityLayout | undefined;
   /** Block-quantized weights the units expand before multiplying (`dequant.ts`); undefined when none. */
   dequant?: WeightDequantization | undefined;
 }
@@ -188,7 +194,7 @@ function costCollective(
 }
 
 /** Bytes expanded by one decompression engine, with its throughput and energy. */
-interface Decompressed {
+export interface Decompressed {
   bytes: number;
   throughput: number;
   energy: number;
@@ -285,6 +291,7 @@ function addMemoryTime(
     }
   }
   if (!decompressed) return;
+  cost.decompressed = decompressed;
   for (const entry of decompressed.values()) {
     cost.transferJoules += entry.bytes * 8 * entry.energy;
     cost.memorySeconds = Math.max(cost.memorySeconds, entry.bytes / entry.throughput);
@@ -298,7 +305,8 @@ function addComputeTime(
   unit: ComputeUnit,
   context: CostContext,
 ): void {
-  const speedup = operator.sparse && context.sparseWeights ? unit.sparsitySpeedup : 1;
+  const speedup =
+    operator.sparse && context.sparseWeights ? unitSparsitySpeedup(unit, context.sparsity ?? TWO_FOUR) : 1;
   const macs = operator.macs / speedup;
   let computeSeconds = 0;
   if (macs > 0) {
@@ -375,13 +383,13 @@ export interface CostInput {
 export function cost(input: CostInput, diagnostics: Diagnostic[]): CostedGraph {
   const { machine, plan, workload, runtime } = input;
   const { chip } = machine;
-  const sparse = workload.weightSparsity === '2:4';
-  if (sparse && !chip.units.some((unit) => unit.sparsitySpeedup > 1))
+  const layout = sparsityLayout(workload);
+  const sparse = layout !== undefined;
+  if (layout && !chip.units.some((unit) => unitSparsitySpeedup(unit, layout) > 1))
     diagnostics.push({
       severity: 'info',
       code: 'sparsity-unused',
-      message:
-        'The weights are 2:4-sparse but no compute unit has a sparsity engine linked to it, so they run as dense.',
+      message: `The weights are ${layout.pattern}-sparse but no compute unit has a sparsity engine for that pattern linked to it, so they are stored and run as dense.`,
     });
   const context: CostContext = {
     chip,
@@ -390,6 +398,7 @@ export function cost(input: CostInput, diagnostics: Diagnostic[]): CostedGraph {
     dramBandwidthScale:
       selectedOperatingPoint(chip.power, workload.operatingPoint)?.memoryBandwidthScale ?? 1,
     sparseWeights: sparse,
+    sparsity: layout,
     dequant: weightDequantization(input.weightsFormat, runtime),
   };
   const choice = chooseUnits(chip, workload, runtime, diagnostics);

@@ -95,11 +95,11 @@ export function lower(
   workload: Workload,
   attention?: RuntimeAttention,
 ): OperatorGraph {
-  const sparse = workload.weightSparsity === '2:4';
-  // Stored bytes drive traffic: 2:4-sparse matrices kept compressed (values and indices) read fewer bytes.
+  const sparse = workload.weightSparsity !== 'none';
+  // Stored bytes drive traffic: sparse matrices kept compressed (values and indices) read fewer bytes.
   const stored: Formats =
     plan.storage?.sparseWeights === true
-      ? { ...formats, matrixWeightBytes: sparseWeightBytes(formats.weightBytes) }
+      ? { ...formats, matrixWeightBytes: sparseWeightBytes(formats.weightBytes, plan.storage.sparsity) }
       : formats;
   const prefill = lowerStep(
     arch,

@@ -377,14 +377,16 @@ function poolLevels(graph: DataGraph): { level: MemoryLevel; members: number[] }
   });
 }
 
-/** Sparsity engines linked straight to a compute block speed up that unit's 2:4-sparse GEMMs. */
+/** Sparsity engines linked straight to a compute block speed up that unit's sparse GEMMs of their pattern. */
 function applySparsityEngines(graph: DataGraph, units: { unit: ComputeUnit; members: number[] }[]): void {
   for (const { unit, members } of units) {
     for (const member of members) {
       for (const { other } of graph.adjacency[member] ?? []) {
         const neighbour = graph.nodes[other] as GraphNode;
         const speedup = neighbour.model.sparsitySpeedup?.(neighbour.reading);
-        if (speedup !== undefined) unit.sparsitySpeedup = Math.max(unit.sparsitySpeedup, speedup);
+        if (speedup === undefined || speedup < unit.sparsitySpeedup) continue;
+        unit.sparsitySpeedup = speedup;
+        unit.sparsityPattern = neighbour.model.sparsityPattern?.(neighbour.reading);
       }
     }
   }

@@ -4,18 +4,28 @@
  * chunk). Decided once per evaluation from the machine, the workload and the runtime; the plan's footprint, the
  * lowered operators' bytes and the largest batch all follow it.
  */
-import type { Machine } from '../machine';
+import type { ComputeUnit, Machine } from '../machine';
 import { PREFILL_CHUNK_TOKENS, type FootprintOptions } from '../models/footprint';
+import { sparseComputeSpeedup, sparsityLayout, type SparsityLayout } from '../models/sparsity';
 import type { Runtime } from '../schema/runtime';
 import type { Workload } from '../schema/workload';
 
 /** The storage choices of one evaluation (every field set). */
-export type Storage = Required<FootprintOptions>;
+export type Storage = Required<Omit<FootprintOptions, 'sparsity'>> & { sparsity?: SparsityLayout };
 
 /**
- * 2:4-sparse weights are stored compressed only when the unit that runs their GEMMs has a sparsity engine to
- * read that format (the engine's `pattern` is 2:4, the only one the workload can name); without one they are
- * stored and run dense. The prefill chunk is the runtime's (`prefillChunkTokens`; absent = whole prompts), or
+ * Whether `unit` has a sparsity engine that reads `layout` (its pattern; an engine that names none reads 2:4), and
+ * how much faster it runs the sparse GEMMs then (`sparseComputeSpeedup`); 1 when it has none or another pattern.
+ */
+export function unitSparsitySpeedup(unit: ComputeUnit, layout: SparsityLayout | undefined): number {
+  if (!layout || unit.sparsitySpeedup <= 1) return 1;
+  if ((unit.sparsityPattern ?? '2:4') !== layout.pattern) return 1;
+  return sparseComputeSpeedup(unit.sparsitySpeedup, layout);
+}
+
+/**
+ * Sparse weights are stored compressed only when the unit that runs their GEMMs has a sparsity engine to read
+ * that format (the engine's `pattern` is the workload's); without one they are stored and run dense. The prefill chunk is the runtime's (`prefillChunkTokens`; absent = whole prompts), or
  * `PREFILL_CHUNK_TOKENS` when no runtime is chosen.
  */
 export function storageOf(
@@ -25,8 +35,11 @@ export function storageOf(
   runtime: Runtime | undefined,
 ): Storage {
   const unit = machine.chip.units[primaryUnit];
+  const layout = sparsityLayout(workload);
+  const sparseWeights = layout !== undefined && unit !== undefined && unitSparsitySpeedup(unit, layout) > 1;
   return {
-    sparseWeights: workload.weightSparsity === '2:4' && unit !== undefined && unit.sparsitySpeedup > 1,
+    sparseWeights,
+    ...(sparseWeights ? { sparsity: layout } : {}),
     prefillChunkTokens:
       runtime === undefined ? PREFILL_CHUNK_TOKENS : (runtime.prefillChunkTokens ?? Number.POSITIVE_INFINITY),
   };

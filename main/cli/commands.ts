@@ -29,7 +29,13 @@ import { loadCatalog, table, UsageError, type Streams } from '../app/command-lin
 import { FileJobError, FileJobRunner } from '../files';
 import { StoreError } from '../store/project-store';
 import { saveModelToProject } from './save-model';
-import { checkedWorkload, countFromFlag, memoryPolicyFromFlag, withUnitFlags } from './simulate-flags';
+import {
+  checkedWorkload,
+  countFromFlag,
+  memoryPolicyFromFlag,
+  sparsityFromFlag,
+  withUnitFlags,
+} from './simulate-flags';
 
 const usage = `usage: tessera <command> [options]
 
@@ -44,6 +50,7 @@ commands:
            [--tpot-target SECONDS] [--operating-point NAME] [--set ID.param=VALUE ...] [--json]
            [--runtime hardware|trt-llm|vllm|llama-cpp|ID] [--units fastest|least-energy|pinned:BLOCK]
            [--memory weights=auto|pin|stream[:BLOCK],kv=auto|pin|stream[:BLOCK],page=TOKENS,prefetch=on|off]
+           [--sparsity none|2:4|4:8|unstructured[:DENSITY]]
            without --tp/--pp/--ep the split is searched; --tpot-target (e.g. 0.02 or "20 ms") ranks the
            splits within it first
   import-model <config.json> --id <id> [--name NAME] [--out FILE] [--project FILE.tessera]
@@ -277,6 +284,7 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
         runtime: { type: 'string' },
         units: { type: 'string' },
         set: { type: 'string', multiple: true },
+        sparsity: { type: 'string' },
         json: { type: 'boolean', default: false },
         memory: { type: 'string' },
       },
@@ -319,6 +327,7 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
     tpotTargetSeconds: tpotTarget,
     operatingPoint: values['operating-point'],
     ...(values.memory === undefined ? {} : { memoryPolicy: memoryPolicyFromFlag(values.memory) }),
+    ...(values.sparsity === undefined ? {} : sparsityFromFlag(values.sparsity)),
   };
   if (workload.decodeContext === undefined) delete workload.decodeContext;
   if (workload.tpotTargetSeconds === undefined) delete workload.tpotTargetSeconds;
@@ -425,6 +434,9 @@ export function summary(report: Report): string {
     report.bottleneck.prefill,
     report.bottleneck.decode,
     ...(report.plan ? ['', planSearchTable(report.plan)] : []),
+    ...(report.compression
+      ? ['', `compression: ${report.compression.sentence}`, `  ${report.compression.expansion.sentence}`]
+      : []),
     ...report.diagnostics.map((diagnostic) => `${diagnostic.severity}: ${diagnostic.message}`),
     ...(report.workload.memoryPolicy && report.memoryHierarchy
       ? [`memory hierarchy: ${report.memoryHierarchy.summary}`]

@@ -154,3 +154,36 @@ describe('the plan search under a memory policy', () => {
     expect(streamed.memory.fits).toBe(true);
   });
 });
+
+describe('tessera simulate --sparsity', () => {
+  const mesh = [
+    'simulate',
+    '--design',
+    'preset:template-tile-mesh-compression',
+    '--model',
+    'llama-3-8b',
+    '--json',
+  ];
+
+  it('reaches the workload and the compression section of --json', async () => {
+    const { code, out } = await tessera(...mesh, '--sparsity', 'unstructured:0.3');
+    expect(code).toBe(0);
+    const result = JSON.parse(out) as Report;
+    expect(result.workload).toMatchObject({ weightSparsity: 'unstructured', weightDensity: 0.3 });
+    // The template's sparsity engine reads 2:4, so unstructured weights stay dense (and say so).
+    expect(result.compression?.weights).toMatchObject({ sparsity: 'unstructured', storedSparse: false });
+    expect(result.diagnostics.map((diagnostic) => diagnostic.code)).toContain('sparsity-unused');
+    const sparse = JSON.parse((await tessera(...mesh, '--sparsity', '2:4')).out) as Report;
+    expect(sparse.compression?.weights).toMatchObject({ sparsity: '2:4', storedSparse: true, density: 0.5 });
+    expect(sparse.compression?.units.map((unit) => unit.kind).sort()).toEqual(['kv', 'sparsity', 'weights']);
+  });
+
+  it('refuses a pattern it does not know and a density out of range', async () => {
+    const unknown = await tessera(...mesh, '--sparsity', '3:4');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('--sparsity must be none, 2:4, 4:8 or unstructured');
+    const dense = await tessera(...mesh, '--sparsity', 'unstructured:1.5');
+    expect(dense.code).toBe(2);
+    expect(dense.err).toContain('density from 0.01 to 1');
+  });
+});

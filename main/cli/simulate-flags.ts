@@ -141,3 +141,20 @@ export function memoryPolicyFromFlag(text: string): MemoryPolicy {
   }
   return policy;
 }
+
+/**
+ * The workload's weight sparsity for `--sparsity none | 2:4 | 4:8 | unstructured[:DENSITY]` (the density, the
+ * share of weights kept, from 0.01 to 1; default 0.5).
+ */
+export function sparsityFromFlag(text: string): Pick<Workload, 'weightSparsity' | 'weightDensity'> {
+  if (text === 'none' || text === '2:4' || text === '4:8') return { weightSparsity: text };
+  const match = /^unstructured(?::([0-9.]+))?$/.exec(text.trim());
+  if (match) {
+    if (match[1] === undefined) return { weightSparsity: 'unstructured' };
+    const density = Number(match[1]);
+    if (!Number.isFinite(density) || density < 0.01 || density > 1)
+      throw new UsageError(`--sparsity unstructured:DENSITY needs a density from 0.01 to 1 (got "${text}")`);
+    return { weightSparsity: 'unstructured', weightDensity: density };
+  }
+  throw new UsageError(`--sparsity must be none, 2:4, 4:8 or unstructured[:DENSITY] (got "${text}")`);
+}

@@ -208,7 +208,12 @@ function workloadFacts(input: ReportInput): Fact[] {
       'Formats',
       `weights ${formatName(catalog, workload.weights)}, activations ${formatName(catalog, workload.activations)}, KV cache ${formatName(catalog, workload.kv)}`,
     ],
-    ['Weight sparsity', workload.weightSparsity],
+    [
+      'Weight sparsity',
+      workload.weightSparsity === 'unstructured'
+        ? `unstructured, density ${workload.weightDensity ?? 0.5}`
+        : workload.weightSparsity,
+    ],
     [
       'Parallelism',
       `tensor ${formatCount(parallelism.tensor)} · pipeline ${formatCount(parallelism.pipeline)} · expert ${formatCount(parallelism.expert)} · ${formatCount(parallelism.dataReplicas)} data replica${parallelism.dataReplicas === 1 ? '' : 's'} (${parallelism.automatic ? 'automatic' : 'manual'}), ${formatCount(parallelism.chipsUsed)} chip${parallelism.chipsUsed === 1 ? '' : 's'} used`,

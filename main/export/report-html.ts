@@ -9,6 +9,7 @@ import { designToSvg } from './diagram-svg';
 import { memoryChart, operatorBreakdownChart, powerChart, rooflineChart } from './report-charts';
 import { reportContent, type Fact, type ReportInput, type TableContent } from './report-content';
 import { memoryHierarchyContent } from './report-hierarchy';
+import { compressionContent } from './report-compression';
 
 export type { ReportInput } from './report-content';
 
@@ -153,6 +154,7 @@ export function reportToHtml(input: ReportInput): string {
     table(content.memory),
     '</section>',
     ...hierarchySection(report),
+    ...compressionSection(report),
     '<section id="power"><h2>Power</h2>',
     figure(powerChart(report, design), 'Average power of each block over each phase, for one chip.'),
     '</section>',
@@ -198,4 +200,16 @@ export function reportToHtml(input: ReportInput): string {
     '</html>',
   );
   return `${out.join('\n')}\n`;
+}
+
+/** The compression section (issue 16 §5), when the report has one. */
+function compressionSection(report: ReportInput['report']): string[] {
+  const content = compressionContent(report);
+  if (!content) return [];
+  return [
+    '<section id="compression"><h2>Compression</h2>',
+    ...[content.sentence, content.storage, content.expansion].map((line) => `<p>${escape(line)}</p>`),
+    table(content.units),
+    '</section>',
+  ];
 }

@@ -5,6 +5,7 @@
  */
 import { reportContent, type Fact, type ReportInput, type TableContent } from './report-content';
 import { memoryHierarchyContent } from './report-hierarchy';
+import { compressionContent } from './report-compression';
 
 export type { ReportInput } from './report-content';
 
@@ -80,6 +81,18 @@ export function reportToMarkdown(input: ReportInput): string {
       ...hierarchy.reasons.map((line) => `- ${escapeMarkdown(line)}`),
       '',
       table(hierarchy.table),
+      '',
+    );
+  const compression = compressionContent(input.report);
+  if (compression)
+    out.push(
+      '## Compression',
+      '',
+      ...[compression.sentence, compression.storage, compression.expansion].flatMap((line) => [
+        escapeMarkdown(line),
+        '',
+      ]),
+      table(compression.units),
       '',
     );
   out.push(

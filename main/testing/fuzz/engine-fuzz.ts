@@ -316,7 +316,13 @@ function workloadOf(catalog: CatalogIndex, design: DesignDocument, messy: boolea
       weights: format,
       activations: computeFormat,
       kv: computeFormat,
-      weightSparsity: fc.constantFrom('none' as const, '2:4' as const),
+      weightSparsity: fc.constantFrom(
+        'none' as const,
+        '2:4' as const,
+        '4:8' as const,
+        'unstructured' as const,
+      ),
+      weightDensity: fc.double({ min: 0.01, max: 1, noNaN: true }),
       parallelism: fc.oneof(
         { weight: 3, arbitrary: fc.constant({ mode: 'auto' as const }) },
         {

@@ -239,6 +239,27 @@ describe('memory policies through the whole engine', () => {
     expect(found?.blockId).toBe('sram');
   });
 
+  it('a class left auto on a design with one storage level is not taken for pinned', () => {
+    const sramOnly = testDesign({ tile: { type: 'test.array' }, sram: { type: 'test.sram' } }, [
+      ['tile', 'sram'],
+    ]);
+    const result = evaluate(
+      {
+        design: sramOnly,
+        workload: {
+          ...defaultWorkload('toy'),
+          batch: 4096,
+          memoryPolicy: { ...auto, weights: { placement: 'pin' } },
+        },
+      },
+      catalog,
+    );
+    const diagnostics = result.ok ? result.report.diagnostics : result.diagnostics;
+    // The KV cache of 4,096 sequences does not fit, but only the weights were pinned, and they fit.
+    expect(diagnostics.map((diagnostic) => diagnostic.code)).not.toContain('memory-pin-too-small');
+    expect(diagnostics.map((diagnostic) => diagnostic.code)).toContain('does-not-fit');
+  });
+
   it('a level the compute does not reach is a warning, and the class is placed fastest first', () => {
     const report = run(design, { memoryPolicy: { ...auto, kv: { placement: 'pin', level: 'nowhere' } } });
     expect(report.diagnostics.map((diagnostic) => diagnostic.code)).toContain('memory-policy-level');

@@ -106,6 +106,7 @@ export function memoryRoutes(
   };
   const classSlots: Record<TensorClass, readonly Slot[]> = { weights: slots, kv: slots, activations: slots };
   const first: TensorClass[] = [];
+  const chosen: MemoryRoutes['chosen'] = {};
   const streams: StreamRoute[] = [];
   const reserved: MemoryRoutes['reserved'][number][] = [];
   for (const tensorClass of ['weights', 'kv'] as const) {
@@ -113,6 +114,7 @@ export function memoryRoutes(
     const slot = choose(tensorClass, choice);
     if (!slot) continue;
     classSlots[tensorClass] = [slot];
+    chosen[tensorClass] = slot.levelIndex;
     first.push(tensorClass);
     if (choice.placement !== 'stream') continue;
     if (slot.levelIndex === fastest.levelIndex) {
@@ -133,9 +135,10 @@ export function memoryRoutes(
     });
     reserved.push({ levelIndex: fastest.levelIndex, tensorClass, bytes: bufferBytes });
   }
-  const kvLevel = classSlots.kv.length === 1 ? chip.levels[classSlots.kv[0]?.levelIndex ?? -1] : undefined;
+  const kvLevel = chosen.kv === undefined ? undefined : chip.levels[chosen.kv];
   return {
     slots: classSlots,
+    chosen,
     order: [...first, ...(['activations', 'weights', 'kv'] as const).filter((c) => !first.includes(c))],
     reserved,
     streams,
@@ -153,18 +156,10 @@ export function memoryRoutes(
 export function policyFit(chip: Chip, unit: number, needs: Footprint, routes: MemoryRoutes): SplitFit {
   const placed = place(chip, unit, needs, routes);
   if (placed.overflowBytes > 0) return 'none';
-  const chosen = new Map<number, Set<string>>();
-  for (const tensorClass of ['weights', 'kv'] as const) {
-    const list = routes.slots[tensorClass];
-    const slot = list.length === 1 ? list[0] : undefined;
-    if (slot) chosen.set(slot.levelIndex, new Set([...(chosen.get(slot.levelIndex) ?? []), tensorClass]));
-  }
   const spilled = placed.used.some(
     (entry, index) =>
       chip.levels[index]?.shared === true &&
-      tensorClasses.some(
-        (tensorClass) => entry[tensorClass] > 0 && chosen.get(index)?.has(tensorClass) !== true,
-      ),
+      tensorClasses.some((tensorClass) => entry[tensorClass] > 0 && routes.chosen[tensorClass] !== index),
   );
   return spilled ? 'host' : 'device';
 }
@@ -192,8 +187,7 @@ export function pinDiagnostics(
     });
   }
   for (const tensorClass of ['weights', 'kv'] as const) {
-    const list = routes.slots[tensorClass];
-    const slot = list.length === 1 ? list[0] : undefined;
+    const slot = routes.slots[tensorClass].find((entry) => entry.levelIndex === routes.chosen[tensorClass]);
     if (!slot) continue;
     const need = plan.needs[tensorClass] * (tensorClass === 'kv' ? routes.kvScale : 1);
     const buffered = routes.reserved
@@ -206,7 +200,7 @@ export function pinDiagnostics(
     diagnostics.push({
       severity: 'error',
       code: 'memory-pin-too-small',
-      message: `The ${className[tensorClass]} is kept in ${name}, which is too small: one chip needs ${formatQuantity(need / slot.ratio[tensorClass], 'bytes')} of it there but ${name} has room for ${formatQuantity(Math.max(0, held) / slot.ratio[tensorClass], 'bytes')} (${formatQuantity(slot.capacityBytes, 'bytes')} in all). ${tensorClass === 'weights' ? 'Split the model over more chips, stream the weights, or pick a larger level.' : `Lower the batch (largest that fits: ${placement.maxBatchPerReplica * plan.parallelism.dataReplicas}), page or compress the KV cache, or pick a larger level.`}`,
+      message: `The ${className[tensorClass]} ${tensorClass === 'weights' ? 'are' : 'is'} kept in ${name}, which is too small: one chip needs ${formatQuantity(need / slot.ratio[tensorClass], 'bytes')} of it there but ${name} has room for ${formatQuantity(Math.max(0, held) / slot.ratio[tensorClass], 'bytes')} (${formatQuantity(slot.capacityBytes, 'bytes')} in all). ${tensorClass === 'weights' ? `Split the model over more chips (about ${formatQuantity(Math.ceil((need * plan.parallelism.tensor * plan.parallelism.pipeline) / (slot.capacityBytes * slot.ratio.weights)), 'count')} hold them in ${name} alone), stream the weights, or pick a larger level.` : `Lower the batch (largest that fits: ${placement.maxBatchPerReplica * plan.parallelism.dataReplicas}), page or compress the KV cache, or pick a larger level.`}`,
       ...(level ? { blockId: level.id } : {}),
     });
   }
@@ -403,8 +397,8 @@ export function memoryHierarchyReport(
       .map((entry, index) => ({ index, bytes: entry[tensorClass] }))
       .filter((entry) => entry.bytes > 0);
     const stream = streams.find((entry) => entry.tensorClass === tensorClass);
-    const single =
-      routes && routes.slots[tensorClass].length === 1 ? routes.slots[tensorClass][0] : undefined;
+    const chosenLevel = routes?.chosen[tensorClass];
+    const single = chosenLevel === undefined ? undefined : { levelIndex: chosenLevel };
     const Name = className[tensorClass].charAt(0).toUpperCase() + className[tensorClass].slice(1);
     let reason: string;
     if (stream) {
@@ -422,7 +416,11 @@ export function memoryHierarchyReport(
           ? ' (resident in the fastest level)'
           : ''
       }.`;
-    else if (homes.length === 0) reason = `${Name}: none held.`;
+    else if (homes.length === 0)
+      reason =
+        plan.needs[tensorClass] > 0
+          ? `${Name}: found no room in any level (the model does not fit).`
+          : `${Name}: none held.`;
     else {
       const where = homes.map((entry) => levelName(entry.index)).join(', then ');
       reason =

@@ -79,6 +79,8 @@ export function deviceSlots(slots: readonly Slot[]): Slot[] {
 export interface MemoryRoutes {
   /** The levels each class may claim, in the order it claims them (a pinned or streamed class: one level). */
   slots: Record<TensorClass, readonly Slot[]>;
+  /** The level each pinned or streamed class lives in (the classes the policy did not leave `auto`). */
+  chosen: Partial<Record<TensorClass, number>>;
   /** The order classes claim in (pinned and streamed classes first: they have nowhere else to go). */
   order: readonly TensorClass[];
   /** Bytes set aside in a level before any class claims: the double buffers of streamed classes. */
@@ -306,11 +308,7 @@ export function map(machine: Machine, plan: Plan, kvCache?: KvCachePolicy, route
     placed.placement[stream.tensorClass] = [{ levelIndex: stream.stagingLevelIndex, fraction: 1 }];
   const own = deviceSlots(slots);
   // Levels the workload put a class in on purpose (host or CXL memory included) hold it for the room count.
-  const chosen = new Set(
-    Object.values(routes?.slots ?? {}).flatMap((list) =>
-      list.length === 1 ? list.map((slot) => slot.levelIndex) : [],
-    ),
-  );
+  const chosen = new Set(Object.values(routes?.chosen ?? {}));
   const device = routes ? slots.filter((slot) => own.includes(slot) || chosen.has(slot.levelIndex)) : own;
   const deviceLevels = new Set(own.map((slot) => slot.levelIndex));
   const stored = { weights: 0, kv: 0, activations: 0 };

@@ -13,7 +13,7 @@ import { evaluate } from '../../../engine/evaluate';
 import type { EvaluationResult } from '../../../engine/report';
 import type { BlockType, ParamSpec } from '../../../engine/schema/block-type';
 import type { Block, DesignDocument, Group } from '../../../engine/schema/design';
-import type { Workload } from '../../../engine/schema/workload';
+import type { MemoryPolicy, Workload } from '../../../engine/schema/workload';
 import { MAX_GROUP_COUNT } from '../../../engine/schema/design';
 import { fuzzSummary, type FuzzSummary } from './outcome';
 
@@ -340,6 +340,7 @@ function workloadOf(catalog: CatalogIndex, design: DesignDocument, messy: boolea
       unitPolicy: fc.constantFrom('fastest' as const, 'least-energy' as const, 'pinned' as const),
       pinnedUnit: pick(fc.constantFrom(...design.blocks.map((block) => block.id)), fc.constant('ghost')),
       runtime: pick(fc.constantFrom(...runtimes), fc.constant('no-runtime')),
+      memoryPolicy: memoryPolicyOf(design),
     },
     {
       requiredKeys: [
@@ -358,6 +359,27 @@ function workloadOf(catalog: CatalogIndex, design: DesignDocument, messy: boolea
       ],
     },
   );
+}
+
+/** A memory policy naming the design's blocks (or one that is not there) as levels, paged or not. */
+function memoryPolicyOf(design: DesignDocument): fc.Arbitrary<MemoryPolicy> {
+  const level = fc.option(fc.constantFrom(...design.blocks.map((block) => block.id), 'ghost'), {
+    nil: undefined,
+  });
+  const placement = fc
+    .record({ placement: fc.constantFrom('auto' as const, 'pin' as const, 'stream' as const), level })
+    .map(({ placement, level: id }) => (id === undefined ? { placement } : { placement, level: id }));
+  return fc
+    .record({
+      weights: placement,
+      kv: placement,
+      kvBlockTokens: fc.option(fc.integer({ min: 1, max: 65_536 }), { nil: undefined }),
+      prefetch: fc.boolean(),
+    })
+    .map((policy) => {
+      if (policy.kvBlockTokens === undefined) delete policy.kvBlockTokens;
+      return policy;
+    });
 }
 
 /** A design (from scratch or a changed preset) with a workload for it and the level of detail asked. */

@@ -45,6 +45,11 @@ export const workloadSchema = z.strictObject({
   pinnedUnit: idSchema.optional(),
   /** The runtime profile (library/runtimes) whose host-side costs are added; omitted means the hardware alone. */
   runtime: libraryIdSchema.optional(),
+  /**
+   * When an FPGA with configurations may reconfigure: `never` (one configuration, as chosen between models),
+   * `per-phase` (the fastest configuration of each phase), `auto` (switch only where it pays); omitted = `auto`.
+   */
+  reconfiguration: z.enum(['never', 'per-phase', 'auto']).optional(),
 });
 export type Workload = z.infer<typeof workloadSchema>;
 

@@ -29,7 +29,13 @@ import { loadCatalog, table, UsageError, type Streams } from '../app/command-lin
 import { FileJobError, FileJobRunner } from '../files';
 import { StoreError } from '../store/project-store';
 import { saveModelToProject } from './save-model';
-import { checkedWorkload, countFromFlag, withUnitFlags } from './simulate-flags';
+import {
+  checkedWorkload,
+  countFromFlag,
+  reconfigurationFromFlag,
+  reconfigurationLines,
+  withUnitFlags,
+} from './simulate-flags';
 
 const usage = `usage: tessera <command> [options]
 
@@ -43,6 +49,7 @@ commands:
            [--context N] [--weights F] [--activations F] [--kv F] [--tp N] [--pp N] [--ep N]
            [--tpot-target SECONDS] [--operating-point NAME] [--set ID.param=VALUE ...] [--json]
            [--runtime hardware|trt-llm|vllm|llama-cpp|ID] [--units fastest|least-energy|pinned:BLOCK]
+           [--reconfiguration never|per-phase|auto]  (an FPGA with configurations: when it may switch)
            without --tp/--pp/--ep the split is searched; --tpot-target (e.g. 0.02 or "20 ms") ranks the
            splits within it first
   import-model <config.json> --id <id> [--name NAME] [--out FILE] [--project FILE.tessera]
@@ -276,6 +283,7 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
         runtime: { type: 'string' },
         units: { type: 'string' },
         set: { type: 'string', multiple: true },
+        reconfiguration: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
     }),
@@ -316,7 +324,9 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
         : { mode: 'auto' },
     tpotTargetSeconds: tpotTarget,
     operatingPoint: values['operating-point'],
+    reconfiguration: reconfigurationFromFlag(values.reconfiguration),
   };
+  if (workload.reconfiguration === undefined) delete workload.reconfiguration;
   if (workload.decodeContext === undefined) delete workload.decodeContext;
   if (workload.tpotTargetSeconds === undefined) delete workload.tpotTargetSeconds;
   if (workload.operatingPoint === undefined) delete workload.operatingPoint;
@@ -422,6 +432,7 @@ export function summary(report: Report): string {
     report.bottleneck.prefill,
     report.bottleneck.decode,
     ...(report.plan ? ['', planSearchTable(report.plan)] : []),
+    ...(report.reconfiguration ? ['', reconfigurationLines(report.reconfiguration)] : []),
     ...report.diagnostics.map((diagnostic) => `${diagnostic.severity}: ${diagnostic.message}`),
     '',
   ];

@@ -6,6 +6,8 @@
 import type { CatalogIndex } from '../../engine/catalog';
 import { idSchema } from '../../engine/schema/common';
 import { workloadSchema, type Workload } from '../../engine/schema/workload';
+import type { ReconfigurationReport } from '../../engine/report';
+import { formatQuantity } from '../../engine/units';
 import { UsageError } from '../app/command-line';
 
 /** Short runtime names → library ids; `hardware` means no runtime (the hardware alone). */
@@ -78,6 +80,7 @@ const flagOfField: Readonly<Record<string, string>> = {
   pinnedUnit: '--units',
   unitPolicy: '--units',
   model: '--model',
+  reconfiguration: '--reconfiguration',
 };
 
 /**
@@ -111,4 +114,20 @@ export function checkedWorkload(
     return `${flag} ${bound}${typed}`;
   });
   throw new UsageError(lines.join('\n'));
+}
+
+/** The workload's reconfiguration policy for `--reconfiguration never | per-phase | auto`. */
+export function reconfigurationFromFlag(text: string | undefined): Workload['reconfiguration'] {
+  if (text === undefined) return undefined;
+  if (text === 'never' || text === 'per-phase' || text === 'auto') return text;
+  throw new UsageError(`--reconfiguration must be never, per-phase or auto (got "${text}")`);
+}
+
+/** The reconfiguration section of `tessera simulate`'s text: the choice per phase, its cost and the answer. */
+export function reconfigurationLines(section: ReconfigurationReport): string {
+  const q = formatQuantity;
+  return [
+    `Reconfiguration (${section.blockName}, policy ${section.policy}): prefill in '${section.prefillConfiguration}', decode in '${section.decodeConfiguration}'; ${q(section.reconfigurationSeconds, 'seconds')} and ${q(section.reconfigurationEnergyJoules, 'joules')} of loading per request`,
+    section.sentence,
+  ].join('\n');
 }

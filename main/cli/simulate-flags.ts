@@ -7,7 +7,7 @@ import type { CatalogIndex } from '../../engine/catalog';
 import { idSchema } from '../../engine/schema/common';
 import { workloadSchema, type Workload } from '../../engine/schema/workload';
 import type { ReconfigurationReport } from '../../engine/report';
-import { formatQuantity } from '../../engine/units';
+import { reconfigurationSummary } from '../../engine/figures';
 import { UsageError } from '../app/command-line';
 
 /** Short runtime names → library ids; `hardware` means no runtime (the hardware alone). */
@@ -125,9 +125,5 @@ export function reconfigurationFromFlag(text: string | undefined): Workload['rec
 
 /** The reconfiguration section of `tessera simulate`'s text: the choice per phase, its cost and the answer. */
 export function reconfigurationLines(section: ReconfigurationReport): string {
-  const q = formatQuantity;
-  return [
-    `Reconfiguration (${section.blockName}, policy ${section.policy}): prefill in '${section.prefillConfiguration}', decode in '${section.decodeConfiguration}'; ${q(section.reconfigurationSeconds, 'seconds')} and ${q(section.reconfigurationEnergyJoules, 'joules')} of loading per request`,
-    section.sentence,
-  ].join('\n');
+  return [`Reconfiguration: ${reconfigurationSummary(section)}`, section.sentence].join('\n');
 }

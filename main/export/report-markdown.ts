@@ -69,6 +69,17 @@ export function reportToMarkdown(input: ReportInput): string {
       '',
     );
   out.push('## Memory occupancy', '', escapeMarkdown(content.memorySummary), '', table(content.memory), '');
+  if (content.reconfiguration)
+    out.push(
+      '## Reconfiguration',
+      '',
+      `**${escapeMarkdown(content.reconfiguration.answer)}**`,
+      '',
+      escapeMarkdown(content.reconfiguration.summary),
+      '',
+      table(content.reconfiguration.table),
+      '',
+    );
   out.push(
     '## Parameters',
     '',

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultWorkload } from '../../engine/schema/workload';
+import { designToYaml, parseDesignText } from '../../engine/spec/spec-text';
 import { reportToHtml } from './report-html';
 import { reportToMarkdown } from './report-markdown';
 import { loadCatalog, presetDesign, run } from './test-support';
@@ -34,5 +35,19 @@ describe('reconfiguration in the exported reports', () => {
       /\*\*Reconfiguring to 'decode-gemv' pays off above \d+ output tokens per request/,
     );
     expect(reportToMarkdown({ ...h100, catalog })).not.toContain('## Reconfiguration');
+  });
+});
+
+describe('the configurations table in the text spec', () => {
+  it('reads back from YAML as the same design, every configuration and cell kept', () => {
+    const design = presetDesign(catalog, 'template-fpga-prefill-decode');
+    const parsed = parseDesignText(designToYaml(design), 'yaml');
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const fabric = parsed.design.blocks.find((block) => block.id === 'fabric');
+    expect(fabric?.params.configurations).toEqual(
+      design.blocks.find((block) => block.id === 'fabric')?.params.configurations,
+    );
+    expect(parsed.design).toEqual(design);
   });
 });

@@ -57,7 +57,7 @@ export function evaluate(
   catalog: CatalogIndex,
   options: EvaluationOptions = {},
 ): EvaluationResult {
-  const { design, workload } = input;
+  const { design } = input;
   const fabric = reconfigurableFabric(design, catalog);
   const result = fabric
     ? evaluateReconfigurable(input, fabric, options, (variant, detail) =>

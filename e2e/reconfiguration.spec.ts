@@ -1,4 +1,17 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+
+/** axe-core (WCAG 2.x A and AA): no serious or critical violation in the view. */
+async function expectAccessible(page: Page, view: string): Promise<void> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const serious = results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.help}`);
+  expect(serious, `serious or critical axe violations in ${view}`).toEqual([]);
+}
 
 test('an FPGA with two bitstreams: the Reconfiguration tab answers when switching pays, and the Inspector edits the bitstreams', async ({
   tessera,
@@ -20,6 +33,7 @@ test('an FPGA with two bitstreams: the Reconfiguration tab answers when switchin
   await expect(table.getByRole('row', { name: /decode-gemv/ })).toContainText('decode');
   const breakEven = Number(/above (\d+) output tokens/.exec((await answer.textContent()) ?? '')?.[1]);
   await tessera.screenshot('reconfiguration-tab');
+  await expectAccessible(page, 'the Reconfiguration tab');
 
   // A smaller decode bitstream (a partial region a tenth the size) loads ten times faster: the break-even falls.
   await tessera.block('FPGA fabric (prefill and decode bitstreams)').click();
@@ -32,6 +46,7 @@ test('an FPGA with two bitstreams: the Reconfiguration tab answers when switchin
   const smaller = Number(/above (\d+) output tokens/.exec((await answer.textContent()) ?? '')?.[1]);
   expect(smaller).toBeLessThan(breakEven);
   await tessera.screenshot('reconfiguration-inspector');
+  await expectAccessible(page, 'the Inspector with configurations');
 
   // More DSP slices than the fabric has: the configuration is refused with an error naming it.
   const dsp = decode.getByLabel('DSP slices', { exact: true });

@@ -34,6 +34,7 @@ import { plan } from './stages/plan';
 import { power } from './stages/power';
 import { report } from './stages/report';
 import { resolve } from './stages/resolve';
+import { evaluateReconfigurable, reconfigurableFabric } from './stages/reconfiguration';
 import { searchPlans, withPlanSearch } from './stages/search';
 import {
   layerWeightBytes,
@@ -65,16 +66,13 @@ export function evaluate(
   catalog: CatalogIndex,
   options: EvaluationOptions = {},
 ): EvaluationResult {
-  const { design, workload } = input;
-  const { machine, structural } = designStages(design, catalog);
-  const diagnostics: Diagnostic[] = [...structural, ...machine.diagnostics];
-  const checked = checkWorkload(workload, catalog, input.model, diagnostics);
-  if (!checked) return { ok: false, diagnostics };
-  const context: StageInput = { design, workload, machine, checked, catalog };
-  const result =
-    workload.parallelism.mode === 'auto'
-      ? evaluateAutomatic(context, diagnostics, options)
-      : evaluateStages(context, diagnostics, options);
+  const { design } = input;
+  const fabric = reconfigurableFabric(design, catalog);
+  const result = fabric
+    ? evaluateReconfigurable(input, fabric, options, (variant, detail) =>
+        evaluate({ ...input, design: variant }, catalog, { detail }),
+      )
+    : evaluateDesign(input, catalog, options);
   if (!result.ok) return result;
   result.report.ranges = reportRanges(result.report, design, catalog);
   // Each compression unit's counterfactual: the design without it, evaluated the same way (summary detail).
@@ -99,6 +97,23 @@ export function evaluate(
       },
     ],
   };
+}
+
+/** The stages for a design as drawn: check, resolve, then the plan search or the workload's split. */
+function evaluateDesign(
+  input: EvaluationInput,
+  catalog: CatalogIndex,
+  options: EvaluationOptions,
+): EvaluationResult {
+  const { design, workload } = input;
+  const { machine, structural } = designStages(design, catalog);
+  const diagnostics: Diagnostic[] = [...structural, ...machine.diagnostics];
+  const checked = checkWorkload(workload, catalog, input.model, diagnostics);
+  if (!checked) return { ok: false, diagnostics };
+  const context: StageInput = { design, workload, machine, checked, catalog };
+  return workload.parallelism.mode === 'auto'
+    ? evaluateAutomatic(context, diagnostics, options)
+    : evaluateStages(context, diagnostics, options);
 }
 
 /**

@@ -214,6 +214,8 @@ export interface Report {
   memoryHierarchy?: MemoryHierarchyReport;
   /** Compression units, stored formats and sparsity, present when the design or the workload compresses. */
   compression?: CompressionReport;
+  /** An FPGA block's configurations and the one chosen per phase; absent for a design without configurations. */
+  reconfiguration?: ReconfigurationReport;
 }
 
 /** One storage level of one chip: what each class occupies there and the bytes each moves through it. */
@@ -274,6 +276,55 @@ export interface MemoryHierarchyReport {
   paging?: { blockTokens: number; wastedTokensPerSequence: number; wastedBytesPerChip: number };
   /** The reasons in one paragraph. */
   summary: string;
+}
+
+/** One configuration (bitstream) of a reconfigurable fabric, with what the engine measured of it. */
+export interface ConfigurationReport {
+  name: string;
+  /** Operator classes it accelerates (`gemm`, `gemv`, `attention`). */
+  accelerates: string[];
+  dspSlices: number;
+  luts: number;
+  bramBlocks: number;
+  uramBlocks: number;
+  clockHertz: number;
+  bitstreamBytes: number;
+  /** Bitstream bytes ÷ configuration port bandwidth. */
+  loadSeconds: number;
+  /** Load seconds × the system's static power. */
+  loadEnergyJoules: number;
+  /** Prefill time of the batch in this configuration; absent where it cannot serve prefill or was refused. */
+  prefillSeconds: number | undefined;
+  /** Time of one decode step in this configuration; absent where it cannot serve decode or was refused. */
+  decodeSecondsPerStep: number | undefined;
+  /** Over-subscribes the fabric's resources (an error diagnostic names it). */
+  refused: boolean;
+}
+
+/**
+ * Reconfigurable fabric (`engine/stages/reconfiguration.ts`): the configuration chosen per phase under the
+ * workload's policy, what switching costs a request, and the break-even in output tokens per request.
+ */
+export interface ReconfigurationReport {
+  blockId: string;
+  blockName: string;
+  policy: 'never' | 'per-phase' | 'auto';
+  /** Output tokens per request the choice was made for. */
+  outputTokens: number;
+  /** Configuration port width ÷ 8 × its clock. */
+  configurationPortBytesPerSecond: number;
+  configurations: ConfigurationReport[];
+  prefillConfiguration: string;
+  decodeConfiguration: string;
+  /** 0 when one configuration runs both phases, else 2 (to decode and back). */
+  loadsPerRequest: number;
+  /** Seconds each request (batch) spends loading configurations. */
+  reconfigurationSeconds: number;
+  reconfigurationEnergyJoules: number;
+  /** 1 + (load(prefill) + load(decode)) ÷ decode seconds saved per token; absent when switching never pays. */
+  breakEvenOutputTokens: number | undefined;
+  /** The answer in words: "Reconfiguring to 'decode-gemv' pays off above 42 output tokens per request …". */
+  sentence: string;
 }
 
 /**

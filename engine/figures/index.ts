@@ -11,6 +11,7 @@
  * - `breakdown.ts`: an operator's time by what it waited on; storage levels and what they hold.
  * - `format.ts`: FLOP/s, FLOP, FLOP/B, percentages, counts, axis ticks.
  * - `escape.ts`: escaping names for HTML, SVG and XML.
+ * - `reconfiguration.ts`: a reconfigurable fabric's configurations as table rows and its choice in a sentence.
  */
 export {
   designFamily,
@@ -49,3 +50,9 @@ export {
   type RooflineXY,
   type Roofs,
 } from './roofline';
+export {
+  RECONFIGURATION_ALIGN,
+  RECONFIGURATION_HEADERS,
+  reconfigurationRows,
+  reconfigurationSummary,
+} from './reconfiguration';

@@ -80,9 +80,12 @@ function flowBetween(graph: DataGraph, sources: ReadonlySet<number>, sinks: Read
   const source = size * 2;
   const sink = source + 1;
   graph.nodes.forEach((node, index) => {
-    const capacity =
-      sources.has(index) || sinks.has(index)
-        ? Infinity
+    // A source limits what it takes in by its own transfer (an FPGA overlay's memory ports; Infinity for other
+    // compute blocks); a block that is also the sink serves itself below.
+    const capacity = sinks.has(index)
+      ? Infinity
+      : sources.has(index)
+        ? (graph.bandwidthOf[index] as number)
         : node.model.crossable
           ? (graph.bandwidthOf[index] as number)
           : 0;

@@ -180,6 +180,7 @@ export function goldenOf(scenario: string, result: EvaluationResult): Json {
     // Only a scenario that sets a memory policy records it (the other goldens stay as they were).
     ...(report.workload.memoryPolicy ? { memoryHierarchy: report.memoryHierarchy } : {}),
     compression: report.compression,
+    reconfiguration: report.reconfiguration,
   });
 }
 

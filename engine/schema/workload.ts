@@ -77,6 +77,11 @@ export const workloadSchema = z.strictObject({
   memoryPolicy: memoryPolicySchema.optional(),
   /** Share of the weights kept under `unstructured` sparsity (default 0.5); ignored by the N:M patterns. */
   weightDensity: z.number().min(0.01).max(1).optional(),
+  /**
+   * When an FPGA with configurations may reconfigure: `never` (one configuration, as chosen between models),
+   * `per-phase` (the fastest configuration of each phase), `auto` (switch only where it pays); omitted = `auto`.
+   */
+  reconfiguration: z.enum(['never', 'per-phase', 'auto']).optional(),
 });
 export type Workload = z.infer<typeof workloadSchema>;
 

@@ -34,6 +34,8 @@ import {
   countFromFlag,
   memoryPolicyFromFlag,
   sparsityFromFlag,
+  reconfigurationFromFlag,
+  reconfigurationLines,
   withUnitFlags,
 } from './simulate-flags';
 
@@ -51,6 +53,7 @@ commands:
            [--runtime hardware|trt-llm|vllm|llama-cpp|ID] [--units fastest|least-energy|pinned:BLOCK]
            [--memory weights=auto|pin|stream[:BLOCK],kv=auto|pin|stream[:BLOCK],page=TOKENS,prefetch=on|off]
            [--sparsity none|2:4|4:8|unstructured[:DENSITY]]
+           [--reconfiguration never|per-phase|auto]  (an FPGA with configurations: when it may switch)
            without --tp/--pp/--ep the split is searched; --tpot-target (e.g. 0.02 or "20 ms") ranks the
            splits within it first
   import-model <config.json> --id <id> [--name NAME] [--out FILE] [--project FILE.tessera]
@@ -285,6 +288,7 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
         units: { type: 'string' },
         set: { type: 'string', multiple: true },
         sparsity: { type: 'string' },
+        reconfiguration: { type: 'string' },
         json: { type: 'boolean', default: false },
         memory: { type: 'string' },
       },
@@ -328,7 +332,9 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
     operatingPoint: values['operating-point'],
     ...(values.memory === undefined ? {} : { memoryPolicy: memoryPolicyFromFlag(values.memory) }),
     ...(values.sparsity === undefined ? {} : sparsityFromFlag(values.sparsity)),
+    reconfiguration: reconfigurationFromFlag(values.reconfiguration),
   };
+  if (workload.reconfiguration === undefined) delete workload.reconfiguration;
   if (workload.decodeContext === undefined) delete workload.decodeContext;
   if (workload.tpotTargetSeconds === undefined) delete workload.tpotTargetSeconds;
   if (workload.operatingPoint === undefined) delete workload.operatingPoint;
@@ -437,6 +443,7 @@ export function summary(report: Report): string {
     ...(report.compression
       ? ['', `compression: ${report.compression.sentence}`, `  ${report.compression.expansion.sentence}`]
       : []),
+    ...(report.reconfiguration ? ['', reconfigurationLines(report.reconfiguration)] : []),
     ...report.diagnostics.map((diagnostic) => `${diagnostic.severity}: ${diagnostic.message}`),
     ...(report.workload.memoryPolicy && report.memoryHierarchy
       ? [`memory hierarchy: ${report.memoryHierarchy.summary}`]

@@ -6,6 +6,8 @@
 import type { CatalogIndex } from '../../engine/catalog';
 import { idSchema } from '../../engine/schema/common';
 import { workloadSchema, type MemoryPolicy, type Workload } from '../../engine/schema/workload';
+import type { ReconfigurationReport } from '../../engine/report';
+import { reconfigurationSummary } from '../../engine/figures';
 import { UsageError } from '../app/command-line';
 
 /** Short runtime names → library ids; `hardware` means no runtime (the hardware alone). */
@@ -79,6 +81,7 @@ const flagOfField: Readonly<Record<string, string>> = {
   unitPolicy: '--units',
   model: '--model',
   memoryPolicy: '--memory',
+  reconfiguration: '--reconfiguration',
 };
 
 /**
@@ -157,4 +160,16 @@ export function sparsityFromFlag(text: string): Pick<Workload, 'weightSparsity' 
     return { weightSparsity: 'unstructured', weightDensity: density };
   }
   throw new UsageError(`--sparsity must be none, 2:4, 4:8 or unstructured[:DENSITY] (got "${text}")`);
+}
+
+/** The workload's reconfiguration policy for `--reconfiguration never | per-phase | auto`. */
+export function reconfigurationFromFlag(text: string | undefined): Workload['reconfiguration'] {
+  if (text === undefined) return undefined;
+  if (text === 'never' || text === 'per-phase' || text === 'auto') return text;
+  throw new UsageError(`--reconfiguration must be never, per-phase or auto (got "${text}")`);
+}
+
+/** The reconfiguration section of `tessera simulate`'s text: the choice per phase, its cost and the answer. */
+export function reconfigurationLines(section: ReconfigurationReport): string {
+  return [`Reconfiguration: ${reconfigurationSummary(section)}`, section.sentence].join('\n');
 }

@@ -15,6 +15,10 @@ import {
   PLAN_SEARCH_ALIGN,
   PLAN_SEARCH_HEADERS,
   planSearchRows,
+  RECONFIGURATION_ALIGN,
+  RECONFIGURATION_HEADERS,
+  reconfigurationRows,
+  reconfigurationSummary,
 } from '../../engine/figures';
 
 import type { FigureRange, OperatorReport, PhaseReport, Report } from '../../engine/report';
@@ -89,6 +93,8 @@ export interface ReportContent {
   linkParameters: TableContent;
   diagnostics: DiagnosticContent[];
   sources: SourceContent[];
+  /** An FPGA's configurations: the choice per phase, its cost, the answer and a row per configuration. */
+  reconfiguration: { summary: string; answer: string; table: TableContent } | undefined;
 }
 
 const boundNames: Readonly<Record<string, string>> = {
@@ -492,5 +498,20 @@ export function reportContent(input: ReportInput): ReportContent {
     linkParameters: linkTable(design),
     diagnostics: diagnosticsContent(input),
     sources: sourcesContent(input),
+    reconfiguration: reconfigurationContent(report),
+  };
+}
+
+function reconfigurationContent(report: Report): ReportContent['reconfiguration'] {
+  const section = report.reconfiguration;
+  if (!section) return undefined;
+  return {
+    summary: reconfigurationSummary(section),
+    answer: section.sentence,
+    table: {
+      headers: [...RECONFIGURATION_HEADERS],
+      align: [...RECONFIGURATION_ALIGN],
+      rows: reconfigurationRows(section),
+    },
   };
 }

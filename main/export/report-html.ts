@@ -155,6 +155,15 @@ export function reportToHtml(input: ReportInput): string {
     '</section>',
     ...hierarchySection(report),
     ...compressionSection(report),
+    ...(content.reconfiguration
+      ? [
+          '<section id="reconfiguration"><h2>Reconfiguration</h2>',
+          `<p><strong>${escape(content.reconfiguration.answer)}</strong></p>`,
+          `<p>${escape(content.reconfiguration.summary)}</p>`,
+          table(content.reconfiguration.table),
+          '</section>',
+        ]
+      : []),
     '<section id="power"><h2>Power</h2>',
     figure(powerChart(report, design), 'Average power of each block over each phase, for one chip.'),
     '</section>',

@@ -95,6 +95,17 @@ export function reportToMarkdown(input: ReportInput): string {
       table(compression.units),
       '',
     );
+  if (content.reconfiguration)
+    out.push(
+      '## Reconfiguration',
+      '',
+      `**${escapeMarkdown(content.reconfiguration.answer)}**`,
+      '',
+      escapeMarkdown(content.reconfiguration.summary),
+      '',
+      table(content.reconfiguration.table),
+      '',
+    );
   out.push(
     '## Parameters',
     '',

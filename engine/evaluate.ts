@@ -31,6 +31,7 @@ import { lower } from './stages/lower';
 import { map } from './stages/map';
 import { plan } from './stages/plan';
 import { power } from './stages/power';
+import { dvfsReport } from './stages/dvfs-report';
 import { report } from './stages/report';
 import { resolve } from './stages/resolve';
 import { searchPlans, withPlanSearch } from './stages/search';
@@ -197,6 +198,8 @@ function evaluateStages(
     },
     diagnostics,
   );
+  const dvfs = dvfsReport(machine, workload, powered, result.diagnostics);
+  if (dvfs) result.dvfs = dvfs;
   return { ok: true, report: result };
 }
 

@@ -19,7 +19,7 @@ import {
 import { importHfConfig } from '../../engine/models/hf-import';
 import { applyOverrides, parseOverride, type Override } from '../../engine/overrides';
 
-import type { FigureRange, PlanReport, Report, ReportRanges } from '../../engine/report';
+import type { DvfsReport, FigureRange, PlanReport, Report, ReportRanges } from '../../engine/report';
 import { describeProblems } from '../../engine/schema/common';
 import type { DesignDocument } from '../../engine/schema/design';
 import type { ModelConfig } from '../../engine/schema/model';
@@ -29,7 +29,7 @@ import { loadCatalog, table, UsageError, type Streams } from '../app/command-lin
 import { FileJobError, FileJobRunner } from '../files';
 import { StoreError } from '../store/project-store';
 import { saveModelToProject } from './save-model';
-import { checkedWorkload, countFromFlag, withUnitFlags } from './simulate-flags';
+import { checkedWorkload, countFromFlag, dvfsFromFlags, withUnitFlags } from './simulate-flags';
 
 const usage = `usage: tessera <command> [options]
 
@@ -43,8 +43,11 @@ commands:
            [--context N] [--weights F] [--activations F] [--kv F] [--tp N] [--pp N] [--ep N]
            [--tpot-target SECONDS] [--operating-point NAME] [--set ID.param=VALUE ...] [--json]
            [--runtime hardware|trt-llm|vllm|llama-cpp|ID] [--units fastest|least-energy|pinned:BLOCK]
+           [--dvfs-policy fixed|adaptive|race-to-idle|least-energy|max-throughput] [--ttft-target SECONDS]
+           [--requests-per-hour N]
            without --tp/--pp/--ep the split is searched; --tpot-target (e.g. 0.02 or "20 ms") ranks the
-           splits within it first
+           splits within it first; --dvfs-policy least-energy meets --ttft-target and --tpot-target;
+           --requests-per-hour gives energy per day and battery life
   import-model <config.json> --id <id> [--name NAME] [--out FILE] [--project FILE.tessera]
   export --project FILE.tessera --design NAME|ID --format FORMAT --out FILE|FOLDER [--force]
            FORMAT: yaml, json, schema, svg, html, md, csv, trace, timeloop, llmcompass
@@ -276,6 +279,9 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
         runtime: { type: 'string' },
         units: { type: 'string' },
         set: { type: 'string', multiple: true },
+        'dvfs-policy': { type: 'string' },
+        'ttft-target': { type: 'string' },
+        'requests-per-hour': { type: 'string' },
         json: { type: 'boolean', default: false },
       },
     }),
@@ -320,6 +326,14 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
   if (workload.decodeContext === undefined) delete workload.decodeContext;
   if (workload.tpotTargetSeconds === undefined) delete workload.tpotTargetSeconds;
   if (workload.operatingPoint === undefined) delete workload.operatingPoint;
+  Object.assign(
+    workload,
+    dvfsFromFlags({
+      policy: values['dvfs-policy'],
+      ttftTargetSeconds: secondsOption('ttft-target', values['ttft-target']),
+      requestsPerHour: values['requests-per-hour'],
+    }),
+  );
   const checked = checkedWorkload(workload, {
     '--batch': values.batch,
     '--input': values.input,
@@ -329,6 +343,7 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
     '--pp': values.pp,
     '--ep': values.ep,
     '--tpot-target': values['tpot-target'],
+    '--requests-per-hour': values['requests-per-hour'],
   });
   for (const [flag, id] of [
     ['weights', checked.weights],
@@ -422,6 +437,7 @@ export function summary(report: Report): string {
     report.bottleneck.prefill,
     report.bottleneck.decode,
     ...(report.plan ? ['', planSearchTable(report.plan)] : []),
+    ...(report.dvfs ? dvfsLines(report.dvfs) : []),
     ...report.diagnostics.map((diagnostic) => `${diagnostic.severity}: ${diagnostic.message}`),
     '',
   ];
@@ -483,4 +499,19 @@ async function importModel(args: string[], streams: Streams): Promise<number> {
   if (values.out !== undefined) await writeFile(values.out, text, 'utf8');
   else if (values.project === undefined) streams.stdout(text);
   return 0;
+}
+
+/** The DVFS section in words: the policy's answer, each phase's clocks and why, and a day of requests. */
+export function dvfsLines(dvfs: DvfsReport): string[] {
+  const q = formatQuantity;
+  const phase = (name: string, figures: DvfsReport['prefill']) =>
+    `  ${name}: ${figures.domains.map((domain) => `${domain.kind} ${q(domain.clockHertz, 'hertz')} (${domain.reason})`).join('; ')}`;
+  return [
+    '',
+    `DVFS (${dvfs.policy}): ${dvfs.answer}`,
+    phase('prefill', dvfs.prefill),
+    phase('decode', dvfs.decode),
+    `  idle: ${q(dvfs.idle.powerWatts, 'watts')} — ${dvfs.idle.basis}`,
+    ...(dvfs.duty ? [`  ${dvfs.duty.sentence}`] : []),
+  ];
 }

@@ -385,6 +385,7 @@ describe('chipDomains', () => {
     description: 'A domain',
     costModel: 'dvfs-domain',
     summary: '',
+    source: { citation: 'test' },
     params: [
       {
         key: 'clocks',
@@ -414,7 +415,7 @@ describe('chipDomains', () => {
         id,
         type: `dvfs-${clocks}`,
         name: id,
-        params: { operatingPoints: memoryPoints },
+        params: { operatingPoints: memoryPoints.map((row) => ({ ...row })) },
         position: { x: 0, y: 0 },
       },
       domainType(clocks),

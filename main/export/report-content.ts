@@ -23,6 +23,7 @@ import type { DesignDocument } from '../../engine/schema/design';
 import type { Workload } from '../../engine/schema/workload';
 import { formatQuantity } from '../../engine/units';
 import { blockName, formatParamValue, nonDefaultParams, typeOf } from './format';
+import { dvfsContent, type DvfsContent } from './report-dvfs';
 
 /** The input of the Markdown and HTML reports. */
 export interface ReportInput {
@@ -89,6 +90,8 @@ export interface ReportContent {
   linkParameters: TableContent;
   diagnostics: DiagnosticContent[];
   sources: SourceContent[];
+  /** Adaptive hardware: the DVFS policy's clocks, idle power, battery life and the request timeline. */
+  dvfs: DvfsContent | undefined;
 }
 
 const boundNames: Readonly<Record<string, string>> = {
@@ -487,5 +490,6 @@ export function reportContent(input: ReportInput): ReportContent {
     linkParameters: linkTable(design),
     diagnostics: diagnosticsContent(input),
     sources: sourcesContent(input),
+    dvfs: dvfsContent(report.dvfs),
   };
 }

@@ -69,6 +69,18 @@ export function reportToMarkdown(input: ReportInput): string {
       '',
     );
   out.push('## Memory occupancy', '', escapeMarkdown(content.memorySummary), '', table(content.memory), '');
+  if (content.dvfs)
+    out.push(
+      '## Clocks and battery (DVFS)',
+      '',
+      ...content.dvfs.sentences.flatMap((sentence) => [escapeMarkdown(sentence), '']),
+      table(content.dvfs.clocks),
+      '',
+      '### One request, over time',
+      '',
+      table(content.dvfs.timeline),
+      '',
+    );
   out.push(
     '## Parameters',
     '',

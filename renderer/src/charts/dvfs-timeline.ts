@@ -40,7 +40,8 @@ export function dvfsTimelineOption(dvfs: DvfsReport, theme: ChartTheme): ChartOp
     type: 'bar',
     name: 'System power',
     barMaxWidth: 36,
-    itemStyle: { color: palette.inactive },
+    // The legend's key takes the decode colour (most of a request); each bar takes its phase's.
+    itemStyle: { color: palette.phases.decode },
     data: segments.map((segment) => ({
       value: segment.systemWatts,
       itemStyle: { color: segment.phase === 'idle' ? palette.inactive : palette.phases[segment.phase] },

@@ -32,6 +32,7 @@ import { lower } from './stages/lower';
 import { map } from './stages/map';
 import { plan } from './stages/plan';
 import { power } from './stages/power';
+import { dvfsReport } from './stages/dvfs-report';
 import { report } from './stages/report';
 import { resolve } from './stages/resolve';
 import { evaluateReconfigurable, reconfigurableFabric } from './stages/reconfiguration';
@@ -244,6 +245,8 @@ function evaluateStages(
     },
     diagnostics,
   );
+  const dvfs = dvfsReport(machine, workload, powered, result.diagnostics);
+  if (dvfs) result.dvfs = dvfs;
   if (options.detail === 'summary') return { ok: true, report: result };
   result.memoryHierarchy = memoryHierarchyReport(machine, planned, placement, streamed, policy);
   const section = compressionSection(

@@ -131,10 +131,49 @@ export interface VfConstants {
   nominalVolts: number;
 }
 
+/**
+ * How a domain picks its clock per phase: fixed (the chosen point), adaptive (the lowest clock within 1 % of the
+ * phase's time), race-to-idle (the top clock, then idle at idle power), least-energy (the least energy within the
+ * TTFT / TPOT target), max-throughput (the highest clock the power cap allows).
+ */
+export type DvfsPolicy = 'fixed' | 'adaptive' | 'race-to-idle' | 'least-energy' | 'max-throughput';
+
+/** What a voltage/frequency domain clocks: the compute units, the memory interface, or the chip's fabric. */
+export type DomainKind = 'compute' | 'memory' | 'interconnect';
+
+/**
+ * A memory or interconnect domain beside the chip's compute domain: its own V/f curve and leakage. A memory domain
+ * scales memory time by f_top / f and memory energy by (V / V_top)²; an interconnect domain does the same to the
+ * chip-to-chip collectives.
+ */
+export interface ExtraDomain {
+  kind: Exclude<DomainKind, 'compute'>;
+  blockId: string;
+  name: string;
+  /** Highest first. */
+  operatingPoints: OperatingPoint[];
+  policy: DvfsPolicy;
+  /** Leakage of the domain's own circuits at its top voltage (scales ∝ V), per chip, in watts. */
+  leakageWatts: number;
+}
+
+/** The domains' extras: further domains, idle power, the battery and the policy's targets (from the domain blocks). */
+export interface DvfsSettings {
+  extraDomains: ExtraDomain[];
+  /** Leakage of the compute domain's own circuits beyond its blocks' (scales ∝ V), per chip, in watts. */
+  leakageWatts: number;
+  /** Measured idle power of one chip (W); undefined = derived from leakage at the floor voltage. */
+  idlePowerWatts: number | undefined;
+  /** The device's usable battery energy (J); undefined = mains powered. */
+  batteryJoules: number | undefined;
+  ttftTargetSeconds: number | undefined;
+  tpotTargetSeconds: number | undefined;
+}
+
 export interface ChipPower {
   /** Highest first; block energies and leakages are quoted at the first. Empty when the chip has no domain. */
   operatingPoints: OperatingPoint[];
-  policy: 'fixed' | 'adaptive';
+  policy: DvfsPolicy;
   domainBlockId: string | undefined;
   /**
    * Average-power cap of one chip (the smaller of a cap block and the system cap's share) that the clock is lowered
@@ -150,6 +189,8 @@ export interface ChipPower {
   /** Static power of one chip at the top operating point: blocks scaled by voltage, and DRAM (not scaled). */
   staticScaledWatts: number;
   staticFixedWatts: number;
+  /** Further domains, idle power, battery and targets; undefined = none of them (a single compute domain). */
+  dvfs?: DvfsSettings;
 }
 
 export interface Chip {

@@ -9,7 +9,14 @@
  * Every number is for one instance of the block, in SI units; the resolve stage multiplies by the instances
  * that group counts make.
  */
-import type { ComputeUnit, MemoryUsage, OperatingPoint, UnitGeometry } from '../machine';
+import type {
+  ComputeUnit,
+  DomainKind,
+  DvfsPolicy,
+  MemoryUsage,
+  OperatingPoint,
+  UnitGeometry,
+} from '../machine';
 import type { GemmShape, TensorClass } from '../operators';
 import { enumParam, findParam, numberParam } from '../catalog';
 import type { BlockType, TableRow } from '../schema/block-type';
@@ -119,7 +126,18 @@ export interface PathEffect {
 /** A voltage/frequency domain: its operating points (highest first) and policy. */
 export interface PowerDomainSpec {
   operatingPoints: OperatingPoint[];
-  policy: 'fixed' | 'adaptive';
+  policy: DvfsPolicy;
+  /** What the domain clocks (compute when the block type does not say). */
+  kind?: DomainKind;
+  /** Leakage of the domain's own circuits at its top voltage, per chip (W); 0 = none beyond its blocks'. */
+  leakageWatts?: number;
+  /** Measured idle power of one chip (W); 0 = derived. */
+  idlePowerWatts?: number;
+  /** Usable battery energy of the device (J); 0 = none. */
+  batteryJoules?: number;
+  /** The policy's targets (s); 0 = the workload's. */
+  ttftTargetSeconds?: number;
+  tpotTargetSeconds?: number;
 }
 
 export interface StaticPower {

@@ -50,6 +50,13 @@ describe('dvfs-domain: the block', () => {
         { name: 'low', clockHertz: 0.25e9, voltageVolts: 0.5, memoryBandwidthScale: 1, capWatts: 0 },
       ],
       policy: 'adaptive',
+      // A block type without the newer parameters: a compute domain with no leakage, idle power, battery or targets.
+      kind: 'compute',
+      leakageWatts: 0,
+      idlePowerWatts: 0,
+      batteryJoules: 0,
+      ttftTargetSeconds: 0,
+      tpotTargetSeconds: 0,
     });
     expect(dvfsDomain.domain?.(readingOf(dvfsType)).policy).toBe('fixed');
   });

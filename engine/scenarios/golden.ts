@@ -181,6 +181,7 @@ export function goldenOf(scenario: string, result: EvaluationResult): Json {
     ...(report.workload.memoryPolicy ? { memoryHierarchy: report.memoryHierarchy } : {}),
     compression: report.compression,
     reconfiguration: report.reconfiguration,
+    dvfs: report.dvfs,
   });
 }
 

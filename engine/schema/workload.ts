@@ -82,6 +82,12 @@ export const workloadSchema = z.strictObject({
    * `per-phase` (the fastest configuration of each phase), `auto` (switch only where it pays); omitted = `auto`.
    */
   reconfiguration: z.enum(['never', 'per-phase', 'auto']).optional(),
+  /** Time to first token (s) the least-energy DVFS policy must meet in prefill. */
+  ttftTargetSeconds: z.number().positive().max(3600).optional(),
+  /** The DVFS policy of every voltage/frequency domain; omitted means each domain block's own. */
+  dvfsPolicy: z.enum(['fixed', 'adaptive', 'race-to-idle', 'least-energy', 'max-throughput']).optional(),
+  /** Requests per hour the device serves (each with this workload's lengths): energy per day and battery life. */
+  requestsPerHour: z.number().nonnegative().max(10_000_000).optional(),
 });
 export type Workload = z.infer<typeof workloadSchema>;
 

@@ -18,12 +18,20 @@
  * - System power: the chips running the phase, the chips idling beside them, and the system's blocks.
  */
 import type { Diagnostic } from '../diagnostics';
-import { selectedOperatingPoint, type Machine, type OperatingPoint } from '../machine';
+import {
+  selectedOperatingPoint,
+  type DvfsPolicy,
+  type ExtraDomain,
+  type Machine,
+  type OperatingPoint,
+} from '../machine';
 import { vfCurve, type VfCurve } from '../vf-curve';
 import type { Workload } from '../schema/workload';
 import { formatQuantity } from '../units';
 import { secondsAt, type CostedGraph, type CostedPhase } from './cost';
+import { domainScales, extraLeakageWatts, secondsAtDomains } from './dvfs';
 import type { Plan } from './plan';
+import { chooseClocks, idleChipWatts, type ComputeClocks, type DomainClock, type PhaseChoice } from './dvfs';
 
 /**
  * The adaptive policy may stretch a phase by this much to run at a lower clock: a compute-bound phase keeps its
@@ -62,6 +70,8 @@ export interface PhaseTiming {
   /** Energy of one chip over the phase (dynamic + static). */
   chipJoules: number;
   chipWatts: number;
+  /** Static power of one chip at these clocks (every domain's leakage at its voltage, and the unscaled rest). */
+  staticWatts: number;
 }
 
 export interface PoweredPhase {
@@ -71,6 +81,8 @@ export interface PoweredPhase {
   throttled: boolean;
   /** Average power of the whole system over the phase. */
   systemWatts: number;
+  /** Each domain's clock and why the policy chose it, and the phase at the top clocks (always set by `power`). */
+  choice?: PhaseChoice;
 }
 
 /** The power stage's answer: each phase at the clock it runs at. */
@@ -88,6 +100,16 @@ export interface PoweredGraph {
   capEnforced: boolean;
   /** The top of the domain's V/f curve. */
   topClockHertz: number;
+  /** The policy the domains ran (the workload's, else the compute domain's); always set by `power`. */
+  policy?: DvfsPolicy;
+  /** Power of the whole system idle between requests, and how it was found; always set by `power`. */
+  idle?: {
+    systemWatts: number;
+    chipWatts: number;
+    basis: string;
+    /** The clock each domain idles at (compute first): the floor, or the held clock under `fixed`. */
+    clocksHertz: number[];
+  };
 }
 
 export function power(
@@ -141,26 +163,34 @@ export function power(
     selectedHertz,
     floorHertz: Math.min(curve.floorClockHertz, selectedHertz),
   };
-  const timing = (phase: CostedPhase, clockHertz: number, dutyCycle = 1) =>
-    phaseTiming(machine, clocks, phase, clockHertz, dutyCycle);
-  const staticWattsAt = (result: PhaseTiming): number =>
-    chip.power.staticScaledWatts * result.voltageScale + chip.power.staticFixedWatts;
-  const solve = (phase: CostedPhase, name: string): PoweredPhase => {
-    const clockHertz =
-      chip.power.policy === 'adaptive'
-        ? adaptiveClock(clocks, (candidate) => timing(phase, candidate).seconds)
-        : clocks.selectedHertz;
-    const atClock = timing(phase, clockHertz);
+  const policy = workload.dvfsPolicy ?? chip.power.policy;
+  const extraDomains = chip.power.dvfs?.extraDomains ?? [];
+  const extraCurves = extraDomains.map((domain) => ({
+    domain,
+    curve: vfCurve(domain.operatingPoints, domain.operatingPoints[0]?.clockHertz ?? 1, chip.power.vf),
+  }));
+  const solve = (phase: CostedPhase, name: string, targetSeconds: number | undefined): PoweredPhase => {
+    const choice = chooseClocks({
+      policy,
+      domainPolicy: (domain) => workload.dvfsPolicy ?? domain.policy,
+      clocks,
+      extras: extraCurves,
+      targetSeconds,
+      phaseName: name,
+      timingAt: (clockHertz, extras) => phaseTiming(machine, clocks, phase, clockHertz, 1, extras),
+      adaptiveClock: (secondsAt) => adaptiveClock(clocks, secondsAt),
+      diagnostics,
+      domainBlockId: chip.power.domainBlockId,
+    });
+    const extras = choice.extras;
+    const timing = (candidate: number, dutyCycle = 1) =>
+      phaseTiming(machine, clocks, phase, candidate, dutyCycle, extras);
+    const clockHertz = choice.computeHertz;
+    const atClock = timing(clockHertz);
     let result = atClock;
     let throttled = false;
     if (capWatts !== undefined && atClock.chipWatts > capWatts) {
-      result = cappedTiming(
-        clocks,
-        clockHertz,
-        capWatts,
-        (candidate, dutyCycle) => timing(phase, candidate, dutyCycle),
-        staticWattsAt,
-      );
+      result = cappedTiming(clocks, clockHertz, capWatts, timing);
       throttled = true;
       if (result.chipWatts > capWatts * CAP_TOLERANCE)
         diagnostics.push({
@@ -177,24 +207,76 @@ export function power(
         message: `${name} draws ${formatQuantity(result.chipWatts, 'watts')} per chip, above the ${formatQuantity(advisoryWatts, 'watts')} cap; the cap is not enforced, so the clock is not lowered to meet it.`,
         blockId: chip.power.advisoryCapBlockId,
       });
-    return { costed: phase, timing: result, throttled, systemWatts: systemWatts(result) };
+    const top = phaseTiming(machine, clocks, phase, clocks.anchorHertz, 1, topClocks(extraCurves));
+    return {
+      costed: phase,
+      timing: result,
+      throttled,
+      systemWatts: systemWatts(result),
+      choice: {
+        ...choice.report,
+        computeClockHertz: result.clockHertz,
+        computeVoltageVolts: result.voltageVolts,
+        throttledReason: throttled
+          ? `lowered to ${formatQuantity(result.clockHertz, 'hertz')} to fit the ${formatQuantity(capWatts ?? 0, 'watts')} cap`
+          : undefined,
+        topSeconds: top.seconds,
+        topChipJoules: top.chipJoules,
+        topSystemWatts: systemWatts(top),
+        topClockHertz: clocks.anchorHertz,
+      },
+    };
   };
   const { parallelism } = plan;
   const chipsActive =
     parallelism.tensor *
     parallelism.pipeline *
     Math.max(1, Math.min(parallelism.dataReplicas, workload.batch));
-  const idleChipWatts = chip.power.staticScaledWatts + chip.power.staticFixedWatts;
+  const waitingChipWatts = chip.power.staticScaledWatts + chip.power.staticFixedWatts;
   const systemWatts = (result: PhaseTiming): number =>
-    chipsActive * result.chipWatts + (chip.count - chipsActive) * idleChipWatts + machine.systemStaticWatts;
+    chipsActive * result.chipWatts +
+    (chip.count - chipsActive) * waitingChipWatts +
+    machine.systemStaticWatts;
+  const dvfs = chip.power.dvfs;
+  const prefill = solve(costed.prefill, 'Prefill', workload.ttftTargetSeconds ?? dvfs?.ttftTargetSeconds);
+  const decode = solve(costed.decode, 'Decode', workload.tpotTargetSeconds ?? dvfs?.tpotTargetSeconds);
+  const idle = idleChipWatts({
+    policy,
+    power: chip.power,
+    curve,
+    floorHertz: clocks.floorHertz,
+    heldVoltageScale: decode.timing.voltageScale,
+    extras: extraCurves,
+  });
+  const idleSystemWatts = chip.count * idle.chipWatts + machine.systemStaticWatts;
   return {
-    prefill: solve(costed.prefill, 'Prefill'),
-    decode: solve(costed.decode, 'Decode'),
+    prefill,
+    decode,
     operatingPoint: point,
     capWatts: capWatts ?? advisoryWatts,
     capEnforced: capWatts !== undefined,
     topClockHertz: curve.topClockHertz,
+    policy,
+    idle: {
+      systemWatts: idleSystemWatts,
+      chipWatts: idle.chipWatts,
+      basis: idle.basis,
+      clocksHertz:
+        policy === 'fixed'
+          ? [decode.timing.clockHertz, ...(decode.choice?.extras ?? []).map((extra) => extra.clockHertz)]
+          : [clocks.floorHertz, ...extraCurves.map(({ curve: own }) => own.floorClockHertz)],
+    },
   };
+}
+
+/** Every extra domain at its top clock. */
+function topClocks(extras: readonly { domain: ExtraDomain; curve: VfCurve }[]): DomainClock[] {
+  return extras.map(({ domain, curve }) => ({
+    domain,
+    curve,
+    clockHertz: curve.topClockHertz,
+    voltageVolts: curve.topVoltageVolts,
+  }));
 }
 
 /**
@@ -208,15 +290,7 @@ export function anchorClock(unitClocksHertz: readonly number[], topClockHertz: n
   return below.length > 0 ? Math.max(...below) : topClockHertz;
 }
 
-interface Clocks {
-  curve: VfCurve;
-  /** The point on the curve where the units run at the clocks their costs were computed at (scale 1). */
-  anchorHertz: number;
-  /** The clock the workload's operating point gives (never above the anchor). */
-  selectedHertz: number;
-  /** The lowest clock on the curve the phase may run at before stalling. */
-  floorHertz: number;
-}
+type Clocks = ComputeClocks;
 
 /**
  * One phase at a clock on the curve (and a duty cycle: the share of the time the unit runs, the rest stalled): time,
@@ -228,6 +302,7 @@ function phaseTiming(
   phase: CostedPhase,
   clockHertz: number,
   dutyCycle = 1,
+  extras: readonly DomainClock[] = [],
 ): PhaseTiming {
   const { chip } = machine;
   const clockScale = clockHertz / clocks.anchorHertz;
@@ -235,14 +310,30 @@ function phaseTiming(
   const voltageScale = voltageVolts / clocks.curve.topVoltageVolts;
   let stageSeconds = 0;
   let dynamic = 0;
-  for (const { operator, cost } of phase.costed) {
-    stageSeconds += operator.repeat * secondsAt(cost, clockScale);
-    dynamic += operator.repeat * (cost.computeJoules * voltageScale * voltageScale + cost.transferJoules);
+  if (extras.length === 0)
+    for (const { operator, cost } of phase.costed) {
+      stageSeconds += operator.repeat * secondsAt(cost, clockScale);
+      dynamic += operator.repeat * (cost.computeJoules * voltageScale * voltageScale + cost.transferJoules);
+    }
+  else {
+    const scales = domainScales(extras);
+    for (const { operator, cost } of phase.costed) {
+      stageSeconds += operator.repeat * secondsAtDomains(cost, clockScale, scales);
+      const transferScale = operator.kind === 'collective' ? scales.networkEnergy : scales.memoryEnergy;
+      dynamic +=
+        operator.repeat *
+        (cost.computeJoules * voltageScale * voltageScale + cost.transferJoules * transferScale);
+    }
   }
   const seconds = (phase.stages * stageSeconds + phase.extraSeconds) / dutyCycle;
-  const staticWatts = chip.power.staticScaledWatts * voltageScale + chip.power.staticFixedWatts;
+  const ownLeakage = chip.power.dvfs?.leakageWatts ?? 0;
+  const staticWatts =
+    (chip.power.staticScaledWatts + ownLeakage) * voltageScale +
+    chip.power.staticFixedWatts +
+    extraLeakageWatts(extras);
   const chipJoules = phase.runsPerChip * dynamic + staticWatts * seconds;
   return {
+    staticWatts,
     clockScale,
     voltageScale,
     clockHertz,
@@ -281,11 +372,10 @@ function cappedTiming(
   clockHertz: number,
   capWatts: number,
   timingAt: (clockHertz: number, dutyCycle?: number) => PhaseTiming,
-  staticWattsAt: (timing: PhaseTiming) => number,
 ): PhaseTiming {
   const floor = timingAt(clocks.floorHertz);
   if (floor.chipWatts > capWatts) {
-    const staticWatts = staticWattsAt(floor);
+    const staticWatts = floor.staticWatts;
     const dynamicWatts = floor.chipWatts - staticWatts;
     if (capWatts <= staticWatts || !(dynamicWatts > 0)) return floor;
     return timingAt(clocks.floorHertz, (capWatts - staticWatts) / dynamicWatts);

@@ -65,6 +65,7 @@ function poweredPhase(
       seconds: figures.seconds,
       chipJoules: figures.systemWatts * figures.seconds,
       chipWatts: figures.systemWatts,
+      staticWatts: 0,
     },
     throttled: false,
     systemWatts: figures.systemWatts,

@@ -25,6 +25,7 @@ import type { Chip, ChipNetwork, ChipPower, ComputeUnit, Machine, MemoryLevel, M
 import type { Block, DesignDocument, Group } from '../schema/design';
 import { computeClasses, type ComputeClass } from '../schema/number-format';
 import { vfConstants, type VfConstants } from '../vf-curve';
+import { chipDomains } from './dvfs-domains';
 
 /** The tech table the engine reads MAC energies of other formats from (relative to BF16). */
 export const MAC_ENERGY_TABLE = 'mac-energy-relative';
@@ -470,15 +471,11 @@ function chipPower(
   const inChip = layout.blocks.filter(
     ({ reading }) => !chipGroup || layout.chipOf.get(reading.block.id) === chipGroup,
   );
-  const domains = inChip.filter(({ model }) => model.power === 'domain');
+  const { domains, dvfs } = chipDomains(
+    inChip.filter(({ model }) => model.power === 'domain'),
+    diagnostics,
+  );
   const caps = inChip.filter(({ model }) => model.power === 'cap');
-  if (domains.length > 1)
-    diagnostics.push({
-      severity: 'warning',
-      code: 'several-domains',
-      message: `The chip has ${domains.length} voltage/frequency domains; only "${domains[0]?.reading.block.name ?? ''}" is used.`,
-      blockId: domains[1]?.reading.block.id,
-    });
   const domain = domains[0];
   const spec = domain?.model.domain?.(domain.reading);
   const systemCaps = chipGroup
@@ -516,6 +513,7 @@ function chipPower(
     vf,
     staticScaledWatts: blockPower.staticScaledWatts,
     staticFixedWatts: blockPower.staticFixedWatts,
+    ...(dvfs ? { dvfs } : {}),
   };
 }
 

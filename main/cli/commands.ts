@@ -19,7 +19,7 @@ import {
 import { importHfConfig } from '../../engine/models/hf-import';
 import { applyOverrides, parseOverride, type Override } from '../../engine/overrides';
 
-import type { FigureRange, PlanReport, Report, ReportRanges } from '../../engine/report';
+import type { DvfsReport, FigureRange, PlanReport, Report, ReportRanges } from '../../engine/report';
 import { describeProblems } from '../../engine/schema/common';
 import type { DesignDocument } from '../../engine/schema/design';
 import type { ModelConfig } from '../../engine/schema/model';
@@ -32,6 +32,7 @@ import { saveModelToProject } from './save-model';
 import {
   checkedWorkload,
   countFromFlag,
+  dvfsFromFlags,
   memoryPolicyFromFlag,
   sparsityFromFlag,
   reconfigurationFromFlag,
@@ -54,8 +55,11 @@ commands:
            [--memory weights=auto|pin|stream[:BLOCK],kv=auto|pin|stream[:BLOCK],page=TOKENS,prefetch=on|off]
            [--sparsity none|2:4|4:8|unstructured[:DENSITY]]
            [--reconfiguration never|per-phase|auto]  (an FPGA with configurations: when it may switch)
+           [--dvfs-policy fixed|adaptive|race-to-idle|least-energy|max-throughput] [--ttft-target SECONDS]
+           [--requests-per-hour N]
            without --tp/--pp/--ep the split is searched; --tpot-target (e.g. 0.02 or "20 ms") ranks the
-           splits within it first
+           splits within it first; --dvfs-policy least-energy meets --ttft-target and --tpot-target;
+           --requests-per-hour gives energy per day and battery life
   import-model <config.json> --id <id> [--name NAME] [--out FILE] [--project FILE.tessera]
   export --project FILE.tessera --design NAME|ID --format FORMAT --out FILE|FOLDER [--force]
            FORMAT: yaml, json, schema, svg, html, md, csv, trace, timeloop, llmcompass
@@ -289,6 +293,9 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
         set: { type: 'string', multiple: true },
         sparsity: { type: 'string' },
         reconfiguration: { type: 'string' },
+        'dvfs-policy': { type: 'string' },
+        'ttft-target': { type: 'string' },
+        'requests-per-hour': { type: 'string' },
         json: { type: 'boolean', default: false },
         memory: { type: 'string' },
       },
@@ -338,6 +345,14 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
   if (workload.decodeContext === undefined) delete workload.decodeContext;
   if (workload.tpotTargetSeconds === undefined) delete workload.tpotTargetSeconds;
   if (workload.operatingPoint === undefined) delete workload.operatingPoint;
+  Object.assign(
+    workload,
+    dvfsFromFlags({
+      policy: values['dvfs-policy'],
+      ttftTargetSeconds: secondsOption('ttft-target', values['ttft-target']),
+      requestsPerHour: values['requests-per-hour'],
+    }),
+  );
   const checked = checkedWorkload(workload, {
     '--batch': values.batch,
     '--input': values.input,
@@ -347,6 +362,7 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
     '--pp': values.pp,
     '--ep': values.ep,
     '--tpot-target': values['tpot-target'],
+    '--requests-per-hour': values['requests-per-hour'],
   });
   for (const [flag, id] of [
     ['weights', checked.weights],
@@ -444,6 +460,7 @@ export function summary(report: Report): string {
       ? ['', `compression: ${report.compression.sentence}`, `  ${report.compression.expansion.sentence}`]
       : []),
     ...(report.reconfiguration ? ['', reconfigurationLines(report.reconfiguration)] : []),
+    ...(report.dvfs ? dvfsLines(report.dvfs) : []),
     ...report.diagnostics.map((diagnostic) => `${diagnostic.severity}: ${diagnostic.message}`),
     ...(report.workload.memoryPolicy && report.memoryHierarchy
       ? [`memory hierarchy: ${report.memoryHierarchy.summary}`]
@@ -508,4 +525,19 @@ async function importModel(args: string[], streams: Streams): Promise<number> {
   if (values.out !== undefined) await writeFile(values.out, text, 'utf8');
   else if (values.project === undefined) streams.stdout(text);
   return 0;
+}
+
+/** The DVFS section in words: the policy's answer, each phase's clocks and why, and a day of requests. */
+export function dvfsLines(dvfs: DvfsReport): string[] {
+  const q = formatQuantity;
+  const phase = (name: string, figures: DvfsReport['prefill']) =>
+    `  ${name}: ${figures.domains.map((domain) => `${domain.kind} ${q(domain.clockHertz, 'hertz')} (${domain.reason})`).join('; ')}`;
+  return [
+    '',
+    `DVFS (${dvfs.policy}): ${dvfs.answer}`,
+    phase('prefill', dvfs.prefill),
+    phase('decode', dvfs.decode),
+    `  idle: ${q(dvfs.idle.powerWatts, 'watts')} — ${dvfs.idle.basis}`,
+    ...(dvfs.duty ? [`  ${dvfs.duty.sentence}`] : []),
+  ];
 }

@@ -82,6 +82,9 @@ const flagOfField: Readonly<Record<string, string>> = {
   model: '--model',
   memoryPolicy: '--memory',
   reconfiguration: '--reconfiguration',
+  ttftTargetSeconds: '--ttft-target',
+  requestsPerHour: '--requests-per-hour',
+  dvfsPolicy: '--dvfs-policy',
 };
 
 /**
@@ -172,4 +175,35 @@ export function reconfigurationFromFlag(text: string | undefined): Workload['rec
 /** The reconfiguration section of `tessera simulate`'s text: the choice per phase, its cost and the answer. */
 export function reconfigurationLines(section: ReconfigurationReport): string {
   return [`Reconfiguration: ${reconfigurationSummary(section)}`, section.sentence].join('\n');
+}
+
+/** The DVFS policies `--dvfs-policy` takes (the workload schema's). */
+export const dvfsPolicies = ['fixed', 'adaptive', 'race-to-idle', 'least-energy', 'max-throughput'] as const;
+
+/**
+ * The workload's DVFS fields from `--dvfs-policy`, `--ttft-target` (already in seconds) and `--requests-per-hour` (a
+ * number in digits, a fraction allowed: 0.5 is one request every two hours); absent flags leave the fields out.
+ */
+export function dvfsFromFlags(flags: {
+  policy: string | undefined;
+  ttftTargetSeconds: number | undefined;
+  requestsPerHour: string | undefined;
+}): Pick<Workload, 'dvfsPolicy' | 'ttftTargetSeconds' | 'requestsPerHour'> {
+  const fields: Pick<Workload, 'dvfsPolicy' | 'ttftTargetSeconds' | 'requestsPerHour'> = {};
+  if (flags.policy !== undefined) {
+    const policy = dvfsPolicies.find((name) => name === flags.policy);
+    if (!policy)
+      throw new UsageError(`--dvfs-policy must be one of ${dvfsPolicies.join(', ')} (got "${flags.policy}")`);
+    fields.dvfsPolicy = policy;
+  }
+  if (flags.ttftTargetSeconds !== undefined) fields.ttftTargetSeconds = flags.ttftTargetSeconds;
+  if (flags.requestsPerHour !== undefined) {
+    const text = flags.requestsPerHour.trim();
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(text))
+      throw new UsageError(
+        `--requests-per-hour must be a number of requests written in digits (got "${flags.requestsPerHour}")`,
+      );
+    fields.requestsPerHour = Number(text);
+  }
+  return fields;
 }

@@ -27,6 +27,7 @@ import type { DesignDocument } from '../../engine/schema/design';
 import type { Workload } from '../../engine/schema/workload';
 import { formatQuantity } from '../../engine/units';
 import { blockName, formatParamValue, nonDefaultParams, typeOf } from './format';
+import { dvfsContent, type DvfsContent } from './report-dvfs';
 
 /** The input of the Markdown and HTML reports. */
 export interface ReportInput {
@@ -95,6 +96,8 @@ export interface ReportContent {
   sources: SourceContent[];
   /** An FPGA's configurations: the choice per phase, its cost, the answer and a row per configuration. */
   reconfiguration: { summary: string; answer: string; table: TableContent } | undefined;
+  /** Adaptive hardware: the DVFS policy's clocks, idle power, battery life and the request timeline. */
+  dvfs: DvfsContent | undefined;
 }
 
 const boundNames: Readonly<Record<string, string>> = {
@@ -499,6 +502,7 @@ export function reportContent(input: ReportInput): ReportContent {
     diagnostics: diagnosticsContent(input),
     sources: sourcesContent(input),
     reconfiguration: reconfigurationContent(report),
+    dvfs: dvfsContent(report.dvfs),
   };
 }
 

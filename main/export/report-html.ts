@@ -167,6 +167,16 @@ export function reportToHtml(input: ReportInput): string {
     '<section id="power"><h2>Power</h2>',
     figure(powerChart(report, design), 'Average power of each block over each phase, for one chip.'),
     '</section>',
+    ...(content.dvfs
+      ? [
+          '<section id="dvfs"><h2>Clocks and battery (DVFS)</h2>',
+          ...content.dvfs.sentences.map((sentence) => `<p>${escape(sentence)}</p>`),
+          table(content.dvfs.clocks),
+          '<h3>One request, over time</h3>',
+          table(content.dvfs.timeline),
+          '</section>',
+        ]
+      : []),
     '<section id="parameters"><h2>Parameters</h2>',
     '<p>Each block with the parameters it sets away from its block type’s defaults.</p>',
     table(content.parameters),

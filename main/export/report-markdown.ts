@@ -106,6 +106,18 @@ export function reportToMarkdown(input: ReportInput): string {
       table(content.reconfiguration.table),
       '',
     );
+  if (content.dvfs)
+    out.push(
+      '## Clocks and battery (DVFS)',
+      '',
+      ...content.dvfs.sentences.flatMap((sentence) => [escapeMarkdown(sentence), '']),
+      table(content.dvfs.clocks),
+      '',
+      '### One request, over time',
+      '',
+      table(content.dvfs.timeline),
+      '',
+    );
   out.push(
     '## Parameters',
     '',

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { boundedText, countSchema, idSchema, libraryIdSchema } from './common';
+import { placementSchema } from './placement';
 
 export const parallelismSchema = z.union([
   z.strictObject({ mode: z.literal('auto') }),
@@ -45,6 +46,11 @@ export const workloadSchema = z.strictObject({
   pinnedUnit: idSchema.optional(),
   /** The runtime profile (library/runtimes) whose host-side costs are added; omitted means the hardware alone. */
   runtime: libraryIdSchema.optional(),
+  /**
+   * Where operators run on a design with several different chip groups (`schema/placement.ts`); omitted means
+   * `fastest`. Ignored on a design with one chip group.
+   */
+  placement: placementSchema.optional(),
 });
 export type Workload = z.infer<typeof workloadSchema>;
 

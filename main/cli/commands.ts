@@ -19,7 +19,7 @@ import {
 import { importHfConfig } from '../../engine/models/hf-import';
 import { applyOverrides, parseOverride, type Override } from '../../engine/overrides';
 
-import type { FigureRange, PlanReport, Report, ReportRanges } from '../../engine/report';
+import type { FigureRange, HeterogeneousReport, PlanReport, Report, ReportRanges } from '../../engine/report';
 import { describeProblems } from '../../engine/schema/common';
 import type { DesignDocument } from '../../engine/schema/design';
 import type { ModelConfig } from '../../engine/schema/model';
@@ -29,7 +29,7 @@ import { loadCatalog, table, UsageError, type Streams } from '../app/command-lin
 import { FileJobError, FileJobRunner } from '../files';
 import { StoreError } from '../store/project-store';
 import { saveModelToProject } from './save-model';
-import { checkedWorkload, countFromFlag, withUnitFlags } from './simulate-flags';
+import { checkedWorkload, countFromFlag, withPlacementFlags, withUnitFlags } from './simulate-flags';
 
 const usage = `usage: tessera <command> [options]
 
@@ -43,6 +43,8 @@ commands:
            [--context N] [--weights F] [--activations F] [--kv F] [--tp N] [--pp N] [--ep N]
            [--tpot-target SECONDS] [--operating-point NAME] [--set ID.param=VALUE ...] [--json]
            [--runtime hardware|trt-llm|vllm|llama-cpp|ID] [--units fastest|least-energy|pinned:BLOCK]
+           [--placement fastest|least-energy|by-class:attention=GROUP,ffn=GROUP|by-layers:0-39=GROUP,40-79=GROUP]
+           [--placement-overlap double-buffered|serial]   (designs with several different chip groups)
            without --tp/--pp/--ep the split is searched; --tpot-target (e.g. 0.02 or "20 ms") ranks the
            splits within it first
   import-model <config.json> --id <id> [--name NAME] [--out FILE] [--project FILE.tessera]
@@ -276,6 +278,8 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
         runtime: { type: 'string' },
         units: { type: 'string' },
         set: { type: 'string', multiple: true },
+        placement: { type: 'string' },
+        'placement-overlap': { type: 'string' },
         json: { type: 'boolean', default: false },
       },
     }),
@@ -302,7 +306,10 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
   const tpotTarget = secondsOption('tpot-target', values['tpot-target']);
   const base = defaultWorkload(model.id);
   const workload: Workload = {
-    ...withUnitFlags(base, { runtime: values.runtime, units: values.units }, catalog),
+    ...withPlacementFlags(withUnitFlags(base, { runtime: values.runtime, units: values.units }, catalog), {
+      placement: values.placement,
+      overlap: values['placement-overlap'],
+    }),
     batch: countFromFlag('batch', values.batch) ?? base.batch,
     inputTokens: countFromFlag('input', values.input) ?? base.inputTokens,
     outputTokens: countFromFlag('output', values.output) ?? base.outputTokens,
@@ -422,10 +429,31 @@ export function summary(report: Report): string {
     report.bottleneck.prefill,
     report.bottleneck.decode,
     ...(report.plan ? ['', planSearchTable(report.plan)] : []),
+    ...(report.heterogeneous ? ['', ...placementLines(report.heterogeneous)] : []),
     ...report.diagnostics.map((diagnostic) => `${diagnostic.severity}: ${diagnostic.message}`),
     '',
   ];
   return lines.join('\n');
+}
+
+/** The placement across chip groups: the sentence, then per group what runs there and its shares. */
+export function placementLines(placement: HeterogeneousReport): string[] {
+  const q = formatQuantity;
+  const percent = (fraction: number) => `${Math.round(fraction * 100)} %`;
+  return [
+    `placement (${placement.policy}, transfers ${placement.overlap}): ${placement.sentence}`,
+    table(
+      ['group', 'runs', 'decode time', 'decode energy', 'holds'],
+      placement.groups.map((group) => [
+        group.name,
+        group.classes.join(', ') || '—',
+        `${q(group.decodeBusySeconds, 'seconds')} (${percent(group.decodeTimeShare)})`,
+        `${q(group.decodeEnergyJoules, 'joules')} (${percent(group.decodeEnergyShare)})`,
+        `${q(group.heldBytes, 'bytes')} of ${q(group.capacityBytes, 'bytes')}`,
+      ]),
+    ),
+    `transfers per decode step: ${placement.transfer.crossingsPerStep} × ${q(placement.transfer.decodeBytesPerCrossing, 'bytes')} = ${q(placement.transfer.decodeSeconds, 'seconds')} (${q(placement.transfer.decodeExposedSeconds, 'seconds')} not hidden), ${q(placement.transfer.decodeEnergyJoules, 'joules')}`,
+  ];
 }
 
 /** The automatic plan search: the chosen split and the runners-up with the figures they were ranked by. */

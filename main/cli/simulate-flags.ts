@@ -5,6 +5,7 @@
  */
 import type { CatalogIndex } from '../../engine/catalog';
 import { idSchema } from '../../engine/schema/common';
+import { parsePlacement, type Placement } from '../../engine/schema/placement';
 import { workloadSchema, type Workload } from '../../engine/schema/workload';
 import { UsageError } from '../app/command-line';
 
@@ -78,6 +79,7 @@ const flagOfField: Readonly<Record<string, string>> = {
   pinnedUnit: '--units',
   unitPolicy: '--units',
   model: '--model',
+  placement: '--placement',
 };
 
 /**
@@ -111,4 +113,24 @@ export function checkedWorkload(
     return `${flag} ${bound}${typed}`;
   });
   throw new UsageError(lines.join('\n'));
+}
+
+/** The workload with `--placement` (see `engine/schema/placement.ts`) and `--placement-overlap` applied. */
+export function withPlacementFlags(
+  workload: Workload,
+  flags: { placement?: string | undefined; overlap?: string | undefined },
+): Workload {
+  if (flags.placement === undefined && flags.overlap === undefined) return workload;
+  let placement: Placement = workload.placement ?? { policy: 'fastest' };
+  if (flags.placement !== undefined) {
+    const parsed = parsePlacement(flags.placement);
+    if (!parsed.ok) throw new UsageError(`--placement: ${parsed.message}`);
+    placement = parsed.placement;
+  }
+  if (flags.overlap !== undefined) {
+    if (flags.overlap !== 'double-buffered' && flags.overlap !== 'serial')
+      throw new UsageError(`--placement-overlap must be double-buffered or serial (got "${flags.overlap}")`);
+    placement = { ...placement, overlap: flags.overlap };
+  }
+  return { ...workload, placement };
 }

@@ -177,6 +177,7 @@ export function goldenOf(scenario: string, result: EvaluationResult): Json {
     },
     bottleneck: report.bottleneck,
     diagnostics: report.diagnostics,
+    heterogeneous: report.heterogeneous,
   });
 }
 

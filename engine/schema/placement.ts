@@ -4,8 +4,9 @@
  * workload panel.
  *
  * Text form (`parsePlacement` / `formatPlacement`):
- * - `fastest` — the assignment of operator classes to groups with the shortest request (TTFT + (out − 1) × TPOT);
- * - `least-energy` — the one with the least energy per request;
+ * - `fastest` — of every assignment of the operator classes to groups and every split of the layers between two
+ *   groups, one that fits with the shortest request (TTFT + (out − 1) × TPOT);
+ * - `least-energy` — the same, with the least energy per request;
  * - `by-class:attention=gpu,ffn=pim` — each operator class (`embedding`, `attention`, `ffn`, `head`) pinned to
  *   the chip group with that id; a class not named runs on the primary group (the most BF16 throughput);
  * - `by-layers:0-39=gpu,40-79=pim` — decoder layers (0-based, inclusive; `7=gpu` is one layer) pinned to groups;

@@ -16,11 +16,15 @@ const BRIDGE = { bandwidthBytesPerSecond: 1e11, latencySeconds: 1e-6, energyJoul
  * A fast chip group ("gpu": 8 SMs and DRAM) and a slower one ("npu": vector lanes and DRAM), joined by a bridge
  * link outside both.
  */
-function twoGroupDesign(npuDramBytes = 64 * 2 ** 30, linked = true): DesignDocument {
+function twoGroupDesign(
+  npuDramBytes = 64 * 2 ** 30,
+  linked = true,
+  gpuDramBytes = 64 * 2 ** 30,
+): DesignDocument {
   return testDesign(
     {
       sm: { type: 'test.sm' },
-      gpuDram: { type: 'test.dram' },
+      gpuDram: { type: 'test.dram', params: { capacityBytes: gpuDramBytes } },
       lanes: { type: 'test.vector' },
       npuDram: { type: 'test.dram', params: { capacityBytes: npuDramBytes, bandwidthBytesPerSecond: 4e12 } },
       bridge: { type: 'test.link', params: { ...BRIDGE } },
@@ -158,6 +162,19 @@ describe('placement across chip groups', () => {
         expect(frugal.requestEnergyJoules).toBeLessThanOrEqual(alone.requestEnergyJoules);
       }
     }
+  });
+
+  it('splits the layers between the groups when neither holds the model alone', () => {
+    const weights = run(undefined).memory.weightsBytesPerChip;
+    const small = Math.round(0.7 * weights);
+    const report = run({ policy: 'fastest' }, twoGroupDesign(small, true, small));
+    const placed = section(report);
+    expect(placed.fits).toBe(true);
+    expect(placed.alone.every((alone) => !alone.fits)).toBe(true);
+    const attention = placed.assignment.filter((item) => item.operatorClass === 'attention');
+    expect(attention.map((item) => item.groupId).sort()).toEqual(['gpu', 'npu']);
+    expect(placed.transfer.crossingsPerStep).toBe(1);
+    expect(report.diagnostics.some((item) => item.code === 'does-not-fit' && item.groupId)).toBe(false);
   });
 
   it('names a group that cannot hold its share (does-not-fit) and a group the placement does not know', () => {

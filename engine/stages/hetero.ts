@@ -289,6 +289,27 @@ function classAssignments(groups: number, layers: number): Assignment[] {
 }
 
 /**
+ * Every split of the layers in two: layers 0…k−1 (and the embedding) on one group, k…L−1 (and the head) on
+ * another — what a model too large for either group alone needs (pipeline stages across the groups).
+ */
+function layerSplits(groups: number, layers: number): Assignment[] {
+  const all: Assignment[] = [];
+  for (let first = 0; first < groups; first++)
+    for (let second = 0; second < groups; second++) {
+      if (first === second) continue;
+      for (let split = 1; split < layers; split++) {
+        const assignment = new Int32Array(2 * layers + 2);
+        for (let item = 0; item < assignment.length; item++) {
+          const layer = item === 0 ? 0 : item === 2 * layers + 1 ? layers - 1 : Math.floor((item - 1) / 2);
+          assignment[item] = layer < split ? first : second;
+        }
+        all.push(assignment);
+      }
+    }
+  return all;
+}
+
+/**
  * The route between every pair of chip groups over the design's links: the lowest-latency route (fewest hops on
  * ties) from a block of one group to a block of the other, crossing blocks of the two groups and blocks outside
  * every chip group (switches, host); its bandwidth is the narrowest link or block on it (a link at a chip group's
@@ -526,7 +547,10 @@ export function placeAcrossGroups(
   let chosen: Assignment;
   if (placement.policy === 'fastest' || placement.policy === 'least-energy') {
     let best: { assignment: Assignment; outcome: Outcome } | undefined;
-    for (const assignment of classAssignments(groups.length, layers)) {
+    for (const assignment of [
+      ...classAssignments(groups.length, layers),
+      ...layerSplits(groups.length, layers),
+    ]) {
       if (!linked(context, assignment)) continue;
       const candidate = outcome(context, assignment);
       if (!best || better(placement.policy, candidate, best.outcome))
@@ -554,7 +578,7 @@ export function placeAcrossGroups(
       diagnostics.push({
         severity: 'error',
         code: 'does-not-fit',
-        message: `Chip group "${group.name}" cannot hold its share of the placement: its operators' weights and KV cache need ${formatQuantity(held, 'bytes')} but its ${group.chips} chip${group.chips === 1 ? '' : 's'} have ${formatQuantity(capacity, 'bytes')}. Place fewer layers or classes on it.`,
+        message: `Chip group "${group.name}" cannot hold its share of the placement: its operators' weights and KV cache need ${formatQuantity(held, 'bytes')} but its ${group.chips === 1 ? 'chip has' : `${group.chips} chips have`} ${formatQuantity(capacity, 'bytes')}. Place fewer layers or classes on it.`,
         groupId: group.id,
       });
   });
@@ -714,7 +738,11 @@ const classNames: Record<PlacementClass, string> = {
 export function placementSentence(section: HeterogeneousReport, groups: readonly GroupEvaluation[]): string {
   const nameOf = (id: string) => groups.find(({ group }) => group.id === id)?.group.name ?? id;
   const used = section.groups.filter((group) => group.decodeBusySeconds > 0 || group.classes.length > 0);
-  const layered = section.policy === 'by-layers';
+  const layered = section.assignment.some(
+    (run) =>
+      (run.operatorClass === 'attention' || run.operatorClass === 'ffn') &&
+      run.lastLayer - run.firstLayer + 1 < layersOf(section),
+  );
   const where =
     used.length === 1
       ? `everything on ${used[0]?.name ?? ''}`
@@ -736,6 +764,11 @@ export function placementSentence(section: HeterogeneousReport, groups: readonly
   const energyWords = `${formatPercent(Math.abs(energy))} ${energy >= 0 ? 'less' : 'more'} energy per token`;
   const timeWords = `${formatPercent(Math.abs(time))} ${time <= 0 ? 'shorter' : 'longer'} TPOT`;
   return `${capitalize(where)}: ${figures}; ${energyWords} and ${timeWords} than all on ${base.name}.`;
+}
+
+/** The model's layers, as the assignment covers them. */
+function layersOf(section: HeterogeneousReport): number {
+  return Math.max(1, ...section.assignment.map((run) => run.lastLayer + 1));
 }
 
 /** "a", "a and b", "a, b and c". */

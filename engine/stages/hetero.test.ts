@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate';
 import type { HeterogeneousReport, Report } from '../report';
@@ -200,6 +201,37 @@ describe('placement across chip groups', () => {
     const placed = section(run({ policy: 'by-class', classes: { attention: 'gpu', ffn: 'npu' } }));
     expect(placed.sentence).toMatch(
       /^Embedding, attention and head on GPU, FFN on NPU: TPOT .+ than all on GPU\.$/,
+    );
+  });
+});
+
+describe('placement invariants', () => {
+  it('any placement on any workload gives a finite, non-negative section whose time is its parts', () => {
+    const group = fc.constantFrom('gpu', 'npu', 'ghost');
+    const layer = fc.nat({ max: 2 * L });
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            policy: fc.constantFrom('fastest', 'least-energy', 'by-class', 'by-layers'),
+            classes: fc.record({ attention: group, ffn: group, head: group }, { requiredKeys: [] }),
+            layers: fc.array(fc.record({ first: layer, last: layer, group }), { maxLength: 3 }),
+            overlap: fc.constantFrom('double-buffered', 'serial'),
+          },
+          { requiredKeys: ['policy'] },
+        ),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 1, max: 4096 }),
+        (placement, batch, inputTokens) => {
+          const placed = section(run(placement, twoGroupDesign(), { batch, inputTokens }));
+          const busy = placed.groups.reduce((sum, item) => sum + item.decodeBusySeconds, 0);
+          expect(placed.tpotSeconds).toBeCloseTo(busy + placed.transfer.decodeExposedSeconds, 12);
+          expect(placed.transfer.decodeExposedSeconds).toBeLessThanOrEqual(
+            placed.transfer.decodeSeconds * (1 + 1e-12),
+          );
+        },
+      ),
+      { numRuns: 60, seed: 16 },
     );
   });
 });

@@ -22,6 +22,7 @@ import type { Source } from '../../engine/schema/common';
 import type { DesignDocument } from '../../engine/schema/design';
 import type { Workload } from '../../engine/schema/workload';
 import { formatQuantity } from '../../engine/units';
+import { formatPlacement } from '../../engine/schema/placement';
 import { blockName, formatParamValue, nonDefaultParams, typeOf } from './format';
 
 /** The input of the Markdown and HTML reports. */
@@ -225,6 +226,11 @@ function workloadFacts(input: ReportInput): Fact[] {
     ],
   ];
   if (workload.operatingPoint !== undefined) facts.push(['Operating point', workload.operatingPoint]);
+  if (workload.placement !== undefined)
+    facts.push([
+      'Placement across chip groups',
+      `${formatPlacement(workload.placement)}, transfers ${workload.placement.overlap ?? 'double-buffered'}`,
+    ]);
   return facts;
 }
 

@@ -22,7 +22,9 @@ describe('placement in the exported reports', () => {
     expect(sentence).toMatch(/FFN on PIM module: TPOT/);
     const markdown = reportToMarkdown(input);
     expect(markdown).toContain('## Placement across chip groups');
-    expect(markdown).toContain('**Placement across chip groups:** by-class:ffn=pim-module, transfers double-buffered');
+    expect(markdown).toContain(
+      '**Placement across chip groups:** by-class:ffn=pim-module, transfers double-buffered',
+    );
     expect(markdown).toMatch(/\| PIM module ×1 \| FFN 0–31 \|/);
     expect(markdown).toMatch(/Transfers \(double-buffered\): 64 crossings per step/);
     const html = reportToHtml(input);

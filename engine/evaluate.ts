@@ -20,7 +20,7 @@ import { reportRanges } from './figures/bands';
 import type { Diagnostic } from './diagnostics';
 import { hasErrors } from './diagnostics';
 import { emptyMachine, type Machine } from './machine';
-import type { EvaluationResult } from './report';
+import type { EvaluationResult, Report } from './report';
 import type { DesignDocument } from './schema/design';
 import type { ModelConfig } from './schema/model';
 import type { Workload } from './schema/workload';
@@ -34,7 +34,9 @@ import { plan } from './stages/plan';
 import { power } from './stages/power';
 import { dvfsReport } from './stages/dvfs-report';
 import { report } from './stages/report';
-import { resolve } from './stages/resolve';
+import { placeAcrossGroups, type GroupEvaluation } from './stages/hetero';
+import { residualStreamBytes } from './models/formats';
+import { computeChipGroups, resolve } from './stages/resolve';
 import { evaluateReconfigurable, reconfigurableFabric } from './stages/reconfiguration';
 import { searchPlans, withPlanSearch } from './stages/search';
 import {
@@ -112,9 +114,12 @@ function evaluateDesign(
   const checked = checkWorkload(workload, catalog, input.model, diagnostics);
   if (!checked) return { ok: false, diagnostics };
   const context: StageInput = { design, workload, machine, checked, catalog };
-  return workload.parallelism.mode === 'auto'
-    ? evaluateAutomatic(context, diagnostics, options)
-    : evaluateStages(context, diagnostics, options);
+  const result =
+    workload.parallelism.mode === 'auto'
+      ? evaluateAutomatic(context, diagnostics, options)
+      : evaluateStages(context, diagnostics, options);
+  if (result.ok && options.detail !== 'summary') withPlacement(context, catalog, result.report);
+  return result;
 }
 
 /**
@@ -255,6 +260,76 @@ function evaluateStages(
   );
   if (section) result.compression = section;
   return { ok: true, report: result };
+}
+
+/**
+ * A design with several different chip groups: each evaluated alone (the primary one is `report`), then the
+ * operators placed across them (`stages/hetero.ts`); the section and its diagnostics join `report`.
+ */
+function withPlacement(context: StageInput, catalog: CatalogIndex, report: Report): void {
+  const { design, workload, checked } = context;
+  const chipGroups = computeChipGroups(design, catalog);
+  if (chipGroups.length < 2) return;
+  const groups: GroupEvaluation[] = [];
+  for (const [index, group] of chipGroups.entries()) {
+    if (index === 0) {
+      groups.push({ group, report });
+      continue;
+    }
+    const machine = groupMachine(design, catalog, group.id);
+    const alone: StageInput = { ...context, machine };
+    const run = (stageInput: StageInput) =>
+      stageInput.workload.parallelism.mode === 'auto'
+        ? evaluateAutomatic(stageInput, [], {})
+        : evaluateStages(stageInput, [], {});
+    // A manual split made for the primary group may not suit this one: then the plan search chooses its own.
+    let evaluated = run(alone);
+    if (!evaluated.ok && workload.parallelism.mode === 'manual')
+      evaluated = run({ ...alone, workload: { ...workload, parallelism: { mode: 'auto' } } });
+    if (evaluated.ok) groups.push({ group, report: evaluated.report });
+    else
+      report.diagnostics.push({
+        severity: 'warning',
+        code: 'placement-group-unusable',
+        message: `Chip group "${group.name}" cannot run the model's operators on its own (${evaluated.diagnostics.find((item) => item.severity === 'error')?.message ?? 'no plan'}), so no operator is placed on it.`,
+        groupId: group.id,
+      });
+  }
+  const section = placeAcrossGroups(
+    {
+      design,
+      catalog,
+      workload,
+      layers: checked.model.architecture.layers,
+      hiddenSize: checked.model.architecture.hiddenSize,
+      residualBytes: residualStreamBytes(checked.formats),
+      groups,
+    },
+    report.diagnostics,
+  );
+  if (section) report.heterogeneous = section;
+}
+
+/** The machine of a design resolved on one chip group, cached like `designStages`. */
+const groupMachineCache = new WeakMap<CatalogIndex, WeakMap<DesignDocument, Map<string, Machine>>>();
+
+function groupMachine(design: DesignDocument, catalog: CatalogIndex, groupId: string): Machine {
+  let perCatalog = groupMachineCache.get(catalog);
+  if (!perCatalog) {
+    perCatalog = new WeakMap();
+    groupMachineCache.set(catalog, perCatalog);
+  }
+  let perDesign = perCatalog.get(design);
+  if (!perDesign) {
+    perDesign = new Map();
+    perCatalog.set(design, perDesign);
+  }
+  let machine = perDesign.get(groupId);
+  if (!machine) {
+    machine = resolve(design, catalog, { chipGroupId: groupId });
+    perDesign.set(groupId, machine);
+  }
+  return machine;
 }
 
 /**

@@ -223,6 +223,11 @@ export interface Report {
    * Present when the chip has a DVFS domain or the workload sets a DVFS policy, TTFT target or request rate.
    */
   dvfs?: DvfsReport;
+  /**
+   * A design with several different chip groups: the operators placed across them by the workload's `placement`
+   * (`stages/hetero.ts`). The headline figures above are the primary group's alone.
+   */
+  heterogeneous?: HeterogeneousReport;
 }
 
 /** One storage level of one chip: what each class occupies there and the bytes each moves through it. */
@@ -331,6 +336,83 @@ export interface ReconfigurationReport {
   /** 1 + (load(prefill) + load(decode)) ÷ decode seconds saved per token; absent when switching never pays. */
   breakEvenOutputTokens: number | undefined;
   /** The answer in words: "Reconfiguring to 'decode-gemv' pays off above 42 output tokens per request …". */
+  sentence: string;
+}
+
+/** The operators of a model placed across several different chip groups, and what it costs. */
+export interface HeterogeneousReport {
+  policy: 'fastest' | 'least-energy' | 'by-class' | 'by-layers';
+  /** Whether a crossing hides under the receiving group's next operator (`double-buffered`) or adds (`serial`). */
+  overlap: 'double-buffered' | 'serial';
+  ttftSeconds: number;
+  tpotSeconds: number;
+  /** TTFT + (output tokens − 1) × TPOT. */
+  endToEndSeconds: number;
+  prefillEnergyJoules: number;
+  decodeEnergyJoulesPerToken: number;
+  /** Prefill energy + (output tokens − 1) × decode step energy. */
+  requestEnergyJoules: number;
+  /** Every group holds its share of weights and KV cache. */
+  fits: boolean;
+  /** Each chip group: what runs there, its busy time and energy (static included) and their shares. */
+  groups: {
+    groupId: string;
+    name: string;
+    chips: number;
+    classes: ('embedding' | 'attention' | 'ffn' | 'head')[];
+    prefillBusySeconds: number;
+    decodeBusySeconds: number;
+    prefillTimeShare: number;
+    decodeTimeShare: number;
+    prefillEnergyJoules: number;
+    /** Energy of one decode step. */
+    decodeEnergyJoules: number;
+    prefillEnergyShare: number;
+    decodeEnergyShare: number;
+    /** Bytes of weights and KV cache its operators need (one copy over its chips), and what its chips have. */
+    heldBytes: number;
+    capacityBytes: number;
+  }[];
+  /** Runs of layers of one operator class on one group (embedding is layer 0, the head the last layer). */
+  assignment: {
+    operatorClass: 'embedding' | 'attention' | 'ffn' | 'head';
+    firstLayer: number;
+    lastLayer: number;
+    groupId: string;
+  }[];
+  /** The activations crossing between groups: per crossing bytes, per step seconds and joules. */
+  transfer: {
+    prefillBytesPerCrossing: number;
+    decodeBytesPerCrossing: number;
+    crossingsPerStep: number;
+    prefillSeconds: number;
+    /** What the double buffering did not hide (all of it when serial). */
+    prefillExposedSeconds: number;
+    decodeSeconds: number;
+    decodeExposedSeconds: number;
+    prefillEnergyJoules: number;
+    decodeEnergyJoules: number;
+    links: {
+      fromGroupId: string;
+      toGroupId: string;
+      /** Absent when nothing on the route states a bandwidth. */
+      bandwidthBytesPerSecond?: number;
+      latencySeconds: number;
+      energyJoulesPerBit: number;
+      via: string[];
+    }[];
+  };
+  /** Each group running everything alone (other groups idle), for comparison. */
+  alone: {
+    groupId: string;
+    name: string;
+    ttftSeconds: number;
+    tpotSeconds: number;
+    decodeEnergyJoulesPerToken: number;
+    requestEnergyJoules: number;
+    fits: boolean;
+  }[];
+  /** The placement in words, compared with the primary group alone. */
   sentence: string;
 }
 

@@ -182,6 +182,7 @@ export function goldenOf(scenario: string, result: EvaluationResult): Json {
     compression: report.compression,
     reconfiguration: report.reconfiguration,
     dvfs: report.dvfs,
+    heterogeneous: report.heterogeneous,
   });
 }
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { boundedText, countSchema, idSchema, libraryIdSchema } from './common';
+import { placementSchema } from './placement';
 
 export const parallelismSchema = z.union([
   z.strictObject({ mode: z.literal('auto') }),
@@ -88,6 +89,11 @@ export const workloadSchema = z.strictObject({
   dvfsPolicy: z.enum(['fixed', 'adaptive', 'race-to-idle', 'least-energy', 'max-throughput']).optional(),
   /** Requests per hour the device serves (each with this workload's lengths): energy per day and battery life. */
   requestsPerHour: z.number().nonnegative().max(10_000_000).optional(),
+  /**
+   * Where operators run on a design with several different chip groups (`schema/placement.ts`); omitted means
+   * `fastest`. Ignored on a design with one chip group.
+   */
+  placement: placementSchema.optional(),
 });
 export type Workload = z.infer<typeof workloadSchema>;
 

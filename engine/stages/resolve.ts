@@ -46,11 +46,21 @@ interface Layout {
   chipGroups: Group[];
 }
 
-export function resolve(design: DesignDocument, catalog: CatalogIndex): Machine {
+/**
+ * `chipGroupId` resolves the design as if the workload ran on that chip group (the heterogeneous placement,
+ * `stages/hetero.ts`, costs every operator on every group this way); without it, on the group with the most BF16
+ * throughput.
+ */
+export function resolve(
+  design: DesignDocument,
+  catalog: CatalogIndex,
+  options: { chipGroupId?: string } = {},
+): Machine {
   const diagnostics: Diagnostic[] = [];
   const tech = techContext(catalog, diagnostics);
   const layout = layoutOf(design, catalog);
-  const chipGroup = chooseChip(layout, tech, diagnostics);
+  const forced = layout.chipGroups.find((group) => group.id === options.chipGroupId);
+  const chipGroup = forced ?? chooseChip(layout, tech, diagnostics);
   const count = chipGroup ? chipCount(layout, chipGroup) : 1;
   const graph = buildDataGraph(chipNodes(layout, chipGroup), design.links, count);
   const unconnected = unconnectedCompute(graph);
@@ -187,9 +197,31 @@ function multiplicityOnChip(layout: Layout, block: Block, chip: Group | undefine
   return total;
 }
 
-/** The chip group the workload runs on: the one with the most BF16 MAC throughput. */
-function chooseChip(layout: Layout, tech: TechContext, diagnostics: Diagnostic[]): Group | undefined {
-  if (layout.chipGroups.length === 0) return undefined;
+/** A chip group that hosts compute, with its chips' BF16 MAC throughput. */
+export interface ComputeChipGroup {
+  id: string;
+  name: string;
+  /** Chips in the group (its count times its ancestors'). */
+  chips: number;
+  /** BF16 multiply-accumulates per second of one chip. */
+  peakBf16MacsPerSecond: number;
+}
+
+/** The chip groups whose compute can host the workload, the most BF16 throughput first (the primary group). */
+export function computeChipGroups(design: DesignDocument, catalog: CatalogIndex): ComputeChipGroup[] {
+  const layout = layoutOf(design, catalog);
+  const tech = techContext(catalog, []);
+  return rankedChips(layout, tech)
+    .filter(({ peak }) => peak > 0)
+    .map(({ group, peak }) => ({
+      id: group.id,
+      name: group.name,
+      chips: chipCount(layout, group),
+      peakBf16MacsPerSecond: peak,
+    }));
+}
+
+function rankedChips(layout: Layout, tech: TechContext): { group: Group; peak: number }[] {
   const peakOf = (group: Group): number =>
     layout.blocks
       .filter(({ reading, model }) => layout.chipOf.get(reading.block.id) === group && model.hostsWorkload)
@@ -200,16 +232,20 @@ function chooseChip(layout: Layout, tech: TechContext, diagnostics: Diagnostic[]
           sum + spec.macsPerCycle.bf16 * spec.clockHertz * multiplicityOnChip(layout, reading.block, group)
         );
       }, 0);
-  const ranked = layout.chipGroups
-    .map((group) => ({ group, peak: peakOf(group) }))
-    .sort((a, b) => b.peak - a.peak);
+  return layout.chipGroups.map((group) => ({ group, peak: peakOf(group) })).sort((a, b) => b.peak - a.peak);
+}
+
+/** The chip group the workload runs on: the one with the most BF16 MAC throughput. */
+function chooseChip(layout: Layout, tech: TechContext, diagnostics: Diagnostic[]): Group | undefined {
+  if (layout.chipGroups.length === 0) return undefined;
+  const ranked = rankedChips(layout, tech);
   const chosen = ranked[0]?.group;
   for (const other of ranked.slice(1)) {
     if (other.peak > 0)
       diagnostics.push({
         severity: 'warning',
         code: 'unused-chip-group',
-        message: `The model runs on chip group "${chosen?.name ?? ''}"; the compute of chip group "${other.group.name}" is not used (mixing different chips in one system is not modelled yet).`,
+        message: `The model runs on chip group "${chosen?.name ?? ''}"; the compute of chip group "${other.group.name}" is not used by the headline figures, which are for "${chosen?.name ?? ''}" alone; the placement (the report's heterogeneous section) runs operators across the groups.`,
         groupId: other.group.id,
       });
   }

@@ -18,8 +18,14 @@ import {
 } from '../../engine/figures';
 import { importHfConfig } from '../../engine/models/hf-import';
 import { applyOverrides, parseOverride, type Override } from '../../engine/overrides';
-
-import type { DvfsReport, FigureRange, PlanReport, Report, ReportRanges } from '../../engine/report';
+import type {
+  DvfsReport,
+  FigureRange,
+  HeterogeneousReport,
+  PlanReport,
+  Report,
+  ReportRanges,
+} from '../../engine/report';
 import { describeProblems } from '../../engine/schema/common';
 import type { DesignDocument } from '../../engine/schema/design';
 import type { ModelConfig } from '../../engine/schema/model';
@@ -37,6 +43,7 @@ import {
   sparsityFromFlag,
   reconfigurationFromFlag,
   reconfigurationLines,
+  withPlacementFlags,
   withUnitFlags,
 } from './simulate-flags';
 
@@ -57,6 +64,8 @@ commands:
            [--reconfiguration never|per-phase|auto]  (an FPGA with configurations: when it may switch)
            [--dvfs-policy fixed|adaptive|race-to-idle|least-energy|max-throughput] [--ttft-target SECONDS]
            [--requests-per-hour N]
+           [--placement fastest|least-energy|by-class:attention=GROUP,ffn=GROUP|by-layers:0-39=GROUP,40-79=GROUP]
+           [--placement-overlap double-buffered|serial]   (designs with several different chip groups)
            without --tp/--pp/--ep the split is searched; --tpot-target (e.g. 0.02 or "20 ms") ranks the
            splits within it first; --dvfs-policy least-energy meets --ttft-target and --tpot-target;
            --requests-per-hour gives energy per day and battery life
@@ -296,6 +305,8 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
         'dvfs-policy': { type: 'string' },
         'ttft-target': { type: 'string' },
         'requests-per-hour': { type: 'string' },
+        placement: { type: 'string' },
+        'placement-overlap': { type: 'string' },
         json: { type: 'boolean', default: false },
         memory: { type: 'string' },
       },
@@ -323,7 +334,10 @@ async function simulate(args: string[], streams: Streams): Promise<number> {
   const tpotTarget = secondsOption('tpot-target', values['tpot-target']);
   const base = defaultWorkload(model.id);
   const workload: Workload = {
-    ...withUnitFlags(base, { runtime: values.runtime, units: values.units }, catalog),
+    ...withPlacementFlags(withUnitFlags(base, { runtime: values.runtime, units: values.units }, catalog), {
+      placement: values.placement,
+      overlap: values['placement-overlap'],
+    }),
     batch: countFromFlag('batch', values.batch) ?? base.batch,
     inputTokens: countFromFlag('input', values.input) ?? base.inputTokens,
     outputTokens: countFromFlag('output', values.output) ?? base.outputTokens,
@@ -461,6 +475,7 @@ export function summary(report: Report): string {
       : []),
     ...(report.reconfiguration ? ['', reconfigurationLines(report.reconfiguration)] : []),
     ...(report.dvfs ? dvfsLines(report.dvfs) : []),
+    ...(report.heterogeneous ? ['', ...placementLines(report.heterogeneous)] : []),
     ...report.diagnostics.map((diagnostic) => `${diagnostic.severity}: ${diagnostic.message}`),
     ...(report.workload.memoryPolicy && report.memoryHierarchy
       ? [`memory hierarchy: ${report.memoryHierarchy.summary}`]
@@ -468,6 +483,26 @@ export function summary(report: Report): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** The placement across chip groups: the sentence, then per group what runs there and its shares. */
+export function placementLines(placement: HeterogeneousReport): string[] {
+  const q = formatQuantity;
+  const percent = (fraction: number) => `${Math.round(fraction * 100)} %`;
+  return [
+    `placement (${placement.policy}, transfers ${placement.overlap}): ${placement.sentence}`,
+    table(
+      ['group', 'runs', 'decode time', 'decode energy', 'holds'],
+      placement.groups.map((group) => [
+        group.name,
+        group.classes.join(', ') || '—',
+        `${q(group.decodeBusySeconds, 'seconds')} (${percent(group.decodeTimeShare)})`,
+        `${q(group.decodeEnergyJoules, 'joules')} (${percent(group.decodeEnergyShare)})`,
+        `${q(group.heldBytes, 'bytes')} of ${q(group.capacityBytes, 'bytes')}`,
+      ]),
+    ),
+    `transfers per decode step: ${placement.transfer.crossingsPerStep} × ${q(placement.transfer.decodeBytesPerCrossing, 'bytes')} = ${q(placement.transfer.decodeSeconds, 'seconds')} (${q(placement.transfer.decodeExposedSeconds, 'seconds')} not hidden), ${q(placement.transfer.decodeEnergyJoules, 'joules')}`,
+  ];
 }
 
 /** The automatic plan search: the chosen split and the runners-up with the figures they were ranked by. */

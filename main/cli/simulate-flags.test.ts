@@ -187,3 +187,37 @@ describe('tessera simulate --sparsity', () => {
     expect(dense.err).toContain('density from 0.01 to 1');
   });
 });
+
+describe('simulate --placement', () => {
+  const gpuPim = ['simulate', '--design', 'preset:template-gpu-pim', '--model', 'llama-3-8b', '--json'];
+
+  it('places operator classes on the chip groups it names and reports the split', async () => {
+    const { code, out } = await tessera(...gpuPim, '--placement', 'by-class:attention=gpu,ffn=pim-module');
+    expect(code).toBe(0);
+    const result = JSON.parse(out) as Report;
+    expect(result.workload.placement).toEqual({
+      policy: 'by-class',
+      classes: { attention: 'gpu', ffn: 'pim-module' },
+    });
+    const groups = result.heterogeneous?.groups.map((group) => [group.groupId, group.classes]);
+    expect(groups).toEqual([
+      ['gpu', ['embedding', 'attention', 'head']],
+      ['pim-module', ['ffn']],
+    ]);
+    expect(result.heterogeneous?.sentence).toMatch(/FFN on PIM module: TPOT/);
+  });
+
+  it('takes the overlap, and exits 2 naming the syntax for a placement it cannot read', async () => {
+    const serial = await tessera(
+      ...gpuPim,
+      '--placement',
+      'by-layers:0-15=gpu,16-31=pim-module',
+      '--placement-overlap',
+      'serial',
+    );
+    expect((JSON.parse(serial.out) as Report).heterogeneous?.overlap).toBe('serial');
+    const bad = await tessera(...gpuPim, '--placement', 'by-layers:15-0=gpu');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--placement: by-layers: "15-0=gpu" must be <first>-<last>=<chip group id>');
+  });
+});

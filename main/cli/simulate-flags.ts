@@ -8,6 +8,7 @@ import { idSchema } from '../../engine/schema/common';
 import { workloadSchema, type MemoryPolicy, type Workload } from '../../engine/schema/workload';
 import type { ReconfigurationReport } from '../../engine/report';
 import { reconfigurationSummary } from '../../engine/figures';
+import { parsePlacement, type Placement } from '../../engine/schema/placement';
 import { UsageError } from '../app/command-line';
 
 /** Short runtime names → library ids; `hardware` means no runtime (the hardware alone). */
@@ -85,6 +86,7 @@ const flagOfField: Readonly<Record<string, string>> = {
   ttftTargetSeconds: '--ttft-target',
   requestsPerHour: '--requests-per-hour',
   dvfsPolicy: '--dvfs-policy',
+  placement: '--placement',
 };
 
 /**
@@ -206,4 +208,24 @@ export function dvfsFromFlags(flags: {
     fields.requestsPerHour = Number(text);
   }
   return fields;
+}
+
+/** The workload with `--placement` (see `engine/schema/placement.ts`) and `--placement-overlap` applied. */
+export function withPlacementFlags(
+  workload: Workload,
+  flags: { placement?: string | undefined; overlap?: string | undefined },
+): Workload {
+  if (flags.placement === undefined && flags.overlap === undefined) return workload;
+  let placement: Placement = workload.placement ?? { policy: 'fastest' };
+  if (flags.placement !== undefined) {
+    const parsed = parsePlacement(flags.placement);
+    if (!parsed.ok) throw new UsageError(`--placement: ${parsed.message}`);
+    placement = parsed.placement;
+  }
+  if (flags.overlap !== undefined) {
+    if (flags.overlap !== 'double-buffered' && flags.overlap !== 'serial')
+      throw new UsageError(`--placement-overlap must be double-buffered or serial (got "${flags.overlap}")`);
+    placement = { ...placement, overlap: flags.overlap };
+  }
+  return { ...workload, placement };
 }

@@ -26,6 +26,7 @@ import type { Source } from '../../engine/schema/common';
 import type { DesignDocument } from '../../engine/schema/design';
 import type { Workload } from '../../engine/schema/workload';
 import { formatQuantity } from '../../engine/units';
+import { formatPlacement } from '../../engine/schema/placement';
 import { blockName, formatParamValue, nonDefaultParams, typeOf } from './format';
 import { dvfsContent, type DvfsContent } from './report-dvfs';
 
@@ -239,6 +240,11 @@ function workloadFacts(input: ReportInput): Fact[] {
     ],
   ];
   if (workload.operatingPoint !== undefined) facts.push(['Operating point', workload.operatingPoint]);
+  if (workload.placement !== undefined)
+    facts.push([
+      'Placement across chip groups',
+      `${formatPlacement(workload.placement)}, transfers ${workload.placement.overlap ?? 'double-buffered'}`,
+    ]);
   return facts;
 }
 

@@ -7,6 +7,7 @@
 import { escapeHtml as escape } from '../../engine/figures';
 import { designToSvg } from './diagram-svg';
 import { memoryChart, operatorBreakdownChart, powerChart, rooflineChart } from './report-charts';
+import { placementContent } from './placement-content';
 import { reportContent, type Fact, type ReportInput, type TableContent } from './report-content';
 import { memoryHierarchyContent } from './report-hierarchy';
 import { compressionContent } from './report-compression';
@@ -80,6 +81,19 @@ function hierarchySection(report: ReportInput['report']): string[] {
   ];
 }
 
+/** The placement across chip groups, on a design with several different ones. */
+function placementSection(report: ReportInput['report']): string[] {
+  const placement = placementContent(report);
+  if (!placement) return [];
+  return [
+    '<section id="placement"><h2>Placement across chip groups</h2>',
+    `<p>${escape(placement.summary)}</p>`,
+    table(placement.groups),
+    `<p>${escape(placement.transfer)}</p>`,
+    '</section>',
+  ];
+}
+
 /**
  * Renders the engineering report of one simulation as a single HTML page: design diagram, headline results,
  * bottlenecks, operator tables with their time-breakdown charts, the roofline, memory occupancy, power by
@@ -106,6 +120,7 @@ export function reportToHtml(input: ReportInput): string {
     '<section id="headline"><h2>Headline results</h2>',
     table(content.headline),
     '</section>',
+    ...placementSection(report),
     '<section id="bottlenecks"><h2>Bottlenecks</h2>',
     `<ul>${content.bottlenecks.map((line) => `<li>${escape(line)}</li>`).join('')}</ul>`,
     '</section>',

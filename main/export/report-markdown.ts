@@ -3,6 +3,7 @@
  * results, bottlenecks, operators of both phases, memory occupancy, parameters, diagnostics and sources.
  * Every number is in human units; text from the design is escaped so a name cannot become markup.
  */
+import { placementContent } from './placement-content';
 import { reportContent, type Fact, type ReportInput, type TableContent } from './report-content';
 import { memoryHierarchyContent } from './report-hierarchy';
 import { compressionContent } from './report-compression';
@@ -54,6 +55,18 @@ export function reportToMarkdown(input: ReportInput): string {
       '',
     );
   out.push('## Headline results', '', table(content.headline), '');
+  const placement = placementContent(input.report);
+  if (placement)
+    out.push(
+      '## Placement across chip groups',
+      '',
+      escapeMarkdown(placement.summary),
+      '',
+      table(placement.groups),
+      '',
+      escapeMarkdown(placement.transfer),
+      '',
+    );
   out.push(
     '## Bottlenecks',
     '',

@@ -341,6 +341,7 @@ function workloadOf(catalog: CatalogIndex, design: DesignDocument, messy: boolea
       pinnedUnit: pick(fc.constantFrom(...design.blocks.map((block) => block.id)), fc.constant('ghost')),
       runtime: pick(fc.constantFrom(...runtimes), fc.constant('no-runtime')),
       memoryPolicy: memoryPolicyOf(design),
+      placement: placementOf(design),
     },
     {
       requiredKeys: [
@@ -380,6 +381,29 @@ function memoryPolicyOf(design: DesignDocument): fc.Arbitrary<MemoryPolicy> {
       if (policy.kvBlockTokens === undefined) delete policy.kvBlockTokens;
       return policy;
     });
+}
+
+/** A placement across the design's groups (and a group it lacks), for designs with several chip groups. */
+function placementOf(design: DesignDocument): fc.Arbitrary<NonNullable<Workload['placement']>> {
+  const group = fc.constantFrom(...design.groups.map((item) => item.id), 'ghost');
+  const layer = fc.nat({ max: 200 });
+  return fc.record(
+    {
+      policy: fc.constantFrom(
+        'fastest' as const,
+        'least-energy' as const,
+        'by-class' as const,
+        'by-layers' as const,
+      ),
+      classes: fc.record(
+        { embedding: group, attention: group, ffn: group, head: group },
+        { requiredKeys: [] },
+      ),
+      layers: fc.array(fc.record({ first: layer, last: layer, group }), { maxLength: 4 }),
+      overlap: fc.constantFrom('double-buffered' as const, 'serial' as const),
+    },
+    { requiredKeys: ['policy'] },
+  );
 }
 
 /** A design (from scratch or a changed preset) with a workload for it and the level of detail asked. */

@@ -17,6 +17,7 @@
  */
 import type { CatalogIndex } from './catalog';
 import { reportRanges } from './figures/bands';
+import { withAreaAndCost } from './stages/area';
 import type { Diagnostic } from './diagnostics';
 import { hasErrors } from './diagnostics';
 import { emptyMachine, type Machine } from './machine';
@@ -68,6 +69,7 @@ export function evaluate(
       : evaluateStages(context, diagnostics, options);
   if (!result.ok) return result;
   result.report.ranges = reportRanges(result.report, design, catalog);
+  Object.assign(result.report, withAreaAndCost(design, catalog, machine, result.report));
   if (allPhysical(result.report)) return result;
   const unphysical = unphysicalFigure(result.report) ?? 'a figure is not a finite, non-negative number';
   return {

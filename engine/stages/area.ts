@@ -364,6 +364,15 @@ export function areaAndCost(
   const defectDensity = stated('defectDensityPerSquareMetre', 'defect-density');
   const alpha = fab.number('clusterParameter');
   const dieYield = negativeBinomialYield(costedArea, defectDensity, alpha);
+  if (!(dieYield > 0)) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'die-yield-zero',
+      message: `No die of ${mm2(costedArea)} at ${defectDensity} defects/m² is expected to work; no cost is reported.`,
+      ...(own ? { blockId: own.block.id } : {}),
+    });
+    return { area, cost: undefined, diagnostics };
+  }
   const dieDollars = costPerGoodDie(waferCost, gross, dieYield);
 
   let memoryDollars = 0;

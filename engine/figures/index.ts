@@ -11,6 +11,7 @@
  * - `breakdown.ts`: an operator's time by what it waited on; storage levels and what they hold.
  * - `format.ts`: FLOP/s, FLOP, FLOP/B, percentages, counts, axis ticks.
  * - `escape.ts`: escaping names for HTML, SVG and XML.
+ * - `area-cost.ts`: the report's area and cost as facts and a per-block table.
  */
 export {
   designFamily,
@@ -49,3 +50,10 @@ export {
   type RooflineXY,
   type Roofs,
 } from './roofline';
+export {
+  areaCostFigures,
+  formatDollars,
+  formatPowerDensity,
+  formatSquareMillimetres,
+  type AreaCostFigures,
+} from './area-cost';

@@ -16,6 +16,7 @@ import type { AreaReport, BlockAreaReport, CostReport, Report } from '../report'
 import type { ComputeClass } from '../schema/number-format';
 import type { Block, DesignDocument, Group } from '../schema/design';
 import type { TechTable } from '../schema/tech';
+import { formatQuantity } from '../units';
 
 /** The block type that holds the node and cost figures. */
 export const FABRICATION_TYPE = 'cost.fabrication';
@@ -174,7 +175,7 @@ export function blockArea(block: Block, reading: BlockReading, costModel: string
       const bytes = reading.number('capacityBytes');
       return {
         areaSquareMetres: sramAreaSquareMetres(bytes, tech),
-        basis: `${bytes} B of SRAM: bits × ${(tech.bitCellSquareMetres * 1e12).toFixed(4)} µm² ÷ ${tech.arrayEfficiency}`,
+        basis: `${formatQuantity(bytes, 'bytes')} SRAM: bits × ${Number((tech.bitCellSquareMetres * 1e12).toPrecision(3))} µm² ÷ ${tech.arrayEfficiency}`,
       };
     }
     case 'fabric':

@@ -15,6 +15,8 @@ import {
   PLAN_SEARCH_ALIGN,
   PLAN_SEARCH_HEADERS,
   planSearchRows,
+  areaCostFigures,
+  type AreaCostFigures,
 } from '../../engine/figures';
 
 import type { FigureRange, OperatorReport, PhaseReport, Report } from '../../engine/report';
@@ -89,6 +91,8 @@ export interface ReportContent {
   linkParameters: TableContent;
   diagnostics: DiagnosticContent[];
   sources: SourceContent[];
+  /** Die area, yield and cost, with a per-block area table; absent when the report has no area. */
+  areaCost: AreaCostFigures | undefined;
 }
 
 const boundNames: Readonly<Record<string, string>> = {
@@ -487,5 +491,6 @@ export function reportContent(input: ReportInput): ReportContent {
     linkParameters: linkTable(design),
     diagnostics: diagnosticsContent(input),
     sources: sourcesContent(input),
+    areaCost: areaCostFigures(report),
   };
 }

@@ -177,6 +177,8 @@ export function goldenOf(scenario: string, result: EvaluationResult): Json {
     },
     bottleneck: report.bottleneck,
     diagnostics: report.diagnostics,
+    area: report.area,
+    cost: report.cost,
   });
 }
 

@@ -9,7 +9,7 @@
  */
 import { blockModel } from '../blocks/registry';
 import { readBlock, type BlockReading } from '../blocks/block-model';
-import type { CatalogIndex } from '../catalog';
+import { findParam, type CatalogIndex } from '../catalog';
 import type { Diagnostic } from '../diagnostics';
 import type { Machine } from '../machine';
 import type { AreaReport, BlockAreaReport, CostReport, Report } from '../report';
@@ -133,10 +133,15 @@ function computeArea(reading: BlockReading, costModel: string, tech: AreaTech): 
 }
 
 /** A DRAM's on-die interface: per HBM stack a PHY (not scaled: analog I/O) and a controller; per channel, per bit. */
+/** A DRAM block's generation ("hbm3", "lpddr5"); '' for a DRAM kind without one (PIM). */
+function generationOf(reading: BlockReading): string {
+  return findParam(reading.type, 'generation')?.kind === 'enum' ? reading.choice('generation') : '';
+}
+
 function dramInterfaceArea(reading: BlockReading, tech: AreaTech): BlockArea {
   const phy = component(tech, 'hbm-phy');
   const controller = component(tech, 'hbm-controller') * tech.logicFrom7nm;
-  const generation = reading.choice('generation');
+  const generation = generationOf(reading);
   if (generation.startsWith('hbm')) {
     const stacks = reading.numberOr('stacks', 1);
     return {
@@ -172,7 +177,7 @@ export function blockArea(block: Block, reading: BlockReading, costModel: string
       return computeArea(reading, costModel, tech);
     case 'memory': {
       if (reading.trait('dram')) return dramInterfaceArea(reading, tech);
-      const bytes = reading.number('capacityBytes');
+      const bytes = reading.numberOr('capacityBytes', 0);
       return {
         areaSquareMetres: sramAreaSquareMetres(bytes, tech),
         basis: `${formatQuantity(bytes, 'bytes')} SRAM: bits × ${Number((tech.bitCellSquareMetres * 1e12).toPrecision(3))} µm² ÷ ${tech.arrayEfficiency}`,
@@ -268,8 +273,9 @@ function gbps(bytesPerSecond: number): string {
   return `${(bytesPerSecond / 1e9).toPrecision(3)} GB/s`;
 }
 
+/** Whole dollars with thousands separators; below $10 with cents (as `figures/area-cost.ts` shows them). */
 function dollars(value: number): string {
-  return `$${Math.round(value).toLocaleString('en-US')}`;
+  return value < 10 ? `$${value.toFixed(2)}` : `$${Math.round(value).toLocaleString('en-US')}`;
 }
 
 /** The design's area and cost sections, and the diagnostics they raise. */
@@ -380,10 +386,10 @@ export function areaAndCost(
   let hbmStacks = 0;
   for (const { reading, instances } of blocks) {
     if (!reading.trait('dram')) continue;
-    const hbm = reading.choice('generation').startsWith('hbm');
+    const hbm = generationOf(reading).startsWith('hbm');
     if (hbm) hbmStacks += reading.numberOr('stacks', 1) * instances;
     const perByte = fab.number(hbm ? 'memoryDollarsPerByte' : 'dramDollarsPerByte');
-    memoryDollars += reading.number('capacityBytes') * instances * perByte;
+    memoryDollars += reading.numberOr('capacityBytes', 0) * instances * perByte;
   }
   const interposerArea = hbmStacks > 0 ? costedArea + hbmStacks * HBM_STACK_FOOTPRINT_SQUARE_METRES : 0;
   const packageDollars =

@@ -40,10 +40,7 @@ describe('die area against the published figures', () => {
   const errors: Record<string, number> = {};
   for (const preset of withDie) {
     it(`${preset.id}: the estimate is a lower bound of the published die, and the cost uses the published die`, () => {
-      const result = evaluate(
-        { design: preset.design, workload: { ...defaultWorkload(), model: 'llama-3-1-8b', batch: 1 } },
-        index,
-      );
+      const result = evaluate({ design: preset.design, workload: defaultWorkload('llama-3-1-8b') }, index);
       if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join('; '));
       const { area, cost } = result.report;
       const published = statedDie(preset) ?? 0;

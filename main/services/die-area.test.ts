@@ -10,6 +10,8 @@ import { indexCatalog } from '../../engine/catalog';
 import { evaluate } from '../../engine/evaluate';
 import type { Preset } from '../../engine/schema/preset';
 import { defaultWorkload } from '../../engine/schema/workload';
+import { designToJson, designToYaml, parseDesignText } from '../../engine/spec/spec-text';
+import { applyOverrides, parseOverride } from '../../engine/overrides';
 import { loadLibrary } from './library-loader';
 
 const { catalog } = await loadLibrary(join(import.meta.dirname, '../../library'));
@@ -66,5 +68,44 @@ describe('die area against the published figures', () => {
     const groq = errors['groq-lpu'] ?? -1;
     const h100 = errors['nvidia-h100-sxm'] ?? 0;
     expect(Math.abs(groq)).toBeLessThan(Math.abs(h100));
+  });
+});
+
+describe('the fabrication block outside the canvas', () => {
+  const h100 = catalog.presets.find((preset) => preset.id === 'nvidia-h100-sxm');
+  if (!h100) throw new Error('the library has no H100 preset');
+
+  it('round-trips its node and cost figures through the YAML and JSON spec', () => {
+    const design = structuredClone(h100.design);
+    const fab = design.blocks.find((block) => block.id === 'fab');
+    if (!fab) throw new Error('the H100 preset has no fabrication block');
+    fab.params = {
+      ...fab.params,
+      processNode: '3nm',
+      waferCostDollars: 20000,
+      defectDensityPerSquareMetre: 1500,
+    };
+    for (const [text, format] of [
+      [designToYaml(design), 'yaml'],
+      [designToJson(design), 'json'],
+    ] as const) {
+      const read = parseDesignText(text, format);
+      if (!read.ok) throw new Error(JSON.stringify(read.problems));
+      expect(read.design.blocks.find((block) => block.id === 'fab')?.params).toEqual(fab.params);
+    }
+  });
+
+  it('takes --set overrides: a dearer wafer raises the die cost in proportion', () => {
+    const workload = defaultWorkload('llama-3-1-8b');
+    const base = evaluate({ design: h100.design, workload }, index);
+    const override = parseOverride('fab.waferCostDollars=33976');
+    if ('error' in override) throw new Error(override.error);
+    const applied = applyOverrides(h100.design, [override], index);
+    if (!applied.ok) throw new Error(applied.problems.join('; '));
+    const dearer = evaluate({ design: applied.design, workload }, index);
+    if (!base.ok || !dearer.ok) throw new Error('the H100 does not evaluate');
+    const baseDie = base.report.cost?.dieDollars ?? 0;
+    const waferBefore = base.report.cost?.waferCostDollars ?? 1;
+    expect(dearer.report.cost?.dieDollars).toBeCloseTo((baseDie * 33976) / waferBefore, 6);
   });
 });

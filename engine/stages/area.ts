@@ -299,7 +299,8 @@ export function areaAndCost(
         )
       : undefined);
   const node = fab?.choice('processNode') ?? REFERENCE_NODE_7NM;
-  const tech = areaTech(catalog, node, diagnostics);
+  // A missing table is worth a warning only where the design asks for a node (it has a fabrication block).
+  const tech = areaTech(catalog, node, own ? diagnostics : []);
 
   const perBlock: BlockAreaReport[] = [];
   let dieArea = 0;

@@ -12,7 +12,9 @@ test('the H100 preset shows its die and cost; a dearer wafer raises the cost, an
   const costBefore = await tessera.headlineNumber('Cost');
 
   const { page } = tessera;
-  await page.getByRole('tab', { name: 'Area & cost' }).click();
+  // The tab is reachable from the keyboard: focus it and press Enter.
+  await page.getByRole('tab', { name: 'Area & cost' }).focus();
+  await page.keyboard.press('Enter');
   const blocks = page.getByRole('table', { name: 'Area by block' });
   await expect(blocks.getByRole('row', { name: /^SM 132 / })).toBeVisible();
   await expect(page.getByLabel('Area and cost in a sentence')).toContainText('per decode token/s');

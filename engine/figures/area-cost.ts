@@ -73,7 +73,7 @@ export function areaCostFigures(report: Report): AreaCostFigures | undefined {
     sentence: cost?.sentence ?? `One ${area.processNode} die of ${estimate} (estimated from the blocks).`,
     facts,
     blocks: {
-      headers: ['Block', 'Instances', 'Area', 'Share', 'How'],
+      headers: ['Block', 'Instances', 'Area', 'Share', 'How (one instance)'],
       align: ['left', 'right', 'right', 'right', 'left'],
       rows: area.blocks.map((block) => [
         block.name,

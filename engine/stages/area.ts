@@ -319,10 +319,12 @@ export function areaAndCost(
       basis: one.basis,
     });
   }
+  const statedDie = fab?.numberOr('dieAreaSquareMetres', 0) ?? 0;
+  // Nothing on the chip has an area the library can estimate, and no die is stated: no area to report.
+  if (perBlock.length === 0 && statedDie <= 0) return { area: undefined, cost: undefined, diagnostics };
   for (const entry of perBlock) entry.share = dieArea > 0 ? entry.areaSquareMetres / dieArea : 0;
   perBlock.sort((a, b) => b.areaSquareMetres - a.areaSquareMetres);
 
-  const statedDie = fab?.numberOr('dieAreaSquareMetres', 0) ?? 0;
   const costedArea = statedDie > 0 ? statedDie : dieArea;
   const chips = Math.max(1, machine.chip.count);
   const chipPowerWatts = report.decode.averagePowerWatts / chips;

@@ -17,6 +17,7 @@
  */
 import type { CatalogIndex } from './catalog';
 import { reportRanges } from './figures/bands';
+import { withAreaAndCost } from './stages/area';
 import type { Diagnostic } from './diagnostics';
 import { hasErrors } from './diagnostics';
 import { emptyMachine, type Machine } from './machine';
@@ -87,6 +88,11 @@ export function evaluate(
     if (compression)
       withCounterfactual(compression, result.report, unit.blockId, without.ok ? without.report : undefined);
   }
+  // Area and cost of the design as drawn (its machine is cached), after every section that moves a figure.
+  Object.assign(
+    result.report,
+    withAreaAndCost(design, catalog, designStages(design, catalog).machine, result.report),
+  );
   if (allPhysical(result.report)) return result;
   const unphysical = unphysicalFigure(result.report) ?? 'a figure is not a finite, non-negative number';
   return {

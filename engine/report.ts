@@ -228,6 +228,10 @@ export interface Report {
    * (`stages/hetero.ts`). The headline figures above are the primary group's alone.
    */
   heterogeneous?: HeterogeneousReport;
+  /** Area of one chip estimated block by block at its process node (`stages/area.ts`). */
+  area?: AreaReport;
+  /** What one chip and the system cost, and the cost per decode token/s (`stages/area.ts`). */
+  cost?: CostReport;
 }
 
 /** One storage level of one chip: what each class occupies there and the bytes each moves through it. */
@@ -595,4 +599,65 @@ export interface DvfsReport {
   timeline: DvfsTimelineSegment[];
   /** "Decode at 1.1 GHz instead of 1.83 GHz saves 31 % energy per token for 2 % more TPOT." */
   answer: string;
+}
+/** One block's share of the die: all its instances on one chip. */
+export interface BlockAreaReport {
+  blockId: string;
+  name: string;
+  typeId: string;
+  /** Instances on one chip (group counts inside the chip multiply). */
+  instances: number;
+  /** Area of all its instances, m². */
+  areaSquareMetres: number;
+  /** Fraction of the estimated die. */
+  share: number;
+  /** How the area was found ("MACs and lanes …, local buffer …, control …"). */
+  basis: string;
+}
+
+/** The die area of the chip the workload runs on. */
+export interface AreaReport {
+  chipId: string;
+  /** The node of the chip's fabrication block (its type's default without one). */
+  processNode: string;
+  /** Sum of the blocks' estimated areas on one chip, m². */
+  dieAreaSquareMetres: number;
+  /** The die area the fabrication block states (a published figure), when it states one; the cost uses it. */
+  statedDieAreaSquareMetres?: number;
+  /** Largest first. */
+  blocks: BlockAreaReport[];
+  /** One chip's average decode power (the system's ÷ chips) over the die area costed, W/m² (1 W/mm² = 1e6). */
+  powerDensityWattsPerSquareMetre: number;
+  /** The highest power of one chip during decode over the same area, W/m². */
+  peakPowerDensityWattsPerSquareMetre: number;
+}
+
+/** Cost of one chip and of the system, in US dollars (estimates: see each figure's library source). */
+export interface CostReport {
+  waferCostDollars: number;
+  defectDensityPerSquareMetre: number;
+  /** The negative-binomial yield model's α. */
+  clusterParameter: number;
+  waferDiameterMetres: number;
+  /** π(d/2)²/A − πd/√(2A), whole dies. */
+  grossDiesPerWafer: number;
+  /** (1 + A·D0/α)^−α. */
+  yield: number;
+  /** Wafer cost ÷ (gross dies × yield). */
+  dieDollars: number;
+  /** The chip's DRAM (HBM, LPDDR, GDDR) by capacity. */
+  memoryDollars: number;
+  hbmStacks: number;
+  /** Die plus HBM stack footprints; 0 without HBM (no interposer). */
+  interposerAreaSquareMetres: number;
+  packageDollars: number;
+  boardDollars: number;
+  /** Die + memory + package + board. */
+  chipDollars: number;
+  chips: number;
+  systemDollars: number;
+  /** System cost ÷ decode tokens/s; 0 when nothing is decoded. */
+  dollarsPerTokenPerSecond: number;
+  /** The answer in words. */
+  sentence: string;
 }

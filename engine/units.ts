@@ -26,7 +26,11 @@ export type Unit =
   | 'metres'
   | 'operationsPerSecond'
   | 'tokensPerSecond'
-  | 'joulesPerToken';
+  | 'joulesPerToken'
+  | 'dollars'
+  | 'dollarsPerByte'
+  | 'dollarsPerSquareMetre'
+  | 'perSquareMetre';
 
 export const units: readonly Unit[] = [
   'count',
@@ -47,6 +51,10 @@ export const units: readonly Unit[] = [
   'operationsPerSecond',
   'tokensPerSecond',
   'joulesPerToken',
+  'dollars',
+  'dollarsPerByte',
+  'dollarsPerSquareMetre',
+  'perSquareMetre',
 ];
 
 interface Prefix {
@@ -128,6 +136,22 @@ const styles: Record<Unit, UnitStyle> = {
   },
   tokensPerSecond: { symbol: 'tok/s', prefixes: decimalUp.slice(0, 3) },
   joulesPerToken: { symbol: 'J/token', prefixes: decimalDown, aliases: { 'J/tok': 1 } },
+  dollars: { symbol: '$', prefixes: [{ symbol: '', factor: 1 }], aliases: { USD: 1, usd: 1 } },
+  dollarsPerByte: {
+    symbol: '$/B',
+    prefixes: [{ symbol: '', factor: 1 }],
+    aliases: { '$/GB': 1e-9, '$/GiB': 2 ** -30 },
+  },
+  dollarsPerSquareMetre: {
+    symbol: '$/m²',
+    prefixes: [{ symbol: '', factor: 1 }],
+    aliases: { '$/mm2': 1e6, '$/mm²': 1e6, '$/m2': 1 },
+  },
+  perSquareMetre: {
+    symbol: '/m²',
+    prefixes: [{ symbol: '', factor: 1 }],
+    aliases: { '/cm2': 1e4, '/cm²': 1e4, '/m2': 1 },
+  },
 };
 
 /** Rounds to `digits` significant figures and drops trailing zeros. */
@@ -256,6 +280,10 @@ export function describeUnit(unit: Unit): string {
     operationsPerSecond: 'operations per second',
     tokensPerSecond: 'tokens per second',
     joulesPerToken: 'energy per token',
+    dollars: 'cost',
+    dollarsPerByte: 'cost per byte',
+    dollarsPerSquareMetre: 'cost per area',
+    perSquareMetre: 'density per area',
   };
   return names[unit];
 }

@@ -6,6 +6,7 @@ import type { BlockModel } from './block-model';
 import { cpu } from './cpu';
 import { dvfsDomain } from './dvfs-domain';
 import { fabric } from './fabric';
+import { fabrication } from './fabrication';
 import { fpga } from './fpga';
 import { host } from './host';
 import { kvCompression } from './kv-compression';
@@ -33,6 +34,7 @@ const models: readonly BlockModel[] = [
   dvfsDomain,
   powerCap,
   pim,
+  fabrication,
 ];
 
 const byId: ReadonlyMap<string, BlockModel> = new Map(models.map((model) => [model.id, model]));

@@ -12,6 +12,7 @@
  * - `format.ts`: FLOP/s, FLOP, FLOP/B, percentages, counts, axis ticks.
  * - `escape.ts`: escaping names for HTML, SVG and XML.
  * - `reconfiguration.ts`: a reconfigurable fabric's configurations as table rows and its choice in a sentence.
+ * - `area-cost.ts`: the report's area and cost as facts and a per-block table.
  */
 export {
   designFamily,
@@ -56,3 +57,10 @@ export {
   reconfigurationRows,
   reconfigurationSummary,
 } from './reconfiguration';
+export {
+  areaCostFigures,
+  formatDollars,
+  formatPowerDensity,
+  formatSquareMillimetres,
+  type AreaCostFigures,
+} from './area-cost';

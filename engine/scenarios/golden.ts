@@ -183,6 +183,8 @@ export function goldenOf(scenario: string, result: EvaluationResult): Json {
     reconfiguration: report.reconfiguration,
     dvfs: report.dvfs,
     heterogeneous: report.heterogeneous,
+    area: report.area,
+    cost: report.cost,
   });
 }
 

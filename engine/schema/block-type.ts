@@ -7,7 +7,15 @@ import { z } from 'zod';
 import { boundedText, finite, libraryIdSchema, sourceSchema } from './common';
 import { units, type Unit } from '../units';
 
-export const blockCategories = ['compute', 'memory', 'interconnect', 'compression', 'power', 'host'] as const;
+export const blockCategories = [
+  'compute',
+  'memory',
+  'interconnect',
+  'compression',
+  'power',
+  'host',
+  'cost',
+] as const;
 export type BlockCategory = (typeof blockCategories)[number];
 
 /**

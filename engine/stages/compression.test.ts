@@ -174,6 +174,21 @@ describe('the counterfactual without a unit', () => {
     expect(report.compression?.sentence).toContain(`cuts decode TPOT ${cut} %`);
     expect(report.compression?.sentence).toContain('adds 2.0 mm²');
   });
+
+  it('the area it adds is the area the chip’s area report gives the block', () => {
+    const design = testDesign(
+      { tile: { type: 'test.array' }, sparse: { type: 'test.sparsity-engine' }, dram: { type: 'test.dram' } },
+      [
+        ['tile', 'sparse'],
+        ['tile', 'dram'],
+      ],
+    );
+    const report = run(design, { weightSparsity: '2:4' });
+    const unit = report.compression?.units.find((candidate) => candidate.blockId === 'sparse');
+    const block = report.area?.blocks.find((candidate) => candidate.blockId === 'sparse');
+    expect(block?.areaSquareMetres).toBe(2e-6);
+    expect(unit?.areaSquareMetres).toBe(block?.areaSquareMetres);
+  });
 });
 
 describe('sparse weights as stored', () => {

@@ -11,6 +11,7 @@ import { evaluate } from '../../engine/evaluate';
 import {
   formatBandPercent,
   reportFigures,
+  areaCostFigures,
   withRangeKeys,
   PLAN_SEARCH_ALIGN,
   PLAN_SEARCH_HEADERS,
@@ -469,6 +470,7 @@ export function summary(report: Report): string {
     ...bandLines(ranges),
     report.bottleneck.prefill,
     report.bottleneck.decode,
+    ...(report.area ? [`area & cost: ${areaCostFigures(report)?.sentence ?? ''}`] : []),
     ...(report.plan ? ['', planSearchTable(report.plan)] : []),
     ...(report.compression
       ? ['', `compression: ${report.compression.sentence}`, `  ${report.compression.expansion.sentence}`]

@@ -280,7 +280,7 @@ describe('tessera import', () => {
     await writeFile(spec, designToYaml({ ...h100, name: 'Imported H100' }));
     const result = await tessera('import', '--project', project, spec);
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/^imported design "Imported H100" \(id d-[0-9a-f]+, 6 blocks, from YAML\)/);
+    expect(result.out).toMatch(/^imported design "Imported H100" \(id d-[0-9a-f]+, 7 blocks, from YAML\)/);
     const renamed = await tessera('import', spec, '--project', project, '--name', 'Renamed');
     expect(renamed.code).toBe(0);
     expect(await designNames()).toEqual(expect.arrayContaining(['Imported H100', 'Renamed']));

@@ -60,6 +60,18 @@ const resultColumns: Column<ResultRow>[] = [
   { key: 'memory.maxBatch', value: (row) => row.report.memory.maxBatch },
   { key: 'clockHertz', value: (row) => row.report.clockHertz },
   ...rangeColumns(),
+  { key: 'area.processNode', value: (row) => row.report.area?.processNode },
+  { key: 'area.dieAreaSquareMetres', value: (row) => row.report.area?.dieAreaSquareMetres },
+  { key: 'area.statedDieAreaSquareMetres', value: (row) => row.report.area?.statedDieAreaSquareMetres },
+  {
+    key: 'area.powerDensityWattsPerSquareMetre',
+    value: (row) => row.report.area?.powerDensityWattsPerSquareMetre,
+  },
+  { key: 'cost.yield', value: (row) => row.report.cost?.yield },
+  { key: 'cost.dieDollars', value: (row) => row.report.cost?.dieDollars },
+  { key: 'cost.chipDollars', value: (row) => row.report.cost?.chipDollars },
+  { key: 'cost.systemDollars', value: (row) => row.report.cost?.systemDollars },
+  { key: 'cost.dollarsPerTokenPerSecond', value: (row) => row.report.cost?.dollarsPerTokenPerSecond },
 ];
 
 /**
@@ -79,8 +91,9 @@ export const resultCsvColumns: readonly string[] = resultColumns.map((column) =>
 
 /**
  * One row per run with the stable headline keys as columns (plus the design, model, workload lengths and
- * formats, tensor and pipeline parallelism), then each headline figure's error band (`ranges.*`). Numbers are SI
- * (seconds, W, J, Hz); `memory.fits` is `true`/`false`.
+ * formats, tensor and pipeline parallelism), then each headline figure's error band (`ranges.*`), then the die area
+ * and cost (`area.*`, `cost.*`; empty without them). Numbers are SI (seconds, W, J, Hz, m², US $); `memory.fits`
+ * is `true`/`false`.
  */
 export function resultsToCsv(rows: readonly ResultRow[]): string {
   return toCsv(

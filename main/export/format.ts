@@ -17,6 +17,7 @@ export const categoryColours: Readonly<Record<BlockCategory, string>> = {
   compression: '#ea580c',
   power: '#d97706',
   host: '#6b7280',
+  cost: '#0d9488',
 };
 
 /** Colour of a block whose type the catalog does not know. */

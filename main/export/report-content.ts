@@ -19,6 +19,8 @@ import {
   RECONFIGURATION_HEADERS,
   reconfigurationRows,
   reconfigurationSummary,
+  areaCostFigures,
+  type AreaCostFigures,
 } from '../../engine/figures';
 
 import type { FigureRange, OperatorReport, PhaseReport, Report } from '../../engine/report';
@@ -99,6 +101,8 @@ export interface ReportContent {
   reconfiguration: { summary: string; answer: string; table: TableContent } | undefined;
   /** Adaptive hardware: the DVFS policy's clocks, idle power, battery life and the request timeline. */
   dvfs: DvfsContent | undefined;
+  /** Die area, yield and cost, with a per-block area table; absent when the report has no area. */
+  areaCost: AreaCostFigures | undefined;
 }
 
 const boundNames: Readonly<Record<string, string>> = {
@@ -509,6 +513,7 @@ export function reportContent(input: ReportInput): ReportContent {
     sources: sourcesContent(input),
     reconfiguration: reconfigurationContent(report),
     dvfs: dvfsContent(report.dvfs),
+    areaCost: areaCostFigures(report),
   };
 }
 

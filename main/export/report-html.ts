@@ -198,7 +198,17 @@ export function reportToHtml(input: ReportInput): string {
   );
   if (content.linkParameters.rows.length > 0)
     out.push('<p>Links with limits of their own:</p>', table(content.linkParameters));
-  out.push('</section>', '<section id="diagnostics"><h2>Diagnostics</h2>');
+  out.push('</section>');
+  if (content.areaCost)
+    out.push(
+      '<section id="area-cost"><h2>Area and cost</h2>',
+      `<p>${escape(content.areaCost.sentence)}</p>`,
+      facts(content.areaCost.facts),
+      table(content.areaCost.blocks),
+      '<p>Area is estimated block by block from its parameters at the process node (bit cells, MACs, PHYs, SerDes); control, wiring and I/O the blocks do not describe are not counted. Wafer prices, defect densities, memory, package and board costs are public estimates.</p>',
+      '</section>',
+    );
+  out.push('<section id="diagnostics"><h2>Diagnostics</h2>');
   if (content.diagnostics.length === 0) out.push('<p>None.</p>');
   else
     out.push(

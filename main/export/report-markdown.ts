@@ -140,6 +140,17 @@ export function reportToMarkdown(input: ReportInput): string {
   out.push(table(content.parameters), '');
   if (content.linkParameters.rows.length > 0)
     out.push('Links with limits of their own:', '', table(content.linkParameters), '');
+  if (content.areaCost)
+    out.push(
+      '## Area and cost',
+      '',
+      escapeMarkdown(content.areaCost.sentence),
+      '',
+      facts(content.areaCost.facts),
+      '',
+      table(content.areaCost.blocks),
+      '',
+    );
   out.push('## Diagnostics', '');
   if (content.diagnostics.length === 0) out.push('None.', '');
   else

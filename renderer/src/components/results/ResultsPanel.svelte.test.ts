@@ -180,4 +180,45 @@ describe('the summary of a report', () => {
     expect(report.decode.voltageVolts).toBeGreaterThan(0);
     expect(card?.textContent).toContain(`decode at ${formatQuantity(report.decode.voltageVolts, 'volts')}`);
   });
+
+  it('offers the "Area & cost" tab and the die and cost cards only when the report has an area', () => {
+    const report = reportOf(2 ** 36);
+    editor.report = report;
+    flushSync();
+    const tabNames = () => [...document.querySelectorAll('[role="tab"]')].map((tab) => tab.textContent);
+    expect(tabNames()).not.toContain('Area & cost');
+    editor.report = {
+      ...report,
+      area: {
+        chipId: 'design',
+        processNode: '5nm',
+        dieAreaSquareMetres: 600e-6,
+        blocks: [
+          {
+            blockId: 'tile',
+            name: 'Tile',
+            typeId: 'test.array',
+            instances: 4,
+            areaSquareMetres: 600e-6,
+            share: 1,
+            basis: 'test',
+          },
+        ],
+        powerDensityWattsPerSquareMetre: 0.5e6,
+        peakPowerDensityWattsPerSquareMetre: 0.6e6,
+      },
+    };
+    flushSync();
+    expect(tabNames()).toContain('Area & cost');
+    const cards = document.querySelector('[aria-label="Headline results"]');
+    expect(cards?.textContent).toContain('Die area');
+    expect(cards?.textContent).toContain('600 mm²');
+    const areaTab = [...document.querySelectorAll<HTMLButtonElement>('[role="tab"]')].find(
+      (tab) => tab.textContent === 'Area & cost',
+    );
+    areaTab?.click();
+    flushSync();
+    const table = document.querySelector('[aria-label="Area by block"]');
+    expect(table?.textContent).toContain('Tile');
+  });
 });

@@ -1,0 +1,451 @@
+/**
+ * Area and cost: every block's area estimated from its parameters at the chip's process node, the die's area,
+ * and what one chip and the system cost — the die from the wafer price, the gross dies per wafer and a
+ * negative-binomial yield; the DRAM, the package (a silicon interposer when the chip carries HBM) and the board.
+ * Pure; read by `evaluate.ts` after the report, so it changes no other figure.
+ *
+ * Constants live in the library (`library/tech/`: sram-bitcell-area, sram-array-efficiency, area-components,
+ * node-scaling, wafer-cost, defect-density) and in the `cost.fabrication` block type, each with its source.
+ */
+import { blockModel } from '../blocks/registry';
+import { readBlock, type BlockReading } from '../blocks/block-model';
+import { findParam, type CatalogIndex } from '../catalog';
+import type { Diagnostic } from '../diagnostics';
+import type { Machine } from '../machine';
+import type { AreaReport, BlockAreaReport, CostReport, Report } from '../report';
+import type { ComputeClass } from '../schema/number-format';
+import type { Block, DesignDocument, Group } from '../schema/design';
+import type { TechTable } from '../schema/tech';
+import { formatQuantity } from '../units';
+
+/** The block type that holds the node and cost figures. */
+export const FABRICATION_TYPE = 'cost.fabrication';
+/** The node a design without a fabrication block is taken to be made in (its block type's default). */
+const REFERENCE_NODE_7NM = '7nm';
+/** The largest die a lithography scanner exposes in one shot: 26 mm × 33 mm (ASML/TSMC reticle field). */
+export const RETICLE_LIMIT_SQUARE_METRES = 26e-3 * 33e-3;
+/** Footprint of one HBM stack on an interposer: about 11 mm × 10 mm (JEDEC HBM2E/HBM3 KGSD outline). An estimate. */
+export const HBM_STACK_FOOTPRINT_SQUARE_METRES = 11e-3 * 10e-3;
+/** Data bits of one HBM stack's interface (JESD235/JESD238): the PHY and controller areas are per 1024 bits. */
+const HBM_INTERFACE_BITS = 1024;
+/** Data bits of one LPDDR5 or GDDR6 channel (JESD209-5, JESD250): 16. */
+const DRAM_CHANNEL_BITS = 16;
+/** A codec's staging buffer: the 8 KB SRAM its energy per bit is cited for (`compress.*` block types). */
+const CODEC_BUFFER_BYTES = 8192;
+
+/** What the area model needs from the library, read once per evaluation. */
+export interface AreaTech {
+  node: string;
+  /** High-density SRAM bit cell at the node, m². */
+  bitCellSquareMetres: number;
+  arrayEfficiency: number;
+  /** Logic area factor from 45 nm to the node (node-scaling). */
+  logicFrom45nm: number;
+  /** Logic area factor from 7 nm to the node. */
+  logicFrom7nm: number;
+  /** Component areas at their source's node (area-components), by row id. */
+  components: ReadonlyMap<string, number>;
+}
+
+/** Area of one instance of a block and how it was found. */
+export interface BlockArea {
+  areaSquareMetres: number;
+  basis: string;
+}
+
+function rowValue(table: TechTable | undefined, match: Record<string, string>): number | undefined {
+  return table?.rows.find((row) =>
+    Object.entries(match).every(([key, value]) => row.conditions[key] === value),
+  )?.value;
+}
+
+/** The area constants at `node`, with a warning for each table the library lacks (their term is then zero). */
+export function areaTech(catalog: CatalogIndex, node: string, diagnostics: Diagnostic[]): AreaTech {
+  const missing = (what: string): void => {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'area-table-missing',
+      message: `The library has no ${what} for ${node}; that part of the area estimate is left out.`,
+    });
+  };
+  const bitCell = rowValue(catalog.tech.get('sram-bitcell-area'), { node });
+  if (bitCell === undefined) missing('SRAM bit cell (sram-bitcell-area)');
+  const efficiency = catalog.tech.get('sram-array-efficiency')?.rows[0]?.value;
+  if (efficiency === undefined) missing('SRAM array efficiency (sram-array-efficiency)');
+  const scaling = catalog.tech.get('node-scaling');
+  const at = rowValue(scaling, { to: node, quantity: 'area' });
+  const at7 = rowValue(scaling, { to: REFERENCE_NODE_7NM, quantity: 'area' });
+  if (at === undefined || at7 === undefined) missing('logic area scaling (node-scaling)');
+  const components = new Map(
+    (catalog.tech.get('area-components')?.rows ?? []).map((row) => [row.id, row.value]),
+  );
+  if (components.size === 0) missing('component areas (area-components)');
+  return {
+    node,
+    bitCellSquareMetres: bitCell ?? 0,
+    arrayEfficiency: efficiency !== undefined && efficiency > 0 ? efficiency : 1,
+    logicFrom45nm: at ?? 0,
+    logicFrom7nm: at !== undefined && at7 !== undefined && at7 > 0 ? at / at7 : 0,
+    components,
+  };
+}
+
+/** SRAM area: bits × bit cell ÷ array efficiency (cells plus decoders, sense amplifiers and assists). */
+export function sramAreaSquareMetres(bytes: number, tech: AreaTech): number {
+  return (bytes * 8 * tech.bitCellSquareMetres) / tech.arrayEfficiency;
+}
+
+/** The MAC of each compute class, by the row of area-components that prices it (narrower formats: an upper bound). */
+const macRowOf: Record<ComputeClass, string> = {
+  fp32: 'mac-fp32',
+  tf32: 'mac-fp32',
+  bf16: 'mac-bf16',
+  fp8: 'mac-fp8',
+  fp4: 'mac-fp8',
+  int8: 'mac-int8',
+  int4: 'mac-int8',
+};
+
+function component(tech: AreaTech, id: string): number {
+  return tech.components.get(id) ?? 0;
+}
+
+/**
+ * A compute block's area: the MAC datapath sized for its widest format (a unit shares its multipliers across
+ * formats, so it needs at least the largest of MACs × MAC area over its formats), its vector lanes (one FP32
+ * multiply-add each), its local buffer as SRAM, and the control overhead of each core (LLMCompass).
+ */
+function computeArea(reading: BlockReading, costModel: string, tech: AreaTech): BlockArea {
+  const spec = blockModel(costModel)?.compute?.(reading, { relativeMacEnergy: undefined });
+  if (!spec) return { areaSquareMetres: 0, basis: 'no compute' };
+  let macs = 0;
+  for (const [computeClass, row] of Object.entries(macRowOf) as [ComputeClass, string][])
+    macs = Math.max(macs, spec.macsPerCycle[computeClass] * component(tech, row));
+  const lanes = spec.vectorOpsPerCycle * component(tech, 'mac-fp32');
+  const datapath = (macs + lanes) * tech.logicFrom45nm;
+  const buffer = sramAreaSquareMetres(spec.localBufferBytes, tech);
+  const cores = reading.numberOr('cores', 1);
+  const control = cores * component(tech, 'core-overhead') * tech.logicFrom7nm;
+  return {
+    areaSquareMetres: datapath + buffer + control,
+    basis: `MACs and lanes ${mm2(datapath)}, local buffer ${mm2(buffer)}, control ${mm2(control)} at ${tech.node}`,
+  };
+}
+
+/** A DRAM's on-die interface: per HBM stack a PHY (not scaled: analog I/O) and a controller; per channel, per bit. */
+/** A DRAM block's generation ("hbm3", "lpddr5"); '' for a DRAM kind without one (PIM). */
+function generationOf(reading: BlockReading): string {
+  return findParam(reading.type, 'generation')?.kind === 'enum' ? reading.choice('generation') : '';
+}
+
+function dramInterfaceArea(reading: BlockReading, tech: AreaTech): BlockArea {
+  const phy = component(tech, 'hbm-phy');
+  const controller = component(tech, 'hbm-controller') * tech.logicFrom7nm;
+  const generation = generationOf(reading);
+  if (generation.startsWith('hbm')) {
+    const stacks = reading.numberOr('stacks', 1);
+    return {
+      areaSquareMetres: stacks * (phy + controller),
+      basis: `${stacks} HBM PHY + controller ${mm2(phy + controller)} each`,
+    };
+  }
+  const bits = reading.numberOr('channels', 1) * DRAM_CHANNEL_BITS;
+  return {
+    areaSquareMetres: (bits * (phy + controller)) / HBM_INTERFACE_BITS,
+    basis: `${bits}-bit ${generation} PHY + controller at the HBM PHY's area per bit`,
+  };
+}
+
+/** SerDes: area per byte/s of chip-to-chip bandwidth (LLMCompass's I/O), not scaled with the node. */
+function serdesArea(reading: BlockReading, tech: AreaTech): BlockArea {
+  const row = 'serdes';
+  const perIoBandwidth = 50e9;
+  const bandwidth = reading.numberOr('bandwidthBytesPerSecond', 0);
+  const area = (bandwidth / perIoBandwidth) * component(tech, row);
+  return { areaSquareMetres: area, basis: `SerDes for ${gbps(bandwidth)} at 1 mm² per 50 GB/s` };
+}
+
+/** The area of one instance of a block at the chip's node; a block that states `areaSquareMetres` keeps it. */
+export function blockArea(block: Block, reading: BlockReading, costModel: string, tech: AreaTech): BlockArea {
+  const stated = block.params.areaSquareMetres;
+  if (typeof stated === 'number') return { areaSquareMetres: stated, basis: 'stated on the block' };
+  switch (costModel) {
+    case 'tensor-cluster':
+    case 'matrix-array':
+    case 'vector':
+    case 'cpu':
+      return computeArea(reading, costModel, tech);
+    case 'memory': {
+      if (reading.trait('dram')) return dramInterfaceArea(reading, tech);
+      const bytes = reading.numberOr('capacityBytes', 0);
+      return {
+        areaSquareMetres: sramAreaSquareMetres(bytes, tech),
+        basis: `${formatQuantity(bytes, 'bytes')} SRAM: bits × ${Number((tech.bitCellSquareMetres * 1e12).toPrecision(3))} µm² ÷ ${tech.arrayEfficiency}`,
+      };
+    }
+    case 'fabric':
+      return reading.type.id === 'interconnect.chip-link' || reading.type.id === 'interconnect.switch'
+        ? serdesArea(reading, tech)
+        : { areaSquareMetres: 0, basis: 'on-chip wiring: not modelled (state areaSquareMetres)' };
+    case 'weight-decompression':
+    case 'kv-compression':
+    case 'sparsity': {
+      // The unit's own area parameter (its block type's cited estimate unless the design sets one), so the chip's
+      // area and the compression report's "adds N mm²" agree; without one, a core of control and its staging SRAM.
+      const control = component(tech, 'core-overhead') * tech.logicFrom7nm;
+      const buffer = sramAreaSquareMetres(CODEC_BUFFER_BYTES, tech);
+      const own = reading.numberOr('areaSquareMetres', Number.NaN);
+      return Number.isFinite(own)
+        ? { areaSquareMetres: own, basis: 'the unit’s area parameter (its block type’s estimate)' }
+        : { areaSquareMetres: control + buffer, basis: 'one core of control and an 8 KB staging SRAM' };
+    }
+    case 'fpga':
+      return {
+        areaSquareMetres: reading.numberOr('areaSquareMetres', 0),
+        basis: 'the FPGA die as its block type states',
+      };
+    default:
+      return { areaSquareMetres: 0, basis: 'no silicon on the die' };
+  }
+}
+
+/** Gross dies per wafer (Hennessy & Patterson §1.6): π(d/2)²/A − πd/√(2A), whole dies, never negative. */
+export function grossDiesPerWafer(waferDiameterMetres: number, dieAreaSquareMetres: number): number {
+  if (dieAreaSquareMetres <= 0) return 0;
+  const dies =
+    (Math.PI * (waferDiameterMetres / 2) ** 2) / dieAreaSquareMetres -
+    (Math.PI * waferDiameterMetres) / Math.sqrt(2 * dieAreaSquareMetres);
+  return Math.max(0, Math.floor(dies));
+}
+
+/** Negative-binomial die yield (Stapper): (1 + A·D0/α)^−α. */
+export function negativeBinomialYield(
+  dieAreaSquareMetres: number,
+  defectDensityPerSquareMetre: number,
+  clusterParameter: number,
+): number {
+  return (1 + (dieAreaSquareMetres * defectDensityPerSquareMetre) / clusterParameter) ** -clusterParameter;
+}
+
+/** Cost of one good die: wafer cost ÷ (gross dies × yield). */
+export function costPerGoodDie(waferCostDollars: number, grossDies: number, dieYield: number): number {
+  return waferCostDollars / (grossDies * dieYield);
+}
+
+interface ChipBlock {
+  block: Block;
+  reading: BlockReading;
+  costModel: string;
+  instances: number;
+}
+
+/** The blocks of the chip group with their instances on one chip (nested groups multiply). */
+function chipBlocks(design: DesignDocument, catalog: CatalogIndex, chipId: string): ChipBlock[] {
+  const groupOfBlock = new Map<string, Group>();
+  const parent = new Map<string, Group>();
+  for (const group of design.groups) {
+    for (const id of group.blocks) if (!groupOfBlock.has(id)) groupOfBlock.set(id, group);
+    for (const id of group.groups ?? []) if (!parent.has(id)) parent.set(id, group);
+  }
+  const chipGroup = design.groups.find((group) => group.id === chipId && group.kind === 'chip');
+  const result: ChipBlock[] = [];
+  for (const block of design.blocks) {
+    const type = catalog.blockTypes.get(block.type);
+    if (!type) continue;
+    let instances = 1;
+    let inside = chipGroup === undefined;
+    const seen = new Set<string>();
+    for (let group = groupOfBlock.get(block.id); group && !seen.has(group.id); group = parent.get(group.id)) {
+      seen.add(group.id);
+      if (chipGroup && group.id === chipGroup.id) {
+        inside = true;
+        break;
+      }
+      if (chipGroup === undefined && group.kind === 'chip') break;
+      instances *= group.count;
+    }
+    if (!inside) continue;
+    result.push({ block, reading: readBlock(block, type), costModel: type.costModel, instances });
+  }
+  return result;
+}
+
+function mm2(squareMetres: number): string {
+  return `${(squareMetres * 1e6).toPrecision(3)} mm²`;
+}
+
+function gbps(bytesPerSecond: number): string {
+  return `${(bytesPerSecond / 1e9).toPrecision(3)} GB/s`;
+}
+
+/** Whole dollars with thousands separators; below $10 with cents (as `figures/area-cost.ts` shows them). */
+function dollars(value: number): string {
+  return value < 10 ? `$${value.toFixed(2)}` : `$${Math.round(value).toLocaleString('en-US')}`;
+}
+
+/** The design's area and cost sections, and the diagnostics they raise. */
+export function areaAndCost(
+  design: DesignDocument,
+  catalog: CatalogIndex,
+  machine: Machine,
+  report: Report,
+): { area: AreaReport | undefined; cost: CostReport | undefined; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const blocks = chipBlocks(design, catalog, machine.chip.id);
+  if (blocks.length === 0) return { area: undefined, cost: undefined, diagnostics };
+  const fabricationType = catalog.blockTypes.get(FABRICATION_TYPE);
+  const own = blocks.find(({ block }) => block.type === FABRICATION_TYPE);
+  const fab =
+    own?.reading ??
+    (fabricationType
+      ? readBlock(
+          { id: 'fabrication', type: FABRICATION_TYPE, name: '', params: {}, position: { x: 0, y: 0 } },
+          fabricationType,
+        )
+      : undefined);
+  const node = fab?.choice('processNode') ?? REFERENCE_NODE_7NM;
+  // A missing table is worth a warning only where the design asks for a node (it has a fabrication block).
+  const tech = areaTech(catalog, node, own ? diagnostics : []);
+
+  const perBlock: BlockAreaReport[] = [];
+  let dieArea = 0;
+  for (const { block, reading, costModel, instances } of blocks) {
+    const one = blockArea(block, reading, costModel, tech);
+    const total = one.areaSquareMetres * instances;
+    if (total <= 0) continue;
+    dieArea += total;
+    perBlock.push({
+      blockId: block.id,
+      name: block.name,
+      typeId: block.type,
+      instances,
+      areaSquareMetres: total,
+      share: 0,
+      basis: one.basis,
+    });
+  }
+  const statedDie = fab?.numberOr('dieAreaSquareMetres', 0) ?? 0;
+  // Nothing on the chip has an area the library can estimate, and no die is stated: no area to report.
+  if (perBlock.length === 0 && statedDie <= 0) return { area: undefined, cost: undefined, diagnostics };
+  for (const entry of perBlock) entry.share = dieArea > 0 ? entry.areaSquareMetres / dieArea : 0;
+  perBlock.sort((a, b) => b.areaSquareMetres - a.areaSquareMetres);
+
+  const costedArea = statedDie > 0 ? statedDie : dieArea;
+  const chips = Math.max(1, machine.chip.count);
+  const chipPowerWatts = report.decode.averagePowerWatts / chips;
+  const area: AreaReport = {
+    chipId: machine.chip.id,
+    processNode: node,
+    dieAreaSquareMetres: dieArea,
+    ...(statedDie > 0 ? { statedDieAreaSquareMetres: statedDie } : {}),
+    blocks: perBlock,
+    powerDensityWattsPerSquareMetre: costedArea > 0 ? chipPowerWatts / costedArea : 0,
+    peakPowerDensityWattsPerSquareMetre: costedArea > 0 ? report.decode.peakPowerWatts / costedArea : 0,
+  };
+  if (costedArea > RETICLE_LIMIT_SQUARE_METRES)
+    diagnostics.push({
+      severity: 'warning',
+      code: 'die-over-reticle',
+      message: `The die of chip group "${machine.chip.name}" (${mm2(costedArea)}) is larger than one reticle (858 mm²): it must be stitched or split into chiplets; the cost assumes one die.`,
+      ...(own ? { blockId: own.block.id } : {}),
+    });
+  if (!fab || costedArea <= 0) return { area, cost: undefined, diagnostics };
+
+  const waferDiameter = fab.number('waferDiameterMetres');
+  const gross = grossDiesPerWafer(waferDiameter, costedArea);
+  if (gross < 1) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'die-larger-than-wafer',
+      message: `The die (${mm2(costedArea)}) does not fit a ${waferDiameter * 1000} mm wafer even once; no cost is reported.`,
+      ...(own ? { blockId: own.block.id } : {}),
+    });
+    return { area, cost: undefined, diagnostics };
+  }
+  const stated = (key: string, table: string): number => {
+    const value = fab.number(key);
+    if (value > 0) return value;
+    const fromTable = rowValue(catalog.tech.get(table), { node });
+    if (fromTable === undefined)
+      diagnostics.push({
+        severity: 'warning',
+        code: 'cost-table-missing',
+        message: `The library has no ${table} row for ${node}; set ${key} on the fabrication block.`,
+        ...(own ? { blockId: own.block.id } : {}),
+      });
+    return fromTable ?? 0;
+  };
+  const waferCost = stated('waferCostDollars', 'wafer-cost');
+  const defectDensity = stated('defectDensityPerSquareMetre', 'defect-density');
+  const alpha = fab.number('clusterParameter');
+  const dieYield = negativeBinomialYield(costedArea, defectDensity, alpha);
+  if (!(dieYield > 0)) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'die-yield-zero',
+      message: `No die of ${mm2(costedArea)} at ${defectDensity} defects/m² is expected to work; no cost is reported.`,
+      ...(own ? { blockId: own.block.id } : {}),
+    });
+    return { area, cost: undefined, diagnostics };
+  }
+  const dieDollars = costPerGoodDie(waferCost, gross, dieYield);
+
+  let memoryDollars = 0;
+  let hbmStacks = 0;
+  for (const { reading, instances } of blocks) {
+    if (!reading.trait('dram')) continue;
+    const hbm = generationOf(reading).startsWith('hbm');
+    if (hbm) hbmStacks += reading.numberOr('stacks', 1) * instances;
+    const perByte = fab.number(hbm ? 'memoryDollarsPerByte' : 'dramDollarsPerByte');
+    memoryDollars += reading.numberOr('capacityBytes', 0) * instances * perByte;
+  }
+  const interposerArea = hbmStacks > 0 ? costedArea + hbmStacks * HBM_STACK_FOOTPRINT_SQUARE_METRES : 0;
+  const packageDollars =
+    fab.number('packageDollars') + interposerArea * fab.number('interposerDollarsPerSquareMetre');
+  const boardDollars = fab.number('boardDollars');
+  const chipDollars = dieDollars + memoryDollars + packageDollars + boardDollars;
+  const systemDollars = chipDollars * chips;
+  const tokensPerSecond = report.decode.tokensPerSecond;
+  const dollarsPerTokenPerSecond = tokensPerSecond > 0 ? systemDollars / tokensPerSecond : 0;
+  const areaText =
+    statedDie > 0 ? `${mm2(statedDie)} (stated; estimated ${mm2(dieArea)})` : `${mm2(dieArea)} (estimated)`;
+  const cost: CostReport = {
+    waferCostDollars: waferCost,
+    defectDensityPerSquareMetre: defectDensity,
+    clusterParameter: alpha,
+    waferDiameterMetres: waferDiameter,
+    grossDiesPerWafer: gross,
+    yield: dieYield,
+    dieDollars,
+    memoryDollars,
+    hbmStacks,
+    interposerAreaSquareMetres: interposerArea,
+    packageDollars,
+    boardDollars,
+    chipDollars,
+    chips,
+    systemDollars,
+    dollarsPerTokenPerSecond,
+    sentence:
+      `One ${node} die of ${areaText}: ${gross} per wafer, ${(dieYield * 100).toFixed(0)} % yield, ` +
+      `${dollars(dieDollars)} per good die; ${dollars(chipDollars)} per chip with memory, package and board; ` +
+      `${dollars(systemDollars)} for ${chips} chip${chips === 1 ? '' : 's'}` +
+      (tokensPerSecond > 0 ? `, ${dollars(dollarsPerTokenPerSecond)} per decode token/s.` : '.'),
+  };
+  return { area, cost, diagnostics };
+}
+
+/** The report's `area` and `cost` keys (absent when there is nothing to estimate), its diagnostics appended. */
+export function withAreaAndCost(
+  design: DesignDocument,
+  catalog: CatalogIndex,
+  machine: Machine,
+  report: Report,
+): Pick<Report, 'area' | 'cost' | 'diagnostics'> {
+  const { area, cost, diagnostics } = areaAndCost(design, catalog, machine, report);
+  return {
+    ...(area ? { area } : {}),
+    ...(cost ? { cost } : {}),
+    diagnostics: [...report.diagnostics, ...diagnostics],
+  };
+}

@@ -13,7 +13,9 @@ test('Tab to a block and Enter selects it: the Inspector shows it and the arrow 
   const page = tessera.page;
   await tessera.createProjectFromPreset(tessera.projectPath(), 'NVIDIA H100 SXM 80GB');
   await tessera.panel('Inspector');
-  const name = tessera.inspector.getByRole('textbox', { name: 'Name', exact: true });
+  // The block's own name is the Inspector's first Name field; a table parameter's rows (a domain's operating
+  // points, an FPGA's configurations) have Name cells of their own below it.
+  const name = tessera.inspector.getByRole('textbox', { name: 'Name', exact: true }).first();
 
   // The mouse selects HBM3 first; then the keyboard moves the focus on to another block and selects it.
   await tessera.block('HBM3').click();

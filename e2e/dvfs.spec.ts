@@ -6,7 +6,8 @@ test('a battery edge SoC: the Clocks tab answers what the DVFS policy saves and 
   const { page } = tessera;
   await tessera.createProjectFromPreset(tessera.projectPath(), 'Battery edge SoC (DVFS)');
   await tessera.pickModel('phi-3', 'Phi-3 mini');
-  await page.getByRole('combobox', { name: 'Weights' }).selectOption('int4');
+  // The weights' number format, not the memory policy's "Weights live in".
+  await page.getByRole('combobox', { name: /^Weights(?! live)/ }).selectOption('int4');
   const input = page.getByRole('spinbutton', { name: 'Input tokens' });
   await input.fill('128');
   await input.blur();

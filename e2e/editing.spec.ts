@@ -69,7 +69,9 @@ test('Edit › Copy then Edit › Paste adds a second block, named anew, beside 
   // In a text field the keys are the field's: copying and pasting its text adds no block.
   await tessera.block('HBM').click();
   await tessera.panel('Inspector');
-  const name = tessera.inspector.getByRole('textbox', { name: 'Name', exact: true });
+  // The block's own name is the Inspector's first Name field; a table parameter's rows (a domain's operating
+  // points, an FPGA's configurations) have Name cells of their own below it.
+  const name = tessera.inspector.getByRole('textbox', { name: 'Name', exact: true }).first();
   await name.selectText();
   await name.press('Control+c');
   await name.press('End');

@@ -1,6 +1,6 @@
 /**
  * Accessibility: axe-core (WCAG 2.x A and AA rules) on every main view and dialog — the start view, the main window
- * with a design, each results tab, the Inspector for a block, a group and a link, the Workload, Spec (text view)
+ * with a design, each results tab (Clocks and Area & cost included: the H100 has a DVFS domain and a die), the Inspector for a block, a group and a link, the Workload, Spec (text view)
  * and History panels, and every dialog. No serious or critical violation is allowed; each scan prints its counts.
  */
 import { writeFile } from 'node:fs/promises';
@@ -45,7 +45,16 @@ test('every main view and dialog has no serious or critical accessibility violat
   await expectAccessible(page, 'main window with a design');
 
   const results = page.getByRole('tablist', { name: 'Results views' });
-  for (const tab of ['Operators', 'Roofline', 'Power', 'Memory', 'Batch', 'Summary']) {
+  for (const tab of [
+    'Operators',
+    'Roofline',
+    'Power',
+    'Clocks',
+    'Memory',
+    'Batch',
+    'Area & cost',
+    'Summary',
+  ]) {
     await results.getByRole('tab', { name: tab, exact: true }).click();
     await expect(results.getByRole('tab', { name: tab, exact: true })).toHaveAttribute(
       'aria-selected',

@@ -41,6 +41,7 @@ const tech: AreaTech = {
     ['simt-core-register-file', 1.5653124e-6],
     ['simt-core-int-fp64-pipes', 3.4581267e-7],
     ['core-crossbar-port', 4.6002077e-7],
+    ['link-controller', 8.9956e-7],
   ]),
 };
 
@@ -86,11 +87,11 @@ describe('DRAM interfaces and links', () => {
     );
   });
 
-  it('sizes a chip-to-chip link by its bandwidth at 1 mm² per 50 GB/s', () => {
+  it('sizes a chip-to-chip link by its bandwidth: per 50 GB/s a 1 mm² SerDes and a link controller', () => {
     const type = blockTypeOf('interconnect.chip-link', 'fabric', { bandwidthBytesPerSecond: 450e9 });
     const reading = readingOf(type);
     expect(blockArea(reading.block, reading, 'fabric', tech).areaSquareMetres).toBeCloseTo(
-      (450e9 / 50e9) * 1e-6,
+      (450e9 / 50e9) * (1e-6 + 8.9956e-7 * (96.3 / 138.2)),
       15,
     );
   });

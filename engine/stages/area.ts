@@ -232,13 +232,20 @@ function dramInterfaceArea(reading: BlockReading, tech: AreaTech): BlockArea {
   };
 }
 
-/** SerDes: area per byte/s of chip-to-chip bandwidth (LLMCompass's I/O), not scaled with the node. */
+/**
+ * A chip-to-chip link or switch port: per 50 GB/s, a SerDes PHY (LLMCompass's I/O: 1 mm², analog, not scaled) and
+ * a link controller (LLMCompass's NVLink4 controller transistors, scaled by transistor density).
+ */
 function serdesArea(reading: BlockReading, tech: AreaTech): BlockArea {
-  const row = 'serdes';
   const perIoBandwidth = 50e9;
   const bandwidth = reading.numberOr('bandwidthBytesPerSecond', 0);
-  const area = (bandwidth / perIoBandwidth) * component(tech, row);
-  return { areaSquareMetres: area, basis: `SerDes for ${gbps(bandwidth)} at 1 mm² per 50 GB/s` };
+  const links = bandwidth / perIoBandwidth;
+  const phy = links * component(tech, 'serdes');
+  const controller = links * component(tech, 'link-controller') * tech.densityFrom7nm;
+  return {
+    areaSquareMetres: phy + controller,
+    basis: `SerDes ${mm2(phy)} and link controllers ${mm2(controller)} for ${gbps(bandwidth)} (per 50 GB/s: 1 mm² PHY + one NVLink4-class controller)`,
+  };
 }
 
 /** The area of one instance of a block at the chip's node; a block that states `areaSquareMetres` keeps it. */

@@ -5,7 +5,8 @@
  * Pure; read by `evaluate.ts` after the report, so it changes no other figure.
  *
  * Constants live in the library (`library/tech/`: sram-bitcell-area, sram-array-efficiency, cache-bit-area,
- * cache-array-efficiency, area-components, logic-transistor-density, node-scaling, wafer-cost, defect-density) and in the `cost.fabrication` block type, each with its source.
+ * cache-array-efficiency, area-components, logic-transistor-density, node-scaling, wafer-cost, defect-density)
+ * and in the `cost.fabrication` block type, each with its source.
  */
 import { blockModel } from '../blocks/registry';
 import { readBlock, type BlockReading } from '../blocks/block-model';

@@ -183,8 +183,9 @@ describe('cache area (banks of at most 512 KB, CACTI efficiency)', () => {
     );
   });
 
-  it('rounds a small cache up to one power-of-two bank, at least 4 KB', () => {
-    expect(cacheAreaSquareMetres(100 * 1024, tech)).toBeCloseTo((2 ** 17 * 8 * 0.125e-12) / 0.704, 18);
+  it('builds a small cache as one bank of its size (at least 4 KB) at the next power-of-two bank’s efficiency', () => {
+    // 100 KB: the 128 KB bank's 0.704.
+    expect(cacheAreaSquareMetres(100 * 1024, tech)).toBeCloseTo((100 * 1024 * 8 * 0.125e-12) / 0.704, 18);
     expect(cacheAreaSquareMetres(1024, tech)).toBeCloseTo((4096 * 8 * 0.125e-12) / 0.076, 18);
     expect(cacheAreaSquareMetres(0, tech)).toBe(0);
   });

@@ -137,19 +137,18 @@ export function areaTech(catalog: CatalogIndex, node: string, diagnostics: Diagn
 }
 
 /**
- * Cache area (LLMCompass's cache model): a cache larger than 512 KB is ⌈bytes ÷ 512 KB⌉ banks of 512 KB; a smaller
- * one is one bank of its size rounded up to a power of two (at least 4 KB). Each bank is its bits × the cache bit
- * area ÷ the array efficiency of a bank that size (CACTI): tags, ECC, decoders and sense amplifiers included.
+ * Cache area (LLMCompass's cache model): a cache larger than 512 KB is ⌈bytes ÷ 512 KB⌉ whole banks of 512 KB; a
+ * smaller one is one bank of its own size (at least 4 KB), at the efficiency of the next power-of-two bank. Each
+ * bank is its bits × the cache bit area ÷ the array efficiency of its size (CACTI): tags, ECC, decoders and sense
+ * amplifiers included.
  */
 export function cacheAreaSquareMetres(bytes: number, tech: AreaTech): number {
   if (!(bytes > 0)) return 0;
   const banks = bytes > CACHE_BANK_BYTES ? Math.ceil(bytes / CACHE_BANK_BYTES) : 1;
-  const bankBytes =
-    bytes > CACHE_BANK_BYTES
-      ? CACHE_BANK_BYTES
-      : Math.max(MIN_CACHE_BANK_BYTES, 2 ** Math.ceil(Math.log2(bytes)));
+  const bankBytes = bytes > CACHE_BANK_BYTES ? CACHE_BANK_BYTES : Math.max(MIN_CACHE_BANK_BYTES, bytes);
+  const sizeClass = 2 ** Math.ceil(Math.log2(bankBytes));
   const table = tech.cacheEfficiencyByBank;
-  const efficiency = (table.find(([size]) => size >= bankBytes) ?? table[table.length - 1])?.[1] ?? 1;
+  const efficiency = (table.find(([size]) => size >= sizeClass) ?? table[table.length - 1])?.[1] ?? 1;
   return (banks * bankBytes * 8 * tech.cacheBitSquareMetres) / efficiency;
 }
 

@@ -4,8 +4,9 @@
  * negative-binomial yield; the DRAM, the package (a silicon interposer when the chip carries HBM) and the board.
  * Pure; read by `evaluate.ts` after the report, so it changes no other figure.
  *
- * Constants live in the library (`library/tech/`: sram-bitcell-area, sram-array-efficiency, area-components,
- * node-scaling, wafer-cost, defect-density) and in the `cost.fabrication` block type, each with its source.
+ * Constants live in the library (`library/tech/`: sram-bitcell-area, sram-array-efficiency, cache-bit-area,
+ * cache-array-efficiency, area-components, logic-transistor-density, node-scaling, wafer-cost, defect-density)
+ * and in the `cost.fabrication` block type, each with its source.
  */
 import { blockModel } from '../blocks/registry';
 import { readBlock, type BlockReading } from '../blocks/block-model';
@@ -20,6 +21,10 @@ import { formatQuantity } from '../units';
 
 /** The block type that holds the node and cost figures. */
 export const FABRICATION_TYPE = 'cost.fabrication';
+/** The cache block type: priced with the cache model (tags, ECC, banking), not as scratchpad SRAM. */
+const CACHE_TYPE = 'memory.cache';
+/** Cost models of compute blocks, whose instances `computeUnitsOnDie` scales to the die's count. */
+const COMPUTE_COST_MODELS = new Set(['tensor-cluster', 'matrix-array', 'vector', 'cpu']);
 /** The node a design without a fabrication block is taken to be made in (its block type's default). */
 const REFERENCE_NODE_7NM = '7nm';
 /** The largest die a lithography scanner exposes in one shot: 26 mm × 33 mm (ASML/TSMC reticle field). */
@@ -43,9 +48,23 @@ export interface AreaTech {
   logicFrom45nm: number;
   /** Logic area factor from 7 nm to the node. */
   logicFrom7nm: number;
+  /**
+   * Area factor from 7 nm to the node for the transistor-count rows (SIMT core, crossbar port): the ratio of real
+   * large-die transistor densities (logic-transistor-density), else node-scaling's factor from 7 nm.
+   */
+  densityFrom7nm: number;
+  /** Area of one cache bit (cache-bit-area) before the bank's array efficiency, m². */
+  cacheBitSquareMetres: number;
+  /** Cache array efficiency by bank size (cache-array-efficiency): [bank bytes, efficiency], ascending. */
+  cacheEfficiencyByBank: readonly (readonly [number, number])[];
   /** Component areas at their source's node (area-components), by row id. */
   components: ReadonlyMap<string, number>;
 }
+
+/** Largest cache bank: a larger cache is built of banks of this size (LLMCompass's cache model, 512 KB). */
+export const CACHE_BANK_BYTES = 2 ** 19;
+/** Smallest cache bank the efficiency table covers: 4 KB. */
+const MIN_CACHE_BANK_BYTES = 2 ** 12;
 
 /** Area of one instance of a block and how it was found. */
 export interface BlockArea {
@@ -80,14 +99,57 @@ export function areaTech(catalog: CatalogIndex, node: string, diagnostics: Diagn
     (catalog.tech.get('area-components')?.rows ?? []).map((row) => [row.id, row.value]),
   );
   if (components.size === 0) missing('component areas (area-components)');
+  const density = catalog.tech.get('logic-transistor-density');
+  const densityAt = rowValue(density, { node });
+  const densityAt7 = rowValue(density, { node: REFERENCE_NODE_7NM });
+  const logicFrom7nm = at !== undefined && at7 !== undefined && at7 > 0 ? at / at7 : 0;
+  const cacheBits = catalog.tech.get('cache-bit-area');
+  const bitCell7 = rowValue(catalog.tech.get('sram-bitcell-area'), { node: REFERENCE_NODE_7NM });
+  const cacheBit7 = rowValue(cacheBits, { node: REFERENCE_NODE_7NM });
+  // A node without its own cache row: the 7 nm cache bit × (the node's HD cell ÷ 7 nm's HD cell).
+  const cacheBit =
+    rowValue(cacheBits, { node }) ??
+    (cacheBit7 !== undefined && bitCell !== undefined && bitCell7 !== undefined && bitCell7 > 0
+      ? (cacheBit7 * bitCell) / bitCell7
+      : undefined);
+  const cacheEfficiencyByBank = (catalog.tech.get('cache-array-efficiency')?.rows ?? [])
+    .map((row) => [Number(row.conditions.bankBytes), row.value] as const)
+    .filter(([bytes, value]) => bytes > 0 && value > 0)
+    .sort((a, b) => a[0] - b[0]);
   return {
     node,
     bitCellSquareMetres: bitCell ?? 0,
     arrayEfficiency: efficiency !== undefined && efficiency > 0 ? efficiency : 1,
     logicFrom45nm: at ?? 0,
-    logicFrom7nm: at !== undefined && at7 !== undefined && at7 > 0 ? at / at7 : 0,
+    logicFrom7nm,
+    densityFrom7nm:
+      densityAt !== undefined && densityAt7 !== undefined && densityAt > 0
+        ? densityAt7 / densityAt
+        : logicFrom7nm,
+    // Without a cache table a cache is priced as scratchpad SRAM (the high-density model).
+    cacheBitSquareMetres: cacheBit ?? bitCell ?? 0,
+    cacheEfficiencyByBank:
+      cacheBit !== undefined && cacheEfficiencyByBank.length > 0
+        ? cacheEfficiencyByBank
+        : [[CACHE_BANK_BYTES, efficiency !== undefined && efficiency > 0 ? efficiency : 1]],
     components,
   };
+}
+
+/**
+ * Cache area (LLMCompass's cache model): a cache larger than 512 KB is ⌈bytes ÷ 512 KB⌉ whole banks of 512 KB; a
+ * smaller one is one bank of its own size (at least 4 KB), at the efficiency of the next power-of-two bank. Each
+ * bank is its bits × the cache bit area ÷ the array efficiency of its size (CACTI): tags, ECC, decoders and sense
+ * amplifiers included.
+ */
+export function cacheAreaSquareMetres(bytes: number, tech: AreaTech): number {
+  if (!(bytes > 0)) return 0;
+  const banks = bytes > CACHE_BANK_BYTES ? Math.ceil(bytes / CACHE_BANK_BYTES) : 1;
+  const bankBytes = bytes > CACHE_BANK_BYTES ? CACHE_BANK_BYTES : Math.max(MIN_CACHE_BANK_BYTES, bytes);
+  const sizeClass = 2 ** Math.ceil(Math.log2(bankBytes));
+  const table = tech.cacheEfficiencyByBank;
+  const efficiency = (table.find(([size]) => size >= sizeClass) ?? table[table.length - 1])?.[1] ?? 1;
+  return (banks * bankBytes * 8 * tech.cacheBitSquareMetres) / efficiency;
 }
 
 /** SRAM area: bits × bit cell ÷ array efficiency (cells plus decoders, sense amplifiers and assists). */
@@ -113,7 +175,10 @@ function component(tech: AreaTech, id: string): number {
 /**
  * A compute block's area: the MAC datapath sized for its widest format (a unit shares its multipliers across
  * formats, so it needs at least the largest of MACs × MAC area over its formats), its vector lanes (one FP32
- * multiply-add each), its local buffer as SRAM, and the control overhead of each core (LLMCompass).
+ * multiply-add each), its local buffer, and per core the control and the core's port on the chip's crossbar
+ * (LLMCompass). A GPU SM (tensor-cluster) is a SIMT core: its control is four 32-wide processing blocks' warp
+ * scheduling and dispatch, plus its multi-ported register file and INT32/FP64 pipes, and its local buffer is an L1
+ * cache (LLMCompass's GA100 model); other cores keep LLMCompass's Table II per-core overhead and a scratchpad.
  */
 function computeArea(reading: BlockReading, costModel: string, tech: AreaTech): BlockArea {
   const spec = blockModel(costModel)?.compute?.(reading, { relativeMacEnergy: undefined });
@@ -123,12 +188,23 @@ function computeArea(reading: BlockReading, costModel: string, tech: AreaTech): 
     macs = Math.max(macs, spec.macsPerCycle[computeClass] * component(tech, row));
   const lanes = spec.vectorOpsPerCycle * component(tech, 'mac-fp32');
   const datapath = (macs + lanes) * tech.logicFrom45nm;
-  const buffer = sramAreaSquareMetres(spec.localBufferBytes, tech);
   const cores = reading.numberOr('cores', 1);
+  const crossbar = cores * component(tech, 'core-crossbar-port') * tech.densityFrom7nm;
+  if (costModel === 'tensor-cluster') {
+    const buffer = cacheAreaSquareMetres(spec.localBufferBytes, tech);
+    const control = cores * component(tech, 'simt-core-control') * tech.densityFrom7nm;
+    const registers = cores * component(tech, 'simt-core-register-file') * tech.densityFrom7nm;
+    const pipes = cores * component(tech, 'simt-core-int-fp64-pipes') * tech.densityFrom7nm;
+    return {
+      areaSquareMetres: datapath + buffer + control + registers + pipes + crossbar,
+      basis: `register file ${mm2(registers)}, control ${mm2(control)}, MACs and lanes ${mm2(datapath)}, L1 ${mm2(buffer)}, crossbar port ${mm2(crossbar)}, INT32/FP64 ${mm2(pipes)} at ${tech.node}`,
+    };
+  }
+  const buffer = sramAreaSquareMetres(spec.localBufferBytes, tech);
   const control = cores * component(tech, 'core-overhead') * tech.logicFrom7nm;
   return {
-    areaSquareMetres: datapath + buffer + control,
-    basis: `MACs and lanes ${mm2(datapath)}, local buffer ${mm2(buffer)}, control ${mm2(control)} at ${tech.node}`,
+    areaSquareMetres: datapath + buffer + control + crossbar,
+    basis: `MACs and lanes ${mm2(datapath)}, local buffer ${mm2(buffer)}, control ${mm2(control)}, crossbar port ${mm2(crossbar)} at ${tech.node}`,
   };
 }
 
@@ -156,13 +232,20 @@ function dramInterfaceArea(reading: BlockReading, tech: AreaTech): BlockArea {
   };
 }
 
-/** SerDes: area per byte/s of chip-to-chip bandwidth (LLMCompass's I/O), not scaled with the node. */
+/**
+ * A chip-to-chip link or switch port: per 50 GB/s, a SerDes PHY (LLMCompass's I/O: 1 mm², analog, not scaled) and
+ * a link controller (LLMCompass's NVLink4 controller transistors, scaled by transistor density).
+ */
 function serdesArea(reading: BlockReading, tech: AreaTech): BlockArea {
-  const row = 'serdes';
   const perIoBandwidth = 50e9;
   const bandwidth = reading.numberOr('bandwidthBytesPerSecond', 0);
-  const area = (bandwidth / perIoBandwidth) * component(tech, row);
-  return { areaSquareMetres: area, basis: `SerDes for ${gbps(bandwidth)} at 1 mm² per 50 GB/s` };
+  const links = bandwidth / perIoBandwidth;
+  const phy = links * component(tech, 'serdes');
+  const controller = links * component(tech, 'link-controller') * tech.densityFrom7nm;
+  return {
+    areaSquareMetres: phy + controller,
+    basis: `SerDes ${mm2(phy)} and link controllers ${mm2(controller)} for ${gbps(bandwidth)} (per 50 GB/s: 1 mm² PHY + one NVLink4-class controller)`,
+  };
 }
 
 /** The area of one instance of a block at the chip's node; a block that states `areaSquareMetres` keeps it. */
@@ -178,6 +261,11 @@ export function blockArea(block: Block, reading: BlockReading, costModel: string
     case 'memory': {
       if (reading.trait('dram')) return dramInterfaceArea(reading, tech);
       const bytes = reading.numberOr('capacityBytes', 0);
+      if (reading.type.id === CACHE_TYPE)
+        return {
+          areaSquareMetres: cacheAreaSquareMetres(bytes, tech),
+          basis: `${formatQuantity(bytes, 'bytes')} cache in banks of at most 512 KB: bits × ${Number((tech.cacheBitSquareMetres * 1e12).toPrecision(3))} µm² ÷ the bank's efficiency`,
+        };
       return {
         areaSquareMetres: sramAreaSquareMetres(bytes, tech),
         basis: `${formatQuantity(bytes, 'bytes')} SRAM: bits × ${Number((tech.bitCellSquareMetres * 1e12).toPrecision(3))} µm² ÷ ${tech.arrayEfficiency}`,
@@ -283,6 +371,35 @@ function dollars(value: number): string {
   return value < 10 ? `$${value.toFixed(2)}` : `$${Math.round(value).toLocaleString('en-US')}`;
 }
 
+/**
+ * How many compute units are fabricated per enabled one: the fabrication block's `computeUnitsOnDie` (SMs fused
+ * off for yield count for area: GH100 144 for H100's 132) ÷ the compute instances the design enables; 1 when it
+ * is unset. A count below the design's is a warning and is ignored.
+ */
+function onDieFactor(
+  blocks: readonly ChipBlock[],
+  fab: BlockReading | undefined,
+  own: ChipBlock | undefined,
+  diagnostics: Diagnostic[],
+): number {
+  const onDie = fab?.numberOr('computeUnitsOnDie', 0) ?? 0;
+  if (!(onDie > 0)) return 1;
+  const enabled = blocks
+    .filter(({ costModel }) => COMPUTE_COST_MODELS.has(costModel))
+    .reduce((sum, { instances }) => sum + instances, 0);
+  if (enabled <= 0) return 1;
+  if (onDie < enabled) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'units-on-die-below-design',
+      message: `The fabrication block "${own?.block.name ?? FABRICATION_TYPE}" puts ${onDie} compute units on the die, fewer than the ${enabled} the design enables; the design's count is used.`,
+      ...(own ? { blockId: own.block.id } : {}),
+    });
+    return 1;
+  }
+  return onDie / enabled;
+}
+
 /** The design's area and cost sections, and the diagnostics they raise. */
 export function areaAndCost(
   design: DesignDocument,
@@ -309,8 +426,13 @@ export function areaAndCost(
 
   const perBlock: BlockAreaReport[] = [];
   let dieArea = 0;
-  for (const { block, reading, costModel, instances } of blocks) {
+  const onDie = onDieFactor(blocks, fab, own, diagnostics);
+  for (const { block, reading, costModel, instances: enabled } of blocks) {
     const one = blockArea(block, reading, costModel, tech);
+    const compute = COMPUTE_COST_MODELS.has(costModel) && onDie > 1;
+    const instances = compute ? enabled * onDie : enabled;
+    if (compute)
+      one.basis = `${one.basis}; ${Number(instances.toPrecision(6))} on the die, ${enabled} enabled`;
     const total = one.areaSquareMetres * instances;
     if (total <= 0) continue;
     dieArea += total;

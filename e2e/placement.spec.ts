@@ -47,8 +47,13 @@ test('a GPU + PIM design places FFN on the PIM module from the workload panel, a
   await expect(tessera.headline('Time per output token')).toHaveText(placedTpot);
   await expect(page.getByLabel('Bottleneck')).toContainText('Decode runs across chip groups: H100 SXM');
   await expect(page.getByLabel('Headline across chip groups', { exact: true })).toContainText(
-    "memory and clock are H100 SXM's (primary group)",
+    "the clock is H100 SXM's (primary group)",
   );
+  // Whether it fits is the placement's: each group with what it holds of its share.
+  await expect(tessera.headline('Memory')).toHaveText('Fits');
+  await expect(
+    page.getByRole('list', { name: 'Headline results' }).getByRole('listitem').filter({ hasText: 'Memory' }),
+  ).toContainText('PIM module');
   await tessera.screenshot('placement-summary');
   // The per-operator view says whose operators it lists.
   await page.getByRole('tab', { name: 'Operators', exact: true }).click();

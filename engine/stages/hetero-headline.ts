@@ -1,8 +1,8 @@
 /**
  * "Never mislead by default": a design with several different chip groups reports the placement across them
  * (`Report.heterogeneous`, `stages/hetero.ts`) as its headline — prefill, decode and request figures and the
- * bottleneck sentences — instead of the primary group's alone. The per-operator and per-block lists, memory,
- * clock, voltage and bound stay the primary group's (the only group whose operators the report lists), and
+ * bottleneck sentences, and whether the model fits — instead of the primary group's alone. The per-operator and
+ * per-block lists, memory's byte figures, clock, voltage and bound stay the primary group's (the only group whose operators the report lists), and
  * `heterogeneous.breakdowns` (set by `hetero.ts`) names that group so every view can say so.
  *
  * The figures are defined exactly as the report stage defines them for one group (`stages/report.ts`):
@@ -12,6 +12,7 @@
  */
 import { formatPercent } from '../figures/format';
 import type { HeterogeneousReport, PhaseReport, Report } from '../report';
+import { formatQuantity } from '../units';
 import type { GroupEvaluation } from './hetero';
 
 /** Below this share of a step, crossings between groups are not worth a clause of their own. */
@@ -65,6 +66,22 @@ export function withPlacedHeadline(
   report.diagnostics = report.diagnostics.filter(
     (item) => item.code !== 'unused-chip-group' || item.groupId === undefined || !placed.has(item.groupId),
   );
+  // Whether the model fits is the placement's: each group holds its share. The primary group's own complaint
+  // (it alone cannot hold the model or the batch's KV cache) no longer describes the design, so it becomes a note.
+  if (section.fits && !report.memory.fits) {
+    const alone = report.diagnostics.filter(
+      (item) =>
+        (item.code === 'does-not-fit' || item.code === 'kv-in-host-memory') && item.groupId === undefined,
+    );
+    report.diagnostics = report.diagnostics.filter((item) => !alone.includes(item));
+    if (alone.length > 0)
+      report.diagnostics.push({
+        severity: 'info',
+        code: 'placement-holds-model',
+        message: `${primary.name} alone cannot hold ${report.model.name} and its KV cache, but the placement across the chip groups does: ${listWords(section.groups.map((group) => `${group.name} holds ${formatQuantity(group.heldBytes, 'bytes')} of ${formatQuantity(group.capacityBytes, 'bytes')}`))}.`,
+      });
+  }
+  report.memory.fits = section.fits;
   if (bottleneck.prefill !== '' || bottleneck.decode !== '')
     report.bottleneck = {
       prefill: acrossSentence(section, 'prefill', bottleneck.prefill),

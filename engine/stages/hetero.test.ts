@@ -187,7 +187,15 @@ describe('placement across chip groups', () => {
     const attention = placed.assignment.filter((item) => item.operatorClass === 'attention');
     expect(attention.map((item) => item.groupId).sort()).toEqual(['gpu', 'npu']);
     expect(placed.transfer.crossingsPerStep).toBe(1);
-    expect(report.diagnostics.some((item) => item.code === 'does-not-fit' && item.groupId)).toBe(false);
+    expect(report.diagnostics.some((item) => item.code === 'does-not-fit')).toBe(false);
+    // The headline fits, as the placement does; the GPU's own complaint becomes a note naming each group's share.
+    expect(report.memory.fits).toBe(true);
+    const note = report.diagnostics.find((item) => item.code === 'placement-holds-model');
+    expect(note?.severity).toBe('info');
+    expect(note?.message).toMatch(
+      /^GPU alone cannot hold .+ but the placement across the chip groups does: GPU holds /,
+    );
+    expect(primaryAlone({ policy: 'fastest' }, twoGroupDesign(small, true, small)).memory.fits).toBe(false);
   });
 
   it('names a group that cannot hold its share (does-not-fit) and a group the placement does not know', () => {
@@ -198,6 +206,7 @@ describe('placement across chip groups', () => {
     const problem = report.diagnostics.find((item) => item.code === 'does-not-fit' && item.groupId === 'npu');
     expect(problem?.message).toMatch(/Chip group "NPU" cannot hold its share/);
     expect(section(report).fits).toBe(false);
+    expect(report.memory.fits).toBe(false);
     const unknown = run({ policy: 'by-class', classes: { ffn: 'tpu' } });
     expect(unknown.diagnostics.map((item) => item.code)).toContain('placement-unknown-group');
     expect(section(unknown).groups[1]?.classes).toEqual([]);

@@ -490,7 +490,7 @@ export function summary(report: Report): string {
 function acrossGroupsLine(placement: HeterogeneousReport): string {
   const names = placement.groups.map((group) => group.name);
   const primary = placement.breakdowns.name;
-  return `across chip groups ${names.join(' + ')}: time, tokens/s, power and energy are the placement's; clock, voltage, bound, memory, parallelism and the plan search are ${primary}'s (primary group)`;
+  return `across chip groups ${names.join(' + ')}: time, tokens/s, power, energy and whether it fits are the placement's; clock, voltage, bound, memory per chip, parallelism and the plan search are ${primary}'s (primary group)`;
 }
 
 /** The placement across chip groups: the sentence, then per group what runs there and its shares. */

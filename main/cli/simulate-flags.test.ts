@@ -229,7 +229,7 @@ describe('simulate --placement', () => {
       new RegExp(`^time .* ${tpot.replace('.', '\\.')} ±[^ ]+ % per step \\(TPOT\\)`, 'm'),
     );
     expect(text.out).toContain(
-      "across chip groups H100 SXM + PIM module: time, tokens/s, power and energy are the placement's",
+      "across chip groups H100 SXM + PIM module: time, tokens/s, power, energy and whether it fits are the placement's",
     );
     expect(text.out).toContain('Decode runs across chip groups: H100 SXM');
   });

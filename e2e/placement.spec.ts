@@ -1,6 +1,6 @@
 import { expect, test } from './fixtures';
 
-test('a GPU + PIM design places FFN on the PIM module from the workload panel, and the Placement tab shows each group’s share', async ({
+test('a GPU + PIM design places FFN on the PIM module from the workload panel, and the Placement tab shows each group’s share; the Summary’s headline is the placement’s', async ({
   tessera,
 }) => {
   const { page } = tessera;
@@ -40,4 +40,25 @@ test('a GPU + PIM design places FFN on the PIM module from the workload panel, a
   await page.getByRole('combobox', { name: 'Transfers between chip groups' }).selectOption('serial');
   await expect(page.getByRole('rowheader', { name: 'Transfers (serial)' })).toBeVisible();
   await tessera.screenshot('placement-view');
+
+  // Never mislead by default: the Summary's TPOT card is the placement's TPOT, not the H100's alone.
+  const placedTpot = /TPOT ([^,]+),/.exec((await sentence.textContent()) ?? '')?.[1] ?? 'missing';
+  await page.getByRole('tab', { name: 'Summary', exact: true }).click();
+  await expect(tessera.headline('Time per output token')).toHaveText(placedTpot);
+  await expect(page.getByLabel('Bottleneck')).toContainText('Decode runs across chip groups: H100 SXM');
+  await expect(page.getByLabel('Headline across chip groups', { exact: true })).toContainText(
+    "the clock is H100 SXM's (primary group)",
+  );
+  // Whether it fits is the placement's: each group with what it holds of its share.
+  await expect(tessera.headline('Memory')).toHaveText('Fits');
+  await expect(
+    page.getByRole('list', { name: 'Headline results' }).getByRole('listitem').filter({ hasText: 'Memory' }),
+  ).toContainText('PIM module');
+  await tessera.screenshot('placement-summary');
+  // The per-operator view says whose operators it lists.
+  await page.getByRole('tab', { name: 'Operators', exact: true }).click();
+  await expect(page.getByLabel('Breakdown group', { exact: true })).toContainText(
+    'Operators on H100 SXM (primary group)',
+  );
+  await tessera.screenshot('placement-operators');
 });

@@ -36,6 +36,7 @@ import { power } from './stages/power';
 import { dvfsReport } from './stages/dvfs-report';
 import { report } from './stages/report';
 import { placeAcrossGroups, type GroupEvaluation } from './stages/hetero';
+import { withPlacedHeadline } from './stages/hetero-headline';
 import { residualStreamBytes } from './models/formats';
 import { computeChipGroups, resolve } from './stages/resolve';
 import { evaluateReconfigurable, reconfigurableFabric } from './stages/reconfiguration';
@@ -313,7 +314,10 @@ function withPlacement(context: StageInput, catalog: CatalogIndex, report: Repor
     },
     report.diagnostics,
   );
-  if (section) report.heterogeneous = section;
+  if (!section) return;
+  report.heterogeneous = section;
+  // The headline figures become the placement's: never the primary group's alone (issue 16 §3).
+  withPlacedHeadline(report, section, groups);
 }
 
 /** The machine of a design resolved on one chip group, cached like `designStages`. */

@@ -225,7 +225,9 @@ export interface Report {
   dvfs?: DvfsReport;
   /**
    * A design with several different chip groups: the operators placed across them by the workload's `placement`
-   * (`stages/hetero.ts`). The headline figures above are the primary group's alone.
+   * (`stages/hetero.ts`). The headline figures above (prefill, decode, request and the bottleneck sentences) are the
+   * placement's (`stages/hetero-headline.ts`); the per-operator and per-block lists, memory, clock and bound are
+   * the primary group's alone (`heterogeneous.breakdowns` names it).
    */
   heterogeneous?: HeterogeneousReport;
   /** Area of one chip estimated block by block at its process node (`stages/area.ts`). */
@@ -418,6 +420,11 @@ export interface HeterogeneousReport {
   }[];
   /** The placement in words, compared with the primary group alone. */
   sentence: string;
+  /**
+   * The group whose figures the report's per-operator and per-block lists, memory, clock, voltage and bound
+   * describe (the primary group, evaluated alone); the headline figures are the placement's.
+   */
+  breakdowns: { groupId: string; name: string };
 }
 
 /**

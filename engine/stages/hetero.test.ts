@@ -6,6 +6,7 @@ import type { DesignDocument } from '../schema/design';
 import type { Placement } from '../schema/placement';
 import { defaultWorkload, type Workload } from '../schema/workload';
 import { testCatalog, testDesign, toyArchitecture } from '../testing/fixtures';
+import { formatPercent } from '../figures/format';
 import { operatorClasses } from './hetero';
 
 const catalog = testCatalog();
@@ -60,6 +61,15 @@ function run(
   return result.report;
 }
 
+/** The same evaluation at summary detail, which skips the placement: the primary group alone. */
+function primaryAlone(placement: Placement, design = twoGroupDesign()): Report {
+  const result = evaluate({ design, workload: { ...defaultWorkload('toy'), placement } }, catalog, {
+    detail: 'summary',
+  });
+  if (!result.ok) throw new Error(result.diagnostics.map((item) => item.message).join('\n'));
+  return result.report;
+}
+
 function section(report: Report): HeterogeneousReport {
   if (!report.heterogeneous) throw new Error('no heterogeneous section');
   return report.heterogeneous;
@@ -83,8 +93,10 @@ describe('placement across chip groups', () => {
   });
 
   it('pinned by layers with every layer on one group equals that group alone', () => {
-    const report = run({ policy: 'by-layers', layers: [{ first: 0, last: L - 1, group: 'gpu' }] });
-    const placed = section(report);
+    const placement: Placement = { policy: 'by-layers', layers: [{ first: 0, last: L - 1, group: 'gpu' }] };
+    const placed = section(run(placement));
+    // Summary detail skips the placement: its headline is the primary group (GPU) evaluated alone.
+    const report = primaryAlone(placement);
     expect(placed.tpotSeconds).toBeCloseTo(report.decode.seconds, 15);
     expect(placed.ttftSeconds).toBeCloseTo(report.prefill.seconds, 15);
     expect(placed.transfer.crossingsPerStep).toBe(0);
@@ -175,7 +187,15 @@ describe('placement across chip groups', () => {
     const attention = placed.assignment.filter((item) => item.operatorClass === 'attention');
     expect(attention.map((item) => item.groupId).sort()).toEqual(['gpu', 'npu']);
     expect(placed.transfer.crossingsPerStep).toBe(1);
-    expect(report.diagnostics.some((item) => item.code === 'does-not-fit' && item.groupId)).toBe(false);
+    expect(report.diagnostics.some((item) => item.code === 'does-not-fit')).toBe(false);
+    // The headline fits, as the placement does; the GPU's own complaint becomes a note naming each group's share.
+    expect(report.memory.fits).toBe(true);
+    const note = report.diagnostics.find((item) => item.code === 'placement-holds-model');
+    expect(note?.severity).toBe('info');
+    expect(note?.message).toMatch(
+      /^GPU alone cannot hold .+ but the placement across the chip groups does: GPU holds /,
+    );
+    expect(primaryAlone({ policy: 'fastest' }, twoGroupDesign(small, true, small)).memory.fits).toBe(false);
   });
 
   it('names a group that cannot hold its share (does-not-fit) and a group the placement does not know', () => {
@@ -186,21 +206,107 @@ describe('placement across chip groups', () => {
     const problem = report.diagnostics.find((item) => item.code === 'does-not-fit' && item.groupId === 'npu');
     expect(problem?.message).toMatch(/Chip group "NPU" cannot hold its share/);
     expect(section(report).fits).toBe(false);
+    expect(report.memory.fits).toBe(false);
     const unknown = run({ policy: 'by-class', classes: { ffn: 'tpu' } });
     expect(unknown.diagnostics.map((item) => item.code)).toContain('placement-unknown-group');
     expect(section(unknown).groups[1]?.classes).toEqual([]);
   });
 
   it('keeps everything on the primary group when the pinned groups are not linked', () => {
-    const report = run({ policy: 'by-class', classes: { ffn: 'npu' } }, twoGroupDesign(undefined, false));
+    const placement: Placement = { policy: 'by-class', classes: { ffn: 'npu' } };
+    const report = run(placement, twoGroupDesign(undefined, false));
     expect(report.diagnostics.map((item) => item.code)).toContain('placement-no-link');
-    expect(section(report).tpotSeconds).toBeCloseTo(report.decode.seconds, 15);
+    expect(section(report).tpotSeconds).toBeCloseTo(
+      primaryAlone(placement, twoGroupDesign(undefined, false)).decode.seconds,
+      15,
+    );
   });
 
   it('says where each class runs and how it compares with the primary group alone', () => {
     const placed = section(run({ policy: 'by-class', classes: { attention: 'gpu', ffn: 'npu' } }));
     expect(placed.sentence).toMatch(
       /^Embedding, attention and head on GPU, FFN on NPU: TPOT .+ than all on GPU\.$/,
+    );
+  });
+});
+
+describe('the headline of a design across chip groups', () => {
+  const classes = { attention: 'gpu', ffn: 'npu' };
+
+  it('is the placement: TTFT, TPOT, tokens/s, energy and power derived from the section', () => {
+    const workload = { batch: 4, inputTokens: 256, outputTokens: 64 };
+    const report = run({ policy: 'by-class', classes, overlap: 'serial' }, twoGroupDesign(), workload);
+    const placed = section(report);
+    // The report stage's definitions: tokens/s = tokens of the phase ÷ its time (decode: the whole batch per
+    // step), energy per token = phase energy ÷ those tokens, average power = phase energy ÷ phase time.
+    expect(report.prefill.seconds).toBe(placed.ttftSeconds);
+    expect(report.prefill.tokensPerSecond).toBeCloseTo((4 * 256) / placed.ttftSeconds, 9);
+    expect(report.prefill.energyJoules).toBe(placed.prefillEnergyJoules);
+    expect(report.prefill.energyJoulesPerToken).toBeCloseTo(placed.prefillEnergyJoules / (4 * 256), 15);
+    expect(report.prefill.averagePowerWatts).toBeCloseTo(placed.prefillEnergyJoules / placed.ttftSeconds, 9);
+    expect(report.decode.seconds).toBe(placed.tpotSeconds);
+    expect(report.decode.secondsPerStep).toBe(placed.tpotSeconds);
+    expect(report.decode.tokensPerSecond).toBeCloseTo(4 / placed.tpotSeconds, 9);
+    expect(report.decode.energyJoulesPerToken).toBeCloseTo(placed.decodeEnergyJoulesPerToken, 15);
+    expect(report.decode.energyJoules).toBeCloseTo(4 * placed.decodeEnergyJoulesPerToken, 15);
+    expect(report.decode.averagePowerWatts).toBeCloseTo(
+      (4 * placed.decodeEnergyJoulesPerToken) / placed.tpotSeconds,
+      9,
+    );
+    expect(report.request).toEqual({
+      ttftSeconds: placed.ttftSeconds,
+      tpotSeconds: placed.tpotSeconds,
+      endToEndSeconds: placed.endToEndSeconds,
+      outputTokensPerSecond: 1 / placed.tpotSeconds,
+    });
+    expect(report.request.endToEndSeconds).toBeCloseTo(placed.ttftSeconds + 63 * placed.tpotSeconds, 12);
+    // The error bands follow the figures they describe.
+    expect(report.ranges?.tpotSeconds.value).toBe(placed.tpotSeconds);
+    expect(report.ranges?.decodeTokensPerSecond.value).toBe(report.decode.tokensPerSecond);
+  });
+
+  it('differs from the primary group alone when operators run elsewhere (the figure a user was misled by)', () => {
+    const placement: Placement = { policy: 'by-class', classes };
+    const report = run(placement);
+    const alone = primaryAlone(placement);
+    expect(report.decode.seconds).not.toBe(alone.decode.seconds);
+    expect(section(report).alone[0]?.tpotSeconds).toBeCloseTo(alone.decode.seconds, 15);
+  });
+
+  it("labels the breakdowns as the primary group's and says the design runs across groups", () => {
+    const report = run({ policy: 'by-class', classes, overlap: 'serial' });
+    const placed = section(report);
+    expect(placed.breakdowns).toEqual({ groupId: 'gpu', name: 'GPU' });
+    // The per-operator list is the primary group's, whatever the placement.
+    expect(report.decode.operators.map((operator) => operator.seconds)).toEqual(
+      run(undefined, twoGroupDesign()).decode.operators.map((operator) => operator.seconds),
+    );
+    const [gpu, npu] = placed.groups;
+    const share = (part: number) => formatPercent(part / placed.tpotSeconds);
+    expect(report.bottleneck.decode).toContain(
+      `Decode runs across chip groups: GPU ${share(gpu?.decodeBusySeconds ?? NaN)} of each step (embedding, attention and head) and NPU ${share(npu?.decodeBusySeconds ?? NaN)} (FFN)`,
+    );
+    // Serial transfers add to the step: the sentence names their share when it is 1 % or more.
+    const transfer = placed.transfer.decodeExposedSeconds / placed.tpotSeconds;
+    expect(transfer).toBeGreaterThanOrEqual(0.01);
+    expect(report.bottleneck.decode).toContain(
+      `activations crossing between them ${formatPercent(transfer)}`,
+    );
+    expect(report.bottleneck.decode).toMatch(/ On GPU \(primary group\) alone, decode is /);
+    expect(report.bottleneck.prefill).toMatch(/^Prefill runs across chip groups: /);
+  });
+
+  it('drops the warning that the other group is not in the headline, which the summary detail keeps', () => {
+    const placement: Placement = { policy: 'by-class', classes };
+    const codes = (report: Report) => report.diagnostics.map((item) => item.code);
+    expect(codes(run(placement))).not.toContain('unused-chip-group');
+    expect(codes(primaryAlone(placement))).toContain('unused-chip-group');
+  });
+
+  it('says the other group idles when everything runs on the primary group', () => {
+    const report = run({ policy: 'by-layers', layers: [{ first: 0, last: L - 1, group: 'gpu' }] });
+    expect(report.bottleneck.decode).toMatch(
+      /^Decode runs on GPU alone; the other group idles \(its static power counted\)\. Decode is /,
     );
   });
 });

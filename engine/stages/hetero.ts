@@ -695,6 +695,7 @@ function sectionOf(
       };
     }),
     sentence: '',
+    breakdowns: { groupId: groups[0]?.group.id ?? '', name: groups[0]?.group.name ?? '' },
   };
   section.sentence = placementSentence(section, groups);
   return section;

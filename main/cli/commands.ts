@@ -432,6 +432,7 @@ export function summary(report: Report): string {
   const lines = [
     `${report.model.name} on ${report.machine.chipName}${report.machine.chips > 1 ? ` ×${report.machine.chips}` : ''} · batch ${figures.batch} · ${report.workload.inputTokens} in / ${report.workload.outputTokens} out · ${report.workload.weights} weights`,
     `parallelism: tensor ${report.parallelism.tensor} · pipeline ${report.parallelism.pipeline} · expert ${report.parallelism.expert} · ${report.parallelism.dataReplicas} replica(s)${report.parallelism.automatic ? ' (automatic)' : ''}`,
+    ...(report.heterogeneous ? [acrossGroupsLine(report.heterogeneous)] : []),
     ...(memory.fits
       ? []
       : [
@@ -485,6 +486,13 @@ export function summary(report: Report): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** What the headline of a design across chip groups is, and which figures are the primary group's alone. */
+function acrossGroupsLine(placement: HeterogeneousReport): string {
+  const names = placement.groups.map((group) => group.name);
+  const primary = placement.breakdowns.name;
+  return `across chip groups ${names.join(' + ')}: time, tokens/s, power, energy and whether it fits are the placement's; clock, voltage, bound, memory per chip, parallelism and the plan search are ${primary}'s (primary group)`;
 }
 
 /** The placement across chip groups: the sentence, then per group what runs there and its shares. */

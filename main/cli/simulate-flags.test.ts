@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../engine/report';
+import { formatQuantity } from '../../engine/units';
 import { tessera } from './test-support';
 
 const m2 = ['simulate', '--design', 'preset:apple-m2-ultra', '--model', 'llama-3-8b', '--json'];
@@ -205,6 +206,32 @@ describe('simulate --placement', () => {
       ['pim-module', ['ffn']],
     ]);
     expect(result.heterogeneous?.sentence).toMatch(/FFN on PIM module: TPOT/);
+    // The headline is the placement's, not the H100's alone.
+    expect(result.request.tpotSeconds).toBe(result.heterogeneous?.tpotSeconds);
+    expect(result.decode.tokensPerSecond).toBeCloseTo(
+      result.workload.batch / (result.heterogeneous?.tpotSeconds ?? NaN),
+      9,
+    );
+  });
+
+  it("prints the placed TPOT in the headline table and says which figures are the primary group's", async () => {
+    const text = await tessera(
+      ...gpuPim.filter((arg) => arg !== '--json'),
+      '--placement',
+      'by-class:attention=gpu,ffn=pim-module',
+    );
+    const json = await tessera(...gpuPim, '--placement', 'by-class:attention=gpu,ffn=pim-module');
+    const tpot = formatQuantity(
+      (JSON.parse(json.out) as Report).heterogeneous?.tpotSeconds ?? NaN,
+      'seconds',
+    );
+    expect(text.out).toMatch(
+      new RegExp(`^time .* ${tpot.replace('.', '\\.')} ±[^ ]+ % per step \\(TPOT\\)`, 'm'),
+    );
+    expect(text.out).toContain(
+      "across chip groups H100 SXM + PIM module: time, tokens/s, power, energy and whether it fits are the placement's",
+    );
+    expect(text.out).toContain('Decode runs across chip groups: H100 SXM');
   });
 
   it('takes the overlap, and exits 2 naming the syntax for a placement it cannot read', async () => {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultWorkload } from '../../engine/schema/workload';
+import { formatQuantity } from '../../engine/units';
 import { reportToHtml } from './report-html';
 import { reportToMarkdown } from './report-markdown';
 import { loadCatalog, presetDesign, run, scenarios } from './test-support';
@@ -27,9 +28,16 @@ describe('placement in the exported reports', () => {
     );
     expect(markdown).toMatch(/\| PIM module ×1 \| FFN 0–31 \|/);
     expect(markdown).toMatch(/Transfers \(double-buffered\): 64 crossings per step/);
+    // The headline is the placement's, and the operator tables say whose they are.
+    const placed = scenario.report.heterogeneous;
+    const tpot = formatQuantity(placed?.tpotSeconds ?? NaN, 'seconds');
+    expect(markdown).toContain(`| Time per output token (TPOT) | ${tpot} |`);
+    expect(markdown).toContain('### Decode on H100 SXM (primary group)');
+    expect(markdown).toContain(`on H100 SXM (primary group) alone at`);
     const html = reportToHtml(input);
     expect(html).toContain('<section id="placement"><h2>Placement across chip groups</h2>');
     expect(html).toContain('H100 SXM ×1');
+    expect(html).toContain('<h3>Decode on H100 SXM (primary group)</h3>');
   });
 
   it('leaves the section out for one chip group', async () => {

@@ -36,7 +36,7 @@ export function placementContent(report: Report): PlacementContent | undefined {
       .join(', ') || '—';
   const { transfer } = placement;
   return {
-    summary: `${placement.sentence} Policy ${placement.policy}; the headline figures above are the primary group's alone.`,
+    summary: `${placement.sentence} Policy ${placement.policy}; the headline figures above are this placement's; the operator tables, memory, clock and bound are ${placement.breakdowns.name}'s (primary group) alone.`,
     groups: {
       headers: ['Chip group', 'Runs (layers)', 'Decode time', 'Decode energy', 'Prefill time', 'Holds'],
       align: ['left', 'left', 'right', 'right', 'right', 'right'],

@@ -345,10 +345,17 @@ function phaseContent(report: Report, phase: 'prefill' | 'decode'): PhaseContent
     phase === 'prefill'
       ? `${formatCount(report.workload.inputTokens)} prompt tokens × batch ${formatCount(report.workload.batch)}`
       : `one token for each of ${formatCount(report.workload.batch)} sequences at context ${formatCount(report.decode.context)}`;
-  const summary = `${phase === 'prefill' ? 'Prefill' : 'One decode step'} of ${tokens}: ${formatQuantity(data.seconds, 'seconds')} at ${clockText(data)}, ${formatQuantity(data.averagePowerWatts, 'watts')} on average; ${data.bound}-bound. Times are for one chip's share of the work.`;
+  const placed = report.heterogeneous;
+  const alone = placed?.alone[0];
+  // Across chip groups the phase's figures are the placement's; the operators are the primary group's alone.
+  const summary =
+    placed && alone
+      ? `${phase === 'prefill' ? 'Prefill' : 'One decode step'} of ${tokens}: ${formatQuantity(phase === 'prefill' ? alone.ttftSeconds : alone.tpotSeconds, 'seconds')} on ${placed.breakdowns.name} (primary group) alone at ${clockText(data)}; ${data.bound}-bound. Placed across the chip groups it takes ${formatQuantity(data.seconds, 'seconds')}. Times are for one chip's share of the work.`
+      : `${phase === 'prefill' ? 'Prefill' : 'One decode step'} of ${tokens}: ${formatQuantity(data.seconds, 'seconds')} at ${clockText(data)}, ${formatQuantity(data.averagePowerWatts, 'watts')} on average; ${data.bound}-bound. Times are for one chip's share of the work.`;
+  const title = phase === 'prefill' ? 'Prefill' : 'Decode';
   return {
     phase,
-    title: phase === 'prefill' ? 'Prefill' : 'Decode',
+    title: placed ? `${title} on ${placed.breakdowns.name} (primary group)` : title,
     summary,
     operators: operatorTable(data, report),
   };

@@ -557,6 +557,33 @@ export function areaAndCost(
   return { area, cost, diagnostics };
 }
 
+/**
+ * What `areaAndCost` gives for a design before any figure of its evaluation enters: the areas, yield and dollars
+ * depend on the design alone, so a sweep or a workload edit re-evaluating one design computes them once. Cached per
+ * catalog and design object, like the resolve stage (`designStages` in `evaluate.ts`).
+ */
+const designAreaCache = new WeakMap<CatalogIndex, WeakMap<DesignDocument, ReturnType<typeof areaAndCost>>>();
+
+function designAreaAndCost(
+  design: DesignDocument,
+  catalog: CatalogIndex,
+  machine: Machine,
+): ReturnType<typeof areaAndCost> {
+  let perCatalog = designAreaCache.get(catalog);
+  if (!perCatalog) {
+    perCatalog = new WeakMap();
+    designAreaCache.set(catalog, perCatalog);
+  }
+  let cached = perCatalog.get(design);
+  if (!cached) {
+    // No power and no throughput yet: the power densities and $ per token/s are filled in per evaluation below.
+    const idle = { decode: { averagePowerWatts: 0, peakPowerWatts: 0, tokensPerSecond: 0 } } as Report;
+    cached = areaAndCost(design, catalog, machine, idle);
+    perCatalog.set(design, cached);
+  }
+  return cached;
+}
+
 /** The report's `area` and `cost` keys (absent when there is nothing to estimate), its diagnostics appended. */
 export function withAreaAndCost(
   design: DesignDocument,
@@ -564,10 +591,35 @@ export function withAreaAndCost(
   machine: Machine,
   report: Report,
 ): Pick<Report, 'area' | 'cost' | 'diagnostics'> {
-  const { area, cost, diagnostics } = areaAndCost(design, catalog, machine, report);
+  const cached = designAreaAndCost(design, catalog, machine);
+  // The three figures that follow the evaluation, as `areaAndCost` derives them.
+  const costedArea = cached.area
+    ? (cached.area.statedDieAreaSquareMetres ?? cached.area.dieAreaSquareMetres)
+    : 0;
+  const chips = Math.max(1, machine.chip.count);
+  const area: AreaReport | undefined = cached.area && {
+    ...cached.area,
+    powerDensityWattsPerSquareMetre:
+      costedArea > 0 ? report.decode.averagePowerWatts / chips / costedArea : 0,
+    peakPowerDensityWattsPerSquareMetre: costedArea > 0 ? report.decode.peakPowerWatts / costedArea : 0,
+  };
+  let cost: CostReport | undefined;
+  if (cached.cost) {
+    const tokensPerSecond = report.decode.tokensPerSecond;
+    const dollarsPerTokenPerSecond = tokensPerSecond > 0 ? cached.cost.systemDollars / tokensPerSecond : 0;
+    const head = cached.cost.sentence.replace(/\.$/, '');
+    cost = {
+      ...cached.cost,
+      dollarsPerTokenPerSecond,
+      sentence:
+        tokensPerSecond > 0
+          ? `${head}, ${dollars(dollarsPerTokenPerSecond)} per decode token/s.`
+          : `${head}.`,
+    };
+  }
   return {
     ...(area ? { area } : {}),
     ...(cost ? { cost } : {}),
-    diagnostics: [...report.diagnostics, ...diagnostics],
+    diagnostics: [...report.diagnostics, ...cached.diagnostics],
   };
 }

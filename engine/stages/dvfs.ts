@@ -170,14 +170,16 @@ export function chooseClocks(input: ClockChoiceInput): {
   const metric = input.phaseName === 'Prefill' ? 'TTFT' : 'TPOT';
   let extras: DomainClock[] = input.extras.map(({ domain, curve }) => at(domain, curve, curve.topClockHertz));
   let computeHertz = clocks.selectedHertz;
-  const baseSeconds = timingAt(computeHertz, extras).seconds;
+  // The phase at the top clocks; only targets and per-domain policies ask for it (a sweep of fixed clocks never does).
+  const topExtras = extras;
+  let baseMemo: number | undefined;
+  const base = (): number => (baseMemo ??= timingAt(clocks.selectedHertz, topExtras).seconds);
   // A target out of reach at the top clocks becomes "no slower than the top clocks": a domain that does not bound
   // the phase (memory in a compute-bound prefill) still slows down.
-  const limitSeconds = targetSeconds === undefined ? undefined : Math.max(targetSeconds, baseSeconds);
+  const limitSeconds = targetSeconds === undefined ? undefined : Math.max(targetSeconds, base());
   const meets = (seconds: number) =>
     limitSeconds === undefined || seconds <= limitSeconds * (1 + TARGET_TOLERANCE);
-  const reachable = targetSeconds === undefined || baseSeconds <= targetSeconds * (1 + TARGET_TOLERANCE);
-  const computeGrid = grid(clocks.floorHertz, clocks.selectedHertz, []);
+  const reachable = targetSeconds === undefined || base() <= targetSeconds * (1 + TARGET_TOLERANCE);
   const targetText =
     targetSeconds === undefined
       ? `no ${metric} target`
@@ -192,7 +194,12 @@ export function chooseClocks(input: ClockChoiceInput): {
         computeReason = `the lowest clock that keeps ${input.phaseName.toLowerCase()} within 1 % of its time at ${formatQuantity(clocks.selectedHertz, 'hertz')}`;
         return;
       case 'least-energy':
-        computeHertz = leastEnergy(computeGrid, computeHertz, (hertz) => timingAt(hertz, extras), meets);
+        computeHertz = leastEnergy(
+          grid(clocks.floorHertz, clocks.selectedHertz, []),
+          computeHertz,
+          (hertz) => timingAt(hertz, extras),
+          meets,
+        );
         computeReason = `the least energy with ${targetText}`;
         return;
       case 'race-to-idle':
@@ -231,7 +238,7 @@ export function chooseClocks(input: ClockChoiceInput): {
     }
     if (own === 'adaptive') {
       refine = true;
-      const limit = baseSeconds * ADAPTIVE_SLACK;
+      const limit = base() * ADAPTIVE_SLACK;
       const fits = candidates.filter(
         (clock) => timingAt(computeHertz, others(at(domain, curve, clock))).seconds <= limit,
       );
@@ -246,13 +253,14 @@ export function chooseClocks(input: ClockChoiceInput): {
     return current;
   });
   if (refine && policy === 'least-energy') chooseCompute();
-  const seconds = timingAt(computeHertz, extras).seconds;
-  const targetMet = targetSeconds === undefined || seconds <= targetSeconds * (1 + TARGET_TOLERANCE);
+  const targetMet =
+    targetSeconds === undefined ||
+    timingAt(computeHertz, extras).seconds <= targetSeconds * (1 + TARGET_TOLERANCE);
   if (!reachable && targetSeconds !== undefined && (policy === 'least-energy' || refine))
     input.diagnostics.push({
       severity: 'warning',
       code: 'dvfs-target-missed',
-      message: `${input.phaseName} takes ${formatQuantity(baseSeconds, 'seconds')} even at the top clocks, above the ${metric} target of ${formatQuantity(targetSeconds, 'seconds')}: the least-energy policy stays within 1 % of the top clocks' time.`,
+      message: `${input.phaseName} takes ${formatQuantity(base(), 'seconds')} even at the top clocks, above the ${metric} target of ${formatQuantity(targetSeconds, 'seconds')}: the least-energy policy stays within 1 % of the top clocks' time.`,
       blockId: input.domainBlockId,
     });
   return {

@@ -207,7 +207,14 @@ export function power(
         message: `${name} draws ${formatQuantity(result.chipWatts, 'watts')} per chip, above the ${formatQuantity(advisoryWatts, 'watts')} cap; the cap is not enforced, so the clock is not lowered to meet it.`,
         blockId: chip.power.advisoryCapBlockId,
       });
-    const top = phaseTiming(machine, clocks, phase, clocks.anchorHertz, 1, topClocks(extraCurves));
+    // At the top clocks already (a fixed policy at the top point, no cap reached): the phase as run is the top.
+    const atTop =
+      !throttled &&
+      clockHertz === clocks.anchorHertz &&
+      extras.every((extra) => extra.clockHertz === extra.curve.topClockHertz);
+    const top = atTop
+      ? atClock
+      : phaseTiming(machine, clocks, phase, clocks.anchorHertz, 1, topClocks(extraCurves));
     return {
       costed: phase,
       timing: result,

@@ -21,9 +21,10 @@
  *   power when given.
  */
 import type { Diagnostic } from '../diagnostics';
-import type { ChipPower, DomainKind, DvfsPolicy, ExtraDomain } from '../machine';
+import type { ChipPower, DvfsPolicy, ExtraDomain } from '../machine';
 import { formatQuantity } from '../units';
 import type { VfCurve } from '../vf-curve';
+import type { DvfsDomainPoint } from '../report';
 import type { OperatorCost } from './cost';
 
 /** Clocks a least-energy search tries on one curve, from the floor to the top, evenly spaced (plus the points). */
@@ -100,16 +101,8 @@ export function extraLeakageWatts(extras: readonly DomainClock[]): number {
   return watts;
 }
 
-/** One domain's clock in a phase, and why. */
-export interface DomainChoice {
-  kind: DomainKind;
-  blockId: string | undefined;
-  name: string;
-  clockHertz: number;
-  voltageVolts: number;
-  topClockHertz: number;
-  reason: string;
-}
+/** One domain's clock in a phase, and why: the report's `DvfsDomainPoint`, written once. */
+export type DomainChoice = DvfsDomainPoint;
 
 /** What the policy chose for one phase (the power stage completes it with the clock after the cap). */
 export interface PhaseChoice {

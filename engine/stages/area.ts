@@ -29,8 +29,6 @@ const COMPUTE_COST_MODELS = new Set(['tensor-cluster', 'matrix-array', 'vector',
 const REFERENCE_NODE_7NM = '7nm';
 /** The largest die a lithography scanner exposes in one shot: 26 mm × 33 mm (ASML/TSMC reticle field). */
 export const RETICLE_LIMIT_SQUARE_METRES = 26e-3 * 33e-3;
-/** Footprint of one HBM stack on an interposer: about 11 mm × 10 mm (JEDEC HBM2E/HBM3 KGSD outline). An estimate. */
-export const HBM_STACK_FOOTPRINT_SQUARE_METRES = 11e-3 * 10e-3;
 /** Data bits of one HBM stack's interface (JESD235/JESD238): the PHY and controller areas are per 1024 bits. */
 const HBM_INTERFACE_BITS = 1024;
 /** Data bits of one LPDDR5 or GDDR6 channel (JESD209-5, JESD250): 16. */
@@ -521,7 +519,8 @@ export function areaAndCost(
     const perByte = fab.number(hbm ? 'memoryDollarsPerByte' : 'dramDollarsPerByte');
     memoryDollars += reading.numberOr('capacityBytes', 0) * instances * perByte;
   }
-  const interposerArea = hbmStacks > 0 ? costedArea + hbmStacks * HBM_STACK_FOOTPRINT_SQUARE_METRES : 0;
+  const interposerArea =
+    hbmStacks > 0 ? costedArea + hbmStacks * fab.number('hbmStackFootprintSquareMetres') : 0;
   const packageDollars =
     fab.number('packageDollars') + interposerArea * fab.number('interposerDollarsPerSquareMetre');
   const boardDollars = fab.number('boardDollars');

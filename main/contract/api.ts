@@ -16,6 +16,9 @@ import type { DesignDelta } from '../../engine/design-delta';
 import type { DesignDocument } from '../../engine/schema/design';
 import type { ModelConfig } from '../../engine/schema/model';
 import type { Workload } from '../../engine/schema/workload';
+import type { SweepFigureId } from '../../engine/sweep/figures';
+import type { SweepRow } from '../../engine/sweep/row';
+import type { SweepSpec, SweepValue } from '../../engine/sweep/spec';
 
 export type ErrorCode =
   | 'invalid-payload'
@@ -373,6 +376,98 @@ export interface SimulationApi {
       channel?: string;
     },
   ): Promise<Result<SweepPoint[]>>;
+}
+
+/** Where a sweep stands. A paused sweep keeps its points and goes on from where it stopped. */
+export type SweepStatus = 'running' | 'paused' | 'cancelled' | 'done' | 'failed';
+
+/** A sweep kept in the project: its definition ran on one revision of one design. */
+export interface SweepSummary {
+  id: string;
+  name: string;
+  designId: string;
+  /** The design's revision the sweep ran on (its document is kept with the sweep). */
+  designRevision: number;
+  /** ISO-8601 time the sweep was started. */
+  createdAt: string;
+  status: SweepStatus;
+  /** Points the sweep has in all (for NSGA-II: population × generations). */
+  total: number;
+  /** Points evaluated so far (failed ones included). */
+  evaluated: number;
+  failed: number;
+  feasible: number;
+  /** Why the sweep failed, when it did. */
+  message?: string;
+}
+
+export interface StoredSweep extends SweepSummary {
+  spec: SweepSpec;
+  workload: Workload;
+}
+
+/** A running sweep's progress, sent as it goes (a few times a second at most). */
+export interface SweepProgress extends SweepSummary {
+  pointsPerSecond: number;
+  /** Seconds left at the current rate; null while paused or before the rate is known. */
+  etaSeconds: number | null;
+}
+
+/** A page of a sweep's points: sorted, filtered, or an even sample for charts. */
+export interface SweepPointsQuery {
+  sweepId: string;
+  offset?: number;
+  /** At most 10,000. */
+  limit: number;
+  /** `index`, a parameter path or a figure id. */
+  sort?: { key: string; direction: 'asc' | 'desc' };
+  /** Keeps points whose value of `key` (a parameter path or a figure id) lies in [min, max]. */
+  filters?: { key: string; min?: number; max?: number }[];
+  /** `feasible`: within every constraint; `front`: the Pareto front of the feasible points. */
+  only?: 'all' | 'feasible' | 'front';
+  /** Instead of a page, up to `limit` points spread evenly over the matching ones (for charts). */
+  sample?: boolean;
+}
+
+export interface SweepPointsPage {
+  /** Points matching the query's filters. */
+  total: number;
+  rows: SweepRow[];
+}
+
+/** One parameter's effect (a tornado bar): the parameter 10 % below and above its value at the point. */
+export interface SweepSensitivity {
+  parameter: string;
+  label: string;
+  base: SweepValue;
+  low: SweepValue;
+  high: SweepValue;
+  /** Each figure at the base, low and high values (NaN where that variant could not be evaluated). */
+  figures: Partial<Record<SweepFigureId, { base: number; low: number; high: number }>>;
+}
+
+export interface SweepsApi {
+  /** The project's sweeps, newest first (of one design when `designId` is given). */
+  list(request: { designId?: string }): Promise<Result<SweepSummary[]>>;
+  get(request: { sweepId: string }): Promise<Result<StoredSweep>>;
+  /**
+   * Starts a sweep of a saved design (its current revision) on the worker pool; points are kept in the project
+   * as they arrive. Refuses a definition that names a parameter the design does not have, with its path.
+   */
+  start(request: { designId: string; spec: SweepSpec; workload: Workload }): Promise<Result<SweepSummary>>;
+  pause(request: { sweepId: string }): Promise<Result<SweepSummary>>;
+  resume(request: { sweepId: string }): Promise<Result<SweepSummary>>;
+  cancel(request: { sweepId: string }): Promise<Result<SweepSummary>>;
+  delete(request: { sweepId: string }): Promise<Result<null>>;
+  points(query: SweepPointsQuery): Promise<Result<SweepPointsPage>>;
+  /** Every parameter ±10 % around one point (the first feasible one on the front when absent). */
+  sensitivity(request: { sweepId: string; index?: number }): Promise<Result<SweepSensitivity[]>>;
+  /** Opens a point as a new design whose history records the sweep and the point it came from. */
+  openPoint(request: { sweepId: string; index: number; name?: string }): Promise<Result<StoredDesign>>;
+  /** The sweep's report (`html`: definition, front, charts, best points) or all its points (`csv`, `jsonl`). */
+  export(request: { sweepId: string; format: 'html' | 'csv' | 'jsonl' }): Promise<Result<ExportedFile>>;
+  /** A sweep moved on, paused, finished, failed or was cancelled. */
+  onProgress(listener: (progress: SweepProgress) => void): Unsubscribe;
 }
 
 export interface TesseraApi {

@@ -98,6 +98,13 @@ describe('readSweepSpec', () => {
     ]);
   });
 
+  it('lists at most 100 problems and says how many more there are', () => {
+    const values = Array.from({ length: 250 }, () => 'null').join(', ');
+    const problems = problemsOf(`${header}parameters:\n  - path: w.batch\n    values: [${values}]\n`);
+    expect(problems.length).toBe(101);
+    expect(problems.at(-1)).toMatch(/150 more problems from here on are not shown$/);
+  });
+
   it('reports syntax errors and never throws on junk', () => {
     expect(problemsOf('parameters: [\n')[0]).toMatch(/^1: \(syntax\)/);
     for (const junk of ['', '42', '- a\n- b', '{', 'null', '\u0000', '{"format": 1}']) {

@@ -118,7 +118,13 @@ export function power(
   plan: Plan,
   workload: Workload,
   diagnostics: Diagnostic[],
+  /**
+   * `explain: false` (the sweep's figures path) leaves out each phase's `choice` — why the policy chose its clocks
+   * and the phase at the top clocks — which only the report's `dvfs` section reads; every timing is the same.
+   */
+  options: { explain?: boolean } = {},
 ): PoweredGraph {
+  const explain = options.explain !== false;
   const { chip } = machine;
   const points = chip.power.operatingPoints;
   const top = points[0];
@@ -170,7 +176,14 @@ export function power(
     curve: vfCurve(domain.operatingPoints, domain.operatingPoints[0]?.clockHertz ?? 1, chip.power.vf),
   }));
   const solve = (phase: CostedPhase, name: string, targetSeconds: number | undefined): PoweredPhase => {
-    const flat = flatPhase(phase);
+    // Flattened from the second timing on: most phases are timed once or twice, a bisection some twenty times.
+    let timings = 0;
+    let flatten: Float64Array | undefined;
+    const flat = (): Float64Array | undefined => {
+      timings += 1;
+      if (timings > 1) flatten ??= flatPhase(phase);
+      return flatten;
+    };
     const choice = chooseClocks({
       policy,
       domainPolicy: (domain) => workload.dvfsPolicy ?? domain.policy,
@@ -178,14 +191,14 @@ export function power(
       extras: extraCurves,
       targetSeconds,
       phaseName: name,
-      timingAt: (clockHertz, extras) => timingOf(machine, clocks, phase, clockHertz, 1, extras, flat),
+      timingAt: (clockHertz, extras) => timingOf(machine, clocks, phase, clockHertz, 1, extras, flat()),
       adaptiveClock: (secondsAt) => adaptiveClock(clocks, secondsAt),
       diagnostics,
       domainBlockId: chip.power.domainBlockId,
     });
     const extras = choice.extras;
     const timing = (candidate: number, dutyCycle = 1) =>
-      timingOf(machine, clocks, phase, candidate, dutyCycle, extras, flat);
+      timingOf(machine, clocks, phase, candidate, dutyCycle, extras, flat());
     const clockHertz = choice.computeHertz;
     const atClock = timing(clockHertz);
     let result = atClock;
@@ -208,6 +221,7 @@ export function power(
         message: `${name} draws ${formatQuantity(result.chipWatts, 'watts')} per chip, above the ${formatQuantity(advisoryWatts, 'watts')} cap; the cap is not enforced, so the clock is not lowered to meet it.`,
         blockId: chip.power.advisoryCapBlockId,
       });
+    if (!explain) return { costed: phase, timing: result, throttled, systemWatts: systemWatts(result) };
     // At the top clocks already (a fixed policy at the top point, no cap reached): the phase as run is the top.
     const atTop =
       !throttled &&
@@ -215,7 +229,7 @@ export function power(
       extras.every((extra) => extra.clockHertz === extra.curve.topClockHertz);
     const top = atTop
       ? atClock
-      : timingOf(machine, clocks, phase, clocks.anchorHertz, 1, topClocks(extraCurves), flat);
+      : timingOf(machine, clocks, phase, clocks.anchorHertz, 1, topClocks(extraCurves), flat());
     return {
       costed: phase,
       timing: result,

@@ -12,7 +12,10 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 usage() {
-  sed -n '5,6p' "${BASH_SOURCE[0]}" | sed 's/^#  *//' >&2
+  {
+    echo 'usage:'
+    sed -n '6,7p' "${BASH_SOURCE[0]}" | sed 's/^#//'
+  } >&2
   exit 2
 }
 absolute() { case "$1" in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac }

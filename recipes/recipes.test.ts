@@ -277,6 +277,31 @@ describe('the Slurm recipe', () => {
     expect(ran.stderr).toContain('submit the array as 1-N');
   });
 
+  it('reruns only some shards when SHARDS gives N, and refuses a task outside 1..N', () => {
+    const { path, nodeArgs } = standIns();
+    // sbatch --array=3,5 with SHARDS=8: two tasks, shards 3/8 and 5/8.
+    const env = {
+      SPEC: '/s.yaml',
+      OUT: folder,
+      TESSERA_CLI: '/cli.js',
+      SHARDS: '8',
+      ...arrayEnv(5, 2),
+      SLURM_ARRAY_TASK_MIN: '3',
+      SLURM_ARRAY_TASK_MAX: '5',
+    };
+    const ran = runScript('bash', [join(slurm, 'sweep.sbatch')], env, path);
+    expect(ran.status, ran.stderr).toBe(0);
+    expect(nodeArgs()).toEqual(shardCommand('/cli.js', '/s.yaml', `${folder}/part-5.jsonl`, 5, 8));
+    const refused = runScript(
+      'bash',
+      [join(slurm, 'sweep.sbatch')],
+      { ...env, SLURM_ARRAY_TASK_ID: '9' },
+      path,
+    );
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('task 9 is not a shard of 1..8');
+  });
+
   it('merges the N parts into RESULT, and refuses when one is missing', () => {
     const { path, nodeArgs } = standIns();
     for (const shard of [1, 2, 3]) writeFileSync(join(folder, `part-${shard}.jsonl`), '');

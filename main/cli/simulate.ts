@@ -24,7 +24,7 @@ import type {
 import { defaultWorkload, type Workload } from '../../engine/schema/workload';
 import { formatQuantity, parseQuantity } from '../../engine/units';
 import { loadCatalog, table, UsageError, type Streams } from '../app/command-line';
-import { designFrom, modelFrom } from './read-input';
+import { designSourceFrom, modelFrom, workloadFrom } from './read-input';
 import {
   checkedWorkload,
   countFromFlag,
@@ -56,6 +56,7 @@ export async function runSimulate(args: string[], streams: Streams): Promise<num
       options: {
         design: { type: 'string' },
         model: { type: 'string' },
+        workload: { type: 'string' },
         batch: { type: 'string' },
         input: { type: 'string' },
         output: { type: 'string' },
@@ -83,11 +84,20 @@ export async function runSimulate(args: string[], streams: Streams): Promise<num
       },
     }),
   );
-  if (values.design === undefined) throw new UsageError('simulate needs --design <file.json | preset:ID>');
-  if (values.model === undefined) throw new UsageError('simulate needs --model <ID | config.json>');
+  if (values.design === undefined)
+    throw new UsageError(
+      'simulate needs --design <file.json | file.yaml | preset:ID | project.tessera#NAME>',
+    );
   const catalog = await loadCatalog();
-  let design = await designFrom(values.design, catalog);
-  const model = await modelFrom(values.model, catalog);
+  const source = await designSourceFrom(values.design, catalog);
+  let design = source.design;
+  // The base workload: the --workload file, else the saved workload of a design from a project, else the
+  // defaults for --model. Flags override it field by field.
+  const given = values.workload === undefined ? source.workload : await workloadFrom(values.workload);
+  const modelReference = values.model ?? given?.model;
+  if (modelReference === undefined)
+    throw new UsageError('simulate needs --model <ID | config.json> (or a --workload that names the model)');
+  const model = await modelFrom(modelReference, catalog, source.projectModels);
   const overrides: Override[] = [];
   for (const text of values.set ?? []) {
     const parsed = parseOverride(text);
@@ -103,7 +113,8 @@ export async function runSimulate(args: string[], streams: Streams): Promise<num
   const pp = countFromFlag('pp', values.pp);
   const ep = countFromFlag('ep', values.ep);
   const tpotTarget = secondsOption('tpot-target', values['tpot-target']);
-  const base = defaultWorkload(model.id);
+  const base: Workload = given ? { ...given, model: model.id } : defaultWorkload(model.id);
+  const baseSplit = base.parallelism.mode === 'manual' ? base.parallelism : undefined;
   const workload: Workload = {
     ...withPlacementFlags(withUnitFlags(base, { runtime: values.runtime, units: values.units }, catalog), {
       placement: values.placement,
@@ -112,19 +123,24 @@ export async function runSimulate(args: string[], streams: Streams): Promise<num
     batch: countFromFlag('batch', values.batch) ?? base.batch,
     inputTokens: countFromFlag('input', values.input) ?? base.inputTokens,
     outputTokens: countFromFlag('output', values.output) ?? base.outputTokens,
-    decodeContext: countFromFlag('context', values.context),
+    decodeContext: countFromFlag('context', values.context) ?? base.decodeContext,
     weights: values.weights ?? base.weights,
     activations: values.activations ?? base.activations,
     kv: values.kv ?? base.kv,
     parallelism:
       tp !== undefined || pp !== undefined || ep !== undefined
-        ? { mode: 'manual', tensor: tp ?? 1, pipeline: pp ?? 1, expert: ep ?? 1 }
-        : { mode: 'auto' },
-    tpotTargetSeconds: tpotTarget,
-    operatingPoint: values['operating-point'],
+        ? {
+            mode: 'manual',
+            tensor: tp ?? baseSplit?.tensor ?? 1,
+            pipeline: pp ?? baseSplit?.pipeline ?? 1,
+            expert: ep ?? baseSplit?.expert ?? 1,
+          }
+        : base.parallelism,
+    tpotTargetSeconds: tpotTarget ?? base.tpotTargetSeconds,
+    operatingPoint: values['operating-point'] ?? base.operatingPoint,
     ...(values.memory === undefined ? {} : { memoryPolicy: memoryPolicyFromFlag(values.memory) }),
     ...(values.sparsity === undefined ? {} : sparsityFromFlag(values.sparsity)),
-    reconfiguration: reconfigurationFromFlag(values.reconfiguration),
+    reconfiguration: reconfigurationFromFlag(values.reconfiguration) ?? base.reconfiguration,
   };
   if (workload.reconfiguration === undefined) delete workload.reconfiguration;
   if (workload.decodeContext === undefined) delete workload.decodeContext;

@@ -12,7 +12,8 @@ commands:
   presets [--json]            list the architecture presets
   models [--json]             list the LLM models
   formats [--json]            list the number formats
-  simulate --design <file.json | preset:ID> --model <ID | config.json> [--batch N] [--input N] [--output N]
+  simulate --design <file.json | file.yaml | preset:ID | project.tessera#NAME> --model <ID | config.json>
+           [--workload w.yaml | w.json] [--batch N] [--input N] [--output N]
            [--context N] [--weights F] [--activations F] [--kv F] [--tp N] [--pp N] [--ep N]
            [--tpot-target SECONDS] [--operating-point NAME] [--set ID.param=VALUE ...] [--json]
            [--runtime hardware|trt-llm|vllm|llama-cpp|ID] [--units fastest|least-energy|pinned:BLOCK]
@@ -25,7 +26,9 @@ commands:
            [--placement-overlap double-buffered|serial]   (designs with several different chip groups)
            without --tp/--pp/--ep the split is searched; --tpot-target (e.g. 0.02 or "20 ms") ranks the
            splits within it first; --dvfs-policy least-energy meets --ttft-target and --tpot-target;
-           --requests-per-hour gives energy per day and battery life
+           --requests-per-hour gives energy per day and battery life; --workload reads a tessera.workload
+           document (YAML or JSON) and the flags override it; a design from a project (read, never written)
+           brings its saved workload; --model may be left out when the workload names one
   import-model <config.json> --id <id> [--name NAME] [--out FILE] [--project FILE.tessera]
   export --project FILE.tessera --design NAME|ID --format FORMAT --out FILE|FOLDER [--force]
            FORMAT: yaml, json, schema, svg, html, md, csv, trace, timeloop, llmcompass

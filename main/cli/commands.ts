@@ -5,6 +5,7 @@
  * The command modules import what they share from `main/app/command-line.ts` and `./usage`, never this file.
  */
 import type { FileJobRunner } from '../files';
+import type { SweepOptions } from './sweep';
 import { UsageError, type Streams } from '../app/command-line';
 import { commands, commandUsage, usage } from './usage';
 
@@ -18,6 +19,8 @@ export interface CliOptions {
    * Default: a runner on the bundled file worker (`main/files/create-file-worker.ts`), stopped after the command.
    */
   fileJobs?: FileJobRunner;
+  /** How `sweep` evaluates its points (tests); default in this process. */
+  sweep?: SweepOptions;
 }
 
 /** Runs `body` with the caller's file runner, else with a new one on the bundled worker, closed afterwards. */
@@ -59,6 +62,14 @@ export async function runCli(argv: string[], streams: Streams, options: CliOptio
       case 'simulate': {
         const { runSimulate } = await import('./simulate');
         return await runSimulate(rest, streams);
+      }
+      case 'sweep': {
+        if (rest[0] === 'merge') {
+          const { runSweepMerge } = await import('./sweep-merge');
+          return await runSweepMerge(rest.slice(1), streams);
+        }
+        const { runSweep } = await import('./sweep');
+        return await runSweep(rest, streams, options.sweep);
       }
       case 'import-model': {
         const { runImportModel } = await import('./library-commands');

@@ -29,6 +29,16 @@ commands:
            --requests-per-hour gives energy per day and battery life; --workload reads a tessera.workload
            document (YAML or JSON) and the flags override it; a design from a project (read, never written)
            brings its saved workload; --model may be left out when the workload names one
+  sweep --spec <sweep.yaml | sweep.json> --out <results.csv | .jsonl | .parquet>
+        [--design <preset:ID | file.json | file.yaml | project.tessera#NAME>] [--workload w.yaml]
+        [--shard I/N] [--progress] [--pareto] [--workers N]
+           evaluate every point of a sweep (grid, random or latin-hypercube) and write one row per point;
+           --design overrides the spec's "design:"; --shard I/N evaluates the points whose index mod N is I-1;
+           --pareto writes only the Pareto front of the feasible points; --progress prints count, rate and
+           ETA to stderr; a bad spec exits 2 and writes nothing
+  sweep merge <part.jsonl ...> --out <all.csv | .jsonl | .parquet> [--pareto [--spec sweep.yaml]]
+           merge the shards' JSONL files by index: the same output as one unsharded run; --spec gives
+           --pareto the spec's objectives (default: decode tokens/s up, energy per token down)
   import-model <config.json> --id <id> [--name NAME] [--out FILE] [--project FILE.tessera]
   export --project FILE.tessera --design NAME|ID --format FORMAT --out FILE|FOLDER [--force]
            FORMAT: yaml, json, schema, svg, html, md, csv, trace, timeloop, llmcompass
@@ -46,6 +56,7 @@ export const commands = [
   'models',
   'formats',
   'simulate',
+  'sweep',
   'import-model',
   'export',
   'import',
@@ -58,7 +69,9 @@ export function commandUsage(command: string): string {
   const lines = usage.split('\n');
   const start = lines.findIndex((line) => line.startsWith(`  ${command} `) || line === `  ${command}`);
   if (start < 0) return usage;
-  const end = lines.findIndex((line, index) => index > start && !/^ {4,}/.test(line));
+  const end = lines.findIndex(
+    (line, index) => index > start && !/^ {4,}/.test(line) && !line.startsWith(`  ${command} `),
+  );
   return `usage: tessera ${lines
     .slice(start, end)
     .map((line) => line.slice(2))

@@ -152,7 +152,12 @@ type ColumnKind = 'number' | 'text';
  * (DOUBLE, null when not finite), ok and feasible (BOOLEAN), error and violations (UTF8, null when none). Rows are
  * buffered into row groups of {@link parquetRowGroupRows} and each group is written to the file as it fills.
  */
-async function parquetWriter(path: string, temporary: string, paths: readonly string[]): Promise<RowWriter> {
+async function parquetWriter(
+  path: string,
+  temporary: string,
+  paths: readonly string[],
+  rowGroupRows: number,
+): Promise<RowWriter> {
   const { ParquetWriter, fileWriter } = await import('hyparquet-writer');
   let writer: InstanceType<typeof ParquetWriter> | undefined;
   let kinds: ColumnKind[] = [];
@@ -219,7 +224,7 @@ async function parquetWriter(path: string, temporary: string, paths: readonly st
     write(rows) {
       for (const row of rows) {
         buffer.push(row);
-        if (buffer.length >= parquetRowGroupRows) flush();
+        if (buffer.length >= rowGroupRows) flush();
       }
       return Promise.resolve();
     },
@@ -243,9 +248,11 @@ export async function openRowWriter(
   path: string,
   format: SweepOutputFormat,
   paths: readonly string[],
+  options: { rowGroupRows?: number } = {},
 ): Promise<RowWriter> {
   const temporary = `${path}.${process.pid}.partial`;
-  if (format === 'parquet') return await parquetWriter(path, temporary, paths);
+  if (format === 'parquet')
+    return await parquetWriter(path, temporary, paths, options.rowGroupRows ?? parquetRowGroupRows);
   const file = textFile(path, temporary);
   const line = format === 'csv' ? csvLine : jsonlLine;
   if (format === 'csv') await file.write(csvHeader(paths));

@@ -234,9 +234,9 @@ describe('tessera sweep --out x.parquet', () => {
     const file = await asyncBufferFromFile(path);
     expect((await parquetMetadataAsync(file)).row_groups.length).toBe(Math.ceil(30 / 7));
     const records = await parquetReadObjects({ file });
-    expect(records.map((record) => [Number(record.index), record['a.b'], record.ok, record.error])).toEqual(
-      rows.map((row) => [row.index, row.values['a.b'], row.ok, row.error ?? null]),
-    );
+    expect(
+      records.map((record): unknown[] => [Number(record.index), record['a.b'], record.ok, record.error]),
+    ).toEqual(rows.map((row) => [row.index, row.values['a.b'], row.ok, row.error ?? null]));
   });
 });
 

@@ -13,6 +13,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { sweepFigureIds, type SweepFigureId } from '../../engine/sweep/figures';
+import { dominates, objectiveVector } from '../../engine/sweep/pareto';
 import type { SweepRow } from '../../engine/sweep/row';
 import type { SweepObjective, SweepValue } from '../../engine/sweep/spec';
 import { UsageError } from '../app/command-line';
@@ -267,18 +268,6 @@ export async function openRowWriter(
   };
 }
 
-/** Whether `a` is at least as good as `b` on every objective and better on one (both must have figures). */
-export function dominates(a: SweepRow, b: SweepRow, objectives: readonly SweepObjective[]): boolean {
-  let better = false;
-  for (const { figure, goal } of objectives) {
-    const x = a.figures?.[figure] ?? Number.NaN;
-    const y = b.figures?.[figure] ?? Number.NaN;
-    if (goal === 'max' ? x < y : x > y) return false;
-    if (x !== y) better = true;
-  }
-  return better;
-}
-
 /**
  * The Pareto front of the feasible rows seen so far, kept as rows arrive: a row joins unless a member dominates
  * it, and pushes out the members it dominates. Memory is the front's size, not the sweep's.
@@ -289,7 +278,8 @@ export class ParetoFilter {
   constructor(private readonly objectives: readonly SweepObjective[]) {}
 
   add(row: SweepRow): void {
-    if (!row.ok || !row.feasible || !row.figures) return;
+    // Not a candidate: not evaluated, not feasible, or an objective not known.
+    if (objectiveVector(row, this.objectives) === undefined) return;
     if (this.front.some((member) => dominates(member, row, this.objectives))) return;
     this.front = this.front.filter((member) => !dominates(row, member, this.objectives));
     this.front.push(row);

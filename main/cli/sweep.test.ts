@@ -7,13 +7,24 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sweepFigureIds } from '../../engine/sweep/figures';
 import type { SweepRow } from '../../engine/sweep/row';
 import type { SweepObjective } from '../../engine/sweep/spec';
+import { loadTestCatalog } from '../files/test-support';
+import { EnginePool } from '../services/engine-pool';
+import { sourceProcess } from '../testing/fake-backend';
 import { temporaryFolder } from '../testing/temp';
 import { csvHeader, csvLine, openRowWriter } from './sweep-output';
-import { tessera } from './test-support';
+import { tesseraWith } from './test-support';
+
+// One pool of two engine processes (started from the sources) for every sweep of this file, as `--workers 2`.
+const catalog = await loadTestCatalog();
+const pool = new EnginePool({ createProcess: () => sourceProcess(catalog.catalog), size: 2 });
+afterAll(async () => {
+  await pool.close();
+});
+const tessera = (...argv: string[]) => tesseraWith({ sweep: { pool, workers: 2 } }, ...argv);
 
 let folder: Awaited<ReturnType<typeof temporaryFolder>>;
 
@@ -160,6 +171,52 @@ function bruteForceFront(rows: SweepRow[], objectives: SweepObjective[]): number
     ) && objectives.some(({ figure }) => value(a, figure) !== value(b, figure));
   return feasible.filter((row) => !feasible.some((other) => beats(other, row))).map((row) => row.index);
 }
+
+describe('tessera sweep on the pool and in this process', () => {
+  it('writes the same bytes with --workers 0 (in this process) as on the engine pool', async () => {
+    const spec = await specFile('sweep.yaml', gridSpec);
+    await sweep('--spec', spec, '--out', folder.file('pool.jsonl'));
+    await sweep('--spec', spec, '--out', folder.file('here.jsonl'), '--workers', '0');
+    expect(await readFile(folder.file('here.jsonl'), 'utf8')).toBe(
+      await readFile(folder.file('pool.jsonl'), 'utf8'),
+    );
+  });
+
+  it('runs an NSGA-II search whole (population × generations rows, by index), and refuses to shard it', async () => {
+    const spec = await specFile(
+      'nsga2.yaml',
+      gridSpec
+        .replace(
+          'values: [1, 4, 16, 64, 256, 1024]',
+          'range: { from: 1, to: 1024, scale: log, integer: true }',
+        )
+        .replace(
+          'range: { from: 128, to: 8192, steps: 4, scale: log, integer: true }',
+          'range: { from: 128, to: 8192 }',
+        ) + 'strategy: { kind: nsga2, population: 8, generations: 3, seed: 5 }\n',
+    );
+    await sweep('--spec', spec, '--out', folder.file('search.jsonl'));
+    const rows = readJsonl(await readFile(folder.file('search.jsonl'), 'utf8'));
+    expect(rows.map((row) => row.index)).toEqual([...Array(8 * 3).keys()]);
+    // Seeded: the same search again writes the same rows.
+    await sweep('--spec', spec, '--out', folder.file('again.jsonl'), '--workers', '0');
+    expect(await readFile(folder.file('again.jsonl'), 'utf8')).toBe(
+      await readFile(folder.file('search.jsonl'), 'utf8'),
+    );
+    const sharded = await tessera(
+      'sweep',
+      '--spec',
+      spec,
+      '--out',
+      folder.file('part.jsonl'),
+      '--shard',
+      '1/2',
+    );
+    expect(sharded.code).toBe(2);
+    expect(sharded.err).toContain('shards');
+    expect(existsSync(folder.file('part.jsonl'))).toBe(false);
+  });
+});
 
 describe('tessera sweep --pareto', () => {
   it('writes the front a brute-force dominance test finds, also when merging shards', async () => {

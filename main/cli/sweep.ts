@@ -8,14 +8,16 @@
  * A bad spec, design or workload is found before anything is written: the message names the path (and the line
  * of the spec), exit code 2, no output file.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { CatalogIndex } from '../../engine/catalog';
+import type { Catalog, CatalogIndex } from '../../engine/catalog';
+import type { DesignDocument } from '../../engine/schema/design';
 import { prepareSweep } from '../../engine/sweep/apply';
 import { objectivesOf } from '../../engine/sweep/judge';
-import { createPointSource, shardIndices, shardSize, type Shard } from '../../engine/sweep/points';
+import type { Shard } from '../../engine/sweep/points';
 import { readSweepSpec } from '../../engine/sweep/read';
 import type { SweepRow } from '../../engine/sweep/row';
-import type { SweepSpec, SweepValue } from '../../engine/sweep/spec';
+import type { SweepSpec } from '../../engine/sweep/spec';
 import {
   DEFAULT_MODEL_ID,
   defaultWorkload,
@@ -24,6 +26,8 @@ import {
 } from '../../engine/schema/workload';
 import { formatPath } from '../../engine/schema/common';
 import { loadCatalog, UsageError, type Streams } from '../app/command-line';
+import type { EngineProcess, EnginePool } from '../services/engine-pool';
+import { createPointFeed } from '../services/sweep-points';
 import { designSourceFrom, readTextFile, workloadFrom } from './read-input';
 import { openRowWriter, outputFormatOf, ParetoFilter, type RowWriter } from './sweep-output';
 import { createProgress } from './sweep-progress';
@@ -46,16 +50,55 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
-/**
- * Evaluates points and hands their rows back. The CLI's default runs them in this process with the sweep's own
- * evaluator (`prepareSweep`), in chunks, so the progress line and the writers keep up.
- */
-export type PointEvaluator = (
-  points: readonly { index: number; values: SweepValue[] }[],
-) => Promise<SweepRow[]>;
-
-/** How many points go to the evaluator at a time. */
+/** Points evaluated at a time in this process (`--workers 0`). */
 const chunkPoints = 500;
+
+/** Below this many points a sweep runs in this process unless `--workers` says otherwise. */
+const smallSweepPoints = 2000;
+
+/** More engine processes than this would only share the same cores. */
+const maxWorkers = 64;
+
+/** Runs the sweep on the engine pool with `SweepRun` (the design, workload and spec go to each worker once). */
+async function runOnPool(run: {
+  options: SweepOptions;
+  workers: number;
+  catalog: CatalogIndex;
+  design: DesignDocument;
+  workload: Workload;
+  spec: SweepSpec;
+  shard: Shard;
+  onRows: (rows: SweepRow[]) => void;
+}): Promise<void> {
+  const [{ SweepRun }, { EnginePool }] = await Promise.all([
+    import('../services/sweep-run'),
+    import('../services/engine-pool'),
+  ]);
+  let pool = run.options.pool;
+  if (!pool) {
+    const create =
+      run.options.createEngineProcess ??
+      (await import('../services/create-engine-process')).createEngineProcess;
+    pool = new EnginePool({ createProcess: () => create(run.catalog.catalog), size: run.workers });
+  }
+  try {
+    const result = await new SweepRun({
+      pool,
+      catalog: run.catalog,
+      design: run.design,
+      workload: run.workload,
+      spec: run.spec,
+      shard: run.shard,
+      onRows: run.onRows,
+    }).start();
+    if (result.status !== 'done')
+      throw new UsageError(
+        `the sweep stopped (${result.status}): ${result.error?.message ?? 'no reason given'}`,
+      );
+  } finally {
+    if (!run.options.pool) await pool.close();
+  }
+}
 
 /** The sweep's workload: the base (a --workload file, the project design's, or the defaults) with the spec's fields over it. */
 function sweepWorkload(spec: SweepSpec, base: Workload | undefined): Workload {
@@ -70,8 +113,12 @@ function sweepWorkload(spec: SweepSpec, base: Workload | undefined): Workload {
 }
 
 export interface SweepOptions {
-  /** Evaluates the points; default: in this process. */
-  evaluator?: (prepared: (values: readonly SweepValue[], index: number) => SweepRow) => PointEvaluator;
+  /** The engine pool to run on (tests keep one for every command); default a new pool of `--workers` processes. */
+  pool?: EnginePool;
+  /** Starts an engine worker process for a new pool; default the bundled worker (`create-engine-process.ts`). */
+  createEngineProcess?: (catalog: Catalog) => EngineProcess;
+  /** Workers when `--workers` is not given; default 0 (this process) below 2,000 points, else one per core. */
+  workers?: number;
   /** Whether stderr is a terminal (the progress line then rewrites itself with `\r`); default `process.stderr.isTTY`. */
   isTty?: boolean;
   /** The clock for progress (tests pass their own); default `performance.now()` in ms. */
@@ -103,8 +150,12 @@ export async function runSweep(
   if (values.out === undefined) throw new UsageError('sweep needs --out <results.csv | .jsonl | .parquet>');
   const format = outputFormatOf(values.out);
   const shard = values.shard === undefined ? { index: 1, count: 1 } : parseShard(values.shard);
-  if (values.workers !== undefined && !/^[1-9][0-9]*$/.test(values.workers))
-    throw new UsageError(`--workers must be a whole number from 1 (got "${values.workers}")`);
+  if (values.workers !== undefined && !/^[0-9]+$/.test(values.workers))
+    throw new UsageError(
+      `--workers must be a whole number: 0 evaluates in this process (got "${values.workers}")`,
+    );
+  const requestedWorkers =
+    values.workers === undefined ? options.workers : Math.min(Number(values.workers), maxWorkers);
 
   const read = readSweepSpec(await readTextFile(values.spec, 'sweep spec'));
   if (!read.ok)
@@ -117,10 +168,6 @@ export async function runSweep(
         .join('\n')}`,
     );
   const spec = read.value;
-  if (spec.strategy.kind === 'nsga2')
-    throw new UsageError(
-      'an NSGA-II sweep runs in the app (its points depend on the figures of earlier ones); the command line runs grid, random and latin-hypercube sweeps',
-    );
   const designReference = values.design ?? spec.design;
   if (designReference === undefined)
     throw new UsageError(
@@ -138,14 +185,13 @@ export async function runSweep(
         .join('\n')}`,
     );
 
-  const points = createPointSource(spec);
+  const feed = createPointFeed(spec, shard);
+  if (!feed.ok) throw new UsageError(feed.message);
   const paths = spec.parameters.map((parameter) => parameter.path);
-  const total = shardSize(points.total, shard);
-  const evaluatePoint = (pointValues: readonly SweepValue[], index: number) =>
-    prepared.evaluate(pointValues, index);
-  const evaluator: PointEvaluator = options.evaluator
-    ? options.evaluator(evaluatePoint)
-    : (chunk) => Promise.resolve(chunk.map((point) => evaluatePoint(point.values, point.index)));
+  const total = feed.feed.total;
+  // Without --workers: a small sweep runs here (starting engine processes costs more than it saves), a large one
+  // on one process per core. Both write the same bytes.
+  const workers = requestedWorkers ?? (total < smallSweepPoints ? 0 : availableParallelism());
   const pareto = values.pareto === true ? new ParetoFilter(objectivesOf(spec)) : undefined;
   const progress = values.progress
     ? createProgress(total, streams, { isTty: options.isTty ?? process.stderr.isTTY, now: options.now })
@@ -155,35 +201,53 @@ export async function runSweep(
   let evaluated = 0;
   let failed = 0;
   let feasible = 0;
-  try {
-    let chunk: { index: number; values: SweepValue[] }[] = [];
-    const run = async () => {
-      const rows = await evaluator(chunk);
-      chunk = [];
-      rows.sort((a, b) => a.index - b.index);
-      for (const row of rows) {
-        if (!row.ok) failed += 1;
-        if (row.feasible) feasible += 1;
-        pareto?.add(row);
-      }
-      evaluated += rows.length;
-      if (!pareto) await writer.write(rows);
-      progress?.update({ evaluated, failed, feasible });
-    };
-    for (const index of shardIndices(points.total, shard)) {
-      chunk.push({ index, values: points.at(index) });
-      if (chunk.length >= chunkPoints) await run();
+  // Rows arrive in index order (the pool's runner reorders its chunks); they are written in the order they come.
+  let writing: Promise<void> = Promise.resolve();
+  const take = (rows: SweepRow[]) => {
+    for (const row of rows) {
+      if (!row.ok) failed += 1;
+      if (row.feasible) feasible += 1;
+      pareto?.add(row);
     }
-    if (chunk.length > 0) await run();
+    evaluated += rows.length;
+    if (!pareto) writing = writing.then(() => writer.write(rows));
+    progress?.update({ evaluated, failed, feasible });
+  };
+  try {
+    if (workers === 0) {
+      // In this process: a chunk at a time, so the progress line and the writer keep up.
+      for (;;) {
+        const points = feed.feed.take(chunkPoints);
+        if (points === undefined) break;
+        if (points === 'wait') throw new Error('the point feed waits for rows it was given');
+        const rows = points.map((point) => prepared.evaluate(point.values, point.index));
+        feed.feed.tell?.(rows);
+        take(rows);
+        await writing;
+      }
+    } else {
+      await runOnPool({
+        options,
+        workers,
+        catalog,
+        design: source.design,
+        workload,
+        spec,
+        shard,
+        onRows: take,
+      });
+    }
+    await writing;
     if (pareto) await writer.write(pareto.rows());
     await writer.close();
   } catch (error) {
+    await writing.catch(() => undefined);
     await writer.abort();
     throw error;
   }
   progress?.finish({ evaluated, failed, feasible });
   streams.stderr(
-    `${values.out}: ${pareto ? `the Pareto front of ${evaluated.toLocaleString('en-US')} points` : `${evaluated.toLocaleString('en-US')} points`}${shard.count > 1 ? ` (shard ${shard.index}/${shard.count} of ${points.total.toLocaleString('en-US')})` : ''}; ${feasible.toLocaleString('en-US')} feasible, ${failed.toLocaleString('en-US')} could not be evaluated\n`,
+    `${values.out}: ${pareto ? `the Pareto front of ${evaluated.toLocaleString('en-US')} points` : `${evaluated.toLocaleString('en-US')} points`}${shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : ''}; ${feasible.toLocaleString('en-US')} feasible, ${failed.toLocaleString('en-US')} could not be evaluated\n`,
   );
   return 0;
 }

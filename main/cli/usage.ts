@@ -32,8 +32,11 @@ commands:
   sweep --spec <sweep.yaml | sweep.json> --out <results.csv | .jsonl | .parquet>
         [--design <preset:ID | file.json | file.yaml | project.tessera#NAME>] [--workload w.yaml]
         [--shard I/N] [--progress] [--pareto] [--workers N]
-           evaluate every point of a sweep (grid, random or latin-hypercube) and write one row per point;
-           --design overrides the spec's "design:"; --shard I/N evaluates the points whose index mod N is I-1;
+           evaluate every point of a sweep (grid, random, latin-hypercube or nsga2) and write one row per
+           point, on N engine processes (--workers 0: in this process; default: in this process below 2,000
+           points, else one engine process per core);
+           --design overrides the spec's "design:"; --shard I/N evaluates the points whose index mod N is I-1
+           (not nsga2, whose generations need the ones before);
            --pareto writes only the Pareto front of the feasible points; --progress prints count, rate and
            ETA to stderr; a bad spec exits 2 and writes nothing
   sweep merge <part.jsonl ...> --out <all.csv | .jsonl | .parquet> [--pareto [--spec sweep.yaml]]

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import example from '../../docs/examples/sweep-dgx-hbm.yaml?raw';
+import { createPointSource } from './points';
+import { readSweepSpec } from './read';
+
+describe('docs/examples/sweep-dgx-hbm.yaml', () => {
+  it('reads as a grid of 6 HBM bandwidths by 9 batches, the batch fastest', () => {
+    const result = readSweepSpec(example);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    if (!result.ok) return;
+    const source = createPointSource(result.value);
+    expect(source.total).toBe(6 * 9);
+    expect(source.at(0)).toEqual(['2 TB/s', 1]);
+    expect(source.at(8)).toEqual(['2 TB/s', 256]);
+    expect(source.at(9)).toEqual(['2.5 TB/s', 1]);
+    expect(source.at(53)).toEqual(['4.8 TB/s', 256]);
+  });
+});

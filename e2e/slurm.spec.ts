@@ -11,7 +11,7 @@ import { expect, test } from '@playwright/test';
 import { installSlurm, missingTools, rootAccess, startCluster, type SlurmCluster } from './slurm-cluster';
 
 const root = join(import.meta.dirname, '..');
-const cli = process.env.TESSERA_E2E_CLI ?? join(root, 'out/main/cli.js');
+const cli = join(root, 'out/main/cli.js');
 const shards = 3;
 
 // 8 batches × 3 prompt lengths = 24 points: small enough to be quick, enough for every shard to get several.

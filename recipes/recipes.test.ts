@@ -305,7 +305,14 @@ describe('the Slurm recipe', () => {
   it('merges the N parts into RESULT, and refuses when one is missing', () => {
     const { path, nodeArgs } = standIns();
     for (const shard of [1, 2, 3]) writeFileSync(join(folder, `part-${shard}.jsonl`), '');
-    const env = { OUT: folder, SHARDS: '3', TESSERA_CLI: '/cli.js', RESULT: 'all.parquet', PARETO: '1' };
+    const env = {
+      OUT: folder,
+      SHARDS: '3',
+      TESSERA_CLI: '/cli.js',
+      RESULT: 'all.parquet',
+      PARETO: '1',
+      SPEC: '/shared/sweep.yaml',
+    };
     const ran = runScript('bash', [join(slurm, 'merge.sbatch')], env, path);
     expect(ran.status, ran.stderr).toBe(0);
     const parts = [1, 2, 3].map((shard) => join(folder, `part-${shard}.jsonl`));
@@ -317,6 +324,8 @@ describe('the Slurm recipe', () => {
       '--out',
       join(folder, 'all.parquet'),
       '--pareto',
+      '--spec',
+      '/shared/sweep.yaml',
     ]);
     const refused = runScript('bash', [join(slurm, 'merge.sbatch')], { ...env, SHARDS: '4' }, path);
     expect(refused.status).toBe(2);

@@ -13,6 +13,7 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { runCli } from '../main/cli/commands';
 
 const here = import.meta.dirname;
 type Manifest = Record<string, unknown> & { apiVersion?: unknown; kind?: unknown };
@@ -127,6 +128,14 @@ const shardCommand = (cli: string, spec: string, out: string, shard: number, cou
   `${shard}/${count}`,
 ];
 
+/** The variables Slurm sets in task `task` of an array 1-`count`. */
+const arrayEnv = (task: number, count: number): Record<string, string> => ({
+  SLURM_ARRAY_TASK_ID: String(task),
+  SLURM_ARRAY_TASK_COUNT: String(count),
+  SLURM_ARRAY_TASK_MIN: '1',
+  SLURM_ARRAY_TASK_MAX: String(count),
+});
+
 describe('the Kubernetes Indexed Job', () => {
   const sweep = manifests('sweep-job.yaml');
   const merge = manifests('merge-job.yaml');
@@ -227,12 +236,6 @@ describe('the Kubernetes Indexed Job', () => {
 
 describe('the Slurm recipe', () => {
   const slurm = join(here, 'slurm');
-  const arrayEnv = (task: number, count: number): Record<string, string> => ({
-    SLURM_ARRAY_TASK_ID: String(task),
-    SLURM_ARRAY_TASK_COUNT: String(count),
-    SLURM_ARRAY_TASK_MIN: '1',
-    SLURM_ARRAY_TASK_MAX: String(count),
-  });
 
   it('runs shard I/N in array task I, writing part-I.jsonl', () => {
     const { path, nodeArgs } = standIns();
@@ -372,5 +375,97 @@ describe('the Slurm recipe', () => {
       expect(ran.stderr).toContain('--shards must be a whole number');
     }
     expect(() => sbatchCalls()).toThrow();
+  });
+});
+
+describe('the recipes on the real CLI', () => {
+  // 8 batches × 2 prompt lengths on the DGX H100 preset: 16 points, so each of 8 Kubernetes shards gets two.
+  const spec = `format: tessera.sweep
+version: 1
+name: Recipes
+design: preset:nvidia-dgx-h100
+workload:
+  model: llama-3-8b
+parameters:
+  - path: workload.batch
+    values: [1, 2, 4, 8, 16, 32, 64, 128]
+  - path: workload.inputTokens
+    values: [512, 2048]
+`;
+
+  /** Runs `tessera <args>` in this process; throws with its output unless it exits 0. */
+  async function tessera(args: string[]): Promise<void> {
+    let output = '';
+    const append = (text: string): void => {
+      output += text;
+    };
+    const code = await runCli(args, { stdout: append, stderr: append });
+    if (code !== 0) throw new Error(`tessera ${args.join(' ')} exited ${code}:\n${output}`);
+  }
+
+  /** The unsharded run's bytes, the reference every merge must equal. */
+  async function unsharded(specFile: string): Promise<Buffer> {
+    const local = join(folder, 'local.csv');
+    await tessera(['sweep', '--spec', specFile, '--out', local]);
+    return readFileSync(local);
+  }
+
+  it("the Indexed Job: each pod's command line shards the sweep, and the merge Job's gives the unsharded bytes", async () => {
+    const specFile = join(folder, 'sweep.yaml');
+    writeFileSync(specFile, spec);
+    spawnSync('mkdir', ['-p', join(folder, 'results')]);
+    const onDisk = (script: string): string =>
+      script.replaceAll('/spec/sweep.yaml', specFile).replaceAll('/results/', `${join(folder, 'results')}/`);
+    const sweepJob = jobNamed(manifests('sweep-job.yaml'), 'tessera-sweep');
+    const mergeJob = jobNamed(manifests('merge-job.yaml'), 'tessera-sweep-merge');
+    const count = sweepJob.spec.completions ?? 0;
+    const { path, nodeArgs } = standIns();
+    // Pods finish in any order; run them backwards.
+    for (let index = count - 1; index >= 0; index -= 1) {
+      const env = { JOB_COMPLETION_INDEX: String(index), SHARDS: String(count) };
+      expect(runScript('sh', ['-c', onDisk(containerOf(sweepJob).args?.[0] ?? '')], env, path).status).toBe(
+        0,
+      );
+      await tessera(nodeArgs().slice(1));
+    }
+    const merged = runScript(
+      'sh',
+      ['-c', onDisk(containerOf(mergeJob).args?.[0] ?? '')],
+      { SHARDS: String(count) },
+      path,
+    );
+    expect(merged.status, merged.stderr).toBe(0);
+    await tessera(nodeArgs().slice(1));
+    const expected = await unsharded(specFile);
+    expect(expected.toString('utf8').trimEnd().split('\n')).toHaveLength(1 + 16);
+    expect(readFileSync(join(folder, 'results', 'all.csv')).equals(expected)).toBe(true);
+  });
+
+  it('the Slurm scripts: array tasks 1-3 and the merge give the unsharded bytes, and --pareto the front', async () => {
+    const specFile = join(folder, 'sweep.yaml');
+    writeFileSync(specFile, spec);
+    const out = join(folder, 'parts');
+    const { path, nodeArgs } = standIns();
+    for (const task of [3, 1, 2]) {
+      const env = { SPEC: specFile, OUT: out, TESSERA_CLI: '/cli.js', ...arrayEnv(task, 3) };
+      expect(runScript('bash', [join(here, 'slurm', 'sweep.sbatch')], env, path).status).toBe(0);
+      await tessera(nodeArgs().slice(1));
+    }
+    const env = { OUT: out, SHARDS: '3', TESSERA_CLI: '/cli.js', SPEC: specFile };
+    expect(runScript('bash', [join(here, 'slurm', 'merge.sbatch')], env, path).status).toBe(0);
+    await tessera(nodeArgs().slice(1));
+    expect(readFileSync(join(out, 'all.csv')).equals(await unsharded(specFile))).toBe(true);
+
+    expect(
+      runScript(
+        'bash',
+        [join(here, 'slurm', 'merge.sbatch')],
+        { ...env, PARETO: '1', RESULT: 'front.csv' },
+        path,
+      ).status,
+    ).toBe(0);
+    await tessera(nodeArgs().slice(1));
+    await tessera(['sweep', '--spec', specFile, '--out', join(folder, 'front.csv'), '--pareto']);
+    expect(readFileSync(join(out, 'front.csv')).equals(readFileSync(join(folder, 'front.csv')))).toBe(true);
   });
 });

@@ -21,7 +21,8 @@ export function rootAccess(): { prefix: string[] } | { reason: string } {
     return { reason: `Slurm's daemons run on Linux; this is ${process.platform}` };
   if (process.getuid?.() === 0) return { prefix: [] };
   const sudo = spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' });
-  if (sudo.status === 0) return { prefix: ['sudo', '-n'] };
+  // sudo keeps the environment (SLURM_CONF) but resets PATH to its secure_path, which may lack node: set it again.
+  if (sudo.status === 0) return { prefix: ['sudo', '-n', '--preserve-env', 'env', `PATH=${searchPath}`] };
   return {
     reason:
       'starting slurmctld and slurmd needs root, and this user is not root and has no passwordless sudo',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLibraryCached } from './library-cache';
-import { loadLibrary, locateLibrary } from './library-loader';
+import { libraryFolders, loadLibrary, locateLibrary } from './library-loader';
 
 let work: string;
 let library: string;
@@ -27,6 +27,14 @@ async function cacheFile(): Promise<string> {
 }
 
 describe('the validated-library cache', () => {
+  it('keys on every folder of the library the loader reads', async () => {
+    const root = locateLibrary(import.meta.dirname);
+    const folders = (await readdir(root, { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory() && entry.name !== 'validation')
+      .map((entry) => entry.name);
+    expect([...folders].sort()).toEqual([...libraryFolders].sort());
+  });
+
   it('gives the same catalog as validating, from the cache on the second load', async () => {
     const validated = await loadLibrary(library);
     const first = await loadLibraryCached(library, cacheDir);

@@ -10,11 +10,13 @@
  * Writing is best effort (a read-only folder just means no cache) and atomic (a temporary file renamed over).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Catalog } from '../../engine/catalog';
-import { libraryFolders, loadLibrary, type LoadedLibrary } from './library-loader';
+import type { LoadedLibrary } from './library-loader';
+import { libraryFolders } from './library-locate';
 
 const cacheFormat = 'tessera.library-cache';
 const cacheVersion = 1;
@@ -44,11 +46,10 @@ async function codeIdentity(): Promise<string> {
     } catch {
       continue;
     }
-    const stats = await Promise.all(names.map((name) => stat(join(folder, name)).catch(() => undefined)));
-    names.forEach((name, index) => {
-      const info = stats[index];
+    for (const name of names) {
+      const info = statSync(join(folder, name), { throwIfNoEntry: false });
       lines.push(`code ${folder}/${name} ${info?.size ?? '-'} ${info?.mtimeMs ?? '-'}`);
-    });
+    }
   }
   return `${lines.join('\n')}\n`;
 }
@@ -69,11 +70,16 @@ export async function libraryKey(root: string): Promise<string> {
     files.push(...names.map((name) => `${folder}/${name}`));
   }
   files.push('validation/error-bands.json');
-  const contents = await Promise.all(files.map((file) => readFile(join(root, file)).catch(() => undefined)));
-  files.forEach((file, index) => {
-    const content = contents[index];
+  // Read synchronously: ~100 small files, where a promise per open, stat, read and close costs more than the reads.
+  for (const file of files) {
+    let content: Buffer | undefined;
+    try {
+      content = readFileSync(join(root, file));
+    } catch {
+      content = undefined;
+    }
     hash.update(`${file} ${content === undefined ? 'absent' : sha256(content)}\n`);
-  });
+  }
   return hash.digest('hex');
 }
 
@@ -141,11 +147,16 @@ export interface CachedLoad extends LoadedLibrary {
  * folder it is `loadLibrary` itself.
  */
 export async function loadLibraryCached(root: string, cacheDir = defaultCacheDir()): Promise<CachedLoad> {
-  if (cacheDir === undefined) return { ...(await loadLibrary(root)), fromCache: false };
+  if (cacheDir === undefined) {
+    const { loadLibrary } = await import('./library-loader');
+    return { ...(await loadLibrary(root)), fromCache: false };
+  }
   const key = await libraryKey(root);
   const file = join(cacheDir, `library-${sha256(root).slice(0, 16)}.json`);
   const cached = await readCache(file, key);
   if (cached) return { ...cached, fromCache: true };
+  // The loader (its schemas) is loaded only when the cache cannot be used.
+  const { loadLibrary } = await import('./library-loader');
   const loaded = await loadLibrary(root);
   const body = JSON.stringify(loaded);
   await writeCache(

@@ -40,9 +40,6 @@ const folders = {
   runtimes: { folder: 'runtimes', schema: runtimeSchema },
 } as const;
 
-/** The library's folders of JSON entries, as the loader reads them (with `validation/error-bands.json`). */
-export const libraryFolders: readonly string[] = Object.values(folders).map((entry) => entry.folder);
-
 async function loadFolder<T extends { id: string }>(
   root: string,
   folder: string,
@@ -133,4 +130,4 @@ export async function loadLibrary(root: string): Promise<LoadedLibrary> {
   return { catalog, problems };
 }
 
-export { locateLibrary } from './library-locate';
+export { libraryFolders, locateLibrary } from './library-locate';

@@ -1,4 +1,7 @@
-/** Where the library folder is, without loading the loader (its schemas): the CLI's start-up needs only this. */
+/**
+ * Where the library folder is and which folders the loader reads, without loading the loader (its schemas): the
+ * CLI's start-up and the validated-library cache need only this.
+ */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -13,3 +16,13 @@ export function locateLibrary(start: string): string {
     if (dirname(folder) === folder) return join(start, 'library');
   }
 }
+
+/** The library's folders of JSON entries, in the loader's order (it also reads `validation/error-bands.json`). */
+export const libraryFolders: readonly string[] = [
+  'blocks',
+  'presets',
+  'models',
+  'formats',
+  'tech',
+  'runtimes',
+];

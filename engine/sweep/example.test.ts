@@ -1,5 +1,8 @@
+import Ajv2020 from 'ajv/dist/2020';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import example from '../../docs/examples/sweep-dgx-hbm.yaml?raw';
+import schema from '../../docs/sweep.schema.json';
 import { createPointSource } from './points';
 import { readSweepSpec } from './read';
 
@@ -14,5 +17,12 @@ describe('docs/examples/sweep-dgx-hbm.yaml', () => {
     expect(source.at(8)).toEqual(['2 TB/s', 256]);
     expect(source.at(9)).toEqual(['2.5 TB/s', 1]);
     expect(source.at(53)).toEqual(['4.8 TB/s', 256]);
+  });
+
+  it('is valid under docs/sweep.schema.json, which refuses a misspelt key', () => {
+    const validate = new Ajv2020({ allErrors: true }).compile(schema);
+    const document = parse(example) as Record<string, unknown>;
+    expect(validate(document) ? [] : validate.errors).toEqual([]);
+    expect(validate({ ...document, stratgy: { kind: 'grid' } })).toBe(false);
   });
 });

@@ -13,6 +13,14 @@ export default defineConfig({
       },
       { test: { name: 'main', include: ['main/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
       {
+        test: {
+          name: 'recipes',
+          include: ['recipes/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
+      },
+      {
         plugins: [svelte({ configFile: './svelte.config.js' })],
         // Components are compiled for the browser; resolve Svelte's client build (not its server build) too.
         resolve: { conditions: ['browser'] },

@@ -2,8 +2,8 @@
  * What the command-line programs share — the CLI's commands and the lab's (`bench`, `validate`): the output
  * streams, the error a user caused (exit code 2), plain-text tables, and the library loaded strictly.
  */
-import { indexCatalog, type CatalogIndex } from '../../engine/catalog';
-import { loadLibrary, locateLibrary } from '../services/library-loader';
+import type { CatalogIndex } from '../../engine/catalog';
+import { locateLibrary } from '../services/library-locate';
 
 export interface Streams {
   stdout: (text: string) => void;
@@ -18,9 +18,17 @@ export function defaultLibraryRoot(): string {
   return locateLibrary(import.meta.dirname);
 }
 
-/** The library's catalog; any invalid library file is a `UsageError`. */
+/**
+ * The library's catalog; any invalid library file is a `UsageError`. Through the validated-library cache
+ * (`main/services/library-cache.ts`); the loader is imported here, on first use, so `--help` and usage errors
+ * do not load the schemas.
+ */
 export async function loadCatalog(root = defaultLibraryRoot()): Promise<CatalogIndex> {
-  const { catalog, problems } = await loadLibrary(root);
+  const [{ loadLibraryCached }, { indexCatalog }] = await Promise.all([
+    import('../services/library-cache'),
+    import('../../engine/catalog'),
+  ]);
+  const { catalog, problems } = await loadLibraryCached(root);
   if (problems.length > 0)
     throw new UsageError(
       `The library at ${root} has invalid files:\n${problems.map((problem) => `${problem.file}: ${problem.path}: ${problem.message}`).join('\n')}`,

@@ -4,9 +4,8 @@
  * files and validates every entry against its schema. Plain Node; used by the app, the test host, the CLI and
  * the tests.
  */
-import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import { blockModel, costModelIds } from '../../engine/blocks/registry';
 import type { Catalog } from '../../engine/catalog';
@@ -131,14 +130,4 @@ export async function loadLibrary(root: string): Promise<LoadedLibrary> {
   return { catalog, problems };
 }
 
-/**
- * The library folder for code running from `start` (a source file, or a bundle in out/main or out/main/chunks):
- * the nearest ancestor folder that holds `library/blocks`. `TESSERA_LIBRARY` overrides it.
- */
-export function locateLibrary(start: string): string {
-  if (process.env.TESSERA_LIBRARY !== undefined) return process.env.TESSERA_LIBRARY;
-  for (let folder = start; ; folder = dirname(folder)) {
-    if (existsSync(join(folder, 'library', 'blocks'))) return join(folder, 'library');
-    if (dirname(folder) === folder) return join(start, 'library');
-  }
-}
+export { libraryFolders, locateLibrary } from './library-locate';

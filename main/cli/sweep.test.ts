@@ -297,6 +297,28 @@ describe('tessera sweep --out x.parquet', () => {
   });
 });
 
+describe("the spec's design", () => {
+  it('is read from beside the spec, and --design overrides it', async () => {
+    const { besideSpec } = await import('./sweep');
+    expect(besideSpec('preset:nvidia-h100-sxm', '/jobs/sweep.yaml')).toBe('preset:nvidia-h100-sxm');
+    expect(besideSpec('lab.tessera#My H100 / v2', '/jobs/sweep.yaml')).toBe('/jobs/lab.tessera#My H100 / v2');
+    expect(besideSpec('designs/chip.yaml', '/jobs/sweep.yaml')).toBe('/jobs/designs/chip.yaml');
+    expect(besideSpec('/abs/chip.json', '/jobs/sweep.yaml')).toBe('/abs/chip.json');
+
+    const project = folder.file('lab.tessera');
+    expect((await tessera('new', project, '--preset', 'nvidia-h100-sxm')).code).toBe(0);
+    const spec = await specFile(
+      'sweep.yaml',
+      gridSpec.replace('design: preset:nvidia-h100-sxm', 'design: "lab.tessera#NVIDIA H100 SXM 80GB"'),
+    );
+    await sweep('--spec', spec, '--out', folder.file('project.csv'));
+    await sweep('--spec', spec, '--out', folder.file('preset.csv'), '--design', 'preset:nvidia-h100-sxm');
+    expect(await readFile(folder.file('project.csv'), 'utf8')).toBe(
+      await readFile(folder.file('preset.csv'), 'utf8'),
+    );
+  });
+});
+
 describe('tessera sweep with a bad spec', () => {
   it('names the path and line, exits 2 and writes nothing', async () => {
     const spec = await specFile(

@@ -9,6 +9,7 @@
  * of the spec), exit code 2, no output file.
  */
 import { availableParallelism } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Catalog, CatalogIndex } from '../../engine/catalog';
 import type { DesignDocument } from '../../engine/schema/design';
@@ -28,7 +29,7 @@ import { formatPath } from '../../engine/schema/common';
 import { loadCatalog, UsageError, type Streams } from '../app/command-line';
 import type { EngineProcess, EnginePool } from '../services/engine-pool';
 import { createPointFeed } from '../services/sweep-points';
-import { designSourceFrom, readTextFile, workloadFrom } from './read-input';
+import { designSourceFrom, projectReference, readTextFile, workloadFrom } from './read-input';
 import { openRowWriter, outputFormatOf, ParetoFilter, type RowWriter } from './sweep-output';
 import { createProgress } from './sweep-progress';
 import { parsedArgs } from './usage';
@@ -100,6 +101,19 @@ async function runOnPool(run: {
   }
 }
 
+/**
+ * The spec's `design:` with a relative file path read from the spec's folder (a job that runs the spec from
+ * elsewhere still finds the design next to it); `preset:ID` and absolute paths as they are.
+ */
+export function besideSpec(reference: string, specPath: string): string {
+  if (reference.startsWith('preset:')) return reference;
+  const inProject = projectReference(reference);
+  const file = inProject ? inProject.project : reference;
+  if (isAbsolute(file)) return reference;
+  const resolved = join(dirname(specPath), file);
+  return inProject ? `${resolved}#${inProject.design}` : resolved;
+}
+
 /** The sweep's workload: the base (a --workload file, the project design's, or the defaults) with the spec's fields over it. */
 function sweepWorkload(spec: SweepSpec, base: Workload | undefined): Workload {
   const fields = spec.workload ?? {};
@@ -168,7 +182,8 @@ export async function runSweep(
         .join('\n')}`,
     );
   const spec = read.value;
-  const designReference = values.design ?? spec.design;
+  const designReference =
+    values.design ?? (spec.design === undefined ? undefined : besideSpec(spec.design, values.spec));
   if (designReference === undefined)
     throw new UsageError(
       `sweep needs a design: --design <preset:ID | file | project.tessera#NAME> or "design:" in ${values.spec}`,

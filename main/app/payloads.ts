@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { designDeltaSchema } from '../../engine/design-delta';
 import { designSchema } from '../../engine/schema/design';
 import { workloadSchema } from '../../engine/schema/workload';
+import { sweepSpecProblems } from '../../engine/sweep/read';
 import { sweepSpecSchema } from '../../engine/sweep/spec';
 import type { DesignInput, TesseraApi } from '../contract/api';
 import { projectPathProblem } from '../store/disk';
@@ -70,6 +71,11 @@ function withDesignInput<Shape extends z.ZodRawShape>(shape: Shape) {
     }) as unknown as z.ZodType<DesignInput & z.infer<ReturnType<typeof z.strictObject<Shape>>>>;
 }
 const none = z.tuple([]);
+/** A sweep document: its schema, then the rules the schema cannot express (`sweepSpecProblems`), each with its path. */
+const sweepSpec = sweepSpecSchema.superRefine((spec, context) => {
+  for (const problem of sweepSpecProblems(spec))
+    context.addIssue({ code: 'custom', message: `${problem.path}: ${problem.message}` });
+});
 const sweepId = z.strictObject({ sweepId: id });
 /** A sort or filter key of a sweep's points: `index`, a figure id or a parameter path. */
 const pointKey = z.string().min(1, 'must not be empty').max(200, 'is too long (200 characters at most)');
@@ -193,7 +199,7 @@ export const payloadSchemas: PayloadSchemas = {
   sweeps: {
     list: z.tuple([z.strictObject({ designId: id.optional() })]),
     get: z.tuple([sweepId]),
-    start: z.tuple([z.strictObject({ designId: id, spec: sweepSpecSchema, workload: workloadSchema })]),
+    start: z.tuple([z.strictObject({ designId: id, spec: sweepSpec, workload: workloadSchema })]),
     pause: z.tuple([sweepId]),
     resume: z.tuple([sweepId]),
     cancel: z.tuple([sweepId]),

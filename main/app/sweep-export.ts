@@ -10,7 +10,7 @@ import {
   sweepReportToHtml,
 } from '../export/sweep-report-html';
 import type { ProjectStore } from '../store/project-store';
-import { objectivesOf } from './sweep-standins';
+import { objectivesOf } from '../../engine/sweep/judge';
 import { pointDesignName } from './sweeps';
 
 /** Rows read from the project per query while exporting. */

@@ -8,30 +8,32 @@
  * front, exports) is a query on the project file.
  */
 import type { CatalogIndex } from '../../engine/catalog';
-import type { EvaluationResult } from '../../engine/report';
 import type { DesignDocument } from '../../engine/schema/design';
 import type { ModelConfig } from '../../engine/schema/model';
 import type { Workload } from '../../engine/schema/workload';
-import { readSweepFigures, sweepFigureIds, type SweepFigureId } from '../../engine/sweep/figures';
+import { prepareSweep } from '../../engine/sweep/apply';
+import { sweepFigureIds, type SweepFigureId } from '../../engine/sweep/figures';
+import { objectivesOf } from '../../engine/sweep/judge';
+import { paretoFront } from '../../engine/sweep/pareto';
+import { createPointSource } from '../../engine/sweep/points';
 import type { SweepRow } from '../../engine/sweep/row';
-import type { SweepSpec, SweepValue } from '../../engine/sweep/spec';
+import type { SweepParameter, SweepSpec, SweepValue } from '../../engine/sweep/spec';
 import { formatQuantity } from '../../engine/units';
 import type { StoredDesign, SweepProgress, SweepSensitivity, SweepSummary } from '../contract/api';
 import type { EnginePool } from '../services/engine-pool';
+import { SweepRun } from '../services/sweep-run';
 import { StoreError, type ProjectStore, type SweepRunInput } from '../store/project-store';
-import {
-  applyPoint,
-  gridSource,
-  judgeFigures,
-  objectivesOf,
-  paretoFront,
-  sensitivityVariants,
-} from './sweep-standins';
+import { applyPoint, sensitivityVariants } from './sweep-point-design';
 
-/** Points evaluated between two writes to the project (one transaction each). */
-export const DEFAULT_CHUNK_SIZE = 64;
-/** Progress events are at least this far apart (four a second at most); the last one always goes. */
+/** Points a worker evaluates per job, and so per write to the project (one transaction each). */
+export const DEFAULT_CHUNK_SIZE = 1000;
+/** Progress events are at least this far apart (four a second at most); a change of status always goes. */
 const PROGRESS_INTERVAL_MS = 250;
+/**
+ * Chunks delivered but not yet written at which the run is held (no more chunks sent) until the writes catch
+ * up: evaluation outrunning SQLite must not pile rows up in memory.
+ */
+const MAX_PENDING_WRITES = 8;
 
 export interface SweepServiceOptions {
   pool: EnginePool;
@@ -44,36 +46,35 @@ export interface SweepServiceOptions {
   emit: (progress: SweepProgress) => void;
   author: () => string;
   chunkSize?: number;
-  /** The clock progress rates are measured with (tests may pass their own). */
+  /** The clock progress events are throttled by (tests may pass their own). */
   now?: () => number;
 }
 
 interface ActiveRun {
   store: ProjectStore;
   stop: 'pause' | 'cancel' | undefined;
+  runner: SweepRun | undefined;
   finished: Promise<void>;
-  startedAt: number;
-  evaluatedAtStart: number;
   lastEmit: number;
+  pointsPerSecond: number;
+  /** Chunks delivered and waiting for their write, and the chain of writes. */
+  pending: number;
+  writes: Promise<void>;
+  /** Whether the runner is held because writes fell behind. */
+  held: boolean;
 }
 
-/** The parameter values of a point by path, as a row carries them. */
-function valuesByPath(spec: SweepSpec, values: readonly SweepValue[]): Record<string, SweepValue> {
-  const record: Record<string, SweepValue> = {};
-  spec.parameters.forEach((parameter, position) => {
-    const value = values[position];
-    if (value !== undefined) record[parameter.path] = value;
-  });
-  return record;
+/** The points a sweep has in all: its grid or sample, or an NSGA-II run's population × generations. */
+function totalOf(spec: SweepSpec): number {
+  if (spec.strategy.kind === 'nsga2') return spec.strategy.population * spec.strategy.generations;
+  return createPointSource(spec).total;
 }
 
-/** The points a sweep has in all, and the values of each (the grid, or a seeded draw). */
-function pointsOf(spec: SweepSpec): { total: number; at(index: number): SweepValue[] } {
-  if (spec.strategy.kind === 'grid') return gridSource(spec);
-  throw new StoreError(
-    'unavailable',
-    `The "${spec.strategy.kind}" strategy cannot run in the app yet; use a grid (strategy kind "grid").`,
-  );
+/** ` ("hbm.bandwidthBytesPerSecond")` for a problem at `parameters[0]…`: the parameter's path in its words. */
+function sweptPath(spec: SweepSpec, at: string): string {
+  const match = /^parameters\[(\d+)\]/.exec(at);
+  const parameter = match ? spec.parameters[Number(match[1])] : undefined;
+  return parameter ? ` ("${parameter.path}")` : '';
 }
 
 export class SweepService {
@@ -84,74 +85,31 @@ export class SweepService {
     this.now = options.now ?? (() => performance.now());
   }
 
-  /** Evaluates one point of a sweep on the pool: never throws, a point that fails is a row saying why. */
-  private async evaluate(
-    sweep: { spec: SweepSpec; document: DesignDocument; workload: Workload },
-    catalog: CatalogIndex,
-    index: number,
-    values: Record<string, SweepValue>,
-  ): Promise<SweepRow> {
-    const failed = (error: string): SweepRow => ({ index, values, ok: false, error, feasible: false });
-    const applied = applyPoint(sweep.document, sweep.workload, values, catalog);
-    if (!applied.ok) return failed(applied.problems.join('; '));
-    const model = await this.options.projectModel(applied.workload.model);
-    const result = await this.options.pool.run<EvaluationResult>('simulate', {
-      design: applied.design,
-      workload: applied.workload,
-      model,
-      validated: true,
-    });
-    if (!result.ok) return failed(result.error.message);
-    if (!result.value.ok)
-      return failed(
-        result.value.diagnostics
-          .filter((diagnostic) => diagnostic.severity === 'error')
-          .map((diagnostic) => diagnostic.message)
-          .join('; ') || 'The design could not be evaluated.',
-      );
-    const figures = readSweepFigures(result.value.report);
-    const judged = judgeFigures(sweep.spec, figures);
-    return {
-      index,
-      values,
-      ok: true,
-      figures,
-      feasible: judged.feasible,
-      ...(judged.violations.length > 0 ? { violations: judged.violations } : {}),
-    };
-  }
-
   /**
    * Every parameter path checked against the design and workload once, before anything is kept: a path that
-   * names nothing is refused with the path and what the design has.
+   * names nothing, or a listed value out of its parameter's range, is refused with where it is.
    */
-  private async checkPaths(
+  private checkPaths(
     document: DesignDocument,
     workload: Workload,
     spec: SweepSpec,
     catalog: CatalogIndex,
-  ): Promise<void> {
-    const source = pointsOf(spec);
-    if (source.total === 0) throw new StoreError('invalid-payload', 'The sweep has no points.');
-    const first = valuesByPath(spec, source.at(0));
-    const problems: string[] = [];
-    for (const parameter of spec.parameters) {
-      const value = first[parameter.path];
-      if (value === undefined) continue;
-      const applied = applyPoint(document, workload, { [parameter.path]: value }, catalog);
-      if (!applied.ok) problems.push(`parameters: "${parameter.path}": ${applied.problems.join('; ')}`);
-    }
-    if (problems.length > 0)
-      throw new StoreError('invalid-payload', `The sweep cannot run on this design:\n${problems.join('\n')}`);
-    await Promise.resolve();
+  ): void {
+    const prepared = prepareSweep(document, workload, spec, catalog);
+    if (!prepared.ok)
+      throw new StoreError(
+        'invalid-payload',
+        `The sweep cannot run on this design:\n${prepared.problems.map((problem) => `${problem.path}${sweptPath(spec, problem.path)}: ${problem.message}`).join('\n')}`,
+      );
+    if (totalOf(spec) === 0) throw new StoreError('invalid-payload', 'The sweep has no points.');
   }
 
   async start(designId: string, spec: SweepSpec, workload: Workload): Promise<SweepSummary> {
     const store = this.options.project();
     const design = await store.getDesign(designId);
     const catalog = await this.options.catalog();
-    await this.checkPaths(design.document, workload, spec, catalog);
-    const sweep = await store.createSweep(designId, spec, workload, pointsOf(spec).total);
+    this.checkPaths(design.document, workload, spec, catalog);
+    const sweep = await store.createSweep(designId, spec, workload, totalOf(spec));
     this.launch(store, sweep, catalog);
     return summaryOf(sweep);
   }
@@ -165,17 +123,21 @@ export class SweepService {
         'conflict',
         `Sweep "${sweep.name}" is ${sweep.status}; only a paused sweep resumes.`,
       );
-    await store.setSweepStatus(sweepId, 'running');
-    this.launch(store, { ...sweep, status: 'running' }, await this.options.catalog());
-    return { ...summaryOf(sweep), status: 'running' };
+    const running = await store.setSweepStatus(sweepId, 'running');
+    this.launch(store, { ...sweep, ...running }, await this.options.catalog());
+    return running;
   }
 
-  /** Stops a running sweep after the chunk in flight; `pause` keeps it resumable, `cancel` ends it. */
+  /**
+   * Stops a running sweep: the chunks in flight are evaluated and kept, then `pause` leaves it resumable and
+   * `cancel` ends it. Resolves once the project holds every point it will.
+   */
   async stop(sweepId: string, how: 'pause' | 'cancel'): Promise<SweepSummary> {
     const store = this.options.project();
     const run = this.runs.get(sweepId);
     if (run) {
       run.stop = how;
+      run.runner?.cancel();
       await run.finished;
       return store.getSweepSummary(sweepId);
     }
@@ -190,6 +152,7 @@ export class SweepService {
     const run = this.runs.get(sweepId);
     if (run) {
       run.stop = 'cancel';
+      run.runner?.cancel();
       await run.finished;
     }
     await this.options.project().deleteSweep(sweepId);
@@ -198,7 +161,10 @@ export class SweepService {
   /** Pauses every running sweep (the project is closing or another one opens); each keeps its points. */
   async pauseAll(): Promise<void> {
     const runs = [...this.runs.values()];
-    for (const run of runs) run.stop = 'pause';
+    for (const run of runs) {
+      run.stop = 'pause';
+      run.runner?.cancel();
+    }
     await Promise.all(runs.map((run) => run.finished));
   }
 
@@ -206,10 +172,13 @@ export class SweepService {
     const run: ActiveRun = {
       store,
       stop: undefined,
+      runner: undefined,
       finished: Promise.resolve(),
-      startedAt: this.now(),
-      evaluatedAtStart: sweep.evaluated,
       lastEmit: Number.NEGATIVE_INFINITY,
+      pointsPerSecond: 0,
+      pending: 0,
+      writes: Promise.resolve(),
+      held: false,
     };
     this.runs.set(sweep.id, run);
     run.finished = this.drive(run, sweep, catalog).finally(() => this.runs.delete(sweep.id));
@@ -219,36 +188,72 @@ export class SweepService {
     const now = this.now();
     if (!force && now - run.lastEmit < PROGRESS_INTERVAL_MS) return;
     run.lastEmit = now;
-    const seconds = (now - run.startedAt) / 1000;
-    const rate = seconds > 0 ? (summary.evaluated - run.evaluatedAtStart) / seconds : 0;
-    this.options.emit(progressOf(summary, rate));
+    this.options.emit(progressOf(summary, run.pointsPerSecond));
   }
 
+  /**
+   * Runs the sweep's points not yet kept on the pool (`SweepRun`), writing each chunk as it arrives; then marks
+   * the front and records how it ended.
+   */
   private async drive(run: ActiveRun, sweep: SweepRunInput, catalog: CatalogIndex): Promise<void> {
     const { store } = run;
-    const chunkSize = Math.max(1, this.options.chunkSize ?? DEFAULT_CHUNK_SIZE);
     try {
-      const source = pointsOf(sweep.spec);
-      const done = await store.sweepDoneIndices(sweep.id);
+      const skip = await store.sweepDoneIndices(sweep.id);
       let summary: SweepSummary = await store.getSweepSummary(sweep.id);
       this.report(run, summary, true);
-      let next = 0;
-      while (run.stop === undefined) {
-        const chunk: number[] = [];
-        for (; next < source.total && chunk.length < chunkSize; next += 1)
-          if (!done.has(next)) chunk.push(next);
-        if (chunk.length === 0) break;
-        const rows = await Promise.all(
-          chunk.map((index) =>
-            this.evaluate(sweep, catalog, index, valuesByPath(sweep.spec, source.at(index))),
-          ),
-        );
-        summary = await store.addSweepPoints(sweep.id, rows);
-        this.report(run, summary, false);
-      }
+      let writeError: Error | undefined;
+      const runner: SweepRun = new SweepRun({
+        pool: this.options.pool,
+        catalog,
+        design: sweep.document,
+        workload: sweep.workload,
+        spec: sweep.spec,
+        skip,
+        chunkSize: this.options.chunkSize ?? DEFAULT_CHUNK_SIZE,
+        onProgress: (progress) => {
+          run.pointsPerSecond = progress.pointsPerSecond;
+        },
+        onRows: (rows) => {
+          run.pending += 1;
+          if (run.pending >= MAX_PENDING_WRITES && !run.held) {
+            run.held = true;
+            runner.pause();
+          }
+          run.writes = run.writes.then(async () => {
+            try {
+              if (writeError === undefined) {
+                summary = await store.addSweepPoints(sweep.id, rows);
+                this.report(run, summary, false);
+              }
+            } catch (error) {
+              writeError = error instanceof Error ? error : new Error(String(error));
+              runner.cancel();
+            } finally {
+              run.pending -= 1;
+              if (run.held && run.pending <= MAX_PENDING_WRITES / 2) {
+                run.held = false;
+                runner.resume();
+              }
+            }
+          });
+        },
+      });
+      run.runner = runner;
+      const finished = runner.start();
+      if (run.stop !== undefined) runner.cancel();
+      const result = await finished;
+      await run.writes;
+      if (writeError !== undefined) throw writeError;
       await this.recomputeFront(store, sweep.id, sweep.spec);
-      const status = run.stop === 'cancel' ? 'cancelled' : run.stop === 'pause' ? 'paused' : 'done';
-      summary = await store.setSweepStatus(sweep.id, status);
+      const status =
+        result.status === 'failed'
+          ? 'failed'
+          : run.stop === 'cancel'
+            ? 'cancelled'
+            : run.stop === 'pause' || result.status === 'cancelled'
+              ? 'paused'
+              : 'done';
+      summary = await store.setSweepStatus(sweep.id, status, result.error?.message);
       this.report(run, summary, true);
     } catch (error) {
       const message = (error as Error).message ?? String(error);
@@ -264,11 +269,74 @@ export class SweepService {
       sweepId,
       objectives.map((objective) => objective.figure),
     );
-    const front = paretoFront(
-      points,
-      objectives.map((objective) => objective.goal),
-    );
+    // Rows with only the objectives' figures: what the front reads.
+    const rows = points.map((point) => {
+      const figures = {} as Record<SweepFigureId, number>;
+      objectives.forEach((objective, position) => {
+        figures[objective.figure] = point.figures[position] ?? Number.NaN;
+      });
+      return { index: point.index, values: {}, ok: true, feasible: true, figures };
+    });
+    const front = paretoFront(rows, objectives).map((row) => row.index);
     await store.markSweepFront(sweepId, front);
+  }
+
+  /**
+   * Evaluates given points of a sweep's design on the pool, as one run of a grid whose parameters are all
+   * linked (its i-th point is the i-th row of `points`). A point that cannot be evaluated comes back failed.
+   */
+  private async evaluatePoints(
+    sweep: SweepRunInput,
+    points: Record<string, SweepValue>[],
+    catalog: CatalogIndex,
+  ): Promise<SweepRow[]> {
+    const linked = (values: SweepValue[], parameter: SweepParameter): SweepParameter => ({
+      path: parameter.path,
+      values,
+      link: 'points',
+    });
+    const specOf = (rows: Record<string, SweepValue>[]): SweepSpec => ({
+      ...sweep.spec,
+      strategy: { kind: 'grid' },
+      parameters: sweep.spec.parameters.map((parameter) =>
+        linked(
+          rows.map((row) => row[parameter.path] ?? 0),
+          parameter,
+        ),
+      ),
+    });
+    // A value the design refuses (out of its parameter's range) fails only its own point.
+    let usable = points;
+    const refused = new Set<number>();
+    const prepared = prepareSweep(sweep.document, sweep.workload, specOf(points), catalog);
+    if (!prepared.ok)
+      for (const problem of prepared.problems) {
+        const match = /\.values\[(\d+)\]$/.exec(problem.path);
+        if (match) refused.add(Number(match[1]));
+      }
+    if (refused.size > 0)
+      usable = points.map((point, index) => (refused.has(index) ? (points[0] ?? point) : point));
+    const rows: SweepRow[] = [];
+    const runner = new SweepRun({
+      pool: this.options.pool,
+      catalog,
+      design: sweep.document,
+      workload: sweep.workload,
+      spec: specOf(usable),
+      chunkSize: usable.length,
+      onRows: (chunk) => rows.push(...chunk),
+    });
+    const result = await runner.start();
+    if (result.status !== 'done')
+      throw new StoreError(
+        'worker-failed',
+        result.error?.message ?? 'The points could not be evaluated on the engine workers.',
+      );
+    return rows.map((row) =>
+      refused.has(row.index)
+        ? { index: row.index, values: points[row.index] ?? {}, ok: false, feasible: false, error: 'refused' }
+        : row,
+    );
   }
 
   /** Every parameter ±10 % around a point (the first on the front when not given), evaluated on the pool. */
@@ -281,38 +349,35 @@ export class SweepService {
         : await store.sweepPoint(sweepId, index);
     if (!point)
       throw new StoreError('not-found', `Sweep "${sweep.name}" has no point on its front yet; name a point.`);
-    const catalog = await this.options.catalog();
     const variants = sensitivityVariants(sweep.spec, point.values);
-    const figuresOf = async (
-      values: Record<string, SweepValue>,
-    ): Promise<Partial<Record<SweepFigureId, number>>> => {
-      const row = await this.evaluate(sweep, catalog, point.index, values);
-      return row.figures ?? {};
-    };
-    const base = point.figures ?? (await figuresOf(point.values));
-    return Promise.all(
-      variants.map(async (variant) => {
-        const [low, high] = await Promise.all([
-          figuresOf({ ...point.values, [variant.parameter.path]: variant.low }),
-          figuresOf({ ...point.values, [variant.parameter.path]: variant.high }),
-        ]);
-        const figures: SweepSensitivity['figures'] = {};
-        for (const figure of sweepFigureIds)
-          figures[figure] = {
-            base: base[figure] ?? Number.NaN,
-            low: low[figure] ?? Number.NaN,
-            high: high[figure] ?? Number.NaN,
-          };
-        return {
-          parameter: variant.parameter.path,
-          label: variant.parameter.label ?? variant.parameter.path,
-          base: variant.base,
-          low: variant.low,
-          high: variant.high,
-          figures,
+    // Point 0 is the base, then each parameter's low and high.
+    const points = [
+      point.values,
+      ...variants.flatMap((variant) => [
+        { ...point.values, [variant.parameter.path]: variant.low },
+        { ...point.values, [variant.parameter.path]: variant.high },
+      ]),
+    ];
+    const rows = await this.evaluatePoints(sweep, points, await this.options.catalog());
+    const figure = (position: number, id: SweepFigureId): number =>
+      rows[position]?.figures?.[id] ?? Number.NaN;
+    return variants.map((variant, position) => {
+      const figures: SweepSensitivity['figures'] = {};
+      for (const id of sweepFigureIds)
+        figures[id] = {
+          base: figure(0, id),
+          low: figure(1 + 2 * position, id),
+          high: figure(2 + 2 * position, id),
         };
-      }),
-    );
+      return {
+        parameter: variant.parameter.path,
+        label: variant.parameter.label ?? variant.parameter.path,
+        base: variant.base,
+        low: variant.low,
+        high: variant.high,
+        figures,
+      };
+    });
   }
 
   /** A point as a new design: the sweep's design document with the point applied, its history naming the source. */

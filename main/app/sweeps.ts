@@ -265,6 +265,12 @@ export class SweepService {
   /** Marks the front of the feasible points over the sweep's objectives, so `only: 'front'` is a query. */
   private async recomputeFront(store: ProjectStore, sweepId: string, spec: SweepSpec): Promise<void> {
     const objectives = objectivesOf(spec);
+    // One or two objectives (the usual case): a query over the kept points. More: core's front in memory, over
+    // the objectives' figures alone.
+    if (objectives.length <= 2) {
+      await store.markSweepFrontInSql(sweepId, objectives);
+      return;
+    }
     const points = await store.sweepFeasibleFigures(
       sweepId,
       objectives.map((objective) => objective.figure),

@@ -228,8 +228,8 @@ describe('a grid sweep through dispatch', () => {
   it('varies every parameter ±10 % around a point', async () => {
     const bars = await call<SweepSensitivity[]>('sensitivity', { sweepId: sweep.id, index: 3 });
     expect(bars.map((bar) => [bar.parameter, bar.base, bar.low, bar.high])).toEqual([
-      // Text values are categorical: their neighbours in the list.
-      ['hbm.bandwidthBytesPerSecond', '3 TB/s', '2 TB/s', '4 TB/s'],
+      // A quantity typed with its unit moves in that unit.
+      ['hbm.bandwidthBytesPerSecond', '3 TB/s', '2.7 TB/s', '3.3 TB/s'],
       ['workload.batch', 8, 7, 9],
     ]);
     const point = rows[3];

@@ -199,7 +199,10 @@ export class SweepService {
   private async drive(run: ActiveRun, sweep: SweepRunInput, catalog: CatalogIndex): Promise<void> {
     const { store } = run;
     try {
-      const skip = await store.sweepDoneIndices(sweep.id);
+      // NSGA-II's later generations need the rows of the earlier ones, so it cannot skip: it runs again from
+      // its seed, making the same points, and those already kept are left as they were (their rows are equal).
+      const skip =
+        sweep.spec.strategy.kind === 'nsga2' ? new Set<number>() : await store.sweepDoneIndices(sweep.id);
       let summary: SweepSummary = await store.getSweepSummary(sweep.id);
       this.report(run, summary, true);
       let writeError: Error | undefined;

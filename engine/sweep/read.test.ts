@@ -1,7 +1,7 @@
 import schemaJson from '../../docs/sweep.schema.json';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readSweepSpec, sweepJsonSchema, writeSweepSpec } from './read';
+import { parseSweepSpecValue, readSweepSpec, sweepJsonSchema, writeSweepSpec } from './read';
 import { specOf } from './testing';
 
 const header = 'format: tessera.sweep\nversion: 1\nname: HBM and batch\n';
@@ -103,6 +103,15 @@ describe('readSweepSpec', () => {
     const problems = problemsOf(`${header}parameters:\n  - path: w.batch\n    values: [${values}]\n`);
     expect(problems.length).toBe(101);
     expect(problems.at(-1)).toMatch(/150 more problems from here on are not shown$/);
+    const payload = parseSweepSpecValue({
+      format: 'tessera.sweep',
+      version: 1,
+      name: 'n',
+      parameters: [{ path: 'w.batch', values: Array.from({ length: 250 }, () => null) }],
+    });
+    expect(payload.ok ? [] : payload.problems.map((problem) => problem.message).slice(-1)).toEqual([
+      '150 more problems from here on are not shown',
+    ]);
   });
 
   it('reports syntax errors and never throws on junk', () => {

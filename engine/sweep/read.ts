@@ -71,7 +71,7 @@ function readOrFail(text: unknown): Parsed<SweepSpec> {
     return fail(...(problems.length > 0 ? problems : [placed(0, topLevel, 'the text could not be read')]));
   }
   const tree = plainValue(reading.root);
-  const result = parseSweepSpecValue(tree.value);
+  const result = checkValue(tree.value);
   if (result.ok) return result;
   const problems = result.problems.map((problem) => {
     return placed(spotOf(problem.path, tree.spots), problem.path, problem.message);
@@ -79,19 +79,7 @@ function readOrFail(text: unknown): Parsed<SweepSpec> {
   problems.sort(
     (first, second) => (first.line ?? 0) - (second.line ?? 0) || (first.column ?? 0) - (second.column ?? 0),
   );
-  const hidden = problems[maxSweepProblems];
-  if (hidden === undefined) return { ok: false, problems };
-  // A list of 100,000 wrong values would say the same thing 100,000 times; the first few say enough.
-  return {
-    ok: false,
-    problems: [
-      ...problems.slice(0, maxSweepProblems),
-      {
-        ...hidden,
-        message: `${problems.length - maxSweepProblems} more problems from here on are not shown`,
-      },
-    ],
-  };
+  return { ok: false, problems: capped(problems) };
 }
 
 /**
@@ -99,6 +87,22 @@ function readOrFail(text: unknown): Parsed<SweepSpec> {
  * {@link sweepSpecProblems}. Never throws.
  */
 export function parseSweepSpecValue(value: unknown): Parsed<SweepSpec> {
+  const result = checkValue(value);
+  return result.ok ? result : { ok: false, problems: capped(result.problems) };
+}
+
+/** At most {@link maxSweepProblems}, and one more saying how many were left out. */
+function capped(problems: ValidationProblem[]): ValidationProblem[] {
+  const hidden = problems[maxSweepProblems];
+  if (hidden === undefined) return problems;
+  // A list of 100,000 wrong values would say the same thing 100,000 times; the first few say enough.
+  return [
+    ...problems.slice(0, maxSweepProblems),
+    { ...hidden, message: `${problems.length - maxSweepProblems} more problems from here on are not shown` },
+  ];
+}
+
+function checkValue(value: unknown): Parsed<SweepSpec> {
   const result = sweepSpecSchema.safeParse(value);
   if (!result.success) {
     const problems: ValidationProblem[] = [];

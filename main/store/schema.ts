@@ -37,18 +37,11 @@ CREATE TABLE reports (
 );
 `;
 
-/** Figures a sweep's points are most often sorted and filtered by (the default objectives, the usual limits). */
-export const indexedSweepFigures = [
-  'decodeTokensPerSecond',
-  'energyJoulesPerToken',
-  'tpotSeconds',
-  'ttftSeconds',
-  'decodePowerWatts',
-  'dollarsPerTokenPerSecond',
-] as const;
-
 // Tables added by schema 3: a sweep (its definition, and the design document and workload it ran on) and its
 // points, one REAL column per figure of `sweepFigureIds` (named as the figure) so SQL sorts and filters them.
+// The indexes serve what every view asks (a sweep's points in order, its feasible ones, its front); a figure has
+// no index of its own: six such indexes made writing a million points five times slower (random keys), and a
+// sort by a figure is one scan with a top-N sorter (docs/performance.md, "Sweeps in the project file").
 export const sweepsTable = `
 CREATE TABLE sweeps (
   id TEXT PRIMARY KEY,
@@ -81,7 +74,6 @@ ${sweepFigureIds.map((figure) => `  "${figure}" REAL,`).join('\n')}
 ) WITHOUT ROWID;
 CREATE INDEX sweep_points_feasible ON sweep_points (sweep_id, feasible, idx);
 CREATE INDEX sweep_points_front ON sweep_points (sweep_id, on_front, idx);
-${indexedSweepFigures.map((figure) => `CREATE INDEX "sweep_points_${figure}" ON sweep_points (sweep_id, "${figure}");`).join('\n')}
 `;
 
 export const createSchema = `

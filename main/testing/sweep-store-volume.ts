@@ -24,7 +24,20 @@ const sweep = await store.createSweep(
     format: 'tessera.sweep',
     version: 1,
     name: 'Volume',
-    parameters: [{ path: 'workload.batch', range: { from: 1, to: total, steps: total, scale: 'linear' } }],
+    // A grid of 1,000 batches × up to 1,000 prompt lengths (a range has at most 100,000 steps).
+    parameters: [
+      { path: 'workload.batch', range: { from: 1, to: 1000, steps: 1000, scale: 'linear', integer: true } },
+      {
+        path: 'workload.inputTokens',
+        range: {
+          from: 1,
+          to: Math.ceil(total / 1000),
+          steps: Math.max(2, Math.ceil(total / 1000)),
+          scale: 'linear',
+          integer: true,
+        },
+      },
+    ],
     strategy: { kind: 'grid' },
     constraints: [],
   },

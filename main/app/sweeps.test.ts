@@ -360,6 +360,22 @@ describe('bad sweep requests are refused, naming the field', () => {
       { designId: 'd-1', spec: { ...gridSpec('x'), name: undefined }, workload },
       'request.spec.name',
     ],
+    [
+      'linked parameters of different lengths',
+      'start',
+      {
+        designId: 'd-1',
+        spec: {
+          ...gridSpec('x'),
+          parameters: [
+            { path: 'hbm.bandwidthBytesPerSecond', values: bandwidths, link: 'together' },
+            { path: 'workload.batch', values: batches, link: 'together' },
+          ],
+        },
+        workload,
+      },
+      'request.spec',
+    ],
     ['an unknown export format', 'export', { sweepId: 's-1', format: 'pdf' }, 'request.format'],
     ['a negative point', 'openPoint', { sweepId: 's-1', index: -1 }, 'request.index'],
   ])('refuses %s', async (_case, method, request, field) => {

@@ -378,11 +378,14 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
         }),
     },
     sweeps: {
-      list: ({ designId }) => guard(() => requireProject().listSweeps(designId)),
+      list: ({ designId }) =>
+        guard(async () =>
+          (await requireProject().listSweeps(designId)).map((summary) => sweeps.withLiveStatus(summary)),
+        ),
       get: ({ sweepId }) =>
         guard(async () => {
           const { document: _document, ...stored } = await requireProject().getSweep(sweepId);
-          return stored;
+          return sweeps.withLiveStatus(stored);
         }),
       start: ({ designId, spec, workload }) => guard(() => sweeps.start(designId, spec, workload)),
       pause: ({ sweepId }) => guard(() => sweeps.stop(sweepId, 'pause')),

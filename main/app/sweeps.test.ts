@@ -22,6 +22,7 @@ import type {
   SweepSummary,
   VersionSummary,
 } from '../contract/api';
+import { ProjectStore } from '../store/project-store';
 import { libraryRoot, testRuntime } from '../testing/fake-backend';
 import { temporaryFolder } from '../testing/temp';
 import { dispatch } from './dispatch';
@@ -306,6 +307,24 @@ describe('stopping and going on', () => {
     // The points kept before the pause are those the search made again.
     expect(rows.slice(0, kept.length)).toEqual(kept);
   }, 120_000);
+
+  it('stays running for this window when another program opens the project meanwhile', async () => {
+    const sweep = await call<SweepSummary>('start', {
+      designId,
+      spec: gridSpec('Watched', [1, 2, 4, 8]),
+      workload,
+    });
+    const ended = progressUntil(sweep.id, finished);
+    // Another program (a second window, the command line) opens the file: it pauses sweeps it finds running.
+    const other = await ProjectStore.open(folder.file('sweeps.tessera'));
+    const seen = await other.getSweepSummary(sweep.id);
+    await other.close();
+    const here = await call<SweepSummary>('get', { sweepId: sweep.id });
+    // Unless it has ended since, this window still calls it running.
+    if (seen.status === 'paused') expect(['running', 'done']).toContain(here.status);
+    expect(await ended).toMatchObject({ status: 'done', evaluated: 12 });
+    expect(await call<SweepSummary>('get', { sweepId: sweep.id })).toMatchObject({ status: 'done' });
+  }, 60_000);
 
   it('cancels: the sweep ends with the points it has', async () => {
     const sweep = await call<SweepSummary>('start', {

@@ -159,6 +159,17 @@ export class SweepService {
     await this.options.project().deleteSweep(sweepId);
   }
 
+  /**
+   * The status as this process knows it: a sweep it is running is `running`, even if another program opening the
+   * project marked it paused in the file meanwhile (it pauses sweeps a crash left `running`; this run goes on and
+   * writes its final status when it ends).
+   */
+  withLiveStatus<T extends SweepSummary>(summary: T): T {
+    return this.runs.has(summary.id) && summary.status === 'paused'
+      ? { ...summary, status: 'running' }
+      : summary;
+  }
+
   /** Pauses every running sweep (the project is closing or another one opens); each keeps its points. */
   async pauseAll(): Promise<void> {
     const runs = [...this.runs.values()];

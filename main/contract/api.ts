@@ -169,7 +169,8 @@ export type MenuCommand =
   | 'next-pane'
   | 'previous-pane'
   | 'show-shortcuts'
-  | 'about';
+  | 'about'
+  | 'toggle-sweeps';
 
 export type Unsubscribe = () => void;
 

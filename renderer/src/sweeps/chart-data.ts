@@ -8,7 +8,8 @@ import { sweepFigures, sweepFigureIds, type SweepFigureId } from '../../../engin
 import type { SweepRow } from '../../../engine/sweep/row';
 import type { SweepObjective, SweepSpec, SweepValue } from '../../../engine/sweep/spec';
 import type { SweepSensitivity } from '../../../main/contract/api';
-import { parameterLabel } from './columns';
+import type { Unit } from '../../../engine/units';
+import { parameterLabel, type ParameterUnits } from './columns';
 
 /** The objectives of a sweep: its own, else tokens/s up and J/token down (the document's default). */
 export function objectivesOf(spec: Pick<SweepSpec, 'objectives'>): SweepObjective[] {
@@ -144,12 +145,15 @@ export interface ParallelAxis {
   kind: 'parameter' | 'figure';
   /** The categories of a text parameter (a model, a format); absent for numbers. */
   categories?: string[];
+  /** A numeric parameter's unit, for its tick labels. */
+  unit?: Unit;
 }
 
 /** Parallel coordinates: one axis per parameter, then one per objective. */
 export function parallelAxes(
   spec: Pick<SweepSpec, 'parameters' | 'objectives'>,
   rows: readonly SweepRow[],
+  units: ParameterUnits = new Map(),
 ): ParallelAxis[] {
   const parameters: ParallelAxis[] = spec.parameters.map((parameter) => {
     const texts = [
@@ -159,11 +163,12 @@ export function parallelAxes(
           .filter((value): value is string => typeof value === 'string'),
       ),
     ].sort((a, b) => a.localeCompare(b, 'en'));
+    const unit = units.get(parameter.path);
     return {
       key: parameter.path,
       name: parameterLabel(parameter),
       kind: 'parameter',
-      ...(texts.length > 0 ? { categories: texts } : {}),
+      ...(texts.length > 0 ? { categories: texts } : unit ? { unit } : {}),
     };
   });
   const figures: ParallelAxis[] = objectivesOf(spec).map((objective) => ({
@@ -188,20 +193,34 @@ export interface TornadoBar {
   high: number;
   lowValue: SweepValue;
   highValue: SweepValue;
+  /** The parameter's unit, for its values. */
+  unit?: Unit;
 }
 
 /**
  * A tornado's bars for one figure: each parameter's change of the figure at its low and high variant against
  * the base, widest swing first. Parameters whose variants could not be evaluated for that figure are left out.
  */
-export function tornadoBars(sensitivity: readonly SweepSensitivity[], figure: SweepFigureId): TornadoBar[] {
+export function tornadoBars(
+  sensitivity: readonly SweepSensitivity[],
+  figure: SweepFigureId,
+  units: ParameterUnits = new Map(),
+): TornadoBar[] {
   const bars: TornadoBar[] = [];
   for (const entry of sensitivity) {
     const values = entry.figures[figure];
     if (!values || !Number.isFinite(values.base)) continue;
     const low = Number.isFinite(values.low) ? values.low - values.base : 0;
     const high = Number.isFinite(values.high) ? values.high - values.base : 0;
-    bars.push({ label: entry.label, low, high, lowValue: entry.low, highValue: entry.high });
+    const unit = units.get(entry.parameter);
+    bars.push({
+      label: entry.label,
+      low,
+      high,
+      lowValue: entry.low,
+      highValue: entry.high,
+      ...(unit ? { unit } : {}),
+    });
   }
   return bars.sort(
     (a, b) => Math.max(Math.abs(b.low), Math.abs(b.high)) - Math.max(Math.abs(a.low), Math.abs(a.high)),

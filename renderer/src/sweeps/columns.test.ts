@@ -65,11 +65,27 @@ describe('sweep columns', () => {
     };
     expect(cellText(point, row)).toBe('5');
     expect(cellText(batch, row)).toBe('8');
-    expect(cellText(tpot, row)).toBe('61.2 ms');
+    // The column title carries the unit ("TPOT (ms)"); each cell is the number in it.
+    expect(cellText(tpot, row)).toBe('61.2');
     expect(cellText(feasible, row)).toBe('no: TPOT 61.2 ms > 50 ms');
     const failed: SweepRow = { index: 0, values: {}, ok: false, error: 'no such block', feasible: false };
     expect(cellText(tpot, failed)).toBe('—');
     expect(cellText(feasible, failed)).toBe('failed: no such block');
+  });
+
+  it("shows a parameter's values in its unit when the design names it", () => {
+    const spec = { parameters: [{ path: 'hbm.bandwidthBytesPerSecond' }] };
+    const [, bandwidth] = sweepColumns(spec, new Map([['hbm.bandwidthBytesPerSecond', 'bytesPerSecond']]));
+    const [, plain] = sweepColumns(spec);
+    if (!bandwidth || !plain) throw new Error('columns missing');
+    const row: SweepRow = {
+      index: 0,
+      values: { 'hbm.bandwidthBytesPerSecond': 3.35e12 },
+      ok: true,
+      feasible: true,
+    };
+    expect(cellText(bandwidth, row)).toBe('3.35 TB/s');
+    expect(cellText(plain, row)).toBe('3,350,000,000,000');
   });
 
   it('says the time left in seconds, minutes or hours', () => {

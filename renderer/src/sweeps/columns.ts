@@ -6,7 +6,10 @@
 import { sweepFigureIds, sweepFigures, type SweepFigureId } from '../../../engine/sweep/figures';
 import type { SweepRow } from '../../../engine/sweep/row';
 import type { SweepSpec, SweepValue } from '../../../engine/sweep/spec';
-import { formatQuantity } from '../../../engine/units';
+import { formatQuantity, type Unit } from '../../../engine/units';
+
+/** The unit of each swept parameter by path (from the design's block types), for showing its values. */
+export type ParameterUnits = ReadonlyMap<string, Unit>;
 
 /** A figure's display unit: what its value is divided by and the symbol shown after it. */
 export interface DisplayUnit {
@@ -69,13 +72,22 @@ export function formatFigure(figure: SweepFigureId, value: number | undefined): 
 export function figureTitle(figure: SweepFigureId): string {
   const { symbol } = figureDisplayUnits[figure];
   const label = sweepFigures[figure].label;
-  return symbol === '' ? label : `${label} (${symbol})`;
+  // "Decode tokens/s" names its unit already.
+  return symbol === '' || label.endsWith(symbol) ? label : `${label} (${symbol})`;
 }
 
-/** A swept value as a cell shows it: numbers with three significant figures, text as written. */
-export function formatSweepValue(value: SweepValue | undefined): string {
+/** A swept value as a cell shows it: a number in its parameter's unit ("3.35 TB/s") or plain, text as written. */
+export function formatSweepValue(value: SweepValue | undefined, unit?: Unit): string {
   if (value === undefined) return '—';
-  return typeof value === 'number' ? significant(value, 4) : value;
+  if (typeof value !== 'number') return value;
+  return unit === undefined || unit === 'ratio' ? significant(value, 4) : formatQuantity(value, unit, 4);
+}
+
+/** A figure's number in its display unit without the unit (the column title says it): "61.2", "12,346". */
+export function formatFigureNumber(figure: SweepFigureId, value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return '—';
+  if (figure === 'fits') return value >= 1 ? 'yes' : 'no';
+  return significant(displayValue(figure, value));
 }
 
 /** A parameter's label: its own, or its path. */
@@ -85,19 +97,26 @@ export function parameterLabel(parameter: { path: string; label?: string }): str
 
 export type SweepColumn =
   | { kind: 'index'; key: 'index'; title: string }
-  | { kind: 'parameter'; key: string; title: string }
+  | { kind: 'parameter'; key: string; title: string; unit?: Unit }
   | { kind: 'figure'; key: SweepFigureId; title: string }
   | { kind: 'feasible'; key: 'feasible'; title: string };
 
 /** The results table's columns: the point's number, every swept parameter, every figure, whether it is feasible. */
-export function sweepColumns(spec: Pick<SweepSpec, 'parameters'>): SweepColumn[] {
+export function sweepColumns(
+  spec: Pick<SweepSpec, 'parameters'>,
+  units: ParameterUnits = new Map(),
+): SweepColumn[] {
   return [
     { kind: 'index', key: 'index', title: 'Point' },
-    ...spec.parameters.map((parameter) => ({
-      kind: 'parameter' as const,
-      key: parameter.path,
-      title: parameterLabel(parameter),
-    })),
+    ...spec.parameters.map((parameter) => {
+      const unit = units.get(parameter.path);
+      return {
+        kind: 'parameter' as const,
+        key: parameter.path,
+        title: parameterLabel(parameter),
+        ...(unit ? { unit } : {}),
+      };
+    }),
     ...sweepFigureIds.map((figure) => ({ kind: 'figure' as const, key: figure, title: figureTitle(figure) })),
     { kind: 'feasible', key: 'feasible', title: 'Feasible' },
   ];
@@ -109,9 +128,9 @@ export function cellText(column: SweepColumn, row: SweepRow): string {
     case 'index':
       return String(row.index + 1);
     case 'parameter':
-      return formatSweepValue(row.values[column.key]);
+      return formatSweepValue(row.values[column.key], column.unit);
     case 'figure':
-      return row.ok ? formatFigure(column.key, row.figures?.[column.key]) : '—';
+      return row.ok ? formatFigureNumber(column.key, row.figures?.[column.key]) : '—';
     case 'feasible':
       if (!row.ok) return `failed: ${row.error ?? 'could not be evaluated'}`;
       return row.feasible ? 'yes' : `no: ${(row.violations ?? []).join('; ')}`;
@@ -120,7 +139,7 @@ export function cellText(column: SweepColumn, row: SweepRow): string {
 
 /** Whether a column's cells are numbers (right-aligned, sortable as numbers). */
 export function isNumericColumn(column: SweepColumn): boolean {
-  return column.kind === 'index' || column.kind === 'figure';
+  return column.kind === 'index' || column.kind === 'figure' || column.kind === 'parameter';
 }
 
 /**

@@ -80,6 +80,11 @@ export function sweepTargets(
   return targets;
 }
 
+/** Each target's unit by path, for showing swept values ("3.35 TB/s" rather than 3350000000000). */
+export function parameterUnits(targets: readonly SweepTarget[]): Map<string, Unit> {
+  return new Map(targets.map((target) => [target.path, target.unit]));
+}
+
 /** A value in its unit as the form shows it ("3.35 TB/s"). */
 export function formatTargetValue(value: number, unit: Unit): string {
   return formatQuantity(value, unit, 4);

@@ -10,6 +10,7 @@ import { escapeHtml } from '../../../engine/figures';
 import { sweepFigureIds, sweepFigures, type SweepFigureId } from '../../../engine/sweep/figures';
 import type { SweepRow } from '../../../engine/sweep/row';
 import type { SweepSpec } from '../../../engine/sweep/spec';
+import type { Unit } from '../../../engine/units';
 import { chartFontFamily, chartFontSize, type ChartPalette } from '../charts/theme';
 import {
   displayValue,
@@ -17,6 +18,7 @@ import {
   formatFigure,
   formatSweepValue,
   parameterLabel,
+  type ParameterUnits,
   significant,
 } from './columns';
 import {
@@ -80,11 +82,12 @@ export function describePoint(
   row: SweepRow,
   spec: Pick<SweepSpec, 'parameters'>,
   first: SweepFigureId[] = [],
+  units: ParameterUnits = new Map(),
 ): string {
   const lines = [`<strong>Point ${row.index + 1}</strong>${row.feasible ? '' : ' (infeasible)'}`];
   for (const parameter of spec.parameters)
     lines.push(
-      `${escapeHtml(parameterLabel(parameter))}: ${escapeHtml(formatSweepValue(row.values[parameter.path]))}`,
+      `${escapeHtml(parameterLabel(parameter))}: ${escapeHtml(formatSweepValue(row.values[parameter.path], units.get(parameter.path)))}`,
     );
   if (!row.ok) lines.push(escapeHtml(`Failed: ${row.error ?? 'could not be evaluated'}`));
   const figures = [...first, ...sweepFigureIds.filter((figure) => !first.includes(figure))];
@@ -105,6 +108,7 @@ export function scatterOption(
   axes: ScatterAxes,
   spec: Pick<SweepSpec, 'parameters'>,
   palette: ChartPalette,
+  units: ParameterUnits = new Map(),
 ): SweepChartOption {
   const datum = ({ row }: ScatterPoint): number[] => [
     displayValue(axes.x, row.figures?.[axes.x] ?? Number.NaN),
@@ -149,8 +153,8 @@ export function scatterOption(
   ];
   return {
     ...frame(palette),
-    legend: { top: 0, left: 0, textStyle: { color: palette.text }, inactiveColor: palette.inactive },
-    grid: { left: 16, right: axes.colour === null ? 24 : 96, top: 36, bottom: 16, outerBoundsContain: 'all' },
+    legend: { top: 0, right: 0, textStyle: { color: palette.text }, inactiveColor: palette.inactive },
+    grid: { left: 16, right: axes.colour === null ? 24 : 96, top: 48, bottom: 16, outerBoundsContain: 'all' },
     xAxis: {
       type: 'value',
       name: figureTitle(axes.x),
@@ -186,7 +190,9 @@ export function scatterOption(
     tooltip: tooltip(palette, ({ value }) => {
       const index = (value as number[] | undefined)?.[3];
       const row = index === undefined ? undefined : rowByIndex.get(index);
-      return row ? describePoint(row, spec, [axes.x, axes.y, ...(axes.colour ? [axes.colour] : [])]) : '';
+      return row
+        ? describePoint(row, spec, [axes.x, axes.y, ...(axes.colour ? [axes.colour] : [])], units)
+        : '';
     }),
     series,
   };
@@ -207,10 +213,18 @@ export function scatterSummary(points: readonly ScatterPoint[], axes: ScatterAxe
   );
 }
 
+/** The heat map's axis titles and the units of the two parameters' values. */
+export interface HeatLabels {
+  x: string;
+  y: string | null;
+  xUnit?: Unit;
+  yUnit?: Unit;
+}
+
 /** The heat map: the best value of a figure for each pair of two parameters' values. */
 export function heatmapOption(
   grid: HeatGrid,
-  labels: { x: string; y: string | null },
+  labels: HeatLabels,
   figure: SweepFigureId,
   palette: ChartPalette,
 ): SweepChartOption {
@@ -226,29 +240,33 @@ export function heatmapOption(
   };
   return {
     ...frame(palette),
-    grid: { left: 16, right: 16, top: 16, bottom: 56, outerBoundsContain: 'all' },
+    grid: { left: 16, right: 120, top: 24, bottom: 16, outerBoundsContain: 'all' },
     xAxis: {
       type: 'category',
       name: labels.x,
       nameLocation: 'middle',
       nameGap: 28,
-      data: grid.xValues.map(formatSweepValue),
+      data: grid.xValues.map((value) => formatSweepValue(value, labels.xUnit)),
       ...axisStyle(palette),
     },
     yAxis: {
       type: 'category',
       name: labels.y ?? '',
-      data: grid.yValues.map(formatSweepValue),
+      data: grid.yValues.map((value) => formatSweepValue(value, labels.yUnit)),
       ...axisStyle(palette),
     },
     visualMap: {
       type: 'continuous',
       min: Number.isFinite(grid.min) ? shown(grid.min) : 0,
       max: Number.isFinite(grid.max) ? shown(grid.max) : 1,
-      orient: 'horizontal',
-      left: 'center',
-      bottom: 0,
-      text: [figureTitle(figure), ''],
+      orient: 'vertical',
+      right: 0,
+      top: 'middle',
+      // The scale's ends, in the figure's display unit (the caption names the figure).
+      text: [
+        formatFigure(figure, Number.isFinite(grid.max) ? grid.max : Number.NaN),
+        formatFigure(figure, Number.isFinite(grid.min) ? grid.min : Number.NaN),
+      ],
       textStyle: { color: palette.text },
       inRange: { color: scale },
       calculable: false,
@@ -257,9 +275,11 @@ export function heatmapOption(
       const [x, y] = (value as number[] | undefined) ?? [];
       const cell = grid.cells.find((candidate) => candidate[0] === x && candidate[1] === y);
       if (!cell || x === undefined || y === undefined) return '';
-      const pair = [`${escapeHtml(labels.x)}: ${escapeHtml(formatSweepValue(grid.xValues[x]))}`];
+      const pair = [
+        `${escapeHtml(labels.x)}: ${escapeHtml(formatSweepValue(grid.xValues[x], labels.xUnit))}`,
+      ];
       if (labels.y !== null)
-        pair.push(`${escapeHtml(labels.y)}: ${escapeHtml(formatSweepValue(grid.yValues[y]))}`);
+        pair.push(`${escapeHtml(labels.y)}: ${escapeHtml(formatSweepValue(grid.yValues[y], labels.yUnit))}`);
       return [
         ...pair,
         `Best ${escapeHtml(sweepFigures[figure].label)}: ${escapeHtml(formatFigure(figure, cell[2]))}`,
@@ -271,15 +291,15 @@ export function heatmapOption(
 
 export function heatmapSummary(
   grid: HeatGrid,
-  labels: { x: string; y: string | null },
+  labels: HeatLabels,
   figure: SweepFigureId,
   goal: 'min' | 'max',
 ): string {
   if (grid.cells.length === 0)
     return `No evaluated points to show ${sweepFigures[figure].label} over ${labels.x}.`;
   const best = grid.cells.reduce((a, b) => ((goal === 'min' ? b[2] < a[2] : b[2] > a[2]) ? b : a));
-  const at = [`${labels.x} ${formatSweepValue(grid.xValues[best[0]])}`];
-  if (labels.y !== null) at.push(`${labels.y} ${formatSweepValue(grid.yValues[best[1]])}`);
+  const at = [`${labels.x} ${formatSweepValue(grid.xValues[best[0]], labels.xUnit)}`];
+  if (labels.y !== null) at.push(`${labels.y} ${formatSweepValue(grid.yValues[best[1]], labels.yUnit)}`);
   return (
     `Best ${sweepFigures[figure].label} over ${grid.xValues.length} values of ${labels.x}` +
     `${labels.y === null ? '' : ` and ${grid.yValues.length} of ${labels.y}`}: ` +
@@ -310,7 +330,10 @@ export function parallelOption(
       name: axis.kind === 'figure' ? figureTitle(axis.key as SweepFigureId) : axis.name,
       nameTextStyle: { color: palette.textMuted, fontSize: 11 },
       axisLine: { lineStyle: { color: palette.axisLine } },
-      axisLabel: { color: palette.text },
+      axisLabel: {
+        color: palette.text,
+        ...(axis.unit ? { formatter: (value: number) => formatSweepValue(value, axis.unit) } : {}),
+      },
       ...(axis.categories
         ? { type: 'category' as const, data: axis.categories }
         : { type: 'value' as const, scale: true }),
@@ -363,8 +386,8 @@ export function tornadoOption(
       if (!bar) return '';
       return [
         `<strong>${escapeHtml(bar.label)}</strong>`,
-        `−10 % (${escapeHtml(formatSweepValue(bar.lowValue))}): ${escapeHtml(signed(figure, bar.low))}`,
-        `+10 % (${escapeHtml(formatSweepValue(bar.highValue))}): ${escapeHtml(signed(figure, bar.high))}`,
+        `−10 % (${escapeHtml(formatSweepValue(bar.lowValue, bar.unit))}): ${escapeHtml(signed(figure, bar.low))}`,
+        `+10 % (${escapeHtml(formatSweepValue(bar.highValue, bar.unit))}): ${escapeHtml(signed(figure, bar.high))}`,
       ].join('<br>');
     }),
     series: [

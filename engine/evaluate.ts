@@ -60,9 +60,17 @@ export interface EvaluationInput {
 export interface EvaluationOptions {
   /**
    * `full` (default) reports every operator and block and explains the bottleneck; `summary` leaves those lists
-   * empty and the sentences blank — what a sweep needs, at a fraction of the cost.
+   * empty and the sentences blank — what a sweep needs, at a fraction of the cost. `figures` is the sweep's fast
+   * path: a summary without the sections no sweep figure reads (`ranges`, `dvfs`), so `readSweepFigures` gives the
+   * same numbers as at full detail; a design whose headline figures come from a section the summary leaves out (an
+   * FPGA with configurations, several chip groups) is evaluated at full detail instead.
    */
-  detail?: 'full' | 'summary';
+  detail?: 'full' | 'summary' | 'figures';
+}
+
+/** Whether a detail leaves out the lists, sentences and detail-only sections (`summary` and `figures`). */
+function brief(options: EvaluationOptions): boolean {
+  return options.detail === 'summary' || options.detail === 'figures';
 }
 
 /** Dispatch: an automatic workload goes to the plan search, a manual one through the stages once. */
@@ -73,13 +81,19 @@ export function evaluate(
 ): EvaluationResult {
   const { design } = input;
   const fabric = reconfigurableFabric(design, catalog);
+  if (options.detail === 'figures' && (fabric || chipKindGroups(design) >= 2))
+    return evaluate(input, catalog, { detail: 'full' });
   const result = fabric
-    ? evaluateReconfigurable(input, fabric, options, (variant, detail) =>
-        evaluate({ ...input, design: variant }, catalog, { detail }),
+    ? evaluateReconfigurable(
+        input,
+        fabric,
+        { detail: options.detail === 'summary' ? 'summary' : 'full' },
+        (variant, detail) => evaluate({ ...input, design: variant }, catalog, { detail }),
       )
     : evaluateDesign(input, catalog, options);
   if (!result.ok) return result;
-  result.report.ranges = reportRanges(result.report, design, catalog);
+  // The figures' bands: no sweep figure reads them.
+  if (options.detail !== 'figures') result.report.ranges = reportRanges(result.report, design, catalog);
   // Each compression unit's counterfactual: the design without it, evaluated the same way (summary detail).
   const compression = result.report.compression;
   for (const unit of compression?.units ?? []) {
@@ -125,7 +139,7 @@ function evaluateDesign(
     workload.parallelism.mode === 'auto'
       ? evaluateAutomatic(context, diagnostics, options)
       : evaluateStages(context, diagnostics, options);
-  if (result.ok && options.detail !== 'summary') withPlacement(context, catalog, result.report);
+  if (result.ok && !brief(options)) withPlacement(context, catalog, result.report);
   return result;
 }
 
@@ -166,6 +180,13 @@ function unphysicalFigure(value: unknown, path = 'report'): string | undefined {
   return undefined;
 }
 
+/** The design's groups of kind `chip`: with two or more, the headline may come from the placement across them. */
+function chipKindGroups(design: DesignDocument): number {
+  let count = 0;
+  for (const group of design.groups) if (group.kind === 'chip') count += 1;
+  return count;
+}
+
 /** What the stages after check and resolve start from. */
 interface StageInput {
   design: DesignDocument;
@@ -193,7 +214,7 @@ function evaluateAutomatic(
   const best = search.ranked[0];
   if (!best) return { ok: false, diagnostics };
   const result =
-    options.detail === 'summary' || search.alone
+    brief(options) || search.alone
       ? { ok: true as const, report: best.report }
       : evaluateStages(context, [...diagnostics], options, best.split);
   if (!result.ok) return result;
@@ -253,13 +274,15 @@ function evaluateStages(
       plan: planned,
       placement,
       powered,
-      full: options.detail !== 'summary',
+      full: !brief(options),
     },
     diagnostics,
   );
-  const dvfs = dvfsReport(machine, workload, powered, result.diagnostics);
+  // The DVFS section explains the clocks the power stage chose; it moves no figure a sweep reads.
+  const dvfs =
+    options.detail === 'figures' ? undefined : dvfsReport(machine, workload, powered, result.diagnostics);
   if (dvfs) result.dvfs = dvfs;
-  if (options.detail === 'summary') return { ok: true, report: result };
+  if (brief(options)) return { ok: true, report: result };
   result.memoryHierarchy = memoryHierarchyReport(machine, planned, placement, streamed, policy);
   const section = compressionSection(
     { ...context, plan: planned, powered, report: result },

@@ -76,8 +76,30 @@ function rowValue(table: TechTable | undefined, match: Record<string, string>): 
   )?.value;
 }
 
+/**
+ * `areaTech`'s answers per catalog and node, with the warnings it gave: a function of the library's tables alone,
+ * read again for every design a sweep evaluates.
+ */
+const areaTechCache = new WeakMap<CatalogIndex, Map<string, { tech: AreaTech; warnings: Diagnostic[] }>>();
+
 /** The area constants at `node`, with a warning for each table the library lacks (their term is then zero). */
 export function areaTech(catalog: CatalogIndex, node: string, diagnostics: Diagnostic[]): AreaTech {
+  let perCatalog = areaTechCache.get(catalog);
+  if (!perCatalog) {
+    perCatalog = new Map();
+    areaTechCache.set(catalog, perCatalog);
+  }
+  let entry = perCatalog.get(node);
+  if (!entry) {
+    const warnings: Diagnostic[] = [];
+    entry = { tech: readAreaTech(catalog, node, warnings), warnings };
+    perCatalog.set(node, entry);
+  }
+  for (const warning of entry.warnings) diagnostics.push({ ...warning });
+  return entry.tech;
+}
+
+function readAreaTech(catalog: CatalogIndex, node: string, diagnostics: Diagnostic[]): AreaTech {
   const missing = (what: string): void => {
     diagnostics.push({
       severity: 'warning',

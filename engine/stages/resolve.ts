@@ -271,10 +271,21 @@ function chipNodes(layout: Layout, chipGroup: Group | undefined): GraphNode[] {
   return nodes;
 }
 
+/**
+ * The pool key of each block object: a function of its type and parameters alone, which a block object never
+ * changes (designs are edited by replacing blocks), so a sweep that changes one block keys the others once.
+ */
+const poolKeys = new WeakMap<Block, string>();
+
 /** Identical blocks (same type and parameters) pool; the key says which. */
 function poolKey(block: Block): string {
-  const params = Object.entries(block.params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `${block.type}|${JSON.stringify(params)}`;
+  let key = poolKeys.get(block);
+  if (key === undefined) {
+    const params = Object.entries(block.params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    key = `${block.type}|${JSON.stringify(params)}`;
+    poolKeys.set(block, key);
+  }
+  return key;
 }
 
 function pools(

@@ -12,12 +12,22 @@ import { emptyDesign, type DesignDocument } from '../../engine/schema/design';
 import type { ModelConfig } from '../../engine/schema/model';
 import { DEFAULT_MODEL_ID, defaultWorkload, type Workload } from '../../engine/schema/workload';
 import { ExportError, FileJobError, exportFormatInfo, exportFormats, type FileJobRunner } from '../files';
-import type { ApiError, AppInfo, ExportFormatInfo, ProjectInfo, Result, SweepPoint } from '../contract/api';
+import type {
+  ApiError,
+  AppInfo,
+  ExportFormatInfo,
+  ProjectInfo,
+  Result,
+  SweepPoint,
+  SweepProgress,
+} from '../contract/api';
 import type { EnginePool, JobDesign } from '../services/engine-pool';
 import type { SettingsStore } from '../services/settings';
 import { ProjectStore, StoreError } from '../store/project-store';
 import type { Backend } from './dispatch';
 import { HeldDesigns } from './held-designs';
+import { exportSweep } from './sweep-export';
+import { SweepService } from './sweeps';
 
 export interface BackendDependencies {
   catalog: Catalog;
@@ -30,6 +40,10 @@ export interface BackendDependencies {
   chooseProjectFile?: (mode: 'open' | 'create') => Promise<string | null>;
   /** Prints an HTML page to PDF, where a browser engine is at hand (the desktop app). */
   printToPdf?: (html: string) => Promise<Uint8Array>;
+  /** Sends a sweep's progress to the renderer (`sweeps.onProgress`; the runtime passes its event hub). */
+  emitSweepProgress?: (progress: SweepProgress) => void;
+  /** Points a sweep evaluates between two writes to the project (tests set fewer). */
+  sweepChunkSize?: number;
 }
 
 /** The backend plus what its shell needs to manage it. */
@@ -140,7 +154,19 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
     });
   };
 
+  const sweeps = new SweepService({
+    pool: dependencies.pool,
+    project: requireProject,
+    catalog: async () => indexCatalog(await catalogWithProjectModels()),
+    projectModel,
+    emit: (progress) => dependencies.emitSweepProgress?.(progress),
+    author,
+    ...(dependencies.sweepChunkSize === undefined ? {} : { chunkSize: dependencies.sweepChunkSize }),
+  });
+
   const switchTo = async (next: ProjectStore): Promise<void> => {
+    // Running sweeps pause first: each keeps its points and resumes when its project is open again.
+    await sweeps.pauseAll();
     const previous = project;
     project = next;
     lastError = null;
@@ -351,6 +377,27 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
           return { kind: 'model' as const, model: imported.model };
         }),
     },
+    sweeps: {
+      list: ({ designId }) => guard(() => requireProject().listSweeps(designId)),
+      get: ({ sweepId }) =>
+        guard(async () => {
+          const { document: _document, ...stored } = await requireProject().getSweep(sweepId);
+          return stored;
+        }),
+      start: ({ designId, spec, workload }) => guard(() => sweeps.start(designId, spec, workload)),
+      pause: ({ sweepId }) => guard(() => sweeps.stop(sweepId, 'pause')),
+      resume: ({ sweepId }) => guard(() => sweeps.resume(sweepId)),
+      cancel: ({ sweepId }) => guard(() => sweeps.stop(sweepId, 'cancel')),
+      delete: ({ sweepId }) =>
+        guard(async () => {
+          await sweeps.delete(sweepId);
+          return null;
+        }),
+      points: (query) => guard(() => requireProject().sweepPoints(query)),
+      sensitivity: ({ sweepId, index }) => guard(() => sweeps.sensitivity(sweepId, index)),
+      openPoint: ({ sweepId, index, name }) => guard(() => sweeps.openPoint(sweepId, index, name)),
+      export: ({ sweepId, format }) => guard(() => exportSweep(requireProject(), sweepId, format)),
+    },
   };
 
   return {
@@ -371,6 +418,7 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
     },
     currentProject: () => (project ? project.info() : null),
     close: async () => {
+      await sweeps.pauseAll();
       await project?.close().catch(() => undefined);
       project = undefined;
     },

@@ -2,12 +2,13 @@
  * Backend → renderer events (`onX(listener)` in the contract). The Electron shell forwards them over IPC, the
  * test host over Server-Sent Events.
  */
-import type { MenuCommand, ProjectInfo } from '../contract/api';
+import type { MenuCommand, ProjectInfo, SweepProgress } from '../contract/api';
 
 /** The payload type of each event, by `domain.event`. */
 export interface EventPayloads {
   'app.onMenuCommand': MenuCommand;
   'projects.onChanged': ProjectInfo;
+  'sweeps.onProgress': SweepProgress;
 }
 
 export type EventName = keyof EventPayloads;

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { designDeltaSchema } from '../../engine/design-delta';
 import { designSchema } from '../../engine/schema/design';
 import { workloadSchema } from '../../engine/schema/workload';
+import { sweepSpecProblems } from '../../engine/sweep/read';
+import { sweepSpecSchema } from '../../engine/sweep/spec';
 import type { DesignInput, TesseraApi } from '../contract/api';
 import { projectPathProblem } from '../store/disk';
 import { fragmentSchema } from '../store/library';
@@ -69,6 +71,15 @@ function withDesignInput<Shape extends z.ZodRawShape>(shape: Shape) {
     }) as unknown as z.ZodType<DesignInput & z.infer<ReturnType<typeof z.strictObject<Shape>>>>;
 }
 const none = z.tuple([]);
+/** A sweep document: its schema, then the rules the schema cannot express (`sweepSpecProblems`), each with its path. */
+const sweepSpec = sweepSpecSchema.superRefine((spec, context) => {
+  for (const problem of sweepSpecProblems(spec))
+    context.addIssue({ code: 'custom', message: `${problem.path}: ${problem.message}` });
+});
+const sweepId = z.strictObject({ sweepId: id });
+/** A sort or filter key of a sweep's points: `index`, a figure id or a parameter path. */
+const pointKey = z.string().min(1, 'must not be empty').max(200, 'is too long (200 characters at most)');
+const pointIndex = z.number().int('must be a whole number').min(0).max(Number.MAX_SAFE_INTEGER);
 /** Base64 text of at most `maxBytes` decoded bytes. */
 const base64 = (maxBytes: number, what: string) =>
   z
@@ -184,5 +195,37 @@ export const payloadSchemas: PayloadSchemas = {
         content: base64(16 * 1024 * 1024, 'the file'),
       }),
     ]),
+  },
+  sweeps: {
+    list: z.tuple([z.strictObject({ designId: id.optional() })]),
+    get: z.tuple([sweepId]),
+    start: z.tuple([z.strictObject({ designId: id, spec: sweepSpec, workload: workloadSchema })]),
+    pause: z.tuple([sweepId]),
+    resume: z.tuple([sweepId]),
+    cancel: z.tuple([sweepId]),
+    delete: z.tuple([sweepId]),
+    points: z.tuple([
+      z.strictObject({
+        sweepId: id,
+        offset: pointIndex.optional(),
+        limit: z.number().int('must be a whole number').min(1).max(10_000, 'is at most 10,000'),
+        sort: z.strictObject({ key: pointKey, direction: z.enum(['asc', 'desc']) }).optional(),
+        filters: z
+          .array(
+            z.strictObject({
+              key: pointKey,
+              min: z.number().optional(),
+              max: z.number().optional(),
+            }),
+          )
+          .max(32, 'has at most 32 filters')
+          .optional(),
+        only: z.enum(['all', 'feasible', 'front']).optional(),
+        sample: z.boolean().optional(),
+      }),
+    ]),
+    sensitivity: z.tuple([z.strictObject({ sweepId: id, index: pointIndex.optional() })]),
+    openPoint: z.tuple([z.strictObject({ sweepId: id, index: pointIndex, name: name.optional() })]),
+    export: z.tuple([z.strictObject({ sweepId: id, format: z.enum(['html', 'csv', 'jsonl']) })]),
   },
 };

@@ -28,6 +28,8 @@ export interface RuntimeOptions {
   /** Prints an HTML page to PDF (the desktop app's Chromium); without it there is no PDF export. */
   printToPdf?: (html: string) => Promise<Uint8Array>;
   poolSize?: number;
+  /** Points a sweep evaluates between two writes to the project (tests set fewer). */
+  sweepChunkSize?: number;
 }
 
 export interface Runtime extends BackendHandle {
@@ -60,6 +62,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     info: options.info,
     chooseProjectFile: options.chooseProjectFile,
     printToPdf: options.printToPdf,
+    emitSweepProgress: (progress) => hub.emit('sweeps.onProgress', progress),
+    ...(options.sweepChunkSize === undefined ? {} : { sweepChunkSize: options.sweepChunkSize }),
   });
   return {
     ...handle,

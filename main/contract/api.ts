@@ -112,12 +112,13 @@ export interface StoredDesign {
  * One entry of a design's version history (without its document). `created` starts the history (also after a
  * project upgrade), `import` starts it for an imported design, `auto` versions are taken while saving (one per
  * interval, the oldest pruned), `checkpoint` versions are named by a person, `restore` records going back to an
- * earlier version. Only `auto` versions are ever pruned.
+ * earlier version, `sweep` starts the history of a design opened from a sweep's point (its summary names the sweep,
+ * the point and the swept values). Only `auto` versions are ever pruned.
  */
 export interface VersionSummary {
   id: string;
   designId: string;
-  kind: 'created' | 'auto' | 'checkpoint' | 'restore' | 'import';
+  kind: 'created' | 'auto' | 'checkpoint' | 'restore' | 'import' | 'sweep';
   /** The checkpoint's name, or the name of the version a `restore` went back to; null for the others. */
   name: string | null;
   /** One line describing the change from the version before (e.g. "Added 2 blocks (HBM3, SRAM); …"). */
@@ -478,6 +479,7 @@ export interface TesseraApi {
   library: LibraryApi;
   simulation: SimulationApi;
   files: FilesApi;
+  sweeps: SweepsApi;
 }
 
 export type Domain = keyof TesseraApi;

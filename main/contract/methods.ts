@@ -35,6 +35,19 @@ export const apiMethods: MethodFlags = {
   library: { catalog: true, importModel: true, modules: true, saveModule: true, deleteModule: true },
   simulation: { check: true, run: true, sweep: true },
   files: { formats: true, export: true, import: true },
+  sweeps: {
+    list: true,
+    get: true,
+    start: true,
+    pause: true,
+    resume: true,
+    cancel: true,
+    delete: true,
+    points: true,
+    sensitivity: true,
+    openPoint: true,
+    export: true,
+  },
 };
 
 export const apiEvents: EventFlags = {
@@ -44,6 +57,7 @@ export const apiEvents: EventFlags = {
   library: {},
   simulation: {},
   files: {},
+  sweeps: { onProgress: true },
 };
 
 /** The IPC channel of a method: `tessera:designs.save`. */

@@ -15,6 +15,8 @@ import { defaultWorkload, type Workload } from '../../engine/schema/workload';
 import { createEngineProcess } from '../services/create-engine-process';
 import { EnginePool } from '../services/engine-pool';
 import type { SweepPoint, SweepVariant } from '../services/engine-jobs';
+import type { SweepSpec } from '../../engine/sweep/spec';
+import { SweepRun } from '../services/sweep-run';
 import { loadCatalog, table, UsageError, type Streams } from '../app/command-line';
 
 interface Case {
@@ -148,6 +150,120 @@ async function acrossPool(
   }
 }
 
+/** The sweep case: Llama-3-70B TP8 on the DGX H100, one swept parameter. */
+const sweepCase = cases[1] as Case;
+
+export interface SweepBenchResult {
+  /** The swept parameter's path. */
+  parameter: string;
+  kind: 'design' | 'workload';
+  points: number;
+  workers: number;
+  /** Median of the rounds. */
+  pointsPerSecond: number;
+  /** Slowest and fastest round. */
+  range: [number, number];
+  /** Points that failed (should be none) and points whose model fits. */
+  failed: number;
+  fits: number;
+  /** This process's peak resident memory (MB), with the rows counted and dropped as they arrive. */
+  peakRssMegabytes: number;
+}
+
+function sweepSpecOf(path: string, from: number, to: number, points: number, integer: boolean): SweepSpec {
+  return {
+    format: 'tessera.sweep',
+    version: 1,
+    name: `bench ${path}`,
+    parameters: [{ path, range: { from, to, steps: points, scale: 'linear', integer } }],
+    strategy: { kind: 'grid' },
+    constraints: [],
+  };
+}
+
+/**
+ * `SweepRun` through the real pool: point generation, transport to the workers and back, rows delivered in order
+ * to a sink that counts them. A design parameter (the HBM's bandwidth: every point is a new design, checked and
+ * resolved) and a workload parameter (the batch: one design for the whole sweep).
+ */
+async function sweepThroughPool(
+  catalog: CatalogIndex,
+  rounds: number,
+  sizes: { design: number; workload: number },
+): Promise<SweepBenchResult[]> {
+  const preset = catalog.presets.get(sweepCase.preset);
+  if (!preset) throw new UsageError(`bench: the library has no preset "${sweepCase.preset}"`);
+  const workers = availableParallelism();
+  const pool = new EnginePool({ createProcess: () => createEngineProcess(catalog.catalog), size: workers });
+  const variants = [
+    {
+      kind: 'design' as const,
+      spec: (points: number) => sweepSpecOf('hbm.bandwidthBytesPerSecond', 1e12, 8e12, points, false),
+      points: sizes.design,
+    },
+    {
+      kind: 'workload' as const,
+      spec: (points: number) => sweepSpecOf('workload.batch', 1, points, points, true),
+      points: sizes.workload,
+    },
+  ];
+  const once = async (spec: SweepSpec) => {
+    let count = 0;
+    let failed = 0;
+    let fits = 0;
+    const sweep = new SweepRun({
+      pool,
+      catalog,
+      design: preset.design,
+      workload: sweepCase.workload,
+      spec,
+      onRows: (rows) => {
+        count += rows.length;
+        for (const row of rows) {
+          if (!row.ok) failed += 1;
+          else if (row.figures?.fits === 1) fits += 1;
+        }
+      },
+    });
+    const started = performance.now();
+    const result = await sweep.start();
+    const seconds = (performance.now() - started) / 1000;
+    if (result.status !== 'done')
+      throw new UsageError(`bench: a sweep ended ${result.status}: ${result.error?.message}`);
+    return { count, failed, fits, seconds };
+  };
+  try {
+    const results: SweepBenchResult[] = [];
+    for (const variant of variants) {
+      // Warm the workers on this sweep first (V8 optimises the engine's hot paths after some thousands of calls).
+      await once(variant.spec(Math.min(10_000, variant.points)));
+      const times: number[] = [];
+      let last = { count: 0, failed: 0, fits: 0, seconds: 0 };
+      for (let round = 0; round < rounds; round += 1) {
+        last = await once(variant.spec(variant.points));
+        times.push(last.seconds);
+      }
+      const sorted = [...times].sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+      const spec = variant.spec(variant.points);
+      results.push({
+        parameter: spec.parameters[0]?.path ?? '',
+        kind: variant.kind,
+        points: last.count,
+        workers,
+        pointsPerSecond: last.count / median,
+        range: [last.count / (sorted.at(-1) ?? median), last.count / (sorted[0] ?? median)],
+        failed: last.failed,
+        fits: last.fits,
+        peakRssMegabytes: process.resourceUsage().maxRSS / 1024,
+      });
+    }
+    return results;
+  } finally {
+    await pool.close();
+  }
+}
+
 /**
  * The user's first edit after the app has started: a worker started a while before (it warms itself up as it
  * starts, see `warmUp`) runs its first simulation of the H100 preset; then a few more, for comparison.
@@ -174,21 +290,49 @@ async function firstSimulation(catalog: CatalogIndex): Promise<{ firstMs: number
 }
 
 export async function runBench(args: string[], streams: Streams): Promise<number> {
-  let values: { json?: boolean; quick?: boolean };
+  let values: { json?: boolean; quick?: boolean; case?: string; 'sweep-points'?: string };
   try {
     ({ values } = parseArgs({
       args,
       strict: true,
-      options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } },
+      options: {
+        json: { type: 'boolean', default: false },
+        quick: { type: 'boolean', default: false },
+        /** `sweep`: only the sweep case. */
+        case: { type: 'string' },
+        /** Points per round of the sweep case's batch sweep (a 1,000,000-point run for its peak memory). */
+        'sweep-points': { type: 'string' },
+      },
     }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  if (values.case !== undefined && values.case !== 'sweep')
+    throw new UsageError(`bench: there is no case "${values.case}" to run alone (only "sweep")`);
   const catalog = await loadCatalog();
+  const sweepPoints = values['sweep-points'] === undefined ? undefined : Number(values['sweep-points']);
+  if (
+    sweepPoints !== undefined &&
+    (!Number.isInteger(sweepPoints) || sweepPoints < 2 || sweepPoints > 1_000_000)
+  )
+    throw new UsageError('bench: --sweep-points is a whole number from 2 to 1,000,000');
+  const sweepSizes =
+    sweepPoints !== undefined
+      ? { design: Math.min(sweepPoints, 30_000), workload: sweepPoints }
+      : values.quick === true
+        ? { design: 5_000, workload: 20_000 }
+        : { design: 30_000, workload: 100_000 };
+  if (values.case === 'sweep') {
+    const sweeps = await sweepThroughPool(catalog, sweepPoints === undefined ? POOL_ROUNDS : 1, sweepSizes);
+    if (values.json === true) streams.stdout(`${JSON.stringify({ sweeps }, null, 2)}\n`);
+    else streams.stdout(sweepTable(sweeps));
+    return 0;
+  }
   const seconds = values.quick === true ? 0.3 : 1.5;
   const results = cases.map((benchCase) => singleThread(catalog, benchCase, seconds));
   const pool = await acrossPool(catalog, 10_000);
   const first = await firstSimulation(catalog);
+  const sweeps = await sweepThroughPool(catalog, POOL_ROUNDS, sweepSizes);
 
   const historyFile = join(process.cwd(), 'bench-results', 'engine.json');
   const previous = await readFile(historyFile, 'utf8').then(
@@ -199,7 +343,12 @@ export async function runBench(args: string[], streams: Streams): Promise<number
     cases: results,
     pool,
     first,
-    targets: { microsecondsPerEvaluation70B: 100, poolEvaluationsPerSecond: 20_000 },
+    sweeps,
+    targets: {
+      microsecondsPerEvaluation70B: 100,
+      poolEvaluationsPerSecond: 20_000,
+      sweepPointsPerSecond: SWEEP_TARGET,
+    },
   };
   await mkdir(join(process.cwd(), 'bench-results'), { recursive: true });
   await writeFile(historyFile, `${JSON.stringify(output, null, 2)}\n`, 'utf8');
@@ -264,9 +413,41 @@ export async function runBench(args: string[], streams: Streams): Promise<number
       ['left', 'right', 'right'],
     ),
   );
+  streams.stdout('\n');
+  streams.stdout(sweepTable(sweeps));
   const seventy = results[1];
   streams.stdout(
     `\ntargets: 70B evaluation ≤ 100 µs on one core — ${seventy ? `${seventy.microsecondsPerEvaluation.toFixed(1)} µs (${seventy.microsecondsPerEvaluation <= 100 ? 'met' : 'not met'})` : 'not run'}; ≥ 20,000 evaluations/s across the pool — ${Math.round(pool.evaluationsPerSecond).toLocaleString('en-US')} (${pool.evaluationsPerSecond >= 20_000 ? 'met' : 'not met'})\n`,
   );
   return 0;
+}
+
+/** Issue 17's target: sweep points per second on 2 cores, the 70B TP8 case, one swept parameter. */
+const SWEEP_TARGET = 50_000;
+
+function sweepTable(sweeps: SweepBenchResult[]): string {
+  const rows = sweeps.map((sweep) => [
+    `${sweep.parameter} (${sweep.kind})`,
+    `${sweep.workers} workers`,
+    sweep.points.toLocaleString('en-US'),
+    Math.round(sweep.pointsPerSecond).toLocaleString('en-US'),
+    sweep.range.map((value) => Math.round(value).toLocaleString('en-US')).join('–'),
+    `${sweep.failed} / ${sweep.fits.toLocaleString('en-US')}`,
+    sweep.peakRssMegabytes.toFixed(0),
+    sweep.pointsPerSecond >= SWEEP_TARGET ? 'met' : 'not met',
+  ]);
+  return `${table(
+    [
+      `sweep: ${sweepCase.name}, one swept parameter`,
+      'pool',
+      'points / round',
+      'points / s (median)',
+      'slowest–fastest round',
+      'failed / fit',
+      'peak RSS, MB',
+      `≥ ${SWEEP_TARGET.toLocaleString('en-US')} / s`,
+    ],
+    rows,
+    ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+  )}\n`;
 }

@@ -17,8 +17,9 @@ import {
   type Workload,
 } from '../../engine/schema/workload';
 import type { Result, SweepPoint, SweepVariant } from '../contract/api';
+import { runSweepChunk, SWEEP_CHUNK_JOB } from './sweep-protocol';
 
-export type JobKind = 'check' | 'simulate' | 'sweep';
+export type JobKind = 'check' | 'simulate' | 'sweep' | typeof SWEEP_CHUNK_JOB;
 
 export type { SweepPoint, SweepVariant };
 
@@ -129,6 +130,9 @@ export function createJobRunner(catalog: Catalog): (kind: string, payload: unkno
         });
         return { ok: true, value: points };
       }
+      // A chunk of a sweep's points; its session (design, workload, definition) was validated by `SweepRun`.
+      case SWEEP_CHUNK_JOB:
+        return runSweepChunk(index, payload);
       default:
         return { ok: false, error: { code: 'invalid-payload', message: `The engine has no job "${kind}".` } };
     }

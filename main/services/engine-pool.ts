@@ -44,6 +44,8 @@ export interface JobMessage {
   payload: unknown;
   /** The worker sets `payload.design` from this: the design itself, a delta of a held one, or only its key. */
   design?: { key: string; design?: DesignDocument; base?: string; delta?: DesignDelta };
+  /** The worker sets `payload.session` from this: the session's data when first sent, else only its key. */
+  session?: { key: string; data?: unknown };
 }
 
 /** What a worker answers a job. */
@@ -85,7 +87,21 @@ export interface RunOptions {
   supersedes?: string;
   /** The job's design, kept by the worker under its key (the worker puts it in `payload.design`). */
   design?: JobDesign;
+  /**
+   * Data many jobs share (a sweep's design, workload and definition), sent to each worker once and kept by it
+   * under its key (the worker puts it in `payload.session`); later jobs carry only the key.
+   */
+  session?: JobSession;
 }
+
+/** Data a worker keeps for later jobs: sent whole to a worker that does not hold the key yet. */
+export interface JobSession {
+  key: string;
+  data: unknown;
+}
+
+/** How many sessions a worker keeps (a few sweeps at once). */
+export const HELD_SESSIONS = 4;
 
 interface Job {
   id: number;
@@ -93,6 +109,7 @@ interface Job {
   payload: unknown;
   key: string | undefined;
   design: JobDesign | undefined;
+  session: JobSession | undefined;
   stale: boolean;
   resolve: (result: Result<unknown>) => void;
 }
@@ -103,6 +120,8 @@ interface Slot {
   timer: ReturnType<typeof setTimeout> | undefined;
   /** Keys of the designs this worker holds, oldest first (the worker keeps the same list). */
   held: string[];
+  /** Keys of the sessions this worker holds, oldest first (the worker keeps the same list). */
+  sessions: string[];
   /** Whether this worker has started (said it is ready); until then it gets no job. */
   ready: boolean;
 }
@@ -155,6 +174,7 @@ export class EnginePool {
         payload,
         key: options.supersedes,
         design: options.design,
+        session: options.session,
         stale: false,
         resolve: resolve as (result: Result<unknown>) => void,
       };
@@ -204,7 +224,7 @@ export class EnginePool {
 
   private spawn(): Slot {
     const worker = this.options.createProcess();
-    const slot: Slot = { worker, job: undefined, timer: undefined, held: [], ready: false };
+    const slot: Slot = { worker, job: undefined, timer: undefined, held: [], sessions: [], ready: false };
     worker.listen({
       reply: (reply) => this.onReply(slot, reply),
       exit: (reason) => {
@@ -225,7 +245,10 @@ export class EnginePool {
     if (!job || reply.jobId !== job.id) return;
     this.finish(slot);
     // After an internal failure the worker's held designs are not trusted: send the next ones whole.
-    if (!reply.ok && reply.error.code === 'internal') slot.held = [];
+    if (!reply.ok && reply.error.code === 'internal') {
+      slot.held = [];
+      slot.sessions = [];
+    }
     if (job.stale) job.resolve(cancelled);
     else job.resolve(reply.ok ? { ok: true, value: reply.value } : { ok: false, error: reply.error });
     this.pump();
@@ -281,7 +304,12 @@ export class EnginePool {
       const wanted = job.design;
       const holding = (key: string | undefined) =>
         key === undefined ? undefined : free.find((candidate) => candidate.held.includes(key));
-      const slot = holding(wanted?.key) ?? holding(wanted?.base) ?? free[0]!;
+      const session = job.session;
+      const slot =
+        holding(wanted?.key) ??
+        holding(wanted?.base) ??
+        (session && free.find((candidate) => candidate.sessions.includes(session.key))) ??
+        free[0]!;
       slot.job = job;
       slot.timer = setTimeout(
         () => this.onFailure(slot, `it took longer than ${this.timeoutMs / 1000} s and was stopped`),
@@ -289,6 +317,12 @@ export class EnginePool {
       );
       const message: JobMessage = { jobId: job.id, kind: job.kind, payload: job.payload };
       if (wanted) message.design = this.designFor(slot, wanted);
+      if (session) {
+        message.session = slot.sessions.includes(session.key)
+          ? { key: session.key }
+          : { key: session.key, data: session.data };
+        slot.sessions = heldAfter(slot.sessions, session.key, HELD_SESSIONS);
+      }
       slot.worker.send(message);
     }
   }
@@ -310,6 +344,6 @@ export class EnginePool {
  * The designs a worker holds after it is given `key`: that key moves to the newest place and the oldest beyond
  * `HELD_DESIGNS` are dropped. The pool and the worker both use this, so their lists never disagree.
  */
-export function heldAfter(held: readonly string[], key: string): string[] {
-  return [...held.filter((candidate) => candidate !== key), key].slice(-HELD_DESIGNS);
+export function heldAfter(held: readonly string[], key: string, limit = HELD_DESIGNS): string[] {
+  return [...held.filter((candidate) => candidate !== key), key].slice(-limit);
 }

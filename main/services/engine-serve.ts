@@ -8,7 +8,14 @@
  */
 import { applyDesignDelta } from '../../engine/design-delta';
 import type { DesignDocument } from '../../engine/schema/design';
-import { heldAfter, type EngineReady, type EngineStart, type JobMessage, type JobReply } from './engine-pool';
+import {
+  heldAfter,
+  HELD_SESSIONS,
+  type EngineReady,
+  type EngineStart,
+  type JobMessage,
+  type JobReply,
+} from './engine-pool';
 import { createJobRunner, warmUp } from './engine-jobs';
 
 /** How a worker process talks to its pool: Node's IPC channel, or Electron's `process.parentPort`. */
@@ -22,6 +29,18 @@ export function serveJobs(channel: ParentChannel): void {
     ((kind: string, payload: unknown) => ReturnType<ReturnType<typeof createJobRunner>>) | undefined;
   let heldKeys: string[] = [];
   const held = new Map<string, DesignDocument>();
+  let sessionKeys: string[] = [];
+  const sessions = new Map<string, unknown>();
+
+  /** The job's session data from what the message brings and what this worker holds. */
+  function sessionOf(sent: NonNullable<JobMessage['session']>): unknown {
+    const data = 'data' in sent ? sent.data : sessions.get(sent.key);
+    if (data === undefined) throw new Error(`the session "${sent.key}" is not held`);
+    sessionKeys = heldAfter(sessionKeys, sent.key, HELD_SESSIONS);
+    sessions.set(sent.key, data);
+    for (const key of sessions.keys()) if (!sessionKeys.includes(key)) sessions.delete(key);
+    return data;
+  }
 
   /** The job's design from what the message brings and what this worker holds. */
   function designOf(sent: NonNullable<JobMessage['design']>): DesignDocument {
@@ -53,14 +72,20 @@ export function serveJobs(channel: ParentChannel): void {
     const message = received as JobMessage;
     let reply: JobReply;
     try {
-      const payload = message.design
+      let payload = message.design
         ? { ...(message.payload as object), design: designOf(message.design) }
         : message.payload;
+      if (message.session) payload = { ...(payload as object), session: sessionOf(message.session) };
       const result = runJob(message.kind, payload);
       reply = result.ok
         ? { jobId: message.jobId, ok: true, value: result.value }
         : { jobId: message.jobId, ok: false, error: result.error };
     } catch (error) {
+      // A failed job may have left the held designs and sessions half updated: the pool forgets them too.
+      heldKeys = [];
+      held.clear();
+      sessionKeys = [];
+      sessions.clear();
       reply = {
         jobId: message.jobId,
         ok: false,

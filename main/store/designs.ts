@@ -48,7 +48,7 @@ export async function createDesign(
   name: string,
   document: DesignDocument,
   workload: Workload | null,
-  options: { author?: string; kind?: 'created' | 'import' },
+  options: { author?: string; kind?: 'created' | 'import' | 'sweep'; summary?: string },
 ): Promise<StoredDesign> {
   const { connection } = context;
   const id = newDesignId();
@@ -65,7 +65,7 @@ export async function createDesign(
     await insertVersion(connection, id, {
       kind,
       name: null,
-      summary: kind === 'import' ? 'Imported' : 'Created',
+      summary: options.summary ?? (kind === 'import' ? 'Imported' : 'Created'),
       author: options.author ?? '',
       revision: 1,
       document: documentText,

@@ -1,7 +1,7 @@
 /**
- * A design's history: every saved state is a version (`created`, `auto`, `checkpoint`, `restore`, `import`) with
- * its time, author and a one-line summary of what changed. Saves within the interval of an automatic version's
- * start are folded into it; the oldest automatic versions beyond the limit are pruned (checkpoints, restores and
+ * A design's history: every saved state is a version (`created`, `auto`, `checkpoint`, `restore`, `import`,
+ * `sweep`) with its time, author and a one-line summary of what changed. Saves within the interval of an automatic
+ * version's start are folded into it; the oldest automatic versions beyond the limit are pruned (checkpoints, restores and
  * the first version never are).
  */
 import { randomBytes } from 'node:crypto';
@@ -15,7 +15,7 @@ import type { Connection } from './sqlite';
 import { StoreError } from './store-error';
 
 export type VersionKind = VersionSummary['kind'];
-const versionKinds: readonly VersionKind[] = ['created', 'auto', 'checkpoint', 'restore', 'import'];
+const versionKinds: readonly VersionKind[] = ['created', 'auto', 'checkpoint', 'restore', 'import', 'sweep'];
 
 /** A version without its content (what lists and the history bookkeeping read). */
 interface VersionMeta {

@@ -13,6 +13,7 @@ import { ProjectStore, SCHEMA_VERSION, StoreError } from './project-store';
 import { Connection } from './sqlite';
 
 const fixture = fileURLToPath(new URL('./fixtures/project-v1.tessera', import.meta.url));
+const fixtureV2 = fileURLToPath(new URL('./fixtures/project-v2.tessera', import.meta.url));
 
 let folder: Awaited<ReturnType<typeof temporaryFolder>>;
 beforeEach(async () => {
@@ -246,7 +247,9 @@ describe('an upgrade that fails half-way', () => {
 
       const error = await refusal(ProjectStore.open(path));
       expect(error.code).toBe('damaged');
-      expect(error.message).toContain('project.tessera could not be upgraded from project schema 1 to 2');
+      expect(error.message).toContain(
+        `project.tessera could not be upgraded from project schema 1 to ${SCHEMA_VERSION}`,
+      );
       expect(error.message).toContain('versions_by_design');
       expect(error.message).toContain('The file was not changed');
       expect(await sha256(path)).toBe(checksum);
@@ -258,4 +261,67 @@ describe('an upgrade that fails half-way', () => {
       expect(await rawRows(path, 'SELECT version FROM schema_version')).toEqual([{ version: 1 }]);
     },
   );
+});
+
+describe('upgrading a schema-2 project (before sweeps)', () => {
+  async function copyOfV2(): Promise<string> {
+    const path = folder.file('two.tessera');
+    await copyFile(fixtureV2, path);
+    return path;
+  }
+
+  it('keeps a byte-for-byte backup, every design, its history and its report, and adds empty sweeps', async () => {
+    const path = await copyOfV2();
+    const original = await sha256(fixtureV2);
+    const before = await rawRows<Record<string, unknown>>(
+      fixtureV2,
+      'SELECT * FROM versions ORDER BY design_id, created_at, rowid',
+    );
+    const designsBefore = await rawRows<Record<string, unknown>>(
+      fixtureV2,
+      'SELECT * FROM designs ORDER BY id',
+    );
+    const reportsBefore = await rawRows<Record<string, unknown>>(fixtureV2, 'SELECT * FROM reports');
+
+    const store = await ProjectStore.open(path);
+    const backupPath = folder.file('two.schema-2.backup.tessera');
+    expect(store.info()).toEqual({
+      path,
+      name: 'two',
+      schemaVersion: SCHEMA_VERSION,
+      upgrade: { fromSchema: 2, backupPath },
+    });
+    expect(await sha256(backupPath)).toBe(original);
+    const designs = await store.listDesigns();
+    expect(designs.map((design) => design.name)).toEqual(['H100 baseline', 'Empty']);
+    const h100 = designs[0];
+    if (!h100) throw new Error('the fixture has the H100 design');
+    // The history as it was: created, the autosave that raised the HBM bandwidth, the checkpoint.
+    expect((await store.listVersions(h100.id)).map((version) => [version.kind, version.name])).toEqual([
+      ['checkpoint', 'Faster HBM'],
+      ['auto', null],
+      ['created', null],
+    ]);
+    expect((await store.getDesign(h100.id)).report).toEqual({
+      ok: true,
+      report: { note: 'a stored report' },
+    });
+    expect(await store.listSweeps()).toEqual([]);
+    await store.close();
+
+    expect(await rawRows(path, 'SELECT * FROM versions ORDER BY design_id, created_at, rowid')).toEqual(
+      before,
+    );
+    expect(await rawRows(path, 'SELECT * FROM designs ORDER BY id')).toEqual(designsBefore);
+    expect(await rawRows(path, 'SELECT * FROM reports')).toEqual(reportsBefore);
+  });
+
+  it('ends with exactly the schema a new project has', async () => {
+    const upgraded = await copyOfV2();
+    await (await ProjectStore.open(upgraded)).close();
+    const fresh = folder.file('fresh.tessera');
+    await (await ProjectStore.create(fresh)).close();
+    expect(await schemaOf(upgraded)).toEqual(await schemaOf(fresh));
+    expect(JSON.stringify(await schemaOf(upgraded))).toContain('sweep_points');
+  });
 });

@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectName, syncFile } from './disk';
 import { newerVersion } from './inspection';
-import { reportsTable, SCHEMA_VERSION, versionsTable } from './schema';
+import { reportsTable, SCHEMA_VERSION, sweepsTable, versionsTable } from './schema';
 import type { Connection } from './sqlite';
 import { StoreError } from './store-error';
 
@@ -33,6 +33,10 @@ const migrations: Record<number, (connection: Connection) => Promise<void>> = {
        FROM designs`,
       [UPGRADE_SUMMARY],
     );
+  },
+  // Schema 3 adds the sweeps and their points; nothing else changes.
+  2: async (connection) => {
+    await connection.exec(sweepsTable);
   },
 };
 

@@ -137,7 +137,7 @@ describe('ProjectStore on a real SQLite file', () => {
   it('creates new projects at the current schema in WAL mode, with a history for every design', async () => {
     const path = folder.file('current.tessera');
     const store = await ProjectStore.create(path);
-    expect(store.info()).toEqual({ path, name: 'current', schemaVersion: 2 });
+    expect(store.info()).toEqual({ path, name: 'current', schemaVersion: SCHEMA_VERSION });
     // Bytes 18 and 19 of the SQLite header are 2 in WAL mode (1 with a rollback journal).
     const header = await readFile(path);
     expect([header[18], header[19]]).toEqual([2, 2]);

@@ -17,12 +17,19 @@
 import type { DesignDocument } from '../../engine/schema/design';
 import type { ModelConfig } from '../../engine/schema/model';
 import type { Workload } from '../../engine/schema/workload';
+import type { SweepFigureId } from '../../engine/sweep/figures';
+import type { SweepRow } from '../../engine/sweep/row';
+import type { SweepSpec } from '../../engine/sweep/spec';
 import type {
   DesignSummary,
   ModuleEntry,
   ProjectInfo,
   StoredDesign,
   StoredVersion,
+  SweepPointsPage,
+  SweepPointsQuery,
+  SweepStatus,
+  SweepSummary,
   VersionSummary,
 } from '../contract/api';
 import { explainBusy } from './busy';
@@ -35,6 +42,7 @@ import { createProjectFile, openProjectFile, saveCopyAs, type Upgrade } from './
 import { saveReport } from './reports';
 import { SCHEMA_VERSION } from './schema';
 import type { Connection } from './sqlite';
+import * as sweeps from './sweeps';
 
 export {
   DEFAULT_AUTO_VERSION_INTERVAL_MS,
@@ -46,6 +54,7 @@ export type { VersionKind } from './history';
 export { contentKey } from './reports';
 export { APPLICATION_ID, SCHEMA_VERSION } from './schema';
 export { StoreError } from './store-error';
+export type { SweepRunInput } from './sweeps';
 
 /** A busy timeout other than the files' default (5 s), for tests that wait for another program's lock. */
 async function setBusyTimeout(connection: Connection, options: ProjectStoreOptions): Promise<void> {
@@ -92,6 +101,8 @@ export class ProjectStore {
     const store = new ProjectStore(connection, path, SCHEMA_VERSION, settingsOf(options), upgraded);
     // Housekeeping: if the file is busy now, the next opening purges instead.
     await designs.purgeDeletedDesigns(store.context).catch(() => undefined);
+    // A sweep still marked running was cut off (the app ended mid-sweep): it is paused with the points it has.
+    await sweeps.pauseInterrupted(connection).catch(() => undefined);
     return store;
   }
 
@@ -133,7 +144,7 @@ export class ProjectStore {
     name: string,
     document: DesignDocument,
     workload: Workload | null,
-    options: { author?: string; kind?: 'created' | 'import' } = {},
+    options: { author?: string; kind?: 'created' | 'import' | 'sweep'; summary?: string } = {},
   ): Promise<StoredDesign> {
     return this.serial(() => designs.createDesign(this.context, name, document, workload, options));
   }
@@ -230,6 +241,74 @@ export class ProjectStore {
 
   deleteModule(id: string): Promise<void> {
     return this.serial(() => library.deleteModule(this.connection, id));
+  }
+
+  /** Keeps a new sweep of a design's current revision, status `running`, with no points yet. */
+  createSweep(
+    designId: string,
+    spec: SweepSpec,
+    workload: Workload,
+    total: number,
+  ): Promise<sweeps.SweepRunInput> {
+    return this.serial(() => sweeps.createSweep(this.context, designId, spec, workload, total));
+  }
+
+  listSweeps(designId?: string): Promise<SweepSummary[]> {
+    return this.serial(() => sweeps.listSweeps(this.connection, designId));
+  }
+
+  /** A sweep with its definition, workload and the design document it ran on. */
+  getSweep(sweepId: string): Promise<sweeps.SweepRunInput> {
+    return this.serial(() => sweeps.getSweep(this.connection, sweepId));
+  }
+
+  getSweepSummary(sweepId: string): Promise<SweepSummary> {
+    return this.serial(() => sweeps.getSummary(this.connection, sweepId));
+  }
+
+  setSweepStatus(sweepId: string, status: SweepStatus, message?: string): Promise<SweepSummary> {
+    return this.serial(() => sweeps.setStatus(this.connection, sweepId, status, message));
+  }
+
+  deleteSweep(sweepId: string): Promise<void> {
+    return this.serial(() => sweeps.deleteSweep(this.connection, sweepId));
+  }
+
+  /** Keeps a chunk of evaluated points in one transaction with the sweep's counts; known indices are skipped. */
+  addSweepPoints(sweepId: string, rows: readonly SweepRow[]): Promise<SweepSummary> {
+    return this.serial(() => sweeps.addPoints(this.connection, sweepId, rows));
+  }
+
+  sweepDoneIndices(sweepId: string): Promise<Set<number>> {
+    return this.serial(() => sweeps.doneIndices(this.connection, sweepId));
+  }
+
+  sweepFeasibleFigures(
+    sweepId: string,
+    figures: readonly SweepFigureId[],
+  ): Promise<{ index: number; figures: number[] }[]> {
+    return this.serial(() => sweeps.feasibleFigures(this.connection, sweepId, figures));
+  }
+
+  markSweepFront(sweepId: string, indices: readonly number[]): Promise<void> {
+    return this.serial(() => sweeps.markFront(this.connection, sweepId, indices));
+  }
+
+  sweepPoints(query: SweepPointsQuery): Promise<SweepPointsPage> {
+    return this.serial(() => sweeps.queryPoints(this.connection, query));
+  }
+
+  sweepPoint(sweepId: string, index: number): Promise<SweepRow> {
+    return this.serial(() => sweeps.getPoint(this.connection, sweepId, index));
+  }
+
+  firstSweepFrontPoint(sweepId: string): Promise<SweepRow | undefined> {
+    return this.serial(() => sweeps.firstFrontPoint(this.connection, sweepId));
+  }
+
+  /** Up to `size` points after `afterIndex`, in index order (exports page through a sweep with this). */
+  sweepPointsAfter(sweepId: string, afterIndex: number, size: number): Promise<SweepRow[]> {
+    return this.serial(() => sweeps.pointsAfter(this.connection, sweepId, afterIndex, size));
   }
 
   close(): Promise<void> {

@@ -36,7 +36,12 @@ export function sourceFileWorker(
 }
 
 export function testRuntime(
-  options: { poolSize?: number; engine?: Partial<ForkOptions>; fileTimeLimitMs?: number } = {},
+  options: {
+    poolSize?: number;
+    engine?: Partial<ForkOptions>;
+    fileTimeLimitMs?: number;
+    sweepChunkSize?: number;
+  } = {},
 ): Promise<Runtime> {
   return startRuntime({
     libraryRoot,
@@ -46,5 +51,6 @@ export function testRuntime(
     createFileWorker: (workerOptions) => sourceFileWorker(workerOptions),
     ...(options.fileTimeLimitMs === undefined ? {} : { fileTimeLimitMs: options.fileTimeLimitMs }),
     poolSize: options.poolSize ?? 1,
+    ...(options.sweepChunkSize === undefined ? {} : { sweepChunkSize: options.sweepChunkSize }),
   });
 }

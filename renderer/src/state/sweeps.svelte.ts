@@ -12,7 +12,6 @@ import type {
   SweepsApi,
   SweepSummary,
   StoredSweep,
-  TesseraApi,
 } from '../../../main/contract/api';
 import type { SweepSpec } from '../../../engine/sweep/spec';
 import { api, call, messageOf } from '../lib/api';
@@ -22,11 +21,9 @@ import { download, fromBase64 } from './files.svelte';
 import { toasts } from './toasts.svelte';
 import { view } from './view.svelte';
 
-/** The backend's sweeps API (absent from a backend that predates sweeps: the view then says so). */
+/** The backend's sweeps API. */
 export function sweepsApi(): SweepsApi {
-  const sweeps = (api() as TesseraApi & { sweeps?: SweepsApi }).sweeps;
-  if (!sweeps) throw new Error('This backend cannot run sweeps.');
-  return sweeps;
+  return api().sweeps;
 }
 
 class SweepsState {

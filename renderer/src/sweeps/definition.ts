@@ -6,6 +6,7 @@
 import type { CatalogIndex } from '../../../engine/catalog';
 import type { DesignDocument } from '../../../engine/schema/design';
 import type { Workload } from '../../../engine/schema/workload';
+import { createPointSource } from '../../../engine/sweep/points';
 import type { SweepParameter, SweepSpec, SweepValue } from '../../../engine/sweep/spec';
 import { formatQuantity, parseQuantity, type Unit } from '../../../engine/units';
 
@@ -149,32 +150,13 @@ export function formatValueList(values: readonly SweepValue[], unit: Unit): stri
     .join(', ');
 }
 
-/** How many values a parameter takes in a grid (a distribution's `choice` has its values; others none). */
-function axisLength(parameter: SweepParameter): number {
-  if (parameter.values) return parameter.values.length;
-  if (parameter.range) return parameter.range.steps ?? 0;
-  if (parameter.distribution?.kind === 'choice') return parameter.distribution.values.length;
-  return 0;
-}
-
 /**
- * The points a definition has: a grid multiplies its axes (linked parameters are one axis), a sampling strategy
- * draws `samples`, NSGA-II evaluates population × generations. Null when a grid has an axis without a count (a
- * range without steps, a continuous distribution).
+ * The points a valid definition has: a grid's product of axes (linked parameters are one axis) or a sampling
+ * strategy's samples, as the sweep itself enumerates them (`createPointSource`); NSGA-II evaluates population ×
+ * generations.
  */
-export function pointCount(spec: Pick<SweepSpec, 'parameters' | 'strategy'>): number | null {
+export function pointCount(spec: SweepSpec): number {
   const strategy = spec.strategy;
-  if (strategy.kind === 'random' || strategy.kind === 'latin-hypercube') return strategy.samples;
   if (strategy.kind === 'nsga2') return strategy.population * strategy.generations;
-  const axes = new Map<string, number>();
-  let total = 1;
-  for (const [position, parameter] of spec.parameters.entries()) {
-    const length = axisLength(parameter);
-    if (length === 0) return null;
-    const key = parameter.link ?? `#${position}`;
-    if (axes.has(key)) continue;
-    axes.set(key, length);
-    total *= length;
-  }
-  return total;
+  return createPointSource(spec).total;
 }

@@ -37,6 +37,8 @@ class SweepsState {
   progress = $state.raw<Map<string, SweepProgress>>(new Map());
   /** Grows whenever points were added to the shown sweep, so the table and charts fetch again. */
   revision = $state(0);
+  /** A pause, resume or cancel waiting for the backend. */
+  pending = $state<{ sweepId: string; kind: 'pause' | 'resume' | 'cancel' } | null>(null);
   /** Why the last command failed, shown in the view. */
   problem = $state<string | null>(null);
   /** The design the list belongs to. */
@@ -117,6 +119,8 @@ class SweepsState {
   }
 
   async command(kind: 'pause' | 'resume' | 'cancel', sweepId: string): Promise<void> {
+    // Pause and cancel wait for the chunks in flight: the view says so meanwhile.
+    this.pending = { sweepId, kind };
     try {
       const summary = await call(sweepsApi()[kind]({ sweepId }));
       this.list = this.list.map((sweep) => (sweep.id === summary.id ? summary : sweep));
@@ -133,6 +137,8 @@ class SweepsState {
       this.problem = null;
     } catch (error) {
       this.problem = messageOf(error);
+    } finally {
+      this.pending = null;
     }
   }
 
@@ -161,7 +167,7 @@ class SweepsState {
       app.designs = await call(api().designs.list());
       await app.openDesign(design.id);
       view.showMode('design');
-      toasts.show(`Opened point ${index + 1} as "${design.name}".`);
+      toasts.show(`Opened point #${index} as "${design.name}".`);
     } catch (error) {
       this.problem = messageOf(error);
     }

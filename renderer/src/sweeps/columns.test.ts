@@ -38,7 +38,7 @@ describe('sweep columns', () => {
       ],
     });
     expect(columns.map((column) => column.title).slice(0, 3)).toEqual([
-      'Point',
+      'Point #',
       'HBM bandwidth',
       'workload.batch',
     ]);
@@ -46,7 +46,7 @@ describe('sweep columns', () => {
     expect(columns.at(-1)?.kind).toBe('feasible');
   });
 
-  it('numbers points from 1 and says why a point is infeasible or failed', () => {
+  it('numbers points by their index, as the CSV and the name of an opened point do, and says why one is infeasible or failed', () => {
     const columns = sweepColumns({ parameters: [{ path: 'workload.batch' }] });
     const [point, batch, tpot] = [
       columns[0],
@@ -63,7 +63,7 @@ describe('sweep columns', () => {
       feasible: false,
       violations: ['TPOT 61.2 ms > 50 ms'],
     };
-    expect(cellText(point, row)).toBe('5');
+    expect(cellText(point, row)).toBe('#4');
     expect(cellText(batch, row)).toBe('8');
     // The column title carries the unit ("TPOT (ms)"); each cell is the number in it.
     expect(cellText(tpot, row)).toBe('61.2');

@@ -107,7 +107,7 @@ export function sweepColumns(
   units: ParameterUnits = new Map(),
 ): SweepColumn[] {
   return [
-    { kind: 'index', key: 'index', title: 'Point' },
+    { kind: 'index', key: 'index', title: 'Point #' },
     ...spec.parameters.map((parameter) => {
       const unit = units.get(parameter.path);
       return {
@@ -126,7 +126,7 @@ export function sweepColumns(
 export function cellText(column: SweepColumn, row: SweepRow): string {
   switch (column.kind) {
     case 'index':
-      return String(row.index + 1);
+      return `#${row.index}`;
     case 'parameter':
       return formatSweepValue(row.values[column.key], column.unit);
     case 'figure':

@@ -84,7 +84,7 @@ export function describePoint(
   first: SweepFigureId[] = [],
   units: ParameterUnits = new Map(),
 ): string {
-  const lines = [`<strong>Point ${row.index + 1}</strong>${row.feasible ? '' : ' (infeasible)'}`];
+  const lines = [`<strong>Point #${row.index}</strong>${row.feasible ? '' : ' (infeasible)'}`];
   for (const parameter of spec.parameters)
     lines.push(
       `${escapeHtml(parameterLabel(parameter))}: ${escapeHtml(formatSweepValue(row.values[parameter.path], units.get(parameter.path)))}`,
@@ -205,7 +205,7 @@ export function scatterSummary(points: readonly ScatterPoint[], axes: ScatterAxe
     .slice(0, 3)
     .map(
       ({ row }) =>
-        `point ${row.index + 1} (${formatFigure(axes.x, row.figures?.[axes.x])}, ${formatFigure(axes.y, row.figures?.[axes.y])})`,
+        `point #${row.index} (${formatFigure(axes.x, row.figures?.[axes.x])}, ${formatFigure(axes.y, row.figures?.[axes.y])})`,
     );
   return (
     `${sweepFigures[axes.y].label} against ${sweepFigures[axes.x].label} for ${drawn} points, ` +

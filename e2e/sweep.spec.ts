@@ -99,10 +99,13 @@ test('define a sweep, watch it, pause, resume and cancel it, and open a front po
     await page.screenshot({ path: test.info().outputPath(`4-${tab}.png`), fullPage: true });
   }
   expect(await seriousViolations(page), 'axe: a chart').toEqual([]);
+  // Back on the table, it still shows the front.
   await view.getByRole('tab', { name: 'Table' }).click();
-
+  await expect(view.getByRole('combobox', { name: 'Show' })).toHaveValue('front');
   await table.focus();
-  const chosen = (await table.getByRole('gridcell').first().textContent()) ?? '';
+  await page.keyboard.press('ArrowDown');
+  const chosen =
+    (await table.getByRole('row', { selected: true }).getByRole('gridcell').first().textContent()) ?? '';
   await page.keyboard.press('Enter');
   await expect(view).toBeHidden();
   await expect(tessera.canvas).toBeVisible();
@@ -110,6 +113,8 @@ test('define a sweep, watch it, pause, resume and cancel it, and open a front po
   const picker = page.getByRole('combobox', { name: 'Design' });
   await expect(picker.locator('option:checked')).toHaveText(new RegExp(`${chosen}$`));
   await tessera.panel('History');
-  await expect(tessera.versions.getByRole('listitem').first()).toContainText('From sweep');
+  await expect(tessera.versions.getByRole('listitem').first()).toContainText(
+    `point ${chosen.slice(1)}: sm.bf16MacsPerCycle`,
+  );
   await page.screenshot({ path: test.info().outputPath('5-opened.png'), fullPage: true });
 });

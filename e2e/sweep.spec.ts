@@ -96,6 +96,7 @@ test('define a sweep, watch it, pause, resume and cancel it, and open a front po
   for (const tab of ['Pareto', 'Heat map', 'Parallel coordinates', 'Sensitivity']) {
     await view.getByRole('tab', { name: tab }).click();
     await expect(view.getByRole('figure')).toBeVisible();
+    await expect(view.getByText('Loading points…')).toHaveCount(0);
     await page.screenshot({ path: test.info().outputPath(`4-${tab}.png`), fullPage: true });
   }
   expect(await seriousViolations(page), 'axe: a chart').toEqual([]);

@@ -264,7 +264,9 @@ function evaluateStages(
   );
   const streamed = withStreaming(costedAsRead, machine, planned, placement, layers, policy?.prefetch ?? true);
   const costed = streamed.costed;
-  const powered = power(machine, costed, planned, workload, diagnostics);
+  const powered = power(machine, costed, planned, workload, diagnostics, {
+    explain: options.detail !== 'figures',
+  });
   const result = report(
     {
       design,

@@ -118,7 +118,13 @@ export function power(
   plan: Plan,
   workload: Workload,
   diagnostics: Diagnostic[],
+  /**
+   * `explain: false` (the sweep's figures path) leaves out each phase's `choice` — why the policy chose its clocks
+   * and the phase at the top clocks — which only the report's `dvfs` section reads; every timing is the same.
+   */
+  options: { explain?: boolean } = {},
 ): PoweredGraph {
+  const explain = options.explain !== false;
   const { chip } = machine;
   const points = chip.power.operatingPoints;
   const top = points[0];
@@ -170,6 +176,14 @@ export function power(
     curve: vfCurve(domain.operatingPoints, domain.operatingPoints[0]?.clockHertz ?? 1, chip.power.vf),
   }));
   const solve = (phase: CostedPhase, name: string, targetSeconds: number | undefined): PoweredPhase => {
+    // Flattened from the second timing on: most phases are timed once or twice, a bisection some twenty times.
+    let timings = 0;
+    let flatten: Float64Array | undefined;
+    const flat = (): Float64Array | undefined => {
+      timings += 1;
+      if (timings > 1) flatten ??= flatPhase(phase);
+      return flatten;
+    };
     const choice = chooseClocks({
       policy,
       domainPolicy: (domain) => workload.dvfsPolicy ?? domain.policy,
@@ -177,14 +191,14 @@ export function power(
       extras: extraCurves,
       targetSeconds,
       phaseName: name,
-      timingAt: (clockHertz, extras) => phaseTiming(machine, clocks, phase, clockHertz, 1, extras),
+      timingAt: (clockHertz, extras) => timingOf(machine, clocks, phase, clockHertz, 1, extras, flat()),
       adaptiveClock: (secondsAt) => adaptiveClock(clocks, secondsAt),
       diagnostics,
       domainBlockId: chip.power.domainBlockId,
     });
     const extras = choice.extras;
     const timing = (candidate: number, dutyCycle = 1) =>
-      phaseTiming(machine, clocks, phase, candidate, dutyCycle, extras);
+      timingOf(machine, clocks, phase, candidate, dutyCycle, extras, flat());
     const clockHertz = choice.computeHertz;
     const atClock = timing(clockHertz);
     let result = atClock;
@@ -207,6 +221,7 @@ export function power(
         message: `${name} draws ${formatQuantity(result.chipWatts, 'watts')} per chip, above the ${formatQuantity(advisoryWatts, 'watts')} cap; the cap is not enforced, so the clock is not lowered to meet it.`,
         blockId: chip.power.advisoryCapBlockId,
       });
+    if (!explain) return { costed: phase, timing: result, throttled, systemWatts: systemWatts(result) };
     // At the top clocks already (a fixed policy at the top point, no cap reached): the phase as run is the top.
     const atTop =
       !throttled &&
@@ -214,7 +229,7 @@ export function power(
       extras.every((extra) => extra.clockHertz === extra.curve.topClockHertz);
     const top = atTop
       ? atClock
-      : phaseTiming(machine, clocks, phase, clocks.anchorHertz, 1, topClocks(extraCurves));
+      : timingOf(machine, clocks, phase, clocks.anchorHertz, 1, topClocks(extraCurves), flat());
     return {
       costed: phase,
       timing: result,
@@ -299,17 +314,44 @@ export function anchorClock(unitClocksHertz: readonly number[], topClockHertz: n
 
 type Clocks = ComputeClocks;
 
+/** Numbers per operator in `flatPhase`. */
+const FLAT = 8;
+
+/**
+ * A phase's operators as one array of numbers (repeat, overhead, compute, memory, latency, communication seconds,
+ * compute and transfer joules), read many times when a cap or a policy bisects the clock: the same numbers in the
+ * same order as the objects, so every sum is the same to the last bit, without walking two objects per operator.
+ */
+function flatPhase(phase: CostedPhase): Float64Array {
+  const flat = new Float64Array(phase.costed.length * FLAT);
+  let offset = 0;
+  for (const { operator, cost } of phase.costed) {
+    flat[offset] = operator.repeat;
+    flat[offset + 1] = cost.overheadSeconds;
+    flat[offset + 2] = cost.computeSeconds;
+    flat[offset + 3] = cost.memorySeconds;
+    flat[offset + 4] = cost.latencySeconds;
+    flat[offset + 5] = cost.communicationSeconds;
+    flat[offset + 6] = cost.computeJoules;
+    flat[offset + 7] = cost.transferJoules;
+    offset += FLAT;
+  }
+  return flat;
+}
+
 /**
  * One phase at a clock on the curve (and a duty cycle: the share of the time the unit runs, the rest stalled): time,
- * and one chip's energy at the voltage that clock needs.
+ * and one chip's energy at the voltage that clock needs. `flat` is `flatPhase(phase)`; the loop over it is
+ * `secondsAt` and the energy written out, term for term.
  */
-function phaseTiming(
+function timingOf(
   machine: Machine,
   clocks: Clocks,
   phase: CostedPhase,
   clockHertz: number,
   dutyCycle = 1,
   extras: readonly DomainClock[] = [],
+  flat?: Float64Array,
 ): PhaseTiming {
   const { chip } = machine;
   const clockScale = clockHertz / clocks.anchorHertz;
@@ -317,7 +359,19 @@ function phaseTiming(
   const voltageScale = voltageVolts / clocks.curve.topVoltageVolts;
   let stageSeconds = 0;
   let dynamic = 0;
-  if (extras.length === 0)
+  if (extras.length === 0 && flat)
+    for (let offset = 0; offset < flat.length; offset += FLAT) {
+      const repeat = flat[offset] as number;
+      stageSeconds +=
+        repeat *
+        ((flat[offset + 1] as number) +
+          Math.max((flat[offset + 2] as number) / clockScale, flat[offset + 3] as number) +
+          (flat[offset + 4] as number) +
+          (flat[offset + 5] as number));
+      dynamic +=
+        repeat * ((flat[offset + 6] as number) * voltageScale * voltageScale + (flat[offset + 7] as number));
+    }
+  else if (extras.length === 0)
     for (const { operator, cost } of phase.costed) {
       stageSeconds += operator.repeat * secondsAt(cost, clockScale);
       dynamic += operator.repeat * (cost.computeJoules * voltageScale * voltageScale + cost.transferJoules);

@@ -10,6 +10,8 @@
  *   once for the whole sweep: they read the design alone, never the workload.
  * - A point that touches no workload field evaluates the SAME workload object.
  * - Nothing is cached by a point's values: two points with equal values are evaluated twice.
+ *
+ * Feasibility is core's `judgeFigures` (constraints, and objectives on a figure the point lacks).
  */
 import type { CatalogIndex } from '../catalog';
 import { evaluate } from '../evaluate';
@@ -18,15 +20,15 @@ import type { Block, DesignDocument, Group, Link } from '../schema/design';
 import { linkParamRanges } from '../schema/design';
 import { workloadSchema, type Workload } from '../schema/workload';
 import { parseQuantity, type Unit } from '../units';
-import { readSweepFigures, sweepFigures, type SweepFigureId } from './figures';
+import type { ValidationProblem } from '../schema/common';
+import { readSweepFigures } from './figures';
+import { judgeFigures } from './judge';
+import { sweepSpecProblems } from './read';
 import type { SweepRow } from './row';
 import type { SweepParameter, SweepSpec, SweepValue } from './spec';
 
-/** A problem with a parameter of the sweep: where (`parameters[2].path`) and what. */
-export interface SweepProblem {
-  path: string;
-  message: string;
-}
+/** A problem with the sweep on this design: where (`parameters[2].path`) and what. */
+export type SweepProblem = ValidationProblem;
 
 export type PreparedSweep =
   | { ok: false; problems: SweepProblem[] }
@@ -197,7 +199,9 @@ export function prepareSweep(
   spec: SweepSpec,
   catalog: CatalogIndex,
 ): PreparedSweep {
-  const problems: SweepProblem[] = [];
+  // The document's own rules first (one of values/range/distribution, linked lengths, …): then the design.
+  const problems: SweepProblem[] = sweepSpecProblems(spec);
+  if (problems.length > 0) return { ok: false, problems };
   const setters: Setter[] = [];
   const seen = new Map<string, number>();
   spec.parameters.forEach((parameter, index) => {
@@ -234,7 +238,6 @@ export function prepareSweep(
   const touchesDesign = setters.some((setter) => setter.kind !== 'workload');
   const touchesWorkload = setters.some((setter) => setter.kind === 'workload');
   const paths = setters.map((setter) => setter.path);
-  const constraints = spec.constraints;
 
   function evaluatePoint(values: readonly SweepValue[], index = 0): SweepRow {
     const record: Record<string, SweepValue> = {};
@@ -309,33 +312,11 @@ export function prepareSweep(
       return failed(first?.message ?? 'the point could not be evaluated');
     }
     const figures = readSweepFigures(result.report);
-    const verdict = judge(constraints, figures);
+    const verdict = judgeFigures(spec, figures);
     const row: SweepRow = { index, values: record, ok: true, figures, feasible: verdict.feasible };
     if (verdict.violations.length > 0) row.violations = verdict.violations;
     return row;
   }
 
   return { ok: true, evaluate: evaluatePoint };
-}
-
-/**
- * A private stand-in for core's `judgeFigures` (`engine/sweep/judge.ts`, branch i17-core) until it lands: every
- * constraint's bounds, a NaN figure failing any constraint on it.
- */
-function judge(
-  constraints: SweepSpec['constraints'],
-  figures: Record<SweepFigureId, number>,
-): { feasible: boolean; violations: string[] } {
-  const violations: string[] = [];
-  for (const constraint of constraints) {
-    const value = figures[constraint.figure];
-    const info = sweepFigures[constraint.figure];
-    const unit = info.unit && info.unit !== 'bool' ? ` ${info.unit}` : '';
-    if (Number.isNaN(value)) violations.push(`${info.label} is not known for this design`);
-    else if (constraint.min !== undefined && value < constraint.min)
-      violations.push(`${info.label} ${value.toPrecision(3)}${unit} < ${constraint.min}${unit}`);
-    else if (constraint.max !== undefined && value > constraint.max)
-      violations.push(`${info.label} ${value.toPrecision(3)}${unit} > ${constraint.max}${unit}`);
-  }
-  return { feasible: violations.length === 0, violations };
 }

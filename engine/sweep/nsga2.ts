@@ -15,7 +15,7 @@
  */
 import { axesOf, valueAtFraction, type SweepAxis } from './axes';
 import { constraintViolation, objectivesOf } from './judge';
-import { crowdingDistances, dominatesVector, nondominatedSort } from './pareto';
+import { compareVectors, crowdingDistances, dominatesVector, nondominatedSort } from './pareto';
 import type { SweepPointValues } from './points';
 import { createRandom, type Random } from './random';
 import type { SweepRow } from './row';
@@ -205,10 +205,18 @@ function constrainedDominates(a: Individual, b: Individual): boolean {
   return dominatesVector(a.objectives, b.objectives);
 }
 
+/** An order with every individual after those that dominate it: less violation first, then lexicographic objectives. */
+function constrainedOrder(a: Individual, b: Individual): number {
+  if (a.violation !== b.violation) return a.violation < b.violation ? -1 : 1;
+  return compareVectors(a.objectives, b.objectives);
+}
+
 /** The best `size` of a combined population: whole fronts in rank order, the last one cut by crowding distance. */
 function select(combined: Individual[], size: number): Individual[] {
-  const fronts = nondominatedSort(combined.length, (a, b) =>
-    constrainedDominates(combined[a] as Individual, combined[b] as Individual),
+  const fronts = nondominatedSort(
+    combined.length,
+    (a, b) => constrainedDominates(combined[a] as Individual, combined[b] as Individual),
+    (a, b) => constrainedOrder(combined[a] as Individual, combined[b] as Individual),
   );
   const chosen: Individual[] = [];
   const vectors = combined.map((individual) => individual.objectives);

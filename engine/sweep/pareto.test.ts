@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sweepFigureIds, type SweepFigureId } from './figures';
 import {
+  compareVectors,
   crowdingDistances,
   dominates,
   dominatesVector,
@@ -101,7 +102,11 @@ describe('nondominatedSort', () => {
       const vectors = Array.from({ length: 60 }, () =>
         Array.from({ length: dimensions }, () => random.below(6)),
       );
-      const fronts = nondominatedSort(vectors.length, (a, b) => dominatesVector(vectors[a]!, vectors[b]!));
+      const fronts = nondominatedSort(
+        vectors.length,
+        (a, b) => dominatesVector(vectors[a]!, vectors[b]!),
+        (a, b) => compareVectors(vectors[a]!, vectors[b]!),
+      );
       expect(fronts[0]).toEqual(frontIndices(vectors));
       expect(fronts.flat().sort((a, b) => a - b)).toEqual(vectors.map((_, index) => index));
       fronts.forEach((front, rank) => {

@@ -10,7 +10,7 @@
  * NSGA-II's points depend on the results before them: see `nsga2.ts`.
  */
 import { axesOf, gridValues, valueAtFraction, type SweepAxis } from './axes';
-import { hashUniform, hashWords, permutationAt } from './random';
+import { createPermutation, hashUniform, hashWords } from './random';
 import type { SweepSpec, SweepValue } from './spec';
 
 /** One point to evaluate: its index in the sweep and its values, aligned with `spec.parameters`. */
@@ -48,9 +48,11 @@ export function createPointSource(spec: SweepSpec): PointSource {
       );
     case 'latin-hypercube': {
       const samples = strategy.samples;
-      const keys = axes.map((_, axis) => hashWords(strategy.seed, permutationStream, axis));
+      const strata = axes.map((_, axis) =>
+        createPermutation(samples, hashWords(strategy.seed, permutationStream, axis)),
+      );
       return fractionSource(spec, axes, samples, (index, axis) => {
-        const stratum = permutationAt(index, samples, keys[axis] ?? 0);
+        const stratum = strata[axis]?.(index) ?? 0;
         return (stratum + hashUniform(strategy.seed, hypercubeStream, index, axis)) / samples;
       });
     }

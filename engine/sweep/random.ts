@@ -64,28 +64,36 @@ export function createRandom(seed: number, stream = 0): Random {
 }
 
 /**
- * The position of `index` under a random permutation of [0, count) chosen by `key`: a four-round balanced
- * Feistel network on the smallest even number of bits that covers `count`, walked again while the result
- * falls outside [0, count) ("cycle walking", Black & Rogaway 2002). A bijection for every key; O(1) memory;
- * about two walks on average. `count` up to 2³².
+ * A random permutation of [0, count) chosen by `key`, evaluated at one position at a time: a four-round
+ * balanced Feistel network on the smallest even number of bits that covers `count`, walked again while the
+ * result falls outside [0, count) ("cycle walking", Black & Rogaway 2002). A bijection for every key; O(1)
+ * memory; under two walks on average (the network's domain is less than four times `count`). `count` up to 2³².
  */
-export function permutationAt(index: number, count: number, key: number): number {
-  if (count <= 1) return 0;
+export function createPermutation(count: number, key: number): (index: number) => number {
+  if (count <= 1) return () => 0;
   let bits = 0;
   while (2 ** bits < count) bits += 1;
-  const half = Math.max(1, Math.ceil(bits / 2));
-  const mask = 2 ** half - 1;
+  const half = Math.ceil(bits / 2);
   const scale = 2 ** half;
-  let value = index;
-  do {
-    let left = Math.floor(value / scale);
-    let right = value % scale;
-    for (let round = 0; round < 4; round += 1) {
-      const mixed = (left ^ (hashWords(key, round, right) & mask)) >>> 0;
-      left = right;
-      right = mixed;
-    }
-    value = left * scale + right;
-  } while (value >= count);
-  return value;
+  const mask = scale - 1;
+  const roundKeys = [0, 1, 2, 3].map((round) => hashWords(key, round));
+  return (index) => {
+    let value = index;
+    do {
+      let left = Math.floor(value / scale);
+      let right = value % scale;
+      for (const roundKey of roundKeys) {
+        const mixed = (left ^ (mix32(right ^ roundKey) & mask)) >>> 0;
+        left = right;
+        right = mixed;
+      }
+      value = left * scale + right;
+    } while (value >= count);
+    return value;
+  };
+}
+
+/** The position of `index` under the permutation of [0, count) chosen by `key` (see {@link createPermutation}). */
+export function permutationAt(index: number, count: number, key: number): number {
+  return createPermutation(count, key)(index);
 }

@@ -1,4 +1,5 @@
 import schemaJson from '../../docs/sweep.schema.json';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readSweepSpec, sweepJsonSchema, writeSweepSpec } from './read';
 import { specOf } from './testing';
@@ -97,6 +98,13 @@ describe('readSweepSpec', () => {
     ]);
   });
 
+  it('lists at most 100 problems and says how many more there are', () => {
+    const values = Array.from({ length: 250 }, () => 'null').join(', ');
+    const problems = problemsOf(`${header}parameters:\n  - path: w.batch\n    values: [${values}]\n`);
+    expect(problems.length).toBe(101);
+    expect(problems.at(-1)).toMatch(/150 more problems from here on are not shown$/);
+  });
+
   it('reports syntax errors and never throws on junk', () => {
     expect(problemsOf('parameters: [\n')[0]).toMatch(/^1: \(syntax\)/);
     for (const junk of ['', '42', '- a\n- b', '{', 'null', '\u0000', '{"format": 1}']) {
@@ -141,6 +149,46 @@ describe('writeSweepSpec', () => {
 
   it('keeps a list of values on one line', () => {
     expect(writeSweepSpec(specs[0]!)).toContain('values: [ 2 TB/s, 3350000000000, yes, "1e3" ]');
+  });
+});
+
+describe('reading and writing, on generated input', () => {
+  it('writes any values, labels and names so that they read back the same', () => {
+    const text = fc.string({ maxLength: 30, unit: 'grapheme' });
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(text, fc.double({ noNaN: true, noDefaultInfinity: true })), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        text,
+        text,
+        (values, name, label) => {
+          const spec = specOf({ name, parameters: [{ path: 'p.x', label, values }] });
+          expect(readSweepSpec(writeSweepSpec(spec))).toEqual({ ok: true, value: spec });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never throws on any text or any JSON value, and says where the problems are', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)),
+        ),
+        (input) => {
+          const result = readSweepSpec(input);
+          if (!result.ok) {
+            expect(result.problems.length).toBeGreaterThan(0);
+            for (const problem of result.problems) expect(problem.line).toBeGreaterThanOrEqual(1);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -21,6 +21,9 @@ export const maxSweepTextLength = 4_000_000;
 /** The most points a grid may have (as many as the largest random sample). */
 export const maxGridPoints = 100_000_000;
 
+/** The most problems listed for one text (one more entry says how many were left out). */
+export const maxSweepProblems = 100;
+
 /** The `$id` of the sweep document's JSON Schema. */
 export const sweepSchemaId = 'https://tessera.dev/schema/sweep-v1.json';
 
@@ -76,7 +79,19 @@ function readOrFail(text: unknown): Parsed<SweepSpec> {
   problems.sort(
     (first, second) => (first.line ?? 0) - (second.line ?? 0) || (first.column ?? 0) - (second.column ?? 0),
   );
-  return { ok: false, problems };
+  const hidden = problems[maxSweepProblems];
+  if (hidden === undefined) return { ok: false, problems };
+  // A list of 100,000 wrong values would say the same thing 100,000 times; the first few say enough.
+  return {
+    ok: false,
+    problems: [
+      ...problems.slice(0, maxSweepProblems),
+      {
+        ...hidden,
+        message: `${problems.length - maxSweepProblems} more problems from here on are not shown`,
+      },
+    ],
+  };
 }
 
 /**

@@ -1,61 +1,14 @@
 /**
- * A sweep's point as a design: `applyPoint` sets a point's values in the design and workload the sweep ran on
- * (what opening a point as a design keeps; `engine/sweep/apply.ts` evaluates points without building the design).
- * `sensitivityVariants` is a private stand-in for core's (`engine/sweep/sensitivity.ts`, not landed yet).
+ * A sweep's point as a design: `applyPoint` sets a point's values in the design and workload the sweep ran on —
+ * what opening a point as a design keeps (`engine/sweep/apply.ts` evaluates points without building the design).
  */
 import type { CatalogIndex } from '../../engine/catalog';
 import { applyOverrides, type Override } from '../../engine/overrides';
 import { describeProblems, parseWith } from '../../engine/schema/common';
 import { linkParamRanges, type DesignDocument } from '../../engine/schema/design';
 import { workloadSchema, type Workload } from '../../engine/schema/workload';
-import type { SweepParameter, SweepSpec, SweepValue } from '../../engine/sweep/spec';
+import type { SweepValue } from '../../engine/sweep/spec';
 import { parseQuantity, type Unit } from '../../engine/units';
-
-/** A grid axis without `steps` gets this many. */
-const DEFAULT_STEPS = 10;
-
-/** A parameter's values as a list (a grid's axis; also the neighbours of a categorical value). */
-export function parameterValues(parameter: SweepParameter): SweepValue[] {
-  if (parameter.values) return parameter.values;
-  if (parameter.distribution?.kind === 'choice') return parameter.distribution.values;
-  const range = parameter.range;
-  if (!range) return [];
-  const steps = range.steps ?? DEFAULT_STEPS;
-  const values: number[] = [];
-  for (let step = 0; step < steps; step += 1) {
-    const t = step / (steps - 1);
-    const value =
-      range.scale === 'log'
-        ? Math.exp(Math.log(range.from) + t * (Math.log(range.to) - Math.log(range.from)))
-        : range.from + t * (range.to - range.from);
-    values.push(range.integer === true ? Math.round(value) : value);
-  }
-  return values;
-}
-
-/** Each parameter 10 % below and above its value at a point; a categorical one takes its neighbouring values. */
-export function sensitivityVariants(
-  spec: SweepSpec,
-  base: Record<string, SweepValue>,
-): { parameter: SweepParameter; base: SweepValue; low: SweepValue; high: SweepValue }[] {
-  return spec.parameters.map((parameter) => {
-    const value = base[parameter.path] ?? parameterValues(parameter)[0] ?? 0;
-    if (typeof value === 'number') {
-      const integer =
-        parameter.range?.integer === true || (parameter.values !== undefined && Number.isInteger(value));
-      const scaled = (factor: number): number => (integer ? Math.round(value * factor) : value * factor);
-      return { parameter, base: value, low: scaled(0.9), high: scaled(1.1) };
-    }
-    const list = parameterValues(parameter);
-    const position = list.indexOf(value);
-    return {
-      parameter,
-      base: value,
-      low: list[Math.max(0, position - 1)] ?? value,
-      high: list[Math.min(list.length - 1, position + 1)] ?? value,
-    };
-  });
-}
 
 /** Sets `workload.a.b` = value in a copy of the workload. */
 function setWorkloadField(

@@ -228,8 +228,8 @@ describe('a grid sweep through dispatch', () => {
   it('varies every parameter ±10 % around a point', async () => {
     const bars = await call<SweepSensitivity[]>('sensitivity', { sweepId: sweep.id, index: 3 });
     expect(bars.map((bar) => [bar.parameter, bar.base, bar.low, bar.high])).toEqual([
-      // Text values are categorical: their neighbours in the list.
-      ['hbm.bandwidthBytesPerSecond', '3 TB/s', '2 TB/s', '4 TB/s'],
+      // A quantity typed with its unit moves in that unit.
+      ['hbm.bandwidthBytesPerSecond', '3 TB/s', '2.7 TB/s', '3.3 TB/s'],
       ['workload.batch', 8, 7, 9],
     ]);
     const point = rows[3];
@@ -277,6 +277,34 @@ describe('stopping and going on', () => {
     const last = await progressUntil(sweep.id, finished);
     expect(last).toMatchObject({ status: 'done', evaluated: 12, failed: 0 });
     expect((await allPoints(sweep.id)).map((row) => row.index)).toEqual([...Array(12).keys()]);
+  }, 120_000);
+
+  it('runs an NSGA-II search on the pool, and resumes it from its seed keeping each point once', async () => {
+    const spec: SweepSpec = {
+      ...gridSpec('Search'),
+      parameters: [
+        { path: 'hbm.bandwidthBytesPerSecond', range: { from: 2e12, to: 4e12, scale: 'linear' } },
+        { path: 'workload.batch', range: { from: 1, to: 16, scale: 'linear', integer: true } },
+      ],
+      strategy: {
+        kind: 'nsga2',
+        population: 4,
+        generations: 3,
+        seed: 7,
+        crossoverProbability: 0.9,
+      },
+    };
+    const sweep = await call<SweepSummary>('start', { designId, spec, workload });
+    expect(sweep.total).toBe(12);
+    const paused = await call<SweepSummary>('pause', { sweepId: sweep.id });
+    const kept = await allPoints(sweep.id);
+    expect(kept).toHaveLength(paused.evaluated);
+    await call<SweepSummary>('resume', { sweepId: sweep.id });
+    expect(await progressUntil(sweep.id, finished)).toMatchObject({ status: 'done', evaluated: 12 });
+    const rows = await allPoints(sweep.id);
+    expect(rows.map((row) => row.index)).toEqual([...Array(12).keys()]);
+    // The points kept before the pause are those the search made again.
+    expect(rows.slice(0, kept.length)).toEqual(kept);
   }, 120_000);
 
   it('cancels: the sweep ends with the points it has', async () => {

@@ -15,7 +15,8 @@ import { prepareSweep } from '../../engine/sweep/apply';
 import { sweepFigureIds, type SweepFigureId } from '../../engine/sweep/figures';
 import { objectivesOf } from '../../engine/sweep/judge';
 import { paretoFront } from '../../engine/sweep/pareto';
-import { createPointSource } from '../../engine/sweep/points';
+import { createPointSource, valuesByPath } from '../../engine/sweep/points';
+import { sensitivityVariants } from '../../engine/sweep/sensitivity';
 import type { SweepRow } from '../../engine/sweep/row';
 import type { SweepParameter, SweepSpec, SweepValue } from '../../engine/sweep/spec';
 import { formatQuantity } from '../../engine/units';
@@ -23,7 +24,7 @@ import type { StoredDesign, SweepProgress, SweepSensitivity, SweepSummary } from
 import type { EnginePool } from '../services/engine-pool';
 import { SweepRun } from '../services/sweep-run';
 import { StoreError, type ProjectStore, type SweepRunInput } from '../store/project-store';
-import { applyPoint, sensitivityVariants } from './sweep-point-design';
+import { applyPoint } from './sweep-point-design';
 
 /** Points a worker evaluates per job, and so per write to the project (one transaction each). */
 export const DEFAULT_CHUNK_SIZE = 1000;
@@ -198,7 +199,10 @@ export class SweepService {
   private async drive(run: ActiveRun, sweep: SweepRunInput, catalog: CatalogIndex): Promise<void> {
     const { store } = run;
     try {
-      const skip = await store.sweepDoneIndices(sweep.id);
+      // NSGA-II's later generations need the rows of the earlier ones, so it cannot skip: it runs again from
+      // its seed, making the same points, and those already kept are left as they were (their rows are equal).
+      const skip =
+        sweep.spec.strategy.kind === 'nsga2' ? new Set<number>() : await store.sweepDoneIndices(sweep.id);
       let summary: SweepSummary = await store.getSweepSummary(sweep.id);
       this.report(run, summary, true);
       let writeError: Error | undefined;
@@ -265,6 +269,12 @@ export class SweepService {
   /** Marks the front of the feasible points over the sweep's objectives, so `only: 'front'` is a query. */
   private async recomputeFront(store: ProjectStore, sweepId: string, spec: SweepSpec): Promise<void> {
     const objectives = objectivesOf(spec);
+    // One or two objectives (the usual case): a query over the kept points. More: core's front in memory, over
+    // the objectives' figures alone.
+    if (objectives.length <= 2) {
+      await store.markSweepFrontInSql(sweepId, objectives);
+      return;
+    }
     const points = await store.sweepFeasibleFigures(
       sweepId,
       objectives.map((objective) => objective.figure),
@@ -349,13 +359,14 @@ export class SweepService {
         : await store.sweepPoint(sweepId, index);
     if (!point)
       throw new StoreError('not-found', `Sweep "${sweep.name}" has no point on its front yet; name a point.`);
-    const variants = sensitivityVariants(sweep.spec, point.values);
+    const base = sweep.spec.parameters.map((parameter) => point.values[parameter.path] ?? Number.NaN);
+    const variants = sensitivityVariants(sweep.spec, base);
     // Point 0 is the base, then each parameter's low and high.
     const points = [
       point.values,
       ...variants.flatMap((variant) => [
-        { ...point.values, [variant.parameter.path]: variant.low },
-        { ...point.values, [variant.parameter.path]: variant.high },
+        valuesByPath(sweep.spec, variant.lowValues),
+        valuesByPath(sweep.spec, variant.highValues),
       ]),
     ];
     const rows = await this.evaluatePoints(sweep, points, await this.options.catalog());
@@ -370,8 +381,8 @@ export class SweepService {
           high: figure(2 + 2 * position, id),
         };
       return {
-        parameter: variant.parameter.path,
-        label: variant.parameter.label ?? variant.parameter.path,
+        parameter: variant.path,
+        label: variant.label,
         base: variant.base,
         low: variant.low,
         high: variant.high,

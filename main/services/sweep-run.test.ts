@@ -168,6 +168,31 @@ describe('SweepRun', () => {
     expect(result.progress.evaluated).toBe(cancelled.rows.length);
   }, 60_000);
 
+  it('runs an NSGA-II search a generation at a time, every row in index order', async () => {
+    const search = run({
+      spec: {
+        ...spec,
+        parameters: [
+          { path: 'hbm.bandwidthBytesPerSecond', range: { from: 1e12, to: 5e12, scale: 'linear' } },
+          { path: 'workload.batch', range: { from: 1, to: 64, scale: 'linear', integer: true } },
+        ],
+        strategy: { kind: 'nsga2', population: 8, generations: 3, seed: 5, crossoverProbability: 0.9 },
+        objectives: [
+          { figure: 'decodeTokensPerSecond', goal: 'max' },
+          { figure: 'energyJoulesPerToken', goal: 'min' },
+        ],
+      },
+      chunkSize: 3,
+    });
+    const result = await search.sweep.start();
+    expect(result.status).toBe('done');
+    expect(search.rows.map((row) => row.index)).toEqual(
+      Array.from({ length: 24 }, (_, position) => position),
+    );
+    expect(search.rows.every((row) => row.ok)).toBe(true);
+    expect(result.progress).toMatchObject({ total: 24, evaluated: 24 });
+  }, 60_000);
+
   it('refuses a sweep of a parameter the design does not have, before sending any point', async () => {
     const { sweep, rows } = run({
       spec: { ...spec, parameters: [{ path: 'hbm.speed', values: [1] }] },

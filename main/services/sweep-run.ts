@@ -205,7 +205,7 @@ export class SweepRun {
         break;
       }
       // NSGA-II: the next generation waits for this one's rows.
-      if (points === 'wait') break;
+      if (points === 'wait' || points.length === 0) break;
       const chunk: SweepChunk = { indices: [], values: [] };
       for (const point of points) {
         chunk.indices.push(point.index);

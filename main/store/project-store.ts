@@ -294,6 +294,14 @@ export class ProjectStore {
     return this.serial(() => sweeps.markFront(this.connection, sweepId, indices));
   }
 
+  /** Marks the front of one or two objectives with a query (no point read into memory). */
+  markSweepFrontInSql(
+    sweepId: string,
+    objectives: readonly { figure: SweepFigureId; goal: 'min' | 'max' }[],
+  ): Promise<void> {
+    return this.serial(() => sweeps.markFrontInSql(this.connection, sweepId, objectives));
+  }
+
   sweepPoints(query: SweepPointsQuery): Promise<SweepPointsPage> {
     return this.serial(() => sweeps.queryPoints(this.connection, query));
   }

@@ -10,7 +10,8 @@ import { emptyDesign } from '../../engine/schema/design';
 import { defaultWorkload } from '../../engine/schema/workload';
 import { sweepFigureIds, type SweepFigureId } from '../../engine/sweep/figures';
 import type { SweepRow } from '../../engine/sweep/row';
-import type { SweepSpec } from '../../engine/sweep/spec';
+import { paretoFront } from '../../engine/sweep/pareto';
+import type { SweepObjective, SweepSpec } from '../../engine/sweep/spec';
 import { repositoryRoot, tsxExecArgv } from '../testing/fake-backend';
 import { temporaryFolder } from '../testing/temp';
 import { ProjectStore } from './project-store';
@@ -107,6 +108,61 @@ describe('a sweep kept in the project', () => {
     });
     await store.close();
   });
+});
+
+describe('the front marked by a query', () => {
+  /** A small linear congruential generator: the same points on every run. */
+  function generator(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+  }
+
+  it.each<[string, SweepObjective[]]>([
+    [
+      'two objectives, one up and one down',
+      [
+        { figure: 'decodeTokensPerSecond', goal: 'max' },
+        { figure: 'energyJoulesPerToken', goal: 'min' },
+      ],
+    ],
+    [
+      'two objectives, both down',
+      [
+        { figure: 'tpotSeconds', goal: 'min' },
+        { figure: 'energyJoulesPerToken', goal: 'min' },
+      ],
+    ],
+    ['one objective', [{ figure: 'decodeTokensPerSecond', goal: 'max' }]],
+  ])(
+    'equals core’s front on generated points with ties, unknown figures and infeasible ones (%s)',
+    async (_case, objectives) => {
+      const { store, designId } = await projectWithDesign();
+      const sweep = await store.createSweep(designId, spec, defaultWorkload('llama-3-8b'), 6);
+      const random = generator(objectives.length * 7 + 1);
+      // Few distinct values, so that ties (on one objective, and exact duplicates) are common.
+      const rows = Array.from({ length: 400 }, (_, index) => {
+        const figures: Partial<Record<SweepFigureId, number>> = {};
+        // The objectives pull against each other (a faster point costs more energy), with a little noise.
+        const [first, second] = objectives;
+        const t = Math.floor(random() * 12);
+        if (first) figures[first.figure] = t;
+        if (second)
+          figures[second.figure] = (first?.goal === second.goal ? 11 - t : t) + Math.floor(random() * 3);
+        if (index % 37 === 0) figures[objectives[0]?.figure ?? 'fits'] = Number.NaN;
+        return row(index, figures, random() > 0.1);
+      });
+      await store.addSweepPoints(sweep.id, rows);
+      await store.markSweepFrontInSql(sweep.id, objectives);
+      const marked = await store.sweepPoints({ sweepId: sweep.id, limit: 1000, only: 'front' });
+      const expected = paretoFront(rows, objectives).map((point) => point.index);
+      expect(expected.length).toBeGreaterThan(1);
+      expect(marked.rows.map((point) => point.index)).toEqual(expected);
+      await store.close();
+    },
+  );
 });
 
 describe('a writer killed mid-sweep', () => {

@@ -230,30 +230,17 @@ export async function addPoints(
   rows: readonly SweepRow[],
 ): Promise<SweepSummary> {
   return connection.transaction(async () => {
-    await requireSweep(connection, sweepId);
+    const exists = await connection.get('SELECT id FROM sweeps WHERE id = ?', [sweepId]);
+    if (!exists) throw new StoreError('not-found', `There is no sweep with id "${sweepId}" in this project.`);
     let evaluated = 0;
     let failed = 0;
     let feasible = 0;
+    let repeated = false;
     const placeholders = `(?, ?, ?, ?, ?, ?, ?, ${sweepFigureIds.map(() => '?').join(', ')})`;
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
       const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-      const known = new Set(
-        (
-          await connection.all<{ idx: number }>(
-            `SELECT idx FROM sweep_points WHERE sweep_id = ? AND idx IN (${chunk.map(() => '?').join(', ')})`,
-            [sweepId, ...chunk.map((row) => row.index)],
-          )
-        ).map((row) => row.idx),
-      );
-      const fresh: SweepRow[] = [];
-      for (const row of chunk) {
-        if (known.has(row.index)) continue;
-        known.add(row.index);
-        fresh.push(row);
-      }
-      if (fresh.length === 0) continue;
       const params: unknown[] = [];
-      for (const row of fresh) {
+      for (const row of chunk) {
         evaluated += 1;
         if (!row.ok) failed += 1;
         if (row.feasible) feasible += 1;
@@ -268,16 +255,26 @@ export async function addPoints(
           ...sweepFigureIds.map((figure) => storedNumber(row.figures?.[figure])),
         );
       }
-      await connection.run(
-        `INSERT INTO sweep_points (sweep_id, idx, point_values, ok, feasible, error, violations, ${figureColumns})
-           VALUES ${fresh.map(() => placeholders).join(', ')}`,
+      // A point already kept stays as it was (OR IGNORE).
+      const { changes } = await connection.run(
+        `INSERT OR IGNORE INTO sweep_points (sweep_id, idx, point_values, ok, feasible, error, violations, ${figureColumns})
+           VALUES ${chunk.map(() => placeholders).join(', ')}`,
         params,
       );
+      if (changes !== chunk.length) repeated = true;
     }
-    await connection.run(
-      'UPDATE sweeps SET evaluated = evaluated + ?, failed = failed + ?, feasible = feasible + ? WHERE id = ?',
-      [evaluated, failed, feasible, sweepId],
-    );
+    if (repeated)
+      // Some points were kept already (a repeated chunk): the counts are those of the rows the sweep has.
+      await connection.run(
+        `UPDATE sweeps SET (evaluated, failed, feasible) = (SELECT COUNT(*), COALESCE(SUM(ok = 0), 0),
+           COALESCE(SUM(feasible), 0) FROM sweep_points WHERE sweep_id = ?) WHERE id = ?`,
+        [sweepId, sweepId],
+      );
+    else
+      await connection.run(
+        'UPDATE sweeps SET evaluated = evaluated + ?, failed = failed + ?, feasible = feasible + ? WHERE id = ?',
+        [evaluated, failed, feasible, sweepId],
+      );
     return getSummary(connection, sweepId);
   });
 }
@@ -311,6 +308,46 @@ export async function feasibleFigures(
     index: row.idx,
     figures: figures.map((figure) => row[figure] ?? Number.NaN),
   }));
+}
+
+/**
+ * Marks the Pareto front of one or two objectives in SQL, so a million points are never read into memory: with
+ * both objectives turned into "smaller is better" and the distinct pairs sorted by them, a pair is on the front
+ * when every pair before it has a larger second objective, and a point is on the front when its pair is (exact
+ * ties share their fate). One objective: the points with its best value. Only feasible points with finite
+ * figures take part.
+ */
+export async function markFrontInSql(
+  connection: Connection,
+  sweepId: string,
+  objectives: readonly { figure: SweepFigureId; goal: 'min' | 'max' }[],
+): Promise<void> {
+  const [first, second] = objectives.map(
+    (objective) => `(${objective.goal === 'max' ? '-' : ''}"${objective.figure}")`,
+  );
+  if (first === undefined || objectives.length > 2)
+    throw new StoreError('internal', 'The front is marked in SQL for one or two objectives only.');
+  const known = objectives.map((objective) => `"${objective.figure}" IS NOT NULL`).join(' AND ');
+  const candidates = `FROM sweep_points WHERE sweep_id = ? AND feasible = 1 AND ${known}`;
+  // Two objectives: the distinct pairs sorted, each compared with the least second objective of the pairs before
+  // it (a frame that only grows, so SQLite keeps one running minimum); the points with a pair on the front.
+  const front =
+    second === undefined
+      ? `SELECT idx ${candidates} AND ${first} = (SELECT MIN(${first}) ${candidates})`
+      : `WITH pairs AS (SELECT ${first} AS a, ${second} AS b ${candidates} GROUP BY 1, 2),
+           ranked AS (SELECT a, b, MIN(b) OVER (ORDER BY a, b ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+             AS before FROM pairs),
+           front AS (SELECT a, b FROM ranked WHERE before IS NULL OR before > b)
+         SELECT idx ${candidates} AND (${first}, ${second}) IN (SELECT a, b FROM front)`;
+  await connection.transaction(async () => {
+    await connection.run('UPDATE sweep_points SET on_front = 0 WHERE sweep_id = ? AND on_front = 1', [
+      sweepId,
+    ]);
+    await connection.run(
+      `UPDATE sweep_points SET on_front = 1 WHERE sweep_id = ? AND idx IN (${front})`,
+      second === undefined ? [sweepId, sweepId, sweepId] : [sweepId, sweepId, sweepId],
+    );
+  });
 }
 
 /** Marks exactly these points as the sweep's Pareto front, in one transaction. */

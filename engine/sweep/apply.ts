@@ -139,7 +139,7 @@ function setterOf(
       kind: 'group',
       path,
       groupIndex,
-      read: numberReader('A group count', 'count' as Unit, 1, 1_000_000, true),
+      read: numberReader('A group count', 'count', 1, 1_000_000, true),
     };
   }
   const blockIndex = design.blocks.findIndex((block) => block.id === head);
@@ -166,7 +166,7 @@ function setterOf(
       path,
       linkIndex,
       param,
-      read: numberReader(range.name, range.unit as Unit, range.min, range.max, false),
+      read: numberReader(range.name, range.unit, range.min, range.max, false),
     };
   }
   const ids = [...design.blocks, ...design.groups, ...design.links].map((item) => `"${item.id}"`);

@@ -127,6 +127,22 @@ describe('EnginePool', () => {
     expect(await busy).toMatchObject({ ok: false, error: { code: 'unavailable' } });
   });
 
+  it('sends a session whole to each worker once, then only its key, and whole again to a replaced worker', async () => {
+    pool = new EnginePool({ createProcess: scripted, size: 1 });
+    const session = { key: 'sweep-1', data: { spec: 'a sweep' } };
+    type Shape = { session: string; thread: number };
+    const first = await pool.run<Shape>('shape', null, { session });
+    const second = await pool.run<Shape>('shape', null, { session });
+    expect([first, second]).toMatchObject([
+      { ok: true, value: { session: 'whole' } },
+      { ok: true, value: { session: 'key' } },
+    ]);
+    expect(await pool.run('crash', null)).toMatchObject(workerFailed());
+    const replaced = await pool.run<Shape>('shape', null, { session });
+    expect(replaced).toMatchObject({ ok: true, value: { session: 'whole' } });
+    expect(replaced.ok && first.ok && replaced.value.thread).not.toBe(first.ok && first.value.thread);
+  });
+
   it('checks a design on a real engine worker', async () => {
     const { catalog } = await loadLibrary(libraryRoot);
     pool = new EnginePool({ createProcess: () => sourceProcess(catalog), size: 1 });

@@ -92,7 +92,7 @@ export function runSweepChunk(catalog: CatalogIndex, payload: unknown): Result<S
   const rows: SweepChunkRows = { status, figures };
   for (let position = 0; position < count; position += 1) {
     const values = chunk.values.slice(position * width, position * width + width);
-    const row = prepared.evaluate(values, chunk.indices[position] as number);
+    const row = prepared.evaluate(values, chunk.indices[position]);
     if (!row.ok || !row.figures) {
       (rows.errors ??= {})[position] = row.error ?? 'the point could not be evaluated';
       continue;

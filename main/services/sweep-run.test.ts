@@ -143,11 +143,10 @@ describe('SweepRun', () => {
 
   it('pauses, resumes and cancels', async () => {
     const paused = run({ inFlight: 1, chunkSize: 5 });
-    let pausedAt = -1;
     const finished = paused.sweep.start();
     await until(() => paused.rows.length > 0);
     paused.sweep.pause();
-    pausedAt = paused.rows.length;
+    const pausedAt = paused.rows.length;
     await new Promise((resolve) => setTimeout(resolve, 300));
     // At most the chunk in flight when it paused arrives.
     expect(paused.rows.length).toBeLessThanOrEqual(pausedAt + 5);

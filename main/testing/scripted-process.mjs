@@ -1,10 +1,10 @@
 // An engine worker process for testing the pool itself: it answers `echo`, answers `slow` after busy-waiting, and
 // misbehaves on request (`crash` throws outside any job handler, `exit` ends the process, `hang` never answers).
 // `shape` answers with the form the job's design arrived in (whole, a delta, or only its key) and this process's
-// id. The first message brings the catalog, which it ignores and answers that it is ready.
+// id, and the form its session arrived in (whole or only its key). The first message brings the catalog, which it ignores and answers that it is ready.
 let started = false;
 
-process.on('message', ({ jobId, kind, payload, design }) => {
+process.on('message', ({ jobId, kind, payload, design, session }) => {
   if (!started) {
     started = true;
     process.send({ ready: true });
@@ -20,6 +20,7 @@ process.on('message', ({ jobId, kind, payload, design }) => {
           form: design === undefined ? 'none' : design.design ? 'whole' : design.delta ? 'delta' : 'key',
           base: design?.base,
           thread: process.pid,
+          session: session === undefined ? 'none' : 'data' in session ? 'whole' : 'key',
         },
       });
       break;

@@ -60,6 +60,9 @@ class SweepsState {
       if (this.designId !== designId) return;
       this.list = list;
       this.problem = null;
+      // Another design's sweep is not shown here.
+      if (this.selected !== null && !list.some((sweep) => sweep.id === this.selected?.id))
+        this.selected = null;
       if (this.selectedId !== null && !list.some((sweep) => sweep.id === this.selectedId))
         this.selectedId = null;
       if (this.selectedId === null && this.selected === null && list[0]) await this.show(list[0].id);

@@ -170,7 +170,8 @@ export type MenuCommand =
   | 'next-pane'
   | 'previous-pane'
   | 'show-shortcuts'
-  | 'about';
+  | 'about'
+  | 'toggle-sweeps';
 
 export type Unsubscribe = () => void;
 

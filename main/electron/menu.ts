@@ -96,6 +96,7 @@ export function buildMenuTemplate(
         command('Overlay: Utilization / Power', 'toggle-overlay', 'O'),
         command('Text Spec Panel', 'toggle-spec', 'CmdOrCtrl+/'),
         command('History', 'show-history', 'CmdOrCtrl+Shift+H'),
+        command('Sweeps', 'toggle-sweeps', 'CmdOrCtrl+Shift+E'),
         command('Toggle Theme', 'toggle-theme', 'CmdOrCtrl+Shift+T'),
         { type: 'separator' },
         command('Next Pane', 'next-pane', 'F6'),

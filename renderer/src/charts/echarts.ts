@@ -3,12 +3,31 @@
  * the option builders in `options.ts` need, so the bundle carries a fraction of the library. SVG rather than
  * canvas: text stays crisp at any zoom, and the app's CSP needs neither eval nor inline scripts for it.
  */
-import { BarChart, LineChart, ScatterChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
+import {
+  GridComponent,
+  LegendComponent,
+  ParallelComponent,
+  TooltipComponent,
+  VisualMapContinuousComponent,
+} from 'echarts/components';
 import { init, use, type ECharts } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 
-use([BarChart, LineChart, ScatterChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
+use([
+  BarChart,
+  LineChart,
+  ScatterChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  SVGRenderer,
+  // The sweep view's heat map (with its colour scale) and parallel coordinates.
+  HeatmapChart,
+  ParallelChart,
+  ParallelComponent,
+  VisualMapContinuousComponent,
+]);
 
 /** A chart drawn with SVG in `container`; the caller disposes of it. */
 export function createChart(container: HTMLElement): ECharts {

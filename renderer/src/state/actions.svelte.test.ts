@@ -173,6 +173,7 @@ describe('the action list', () => {
       'fit-view': true,
       'toggle-overlay': true,
       'toggle-spec': true,
+      'toggle-sweeps': true,
       'toggle-theme': true,
       'next-pane': true,
       'previous-pane': true,

@@ -511,6 +511,15 @@ export const actions: Action[] = [
     run: () => view.togglePanel('spec'),
   },
   {
+    id: 'toggle-sweeps',
+    label: 'Sweeps',
+    menu: 'View',
+    keys: 'Ctrl+Shift+E',
+    match: (event) => mod(event) && event.shiftKey && key(event) === 'e',
+    run: () => view.toggleSweeps(),
+    enabled: () => editor.document !== null,
+  },
+  {
     id: 'toggle-theme',
     label: 'Toggle Theme',
     menu: 'View',

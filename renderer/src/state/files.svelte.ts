@@ -93,7 +93,8 @@ class Files {
   }
 }
 
-function download(fileName: string, mediaType: string, content: string | Uint8Array): void {
+/** Hands a file to the user as a download (Electron turns it into a save dialog). */
+export function download(fileName: string, mediaType: string, content: string | Uint8Array): void {
   const blob = new Blob([content as BlobPart], { type: mediaType });
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');

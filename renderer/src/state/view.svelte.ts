@@ -10,6 +10,9 @@ import type { OverlayMode } from '../editor/flow-model';
 
 export type SidePanel = 'inspector' | 'workload' | 'spec' | 'history';
 
+/** What the window shows of the open design: the design itself (canvas, results, side panel) or its sweeps. */
+export type ViewMode = 'design' | 'sweeps';
+
 /** The side panel shown when no other is asked for (and the one a toggled panel gives way to). */
 export const DEFAULT_SIDE_PANEL: SidePanel = 'inspector';
 
@@ -80,6 +83,21 @@ class ViewState {
   connectionHint = $state<string | null>(null);
 
   #sidePanel = $state<SidePanel>(DEFAULT_SIDE_PANEL);
+  #mode = $state<ViewMode>('design');
+
+  /** Whether the window shows the design or its sweeps. */
+  get mode(): ViewMode {
+    return this.#mode;
+  }
+
+  showMode(mode: ViewMode): void {
+    this.#mode = mode;
+  }
+
+  /** Shows the sweeps, or the design again when they are shown. */
+  toggleSweeps(): void {
+    this.#mode = this.#mode === 'sweeps' ? 'design' : 'sweeps';
+  }
   #dialog = $state.raw<Dialog | null>(null);
 
   /** Which tab the side panel shows. */

@@ -117,7 +117,24 @@ export function resolve(
   };
 }
 
+/**
+ * `techContext`'s answer per catalog, with the warning it gave: a function of the library's tables alone. One
+ * object per catalog also lets a block's compute spec be cached by it (`computeSpecOf`).
+ */
+const techCache = new WeakMap<CatalogIndex, { tech: TechContext; warnings: Diagnostic[] }>();
+
 function techContext(catalog: CatalogIndex, diagnostics: Diagnostic[]): TechContext {
+  let entry = techCache.get(catalog);
+  if (!entry) {
+    const warnings: Diagnostic[] = [];
+    entry = { tech: readTechContext(catalog, warnings), warnings };
+    techCache.set(catalog, entry);
+  }
+  for (const warning of entry.warnings) diagnostics.push({ ...warning });
+  return entry.tech;
+}
+
+function readTechContext(catalog: CatalogIndex, diagnostics: Diagnostic[]): TechContext {
   const table = catalog.tech.get(MAC_ENERGY_TABLE);
   if (!table) {
     diagnostics.push({
@@ -135,6 +152,38 @@ function techContext(catalog: CatalogIndex, diagnostics: Diagnostic[]): TechCont
   return { relativeMacEnergy: ratios };
 }
 
+/**
+ * A block read through its type's cost model, per block object and catalog: a block object never changes (designs
+ * are edited by replacing blocks, and a sweep point replaces only the blocks it sets), so a point that changes one
+ * block reads the others once for the whole sweep. The reading and the spec cached on it are shared between the
+ * machines of those designs and never modified.
+ */
+const modelledCache = new WeakMap<Block, { catalog: CatalogIndex; modelled: ModelledBlock | undefined }>();
+
+function modelledBlock(block: Block, catalog: CatalogIndex): ModelledBlock | undefined {
+  const cached = modelledCache.get(block);
+  if (cached && cached.catalog === catalog) return cached.modelled;
+  const type = catalog.blockTypes.get(block.type);
+  const model = type && blockModel(type.costModel);
+  const modelled = type && model ? { reading: readBlock(block, type), model } : undefined;
+  modelledCache.set(block, { catalog, modelled });
+  return modelled;
+}
+
+type ComputeSpec = ReturnType<NonNullable<BlockModel['compute']>>;
+
+/** Compute specs per reading (cached per block object above) and tech context (cached per catalog). */
+const computeSpecCache = new WeakMap<BlockReading, { tech: TechContext; spec: ComputeSpec }>();
+
+/** A block's compute spec: a pure function of its reading and the tech context, computed once per pair. */
+function computeSpecOf(reading: BlockReading, model: BlockModel, tech: TechContext): ComputeSpec {
+  const cached = computeSpecCache.get(reading);
+  if (cached && cached.tech === tech) return cached.spec;
+  const spec = model.compute?.(reading, tech);
+  computeSpecCache.set(reading, { tech, spec });
+  return spec;
+}
+
 function layoutOf(design: DesignDocument, catalog: CatalogIndex): Layout {
   const byId = new Map(design.groups.map((group) => [group.id, group]));
   const groupOfBlock = new Map<string, Group>();
@@ -147,9 +196,8 @@ function layoutOf(design: DesignDocument, catalog: CatalogIndex): Layout {
     }
   }
   const blocks = design.blocks.flatMap((block): ModelledBlock[] => {
-    const type = catalog.blockTypes.get(block.type);
-    const model = type && blockModel(type.costModel);
-    return type && model ? [{ reading: readBlock(block, type), model }] : [];
+    const modelled = modelledBlock(block, catalog);
+    return modelled ? [modelled] : [];
   });
   const layout: Layout = { blocks, groupOfBlock, parent, chipOf: new Map(), chipGroups: [] };
   for (const { reading } of blocks)
@@ -226,7 +274,7 @@ function rankedChips(layout: Layout, tech: TechContext): { group: Group; peak: n
     layout.blocks
       .filter(({ reading, model }) => layout.chipOf.get(reading.block.id) === group && model.hostsWorkload)
       .reduce((sum, { reading, model }) => {
-        const spec = model.compute?.(reading, tech);
+        const spec = computeSpecOf(reading, model, tech);
         if (!spec) return sum;
         return (
           sum + spec.macsPerCycle.bf16 * spec.clockHertz * multiplicityOnChip(layout, reading.block, group)
@@ -363,7 +411,7 @@ function poolUnits(
   return memberPools.map((members) => {
     const nodes = members.map((index) => graph.nodes[index] as GraphNode);
     const first = nodes[0] as GraphNode;
-    const spec = first.model.compute?.(first.reading, tech);
+    const spec = computeSpecOf(first.reading, first.model, tech);
     if (!spec) throw new Error('unreachable: a pooled compute block has a compute model');
     // Every field written out: a spread that then adds fields takes V8's slow path (this runs on each design edit).
     const unit: ComputeUnit = {

@@ -170,7 +170,7 @@ function modelledBlock(block: Block, catalog: CatalogIndex): ModelledBlock | und
   return modelled;
 }
 
-type ComputeSpec = ReturnType<NonNullable<BlockModel['compute']>>;
+type ComputeSpec = ReturnType<NonNullable<BlockModel['compute']>> | undefined;
 
 /** Compute specs per reading (cached per block object above) and tech context (cached per catalog). */
 const computeSpecCache = new WeakMap<BlockReading, { tech: TechContext; spec: ComputeSpec }>();

@@ -184,27 +184,54 @@ function computeSpecOf(reading: BlockReading, model: BlockModel, tech: TechConte
   return spec;
 }
 
-function layoutOf(design: DesignDocument, catalog: CatalogIndex): Layout {
-  const byId = new Map(design.groups.map((group) => [group.id, group]));
+/**
+ * The group structure of a design (which group holds each block, each group's parent, the chip group around a block
+ * id), per groups array: a function of the groups alone, which a design edited by replacing blocks (a sweep point
+ * that changes a block or link parameter) shares with the design it came from. Never modified once built.
+ */
+interface GroupStructure {
+  groupOfBlock: Map<string, Group>;
+  parent: Map<string, Group>;
+  /** The chip group around a block id, filled in as blocks are asked about. */
+  chipOfId: Map<string, Group | undefined>;
+}
+
+const groupStructures = new WeakMap<readonly Group[], GroupStructure>();
+
+function groupStructure(groups: readonly Group[]): GroupStructure {
+  let structure = groupStructures.get(groups);
+  if (structure) return structure;
+  const byId = new Map(groups.map((group) => [group.id, group]));
   const groupOfBlock = new Map<string, Group>();
   const parent = new Map<string, Group>();
-  for (const group of design.groups) {
+  for (const group of groups) {
     for (const blockId of group.blocks) if (!groupOfBlock.has(blockId)) groupOfBlock.set(blockId, group);
     for (const childId of group.groups ?? []) {
       const child = byId.get(childId);
       if (child && !parent.has(child.id)) parent.set(child.id, group);
     }
   }
+  structure = { groupOfBlock, parent, chipOfId: new Map() };
+  groupStructures.set(groups, structure);
+  return structure;
+}
+
+function layoutOf(design: DesignDocument, catalog: CatalogIndex): Layout {
+  const { groupOfBlock, parent, chipOfId } = groupStructure(design.groups);
   const blocks = design.blocks.flatMap((block): ModelledBlock[] => {
     const modelled = modelledBlock(block, catalog);
     return modelled ? [modelled] : [];
   });
   const layout: Layout = { blocks, groupOfBlock, parent, chipOf: new Map(), chipGroups: [] };
-  for (const { reading } of blocks)
-    layout.chipOf.set(
-      reading.block.id,
-      ancestors(layout, reading.block).find((group) => group.kind === 'chip'),
-    );
+  for (const { reading } of blocks) {
+    const id = reading.block.id;
+    let chip = chipOfId.get(id);
+    if (chip === undefined && !chipOfId.has(id)) {
+      chip = ancestors(layout, reading.block).find((group) => group.kind === 'chip');
+      chipOfId.set(id, chip);
+    }
+    layout.chipOf.set(id, chip);
+  }
   layout.chipGroups = [
     ...new Set([...layout.chipOf.values()].filter((group): group is Group => group !== undefined)),
   ];

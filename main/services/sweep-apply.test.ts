@@ -157,7 +157,7 @@ describe('prepareSweep', () => {
       expect(row.ok, `point ${point}: ${row.error ?? ''}`).toBe(expected !== undefined);
       if (!expected) return;
       expectSameFigures(row.figures, expected);
-      fits.push(expected.fits as number);
+      fits.push(expected.fits);
     });
     // The capacity did matter: 8 GB per GPU cannot hold a 70B model's eighth (about 17.6 GB of weights).
     expect(fits).toEqual([1, 0, 1, 1, 0, 1]);

@@ -317,6 +317,28 @@ export function blockArea(block: Block, reading: BlockReading, costModel: string
   }
 }
 
+/**
+ * `blockArea` per block object and area technology: a function of the block (its type and parameters, which a
+ * block object never changes — designs are edited by replacing blocks) and of the node's constants (`areaTech`'s
+ * answers are themselves cached per catalog and node, so the same node gives the same object). A sweep point that
+ * replaces one block computes that block's area alone; the returned object is shared, so it is never modified.
+ */
+const blockAreaCache = new WeakMap<Block, { tech: AreaTech; costModel: string; area: Readonly<BlockArea> }>();
+
+function cachedBlockArea(
+  block: Block,
+  reading: BlockReading,
+  costModel: string,
+  tech: AreaTech,
+): Readonly<BlockArea> {
+  const cached = blockAreaCache.get(block);
+  if (cached && cached.tech === tech && cached.costModel === costModel && reading.block === block)
+    return cached.area;
+  const area = blockArea(block, reading, costModel, tech);
+  blockAreaCache.set(block, { tech, costModel, area });
+  return area;
+}
+
 /** Gross dies per wafer (Hennessy & Patterson §1.6): π(d/2)²/A − πd/√(2A), whole dies, never negative. */
 export function grossDiesPerWafer(waferDiameterMetres: number, dieAreaSquareMetres: number): number {
   if (dieAreaSquareMetres <= 0) return 0;
@@ -448,11 +470,12 @@ export function areaAndCost(
   let dieArea = 0;
   const onDie = onDieFactor(blocks, fab, own, diagnostics);
   for (const { block, reading, costModel, instances: enabled } of blocks) {
-    const one = blockArea(block, reading, costModel, tech);
+    const one = cachedBlockArea(block, reading, costModel, tech);
     const compute = COMPUTE_COST_MODELS.has(costModel) && onDie > 1;
     const instances = compute ? enabled * onDie : enabled;
-    if (compute)
-      one.basis = `${one.basis}; ${Number(instances.toPrecision(6))} on the die, ${enabled} enabled`;
+    const basis = compute
+      ? `${one.basis}; ${Number(instances.toPrecision(6))} on the die, ${enabled} enabled`
+      : one.basis;
     const total = one.areaSquareMetres * instances;
     if (total <= 0) continue;
     dieArea += total;
@@ -463,7 +486,7 @@ export function areaAndCost(
       instances,
       areaSquareMetres: total,
       share: 0,
-      basis: one.basis,
+      basis,
     });
   }
   const statedDie = fab?.numberOr('dieAreaSquareMetres', 0) ?? 0;

@@ -150,7 +150,12 @@ export function costOperator(operator: Operator, unitIndex: number, context: Cos
     latencySeconds: 0,
     memoryLevel: -1,
     bytesByLevel: new Array<number>(levelCount).fill(0),
-    bytesByClass: { ...operator.bytes },
+    // Written out rather than spread: a spread copies through V8's slow path on every operator.
+    bytesByClass: {
+      weights: operator.bytes.weights,
+      kv: operator.bytes.kv,
+      activations: operator.bytes.activations,
+    },
     computeJoules: 0,
     transferJoules: 0,
     macs: 0,
@@ -402,11 +407,14 @@ export function cost(input: CostInput, diagnostics: Diagnostic[]): CostedGraph {
     dequant: weightDequantization(input.weightsFormat, runtime),
   };
   const choice = chooseUnits(chip, workload, runtime, diagnostics);
-  const costAll = (operators: readonly Operator[]): CostedOperator[] =>
-    operators.map((operator) => ({
-      operator,
-      cost: costOnBestUnit(operator, context, plan, choice, runtime),
-    }));
+  // Which units reach some memory: a question of the machine, asked once rather than per operator and unit.
+  const reaches = chip.units.map((_, index) => (chip.paths[index] ?? []).some((path) => path !== undefined));
+  const costAll = (operators: readonly Operator[]): CostedOperator[] => {
+    const costed: CostedOperator[] = [];
+    for (const operator of operators)
+      costed.push({ operator, cost: costOnBestUnit(operator, context, plan, choice, reaches, runtime) });
+    return costed;
+  };
   const reconfiguration = Math.max(0, ...chip.units.map((unit) => unit.reconfigurationSeconds));
   // Host-side time per engine step (the runtime's scheduling and sampling).
   const stepOverhead = runtime?.stepOverheadSeconds ?? 0;
@@ -447,6 +455,21 @@ function hostWait(
   );
 }
 
+/** Whether an operator can go to a unit: its runtime runs there, it has the arithmetic, and it reaches memory. */
+function usable(
+  operator: Operator,
+  unit: ComputeUnit,
+  index: number,
+  choice: UnitChoice,
+  reaches: readonly boolean[],
+): boolean {
+  return (
+    choice.allowed[index] === true &&
+    unitSupports(unit, operator) &&
+    (operator.kind === 'collective' || reaches[index] === true)
+  );
+}
+
 /**
  * The operator on the pinned unit where it can run there, else on the unit that finishes it soonest (or uses least
  * energy, by the workload's policy), among the units its runtime runs on that support its arithmetic and reach
@@ -457,22 +480,19 @@ function costOnBestUnit(
   context: CostContext,
   plan: Plan,
   choice: UnitChoice,
+  reaches: readonly boolean[],
   runtime: Runtime | undefined,
 ): OperatorCost {
   const { chip } = context;
-  const usable = (unit: ComputeUnit, index: number): boolean =>
-    choice.allowed[index] === true &&
-    unitSupports(unit, operator) &&
-    (operator.kind === 'collective' || (chip.paths[index] ?? []).some((path) => path !== undefined));
   const pinned = choice.pinned === undefined ? undefined : chip.units[choice.pinned];
   let best: OperatorCost | undefined =
-    pinned && choice.pinned !== undefined && usable(pinned, choice.pinned)
+    pinned && choice.pinned !== undefined && usable(operator, pinned, choice.pinned, choice, reaches)
       ? costOperator(operator, choice.pinned, context)
       : undefined;
   let bestScore = Infinity;
   if (!best)
-    chip.units.forEach((unit, index) => {
-      if (!usable(unit, index)) return;
+    for (let index = 0; index < chip.units.length; index += 1) {
+      if (!usable(operator, chip.units[index] as ComputeUnit, index, choice, reaches)) continue;
       const candidate = costOperator(operator, index, context);
       const score =
         choice.score === 'least-energy'
@@ -482,7 +502,7 @@ function costOnBestUnit(
         bestScore = score;
         best = candidate;
       }
-    });
+    }
   const chosen = best ?? costOperator(operator, plan.primaryUnit, context);
   // The device's gap per kernel, times the kernels the runtime runs the operator as.
   if (chosen.overheadSeconds > 0)

@@ -117,7 +117,24 @@ export function resolve(
   };
 }
 
+/**
+ * `techContext`'s answer per catalog, with the warning it gave: a function of the library's tables alone. One
+ * object per catalog also lets a block's compute spec be cached by it (`computeSpecOf`).
+ */
+const techCache = new WeakMap<CatalogIndex, { tech: TechContext; warnings: Diagnostic[] }>();
+
 function techContext(catalog: CatalogIndex, diagnostics: Diagnostic[]): TechContext {
+  let entry = techCache.get(catalog);
+  if (!entry) {
+    const warnings: Diagnostic[] = [];
+    entry = { tech: readTechContext(catalog, warnings), warnings };
+    techCache.set(catalog, entry);
+  }
+  for (const warning of entry.warnings) diagnostics.push({ ...warning });
+  return entry.tech;
+}
+
+function readTechContext(catalog: CatalogIndex, diagnostics: Diagnostic[]): TechContext {
   const table = catalog.tech.get(MAC_ENERGY_TABLE);
   if (!table) {
     diagnostics.push({
@@ -135,28 +152,86 @@ function techContext(catalog: CatalogIndex, diagnostics: Diagnostic[]): TechCont
   return { relativeMacEnergy: ratios };
 }
 
-function layoutOf(design: DesignDocument, catalog: CatalogIndex): Layout {
-  const byId = new Map(design.groups.map((group) => [group.id, group]));
+/**
+ * A block read through its type's cost model, per block object and catalog: a block object never changes (designs
+ * are edited by replacing blocks, and a sweep point replaces only the blocks it sets), so a point that changes one
+ * block reads the others once for the whole sweep. The reading and the spec cached on it are shared between the
+ * machines of those designs and never modified.
+ */
+const modelledCache = new WeakMap<Block, { catalog: CatalogIndex; modelled: ModelledBlock | undefined }>();
+
+function modelledBlock(block: Block, catalog: CatalogIndex): ModelledBlock | undefined {
+  const cached = modelledCache.get(block);
+  if (cached && cached.catalog === catalog) return cached.modelled;
+  const type = catalog.blockTypes.get(block.type);
+  const model = type && blockModel(type.costModel);
+  const modelled = type && model ? { reading: readBlock(block, type), model } : undefined;
+  modelledCache.set(block, { catalog, modelled });
+  return modelled;
+}
+
+type ComputeSpec = ReturnType<NonNullable<BlockModel['compute']>> | undefined;
+
+/** Compute specs per reading (cached per block object above) and tech context (cached per catalog). */
+const computeSpecCache = new WeakMap<BlockReading, { tech: TechContext; spec: ComputeSpec }>();
+
+/** A block's compute spec: a pure function of its reading and the tech context, computed once per pair. */
+function computeSpecOf(reading: BlockReading, model: BlockModel, tech: TechContext): ComputeSpec {
+  const cached = computeSpecCache.get(reading);
+  if (cached && cached.tech === tech) return cached.spec;
+  const spec = model.compute?.(reading, tech);
+  computeSpecCache.set(reading, { tech, spec });
+  return spec;
+}
+
+/**
+ * The group structure of a design (which group holds each block, each group's parent, the chip group around a block
+ * id), per groups array: a function of the groups alone, which a design edited by replacing blocks (a sweep point
+ * that changes a block or link parameter) shares with the design it came from. Never modified once built.
+ */
+interface GroupStructure {
+  groupOfBlock: Map<string, Group>;
+  parent: Map<string, Group>;
+  /** The chip group around a block id, filled in as blocks are asked about. */
+  chipOfId: Map<string, Group | undefined>;
+}
+
+const groupStructures = new WeakMap<readonly Group[], GroupStructure>();
+
+function groupStructure(groups: readonly Group[]): GroupStructure {
+  let structure = groupStructures.get(groups);
+  if (structure) return structure;
+  const byId = new Map(groups.map((group) => [group.id, group]));
   const groupOfBlock = new Map<string, Group>();
   const parent = new Map<string, Group>();
-  for (const group of design.groups) {
+  for (const group of groups) {
     for (const blockId of group.blocks) if (!groupOfBlock.has(blockId)) groupOfBlock.set(blockId, group);
     for (const childId of group.groups ?? []) {
       const child = byId.get(childId);
       if (child && !parent.has(child.id)) parent.set(child.id, group);
     }
   }
+  structure = { groupOfBlock, parent, chipOfId: new Map() };
+  groupStructures.set(groups, structure);
+  return structure;
+}
+
+function layoutOf(design: DesignDocument, catalog: CatalogIndex): Layout {
+  const { groupOfBlock, parent, chipOfId } = groupStructure(design.groups);
   const blocks = design.blocks.flatMap((block): ModelledBlock[] => {
-    const type = catalog.blockTypes.get(block.type);
-    const model = type && blockModel(type.costModel);
-    return type && model ? [{ reading: readBlock(block, type), model }] : [];
+    const modelled = modelledBlock(block, catalog);
+    return modelled ? [modelled] : [];
   });
   const layout: Layout = { blocks, groupOfBlock, parent, chipOf: new Map(), chipGroups: [] };
-  for (const { reading } of blocks)
-    layout.chipOf.set(
-      reading.block.id,
-      ancestors(layout, reading.block).find((group) => group.kind === 'chip'),
-    );
+  for (const { reading } of blocks) {
+    const id = reading.block.id;
+    let chip = chipOfId.get(id);
+    if (chip === undefined && !chipOfId.has(id)) {
+      chip = ancestors(layout, reading.block).find((group) => group.kind === 'chip');
+      chipOfId.set(id, chip);
+    }
+    layout.chipOf.set(id, chip);
+  }
   layout.chipGroups = [
     ...new Set([...layout.chipOf.values()].filter((group): group is Group => group !== undefined)),
   ];
@@ -226,7 +301,7 @@ function rankedChips(layout: Layout, tech: TechContext): { group: Group; peak: n
     layout.blocks
       .filter(({ reading, model }) => layout.chipOf.get(reading.block.id) === group && model.hostsWorkload)
       .reduce((sum, { reading, model }) => {
-        const spec = model.compute?.(reading, tech);
+        const spec = computeSpecOf(reading, model, tech);
         if (!spec) return sum;
         return (
           sum + spec.macsPerCycle.bf16 * spec.clockHertz * multiplicityOnChip(layout, reading.block, group)
@@ -363,7 +438,7 @@ function poolUnits(
   return memberPools.map((members) => {
     const nodes = members.map((index) => graph.nodes[index] as GraphNode);
     const first = nodes[0] as GraphNode;
-    const spec = first.model.compute?.(first.reading, tech);
+    const spec = computeSpecOf(first.reading, first.model, tech);
     if (!spec) throw new Error('unreachable: a pooled compute block has a compute model');
     // Every field written out: a spread that then adds fields takes V8's slow path (this runs on each design edit).
     const unit: ComputeUnit = {

@@ -119,6 +119,56 @@ describe('prepareSweep', () => {
     }
   });
 
+  it("gives a full evaluation's figures when a point changes the blocks the caches keep, back and forth", () => {
+    // Per-block caches (readings, compute specs, areas) are keyed by block object: a point that changes the HBM's
+    // capacity (from fitting the 70B model to not fitting), the SMs' clock and MACs (the compute unit, its pool and
+    // the chip's area) or the L2's size (area only) must never see another point's block, and returning to the
+    // design's own values must give the design's own figures.
+    const prepared = prepareSweep(
+      dgx,
+      tp8,
+      sweepOf([
+        { path: 'hbm.capacityBytes', values: [85899345920, 8e9] },
+        { path: 'sm.clockHertz', values: [1.83e9, 1.2e9] },
+        { path: 'sm.bf16MacsPerCycle', values: [2048, 4096] },
+        { path: 'l2.capacityBytes', values: [52428800, 2e8] },
+      ]),
+      index,
+    );
+    if (!prepared.ok) throw new Error(JSON.stringify(prepared.problems));
+    const points: [number, number, number, number][] = [
+      [85899345920, 1.83e9, 2048, 52428800],
+      [8e9, 1.83e9, 2048, 52428800],
+      [85899345920, 1.2e9, 4096, 2e8],
+      [85899345920, 1.83e9, 2048, 52428800],
+      [8e9, 1.2e9, 2048, 2e8],
+      [85899345920, 1.83e9, 4096, 52428800],
+    ];
+    const fits: number[] = [];
+    points.forEach((values, point) => {
+      const [capacity, clock, macs, l2] = values;
+      const row = prepared.evaluate(values, point);
+      const expected = fullFigures(dgx, tp8, [
+        ['hbm', 'capacityBytes', String(capacity)],
+        ['sm', 'clockHertz', String(clock)],
+        ['sm', 'bf16MacsPerCycle', String(macs)],
+        ['l2', 'capacityBytes', String(l2)],
+      ]);
+      expect(row.ok, `point ${point}: ${row.error ?? ''}`).toBe(expected !== undefined);
+      if (!expected) return;
+      expectSameFigures(row.figures, expected);
+      fits.push(expected.fits);
+    });
+    // The capacity did matter: 8 GB per GPU cannot hold a 70B model's eighth (about 17.6 GB of weights).
+    expect(fits).toEqual([1, 0, 1, 1, 0, 1]);
+    // And the area followed the L2 and the clock/MACs points do not leak into the design's own point.
+    const own = prepared.evaluate(points[0] as SweepValue[], 0);
+    const bigL2 = prepared.evaluate([85899345920, 1.83e9, 2048, 2e8], 1);
+    expect(bigL2.figures?.dieAreaSquareMillimetres).toBeGreaterThan(
+      own.figures?.dieAreaSquareMillimetres as number,
+    );
+  });
+
   it('applies group counts, quantities with units and nested workload fields as a full evaluation does', () => {
     const prepared = prepareSweep(
       dgx,

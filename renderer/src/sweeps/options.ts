@@ -283,6 +283,7 @@ export function heatmapOption(
       return [
         ...pair,
         `Best ${escapeHtml(sweepFigures[figure].label)}: ${escapeHtml(formatFigure(figure, cell[2]))}`,
+        `Point #${cell[3]} (click to open it as a design)`,
       ].join('<br>');
     }),
     series: [heatmap],
@@ -303,7 +304,7 @@ export function heatmapSummary(
   return (
     `Best ${sweepFigures[figure].label} over ${grid.xValues.length} values of ${labels.x}` +
     `${labels.y === null ? '' : ` and ${grid.yValues.length} of ${labels.y}`}: ` +
-    `${formatFigure(figure, best[2])} at ${at.join(', ')}.`
+    `${formatFigure(figure, best[2])} at ${at.join(', ')} (point #${best[3]}).`
   );
 }
 

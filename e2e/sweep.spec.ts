@@ -1,6 +1,6 @@
 /**
  * Sweeps in the app, against the real backend: define a sweep in the form (and see it as YAML, with a problem
- * placed on its line), run it and watch its progress, pause, resume and cancel it, look at its results, open a
+ * placed on its line), run it and watch its progress, pause, resume, cancel and resume it again, look at its results, open a
  * point of its Pareto front as a design (whose history says where it came from), and scan the view with axe.
  */
 import AxeBuilder from '@axe-core/playwright';
@@ -18,7 +18,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
     );
 }
 
-test('define a sweep, watch it, pause, resume and cancel it, and open a front point as a design', async ({
+test('define a sweep, watch it, pause, resume, cancel and resume it, and open a front point as a design', async ({
   tessera,
   page,
 }) => {
@@ -71,7 +71,8 @@ test('define a sweep, watch it, pause, resume and cancel it, and open a front po
   await page.screenshot({ path: test.info().outputPath('2-running.png'), fullPage: true });
   await expect(view.getByRole('list', { name: 'Sweeps of this design' })).toContainText('Revision');
 
-  // Pause keeps the points and stops; Resume goes on from there; Cancel ends it for good.
+  // Pause keeps the points and stops; Resume goes on from there; Cancel stops it too, keeping its points, and
+  // Resume goes on from there as well.
   await expect(progress).toHaveText(/^Running: [1-9][\d,]* of/, { timeout: 30_000 });
   await view.getByRole('button', { name: 'Pause' }).click();
   // The chunks in flight are finished and kept before the sweep stops.
@@ -83,7 +84,17 @@ test('define a sweep, watch it, pause, resume and cancel it, and open a front po
   await expect(progress).toHaveText(/^Running: /);
   await view.getByRole('button', { name: 'Cancel' }).click();
   await expect(progress).toHaveText(/^Cancelled: [\d,]+ of 30,000 points/, { timeout: 30_000 });
-  await expect(view.getByRole('button', { name: 'Resume' })).toHaveCount(0);
+  const cancelled = Number(
+    (await progress.textContent())?.match(/^Cancelled: ([\d,]+)/)?.[1]?.replace(/,/g, ''),
+  );
+  await view.getByRole('button', { name: 'Resume' }).click();
+  await expect(progress).toHaveText(/^Running: /);
+  // It goes on from the points it kept.
+  await expect
+    .poll(async () => Number((await progress.textContent())?.match(/: ([\d,]+) of/)?.[1]?.replace(/,/g, '')))
+    .toBeGreaterThan(cancelled);
+  await view.getByRole('button', { name: 'Pause' }).click();
+  await expect(progress).toHaveText(/^Paused: [\d,]+ of 30,000 points/, { timeout: 30_000 });
 
   // The table: the Pareto front of what was evaluated, sorted; Enter opens the selected point.
   const table = view.getByRole('grid', { name: /^Points of / });

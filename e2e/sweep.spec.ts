@@ -108,6 +108,18 @@ test('define a sweep, watch it, pause, resume, cancel and resume it, and open a 
     await view.getByRole('tab', { name: tab }).click();
     await expect(view.getByRole('figure')).toBeVisible();
     await expect(view.getByText('Loading points…')).toHaveCount(0);
+    if (tab === 'Heat map') {
+      // Over every point kept, not a sample: the grid runs tile rows fastest, so each MACs value reached has all
+      // 150 tile-row cells, except perhaps the last one, which the pause may have cut.
+      const summary = await view.getByRole('figure').getAttribute('aria-describedby');
+      const text = (await page.locator(`[id="${summary}"]`).textContent()) ?? '';
+      const [, columns, cells, all] =
+        /over ([\d,]+) values of SM · BF16 MACs per cycle and 150 of SM · Tile rows \(M\).* ([\d,]+) of ([\d,]+) cells have a point\.$/
+          .exec(text)
+          ?.map((part) => Number(part.replace(/,/g, ''))) ?? [];
+      expect(all).toBe((columns ?? 0) * 150);
+      expect(cells).toBeGreaterThan((all ?? 0) - 150);
+    }
     await page.screenshot({ path: test.info().outputPath(`4-${tab}.png`), fullPage: true });
   }
   expect(await seriousViolations(page), 'axe: a chart').toEqual([]);

@@ -78,7 +78,10 @@ describe('sweep chart options', () => {
         'decodeTokensPerSecond',
         'max',
       ),
-    ).toBe('Best Decode tokens/s over 2 values of Bandwidth: 300 tokens/s at Bandwidth 4 TB/s (point #1).');
+    ).toBe(
+      'Best Decode tokens/s over 2 values of Bandwidth: 300 tokens/s at Bandwidth 4 TB/s (point #1). ' +
+        '2 of 2 cells have a point.',
+    );
   });
 
   it('signs a tornado change', () => {

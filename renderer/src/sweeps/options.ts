@@ -304,7 +304,8 @@ export function heatmapSummary(
   return (
     `Best ${sweepFigures[figure].label} over ${grid.xValues.length} values of ${labels.x}` +
     `${labels.y === null ? '' : ` and ${grid.yValues.length} of ${labels.y}`}: ` +
-    `${formatFigure(figure, best[2])} at ${at.join(', ')} (point #${best[3]}).`
+    `${formatFigure(figure, best[2])} at ${at.join(', ')} (point #${best[3]}). ` +
+    `${grid.cells.length.toLocaleString('en')} of ${(grid.xValues.length * grid.yValues.length).toLocaleString('en')} cells have a point.`
   );
 }
 

@@ -119,6 +119,13 @@ test('define a sweep, watch it, pause, resume, cancel and resume it, and open a 
           ?.map((part) => Number(part.replace(/,/g, ''))) ?? [];
       expect(all).toBe((columns ?? 0) * 150);
       expect(cells).toBeGreaterThan((all ?? 0) - 150);
+      // Over one parameter: the best over the other.
+      await view.getByRole('combobox', { name: 'Vertical parameter' }).selectOption('None');
+      await expect(view.getByRole('figure')).toHaveAccessibleDescription(
+        new RegExp(
+          `over ${columns?.toLocaleString('en')} values of SM · BF16 MACs per cycle: .* ${columns?.toLocaleString('en')} of ${columns?.toLocaleString('en')} cells`,
+        ),
+      );
     }
     await page.screenshot({ path: test.info().outputPath(`4-${tab}.png`), fullPage: true });
   }

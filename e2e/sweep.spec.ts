@@ -119,6 +119,10 @@ test('define a sweep, watch it, pause, resume, cancel and resume it, and open a 
           ?.map((part) => Number(part.replace(/,/g, ''))) ?? [];
       expect(all).toBe((columns ?? 0) * 150);
       expect(cells).toBeGreaterThan((all ?? 0) - 150);
+      await page.screenshot({
+        path: test.info().outputPath('4-Heat map (two parameters).png'),
+        fullPage: true,
+      });
       // Over one parameter: the best over the other.
       await view.getByRole('combobox', { name: 'Vertical parameter' }).selectOption('None');
       await expect(view.getByRole('figure')).toHaveAccessibleDescription(

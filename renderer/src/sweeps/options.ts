@@ -233,7 +233,8 @@ export function heatmapOption(
     type: 'heatmap',
     data: grid.cells.map(([x, y, value]) => [x, y, shown(value)]),
     label: {
-      show: grid.cells.length <= 150,
+      // Values in the cells only where they fit (a few dozen cells, not too narrow).
+      show: grid.cells.length <= 150 && grid.xValues.length <= 16,
       color: '#111',
       formatter: (params) => significant((params.value as number[])[2] ?? Number.NaN),
     },

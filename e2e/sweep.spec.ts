@@ -1,6 +1,6 @@
 /**
  * Sweeps in the app, against the real backend: define a sweep in the form (and see it as YAML, with a problem
- * placed on its line), run it and watch its progress, pause, resume and cancel it, look at its results, open a
+ * placed on its line), run it and watch its progress, pause, resume, cancel and resume it again, look at its results, open a
  * point of its Pareto front as a design (whose history says where it came from), and scan the view with axe.
  */
 import AxeBuilder from '@axe-core/playwright';
@@ -18,7 +18,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
     );
 }
 
-test('define a sweep, watch it, pause, resume and cancel it, and open a front point as a design', async ({
+test('define a sweep, watch it, pause, resume, cancel and resume it, and open a front point as a design', async ({
   tessera,
   page,
 }) => {
@@ -71,7 +71,8 @@ test('define a sweep, watch it, pause, resume and cancel it, and open a front po
   await page.screenshot({ path: test.info().outputPath('2-running.png'), fullPage: true });
   await expect(view.getByRole('list', { name: 'Sweeps of this design' })).toContainText('Revision');
 
-  // Pause keeps the points and stops; Resume goes on from there; Cancel ends it for good.
+  // Pause keeps the points and stops; Resume goes on from there; Cancel stops it too, keeping its points, and
+  // Resume goes on from there as well.
   await expect(progress).toHaveText(/^Running: [1-9][\d,]* of/, { timeout: 30_000 });
   await view.getByRole('button', { name: 'Pause' }).click();
   // The chunks in flight are finished and kept before the sweep stops.
@@ -83,7 +84,17 @@ test('define a sweep, watch it, pause, resume and cancel it, and open a front po
   await expect(progress).toHaveText(/^Running: /);
   await view.getByRole('button', { name: 'Cancel' }).click();
   await expect(progress).toHaveText(/^Cancelled: [\d,]+ of 30,000 points/, { timeout: 30_000 });
-  await expect(view.getByRole('button', { name: 'Resume' })).toHaveCount(0);
+  const cancelled = Number(
+    (await progress.textContent())?.match(/^Cancelled: ([\d,]+)/)?.[1]?.replace(/,/g, ''),
+  );
+  await view.getByRole('button', { name: 'Resume' }).click();
+  await expect(progress).toHaveText(/^Running: /);
+  // It goes on from the points it kept.
+  await expect
+    .poll(async () => Number((await progress.textContent())?.match(/: ([\d,]+) of/)?.[1]?.replace(/,/g, '')))
+    .toBeGreaterThan(cancelled);
+  await view.getByRole('button', { name: 'Pause' }).click();
+  await expect(progress).toHaveText(/^Paused: [\d,]+ of 30,000 points/, { timeout: 30_000 });
 
   // The table: the Pareto front of what was evaluated, sorted; Enter opens the selected point.
   const table = view.getByRole('grid', { name: /^Points of / });
@@ -97,6 +108,29 @@ test('define a sweep, watch it, pause, resume and cancel it, and open a front po
     await view.getByRole('tab', { name: tab }).click();
     await expect(view.getByRole('figure')).toBeVisible();
     await expect(view.getByText('Loading points…')).toHaveCount(0);
+    if (tab === 'Heat map') {
+      // Over every point kept, not a sample: the grid runs tile rows fastest, so each MACs value reached has all
+      // 150 tile-row cells, except perhaps the last one, which the pause may have cut.
+      const summary = await view.getByRole('figure').getAttribute('aria-describedby');
+      const text = (await page.locator(`[id="${summary}"]`).textContent()) ?? '';
+      const [, columns, cells, all] =
+        /over ([\d,]+) values of SM · BF16 MACs per cycle and 150 of SM · Tile rows \(M\).* ([\d,]+) of ([\d,]+) cells have a point\.$/
+          .exec(text)
+          ?.map((part) => Number(part.replace(/,/g, ''))) ?? [];
+      expect(all).toBe((columns ?? 0) * 150);
+      expect(cells).toBeGreaterThan((all ?? 0) - 150);
+      await page.screenshot({
+        path: test.info().outputPath('4-Heat map (two parameters).png'),
+        fullPage: true,
+      });
+      // Over one parameter: the best over the other.
+      await view.getByRole('combobox', { name: 'Vertical parameter' }).selectOption('None');
+      await expect(view.getByRole('figure')).toHaveAccessibleDescription(
+        new RegExp(
+          `over ${columns?.toLocaleString('en')} values of SM · BF16 MACs per cycle: .* ${columns?.toLocaleString('en')} of ${columns?.toLocaleString('en')} cells`,
+        ),
+      );
+    }
     await page.screenshot({ path: test.info().outputPath(`4-${tab}.png`), fullPage: true });
   }
   expect(await seriousViolations(page), 'axe: a chart').toEqual([]);

@@ -397,6 +397,7 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
           return null;
         }),
       points: (query) => guard(() => requireProject().sweepPoints(query)),
+      heatmap: (query) => guard(() => requireProject().sweepHeatmap(query)),
       sensitivity: ({ sweepId, index }) => guard(() => sweeps.sensitivity(sweepId, index)),
       openPoint: ({ sweepId, index, name }) => guard(() => sweeps.openPoint(sweepId, index, name)),
       export: ({ sweepId, format }) => guard(() => exportSweep(requireProject(), sweepId, format)),

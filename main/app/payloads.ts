@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { designDeltaSchema } from '../../engine/design-delta';
 import { designSchema } from '../../engine/schema/design';
 import { workloadSchema } from '../../engine/schema/workload';
+import { sweepFigureIds } from '../../engine/sweep/figures';
 import { sweepSpecProblems } from '../../engine/sweep/read';
 import { sweepSpecSchema } from '../../engine/sweep/spec';
 import type { DesignInput, TesseraApi } from '../contract/api';
@@ -222,6 +223,16 @@ export const payloadSchemas: PayloadSchemas = {
           .optional(),
         only: z.enum(['all', 'feasible', 'front']).optional(),
         sample: z.boolean().optional(),
+      }),
+    ]),
+    heatmap: z.tuple([
+      z.strictObject({
+        sweepId: id,
+        x: pointKey,
+        y: pointKey.optional(),
+        figure: z.enum(sweepFigureIds),
+        goal: z.enum(['min', 'max']),
+        only: z.enum(['all', 'feasible']).optional(),
       }),
     ]),
     sensitivity: z.tuple([z.strictObject({ sweepId: id, index: pointIndex.optional() })]),

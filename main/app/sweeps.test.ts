@@ -16,6 +16,7 @@ import type {
   Result,
   StoredDesign,
   StoredSweep,
+  SweepHeatmap,
   SweepPointsPage,
   SweepProgress,
   SweepSensitivity,
@@ -265,6 +266,88 @@ describe('a grid sweep through dispatch', () => {
   });
 });
 
+describe('a heat map through dispatch', () => {
+  let sweep: SweepSummary;
+  let rows: SweepRow[];
+  const spec = gridSpec('Heat', [1, 2, 4, 8]);
+
+  beforeAll(async () => {
+    sweep = await call<SweepSummary>('start', { designId, spec, workload });
+    await progressUntil(sweep.id, finished);
+    rows = await allPoints(sweep.id);
+  }, 120_000);
+
+  /** The best value per (bandwidth, batch) pair and the lowest index that has it, by looking at every row. */
+  function bruteForce(goal: 'min' | 'max', figure: 'energyJoulesPerToken' | 'decodeTokensPerSecond') {
+    const best = new Map<string, { value: number; index: number }>();
+    // In index order, only a strictly better value replaces the one seen: ties keep the lowest index.
+    for (const row of [...rows].sort((a, b) => a.index - b.index)) {
+      const value = row.figures?.[figure];
+      if (!row.ok || value === undefined || !Number.isFinite(value)) continue;
+      const key = `${String(row.values['hbm.bandwidthBytesPerSecond'])}|${String(row.values['workload.batch'])}`;
+      const seen = best.get(key);
+      if (!seen || (goal === 'min' ? value < seen.value : value > seen.value))
+        best.set(key, { value, index: row.index });
+    }
+    return best;
+  }
+
+  it('holds the best figure of each pair of values over every point, and the point that has it', async () => {
+    for (const [figure, goal] of [
+      ['energyJoulesPerToken', 'min'],
+      ['decodeTokensPerSecond', 'max'],
+    ] as const) {
+      const map = await call<SweepHeatmap>('heatmap', {
+        sweepId: sweep.id,
+        x: 'workload.batch',
+        y: 'hbm.bandwidthBytesPerSecond',
+        figure,
+        goal,
+      });
+      expect(map.xValues).toEqual([1, 2, 4, 8]);
+      // Text values, alphabetically.
+      expect(map.yValues).toEqual([...bandwidths].sort());
+      const expected = bruteForce(goal, figure);
+      expect(map.cells).toHaveLength(expected.size);
+      for (const cell of map.cells) {
+        const key = `${String(map.yValues[cell.y])}|${String(map.xValues[cell.x])}`;
+        expect(cell).toMatchObject({ value: expected.get(key)?.value, index: expected.get(key)?.index });
+      }
+    }
+  });
+
+  it('over one parameter, takes the best over the other', async () => {
+    const map = await call<SweepHeatmap>('heatmap', {
+      sweepId: sweep.id,
+      x: 'workload.batch',
+      figure: 'energyJoulesPerToken',
+      goal: 'min',
+      only: 'feasible',
+    });
+    expect(map.yValues).toEqual(['']);
+    const energies = (batch: number) =>
+      rows
+        .filter((row) => row.feasible && row.values['workload.batch'] === batch)
+        .map((row) => row.figures?.energyJoulesPerToken ?? Number.NaN);
+    expect(map.cells.map((cell) => cell.value)).toEqual(
+      map.xValues.map((batch) => Math.min(...energies(batch as number))),
+    );
+  });
+
+  it('refuses an axis that is not a swept parameter, and a figure that is not one, naming them', async () => {
+    const axis = await dispatch(runtime.backend, 'sweeps', 'heatmap', [
+      { sweepId: sweep.id, x: 'hbm.capacityBytes', figure: 'ttftSeconds', goal: 'min' },
+    ]);
+    expect(axis).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(JSON.stringify(axis)).toContain('hbm.capacityBytes');
+    const figure = await dispatch(runtime.backend, 'sweeps', 'heatmap', [
+      { sweepId: sweep.id, x: 'workload.batch', figure: 'speed', goal: 'min' },
+    ]);
+    expect(figure).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(JSON.stringify(figure)).toContain('figure');
+  });
+});
+
 describe('stopping and going on', () => {
   it('pauses and resumes to exactly the grid’s points, none twice', async () => {
     const spec = gridSpec('Pause and resume', [1, 2, 4, 8]);
@@ -335,9 +418,33 @@ describe('stopping and going on', () => {
     const cancelled = await call<SweepSummary>('cancel', { sweepId: sweep.id });
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.evaluated).toBeLessThan(12);
-    const resumed = await dispatch(runtime.backend, 'sweeps', 'resume', [{ sweepId: sweep.id }]);
-    expect(resumed).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect((await allPoints(sweep.id)).length).toBe(cancelled.evaluated);
   }, 60_000);
+
+  it('cancels and resumes to exactly the grid’s points, none twice; a done sweep does not resume', async () => {
+    const sweep = await call<SweepSummary>('start', {
+      designId,
+      spec: gridSpec('Cancel and resume', [1, 2, 4, 8]),
+      workload,
+    });
+    const cancelled = await call<SweepSummary>('cancel', { sweepId: sweep.id });
+    expect(cancelled.status).toBe('cancelled');
+    const kept = await allPoints(sweep.id);
+    expect(kept).toHaveLength(cancelled.evaluated);
+    const resumed = await call<SweepSummary>('resume', { sweepId: sweep.id });
+    expect(resumed.status).toBe('running');
+    expect(await progressUntil(sweep.id, finished)).toMatchObject({
+      status: 'done',
+      evaluated: 12,
+      failed: 0,
+    });
+    const rows = await allPoints(sweep.id);
+    expect(rows.map((row) => row.index)).toEqual([...Array(12).keys()]);
+    // The points kept before the cancel stay as they were.
+    expect(rows.filter((row) => kept.some((before) => before.index === row.index))).toEqual(kept);
+    const again = await dispatch(runtime.backend, 'sweeps', 'resume', [{ sweepId: sweep.id }]);
+    expect(again).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  }, 120_000);
 
   it('reopening the project shows its sweeps with their points', async () => {
     const sweeps = await call<SweepSummary[]>('list', {});

@@ -119,19 +119,18 @@ export class SweepService {
     const store = this.options.project();
     if (this.runs.has(sweepId)) return store.getSweepSummary(sweepId);
     const sweep = await store.getSweep(sweepId);
-    if (sweep.status === 'done' || sweep.status === 'cancelled')
-      throw new StoreError(
-        'conflict',
-        `Sweep "${sweep.name}" is ${sweep.status}; only a paused sweep resumes.`,
-      );
+    // A cancelled sweep resumes like a paused one: it kept its points, and goes on with the ones it lacks.
+    if (sweep.status === 'done')
+      throw new StoreError('conflict', `Sweep "${sweep.name}" is done; it has every point already.`);
     const running = await store.setSweepStatus(sweepId, 'running');
     this.launch(store, { ...sweep, ...running }, await this.options.catalog());
     return running;
   }
 
   /**
-   * Stops a running sweep: the chunks in flight are evaluated and kept, then `pause` leaves it resumable and
-   * `cancel` ends it. Resolves once the project holds every point it will.
+   * Stops a running sweep: the chunks in flight are evaluated and kept, then `pause` or `cancel` (which says the
+   * user meant to end it) leaves it with its points; either resumes. Resolves once the project holds every point
+   * it will.
    */
   async stop(sweepId: string, how: 'pause' | 'cancel'): Promise<SweepSummary> {
     const store = this.options.project();

@@ -437,6 +437,40 @@ export interface SweepPointsPage {
   rows: SweepRow[];
 }
 
+/**
+ * A heat map over one or two swept parameters: per pair of their values, the best value of a figure over every
+ * other parameter, computed by the store (so it covers every point, not a sample).
+ */
+export interface SweepHeatmapQuery {
+  sweepId: string;
+  /** The horizontal parameter's path. */
+  x: string;
+  /** The vertical parameter's path; absent: one row over `x` alone. */
+  y?: string;
+  figure: SweepFigureId;
+  goal: 'min' | 'max';
+  /** `feasible`: only points within every constraint (default `all`: every point that has the figure). */
+  only?: 'all' | 'feasible';
+}
+
+/** One cell of a heat map: positions in `xValues`/`yValues`, the best value and the point that has it. */
+export interface SweepHeatmapCell {
+  x: number;
+  y: number;
+  value: number;
+  /** The point with the best value (the lowest index among equal ones), to open it as a design. */
+  index: number;
+}
+
+export interface SweepHeatmap {
+  /** The values of `x` that have a cell, ascending (numbers by value, text alphabetically). */
+  xValues: SweepValue[];
+  /** The values of `y`, ascending; one empty text when the query has no `y`. */
+  yValues: SweepValue[];
+  /** Cells with at least one point, by row then column. */
+  cells: SweepHeatmapCell[];
+}
+
 /** One parameter's effect (a tornado bar): the parameter 10 % below and above its value at the point. */
 export interface SweepSensitivity {
   parameter: string;
@@ -462,6 +496,8 @@ export interface SweepsApi {
   cancel(request: { sweepId: string }): Promise<Result<SweepSummary>>;
   delete(request: { sweepId: string }): Promise<Result<null>>;
   points(query: SweepPointsQuery): Promise<Result<SweepPointsPage>>;
+  /** The best value of a figure per pair of two parameters' values (at most 250,000 cells). */
+  heatmap(query: SweepHeatmapQuery): Promise<Result<SweepHeatmap>>;
   /** Every parameter ±10 % around one point (the first feasible one on the front when absent). */
   sensitivity(request: { sweepId: string; index?: number }): Promise<Result<SweepSensitivity[]>>;
   /** Opens a point as a new design whose history records the sweep and the point it came from. */

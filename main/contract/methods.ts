@@ -44,6 +44,7 @@ export const apiMethods: MethodFlags = {
     cancel: true,
     delete: true,
     points: true,
+    heatmap: true,
     sensitivity: true,
     openPoint: true,
     export: true,

@@ -26,6 +26,8 @@ import type {
   ProjectInfo,
   StoredDesign,
   StoredVersion,
+  SweepHeatmap,
+  SweepHeatmapQuery,
   SweepPointsPage,
   SweepPointsQuery,
   SweepStatus,
@@ -304,6 +306,11 @@ export class ProjectStore {
 
   sweepPoints(query: SweepPointsQuery): Promise<SweepPointsPage> {
     return this.serial(() => sweeps.queryPoints(this.connection, query));
+  }
+
+  /** The best value of a figure per pair of two parameters' values, over every kept point. */
+  sweepHeatmap(query: SweepHeatmapQuery): Promise<SweepHeatmap> {
+    return this.serial(() => sweeps.heatmap(this.connection, query));
   }
 
   sweepPoint(sweepId: string, index: number): Promise<SweepRow> {

@@ -16,6 +16,7 @@ import { repositoryRoot, tsxExecArgv } from '../testing/fake-backend';
 import { temporaryFolder } from '../testing/temp';
 import { ProjectStore } from './project-store';
 import { Connection } from './sqlite';
+import { heatmap } from './sweeps';
 
 let folder: Awaited<ReturnType<typeof temporaryFolder>>;
 beforeEach(async () => {
@@ -163,6 +164,115 @@ describe('the front marked by a query', () => {
       await store.close();
     },
   );
+});
+
+describe('the heat map computed by a query', () => {
+  const heatSpec: SweepSpec = {
+    ...spec,
+    name: 'Heat',
+    parameters: [
+      { path: 'chip.clock', values: [4, 1, 3, 2] },
+      { path: 'chip.format', values: ['int4', 'fp8', 'bf16'] },
+      { path: 'workload.batch', values: [8, 16, 32] },
+    ],
+  };
+  const clocks = [4, 1, 3, 2];
+  const formats = ['int4', 'fp8', 'bf16'];
+  const batches = [8, 16, 32];
+
+  /** Every point of the grid, with few distinct figure values (ties), some failed, infeasible or unknown. */
+  function heatRows(): SweepRow[] {
+    let state = 11;
+    const next = (): number => {
+      state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+    const rows: SweepRow[] = [];
+    for (const clock of clocks)
+      for (const format of formats)
+        for (const batch of batches) {
+          const index = rows.length;
+          const values = { 'chip.clock': clock, 'chip.format': format, 'workload.batch': batch };
+          const speed = index % 11 === 5 ? Number.NaN : Math.floor(next() * 4);
+          const base = row(index, { decodeTokensPerSecond: speed }, next() > 0.3);
+          rows.push(
+            index % 13 === 7
+              ? { index, values, ok: false, feasible: false, error: 'did not fit' }
+              : { ...base, values },
+          );
+        }
+    return rows;
+  }
+
+  it.each<['min' | 'max', 'all' | 'feasible']>([
+    ['max', 'all'],
+    ['min', 'all'],
+    ['max', 'feasible'],
+  ])(
+    'holds per pair the best figure over the other parameters and its point, as brute force finds (%s, %s)',
+    async (goal, only) => {
+      const { store, designId } = await projectWithDesign();
+      const sweep = await store.createSweep(designId, heatSpec, defaultWorkload('llama-3-8b'), 36);
+      await store.addSweepPoints(sweep.id, heatRows());
+      const map = await store.sweepHeatmap({
+        sweepId: sweep.id,
+        x: 'chip.clock',
+        y: 'chip.format',
+        figure: 'decodeTokensPerSecond',
+        goal,
+        only,
+      });
+      // Brute force over the kept rows, in index order: a strictly better value wins, so ties keep the lowest index.
+      const kept = (await store.sweepPoints({ sweepId: sweep.id, limit: 100 })).rows;
+      const best = new Map<string, { value: number; index: number }>();
+      for (const point of kept) {
+        const value = point.figures?.decodeTokensPerSecond;
+        if (!point.ok || (only === 'feasible' && !point.feasible)) continue;
+        if (value === undefined || !Number.isFinite(value)) continue;
+        const key = `${String(point.values['chip.clock'])}|${String(point.values['chip.format'])}`;
+        const seen = best.get(key);
+        if (!seen || (goal === 'min' ? value < seen.value : value > seen.value))
+          best.set(key, { value, index: point.index });
+      }
+      expect(map.xValues).toEqual([...clocks].sort((a, b) => a - b));
+      expect(map.yValues).toEqual([...formats].sort());
+      const cells = map.cells.map((cell) => ({
+        key: `${String(map.xValues[cell.x])}|${String(map.yValues[cell.y])}`,
+        value: cell.value,
+        index: cell.index,
+      }));
+      expect(cells.map((cell) => cell.key).sort()).toEqual([...best.keys()].sort());
+      for (const cell of cells) expect(cell).toMatchObject(best.get(cell.key) ?? {});
+      // By row, then column.
+      expect(map.cells).toEqual([...map.cells].sort((a, b) => a.y - b.y || a.x - b.x));
+      await store.close();
+    },
+  );
+
+  it('refuses more cells than its bound with a message, and axes that are not swept', async () => {
+    const { store, designId, path } = await projectWithDesign();
+    const sweep = await store.createSweep(designId, heatSpec, defaultWorkload('llama-3-8b'), 36);
+    await store.addSweepPoints(
+      sweep.id,
+      heatRows().map((point) => ({ ...point, ok: true, figures: row(0).figures })),
+    );
+    const query = {
+      sweepId: sweep.id,
+      x: 'chip.clock',
+      y: 'chip.format',
+      figure: 'ttftSeconds',
+      goal: 'min',
+    } as const;
+    const reader = await Connection.open(path, { readOnly: true });
+    // 4 × 3 cells.
+    expect((await heatmap(reader, query, 12)).cells).toHaveLength(12);
+    await expect(heatmap(reader, query, 11)).rejects.toThrow(/more than 11 cells/);
+    await reader.close();
+    await expect(store.sweepHeatmap({ ...query, y: 'chip.area' })).rejects.toThrow(
+      /"chip.area" is not a parameter of sweep "Heat"/,
+    );
+    await store.close();
+  });
 });
 
 describe('a writer killed mid-sweep', () => {

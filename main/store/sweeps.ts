@@ -14,6 +14,9 @@ import type { SweepRow } from '../../engine/sweep/row';
 import { sweepSpecSchema, type SweepSpec, type SweepValue } from '../../engine/sweep/spec';
 import type {
   StoredSweep,
+  SweepHeatmap,
+  SweepHeatmapCell,
+  SweepHeatmapQuery,
   SweepPointsPage,
   SweepPointsQuery,
   SweepStatus,
@@ -450,6 +453,80 @@ export async function queryPoints(connection: Connection, query: SweepPointsQuer
     );
   }
   return { total, rows: records.map(toRow) };
+}
+
+/** The most cells a heat map has (a 500 × 500 grid); more is refused with a message. */
+export const MAX_HEATMAP_CELLS = 250_000;
+
+function compareSweepValues(a: SweepValue, b: SweepValue): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
+  return String(a).localeCompare(String(b), 'en');
+}
+
+/**
+ * A heat map in SQL: the points grouped by their values of `x` and `y` (read from the point's JSON), and per group
+ * the best value of the figure and the point that has it (the lowest index among equal values). Every kept point
+ * counts, so a 200 × 150 grid is filled whatever the charts' sample holds. Failed points and points without the
+ * figure are left out.
+ */
+export async function heatmap(
+  connection: Connection,
+  query: SweepHeatmapQuery,
+  maxCells = MAX_HEATMAP_CELLS,
+): Promise<SweepHeatmap> {
+  const sweep = await requireSweep(connection, query.sweepId);
+  const spec = parseWith(sweepSpecSchema, safeParse(sweep.spec));
+  const parameters = spec.ok ? spec.value.parameters.map((parameter) => parameter.path) : [];
+  for (const path of query.y === undefined ? [query.x] : [query.x, query.y])
+    if (!parameters.includes(path))
+      throw new StoreError(
+        'invalid-payload',
+        `"${path}" is not a parameter of sweep "${sweep.name}": a heat map's axes are swept parameters (${parameters.join(', ')}).`,
+      );
+  if (!(sweepFigureIds as readonly string[]).includes(query.figure))
+    throw new StoreError(
+      'invalid-payload',
+      `"${query.figure}" is not a figure (${sweepFigureIds.join(', ')}).`,
+    );
+  const figure = `"${query.figure}"`;
+  const feasible = query.only === 'feasible' ? 'AND feasible = 1' : '';
+  const order = query.goal === 'max' ? 'DESC' : 'ASC';
+  const y = query.y === undefined ? "''" : 'json_extract(point_values, ?)';
+  const paths = query.y === undefined ? [`$."${query.x}"`] : [`$."${query.x}"`, `$."${query.y}"`];
+  // One more than the bound is read, so a map that is too large is told apart without counting it first.
+  const records = await connection.all<{ x: SweepValue; y: SweepValue; value: number; idx: number }>(
+    `WITH cells AS (SELECT idx, json_extract(point_values, ?) AS x, ${y} AS y, ${figure} AS value
+         FROM sweep_points WHERE sweep_id = ? AND ok = 1 ${feasible} AND ${figure} IS NOT NULL),
+       ranked AS (SELECT x, y, value, idx,
+           ROW_NUMBER() OVER (PARTITION BY x, y ORDER BY value ${order}, idx) AS rank
+         FROM cells WHERE x IS NOT NULL AND y IS NOT NULL)
+     SELECT x, y, value, idx FROM ranked WHERE rank = 1 LIMIT ?`,
+    [...paths, query.sweepId, maxCells + 1],
+  );
+  if (records.length > maxCells)
+    throw new StoreError(
+      'invalid-payload',
+      `A heat map of sweep "${sweep.name}" over these parameters would have more than ${maxCells.toLocaleString('en')} cells; choose parameters with fewer values.`,
+    );
+  const distinct = (values: SweepValue[]): SweepValue[] =>
+    [...new Map(values.map((value) => [`${typeof value}:${String(value)}`, value])).values()].sort(
+      compareSweepValues,
+    );
+  const xValues = distinct(records.map((record) => record.x));
+  const yValues = distinct(records.map((record) => record.y));
+  const keyOf = (value: SweepValue): string => `${typeof value}:${String(value)}`;
+  const xAt = new Map(xValues.map((value, position) => [keyOf(value), position]));
+  const yAt = new Map(yValues.map((value, position) => [keyOf(value), position]));
+  const cells: SweepHeatmapCell[] = records.map((record) => ({
+    x: xAt.get(keyOf(record.x)) ?? 0,
+    y: yAt.get(keyOf(record.y)) ?? 0,
+    value: record.value,
+    index: record.idx,
+  }));
+  cells.sort((a, b) => a.y - b.y || a.x - b.x);
+  return { xValues, yValues, cells };
 }
 
 /** One point of a sweep, or `not-found`. */

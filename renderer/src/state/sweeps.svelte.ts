@@ -5,6 +5,8 @@
  * (`sweeps.points`), so a sweep of a million points costs the window what is on screen.
  */
 import type {
+  SweepHeatmap,
+  SweepHeatmapQuery,
   SweepPointsPage,
   SweepPointsQuery,
   SweepProgress,
@@ -157,6 +159,11 @@ class SweepsState {
 
   points(query: SweepPointsQuery): Promise<SweepPointsPage> {
     return call(sweepsApi().points(query));
+  }
+
+  /** The best value of a figure per pair of two parameters' values, over every point (computed by the store). */
+  heatmap(query: SweepHeatmapQuery): Promise<SweepHeatmap> {
+    return call(sweepsApi().heatmap(query));
   }
 
   sensitivity(sweepId: string, index?: number): Promise<SweepSensitivity[]> {

@@ -5,7 +5,8 @@ import type { SweepSensitivity } from '../../../main/contract/api';
 import {
   defaultScatterAxes,
   goalOf,
-  heatGrid,
+  heatCellPoint,
+  heatGridOf,
   mergeSampleAndFront,
   parallelAxes,
   tornadoBars,
@@ -72,38 +73,34 @@ describe('sample and front', () => {
 });
 
 describe('heat map', () => {
-  it('keeps the best value of each pair of parameter values over the other parameters', () => {
-    const rows: SweepRow[] = [];
-    let index = 0;
-    for (const x of [1, 2])
-      for (const y of [10, 20])
-        for (const z of [0, 1]) rows.push(row(index++, { x, y, z }, { tpotSeconds: x * y + z }));
-    const grid = heatGrid(rows, 'x', 'y', 'tpotSeconds', 'min');
-    expect(grid.xValues).toEqual([1, 2]);
-    expect(grid.yValues).toEqual([10, 20]);
-    // The best (lowest) TPOT of each (x, y) is x·y with z = 0.
+  it('places the backend’s cells by row then column, with the point each opens and the colour range', () => {
+    // The backend's cells in any order: (x, y) positions, the best value and the point that has it.
+    const grid = heatGridOf({
+      xValues: [1, 2],
+      yValues: [10, 20],
+      cells: [
+        { x: 1, y: 1, value: 40, index: 6 },
+        { x: 0, y: 1, value: 20, index: 4 },
+        { x: 1, y: 0, value: 20, index: 2 },
+        { x: 0, y: 0, value: 10, index: 0 },
+      ],
+    });
     expect(grid.cells).toEqual([
-      [0, 0, 10],
-      [1, 0, 20],
-      [0, 1, 20],
-      [1, 1, 40],
+      [0, 0, 10, 0],
+      [1, 0, 20, 2],
+      [0, 1, 20, 4],
+      [1, 1, 40, 6],
     ]);
     expect([grid.min, grid.max]).toEqual([10, 40]);
-    const highest = heatGrid(rows, 'x', 'y', 'tpotSeconds', 'max');
-    expect(highest.cells.map((cell) => cell[2])).toEqual([11, 21, 21, 41]);
+    // The chart's item n is cell n: hovering or clicking it opens that cell's point.
+    expect(grid.cells.map((_, dataIndex) => heatCellPoint(grid, dataIndex))).toEqual([0, 2, 4, 6]);
+    expect(heatCellPoint(grid, 4)).toBeUndefined();
   });
 
-  it('sorts numbers numerically and leaves out failed points', () => {
-    const failed: SweepRow = { index: 9, values: { x: 3 }, ok: false, feasible: false, error: 'no' };
-    const grid = heatGrid(
-      [row(0, { x: 10 }, { fits: 1 }), row(1, { x: 9 }, { fits: 1 }), failed],
-      'x',
-      null,
-      'fits',
-      'max',
-    );
-    expect(grid.xValues).toEqual([9, 10]);
-    expect(grid.cells).toHaveLength(2);
+  it('has no colour range without cells', () => {
+    const grid = heatGridOf({ xValues: [], yValues: [], cells: [] });
+    expect(grid.cells).toEqual([]);
+    expect([grid.min, grid.max]).toEqual([Infinity, -Infinity]);
   });
 });
 

@@ -7,7 +7,7 @@
 import { sweepFigures, sweepFigureIds, type SweepFigureId } from '../../../engine/sweep/figures';
 import type { SweepRow } from '../../../engine/sweep/row';
 import type { SweepObjective, SweepSpec, SweepValue } from '../../../engine/sweep/spec';
-import type { SweepSensitivity } from '../../../main/contract/api';
+import type { SweepHeatmap, SweepSensitivity } from '../../../main/contract/api';
 import type { Unit } from '../../../engine/units';
 import { parameterLabel, type ParameterUnits } from './columns';
 
@@ -84,58 +84,34 @@ export function defaultHeatAxes(spec: Pick<SweepSpec, 'parameters'>): { x: strin
 export interface HeatGrid {
   xValues: SweepValue[];
   yValues: SweepValue[];
-  /** [x position, y position, best value] for every cell that has a point. */
-  cells: [number, number, number][];
+  /** [x position, y position, best value, index of the point that has it] for every cell that has a point. */
+  cells: [number, number, number, number][];
   min: number;
   max: number;
 }
 
-function compareValues(a: SweepValue, b: SweepValue): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b), 'en');
-}
-
 /**
- * A heat map over two parameters: each cell holds the best value of `figure` (by `goal`) among the points with
- * that pair of values, whatever the other parameters were — "the best this pair can do". Failed points and points
- * without the figure are left out; cells without any point stay empty.
+ * The heat map's cells from the backend's aggregate (`sweeps.heatmap`, the best value of the figure per pair of
+ * the two parameters' values over every point): by row then column, each with the point to open, and the range
+ * of the colour scale (infinite ends when there is no cell).
  */
-export function heatGrid(
-  rows: readonly SweepRow[],
-  xPath: string,
-  yPath: string | null,
-  figure: SweepFigureId,
-  goal: 'min' | 'max',
-): HeatGrid {
-  const best = new Map<string, { x: SweepValue; y: SweepValue; value: number }>();
-  const xs = new Map<string, SweepValue>();
-  const ys = new Map<string, SweepValue>();
-  for (const row of rows) {
-    const value = row.figures?.[figure];
-    const x = row.values[xPath];
-    const y = yPath === null ? '' : row.values[yPath];
-    if (!row.ok || value === undefined || !Number.isFinite(value) || x === undefined || y === undefined)
-      continue;
-    const key = `${String(x)}\u0000${String(y)}`;
-    xs.set(String(x), x);
-    ys.set(String(y), y);
-    const seen = best.get(key);
-    if (!seen || (goal === 'min' ? value < seen.value : value > seen.value)) best.set(key, { x, y, value });
-  }
-  const xValues = [...xs.values()].sort(compareValues);
-  const yValues = [...ys.values()].sort(compareValues);
-  const xAt = new Map(xValues.map((value, position) => [String(value), position]));
-  const yAt = new Map(yValues.map((value, position) => [String(value), position]));
-  const cells: [number, number, number][] = [];
+export function heatGridOf(map: SweepHeatmap): HeatGrid {
   let min = Infinity;
   let max = -Infinity;
-  for (const { x, y, value } of best.values()) {
-    cells.push([xAt.get(String(x)) ?? 0, yAt.get(String(y)) ?? 0, value]);
-    min = Math.min(min, value);
-    max = Math.max(max, value);
-  }
-  cells.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
-  return { xValues, yValues, cells, min, max };
+  const cells = map.cells
+    .filter((cell) => Number.isFinite(cell.value))
+    .map((cell): [number, number, number, number] => {
+      min = Math.min(min, cell.value);
+      max = Math.max(max, cell.value);
+      return [cell.x, cell.y, cell.value, cell.index];
+    })
+    .sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+  return { xValues: map.xValues, yValues: map.yValues, cells, min, max };
+}
+
+/** The point a heat-map item opens: the one with its cell's best value. */
+export function heatCellPoint(grid: HeatGrid, dataIndex: number): number | undefined {
+  return grid.cells[dataIndex]?.[3];
 }
 
 export interface ParallelAxis {

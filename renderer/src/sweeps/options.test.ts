@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sweepFigureIds, type SweepFigureId } from '../../../engine/sweep/figures';
 import type { SweepRow } from '../../../engine/sweep/row';
 import { chartPalette } from '../charts/theme';
-import { heatGrid, mergeSampleAndFront } from './chart-data';
+import { heatGridOf, mergeSampleAndFront } from './chart-data';
 import { describePoint, heatmapSummary, scatterOption, scatterSummary, signed } from './options';
 
 function row(index: number, set: Partial<Record<SweepFigureId, number>>, feasible = true): SweepRow {
@@ -63,11 +63,14 @@ describe('sweep chart options', () => {
   });
 
   it('names the best cell of a heat map with its parameter values in their units', () => {
-    const rows = [
-      { ...row(0, { decodeTokensPerSecond: 100 }), values: { bw: 2e12 } },
-      { ...row(1, { decodeTokensPerSecond: 300 }), values: { bw: 4e12 } },
-    ];
-    const grid = heatGrid(rows, 'bw', null, 'decodeTokensPerSecond', 'max');
+    const grid = heatGridOf({
+      xValues: [2e12, 4e12],
+      yValues: [''],
+      cells: [
+        { x: 0, y: 0, value: 100, index: 0 },
+        { x: 1, y: 0, value: 300, index: 1 },
+      ],
+    });
     expect(
       heatmapSummary(
         grid,
@@ -75,7 +78,10 @@ describe('sweep chart options', () => {
         'decodeTokensPerSecond',
         'max',
       ),
-    ).toBe('Best Decode tokens/s over 2 values of Bandwidth: 300 tokens/s at Bandwidth 4 TB/s.');
+    ).toBe(
+      'Best Decode tokens/s over 2 values of Bandwidth: 300 tokens/s at Bandwidth 4 TB/s (point #1). ' +
+        '2 of 2 cells have a point.',
+    );
   });
 
   it('signs a tornado change', () => {

@@ -233,7 +233,8 @@ export function heatmapOption(
     type: 'heatmap',
     data: grid.cells.map(([x, y, value]) => [x, y, shown(value)]),
     label: {
-      show: grid.cells.length <= 150,
+      // Values in the cells only where they fit (a few dozen cells, not too narrow).
+      show: grid.cells.length <= 150 && grid.xValues.length <= 16,
       color: '#111',
       formatter: (params) => significant((params.value as number[])[2] ?? Number.NaN),
     },
@@ -283,6 +284,7 @@ export function heatmapOption(
       return [
         ...pair,
         `Best ${escapeHtml(sweepFigures[figure].label)}: ${escapeHtml(formatFigure(figure, cell[2]))}`,
+        `Point #${cell[3]} (click to open it as a design)`,
       ].join('<br>');
     }),
     series: [heatmap],
@@ -303,7 +305,8 @@ export function heatmapSummary(
   return (
     `Best ${sweepFigures[figure].label} over ${grid.xValues.length} values of ${labels.x}` +
     `${labels.y === null ? '' : ` and ${grid.yValues.length} of ${labels.y}`}: ` +
-    `${formatFigure(figure, best[2])} at ${at.join(', ')}.`
+    `${formatFigure(figure, best[2])} at ${at.join(', ')} (point #${best[3]}). ` +
+    `${grid.cells.length.toLocaleString('en')} of ${(grid.xValues.length * grid.yValues.length).toLocaleString('en')} cells have a point.`
   );
 }
 

@@ -12,16 +12,11 @@ import { reportContent, type Fact, type ReportInput, type TableContent } from '.
 import { memoryHierarchyContent } from './report-hierarchy';
 import { compressionContent } from './report-compression';
 
+import { reportPageStyles } from './report-styles';
+
 export type { ReportInput } from './report-content';
 
-const styles = `
-:root { color-scheme: light; }
-* { box-sizing: border-box; }
-body { margin: 0; background: #f8fafc; color: #0f172a; font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
-main { max-width: 1040px; margin: 0 auto; padding: 24px 32px 48px; background: #ffffff; }
-h1 { font-size: 24px; margin: 0 0 4px; }
-h2 { font-size: 18px; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 1px solid #e2e8f0; }
-h3 { font-size: 15px; margin: 20px 0 6px; }
+const styles = `${reportPageStyles}h3 { font-size: 15px; margin: 20px 0 6px; }
 .subtitle { color: #475569; margin: 0 0 16px; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 12.5px; }
 th, td { padding: 4px 8px; border-bottom: 1px solid #e2e8f0; text-align: left; vertical-align: top; }

@@ -11,6 +11,7 @@ import type { SweepRow } from '../../engine/sweep/row';
 import type { SweepSpec } from '../../engine/sweep/spec';
 import type { SweepSummary } from '../contract/api';
 import { csvField } from './csv';
+import { reportPageStyles } from './report-styles';
 
 /** The CSV header of a sweep's points: index, the swept parameters, ok, feasible, every figure, error, violations. */
 export function sweepCsvHeader(spec: SweepSpec): string {
@@ -66,13 +67,7 @@ export interface SweepReportInput {
   generatedAt: Date;
 }
 
-const styles = `
-:root { color-scheme: light; }
-body { margin: 0; background: #f8fafc; color: #0f172a; font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
-main { max-width: 1040px; margin: 0 auto; padding: 24px 32px 48px; background: #ffffff; }
-h1 { font-size: 24px; margin: 0 0 4px; }
-h2 { font-size: 18px; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 1px solid #e2e8f0; }
-.subtitle { color: #475569; margin: 0 0 16px; }
+const styles = `${reportPageStyles}.subtitle { color: #475569; margin: 0 0 16px; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 12.5px; }
 th, td { padding: 4px 8px; border-bottom: 1px solid #e2e8f0; text-align: left; vertical-align: top; }
 th { background: #f1f5f9; font-weight: 600; }

@@ -327,7 +327,8 @@ export function parallelOption(
   return {
     ...frame(palette),
     legend: { top: 0, left: 0, textStyle: { color: palette.text }, inactiveColor: palette.inactive },
-    parallel: { left: 48, right: 64, top: 48, bottom: 24 },
+    // Room for the outer axes' names, which echarts centres on the axis.
+    parallel: { left: 96, right: 96, top: 48, bottom: 24 },
     parallelAxis: axes.map((axis, dim) => ({
       dim,
       name: axis.kind === 'figure' ? figureTitle(axis.key as SweepFigureId) : axis.name,

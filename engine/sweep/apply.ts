@@ -34,9 +34,17 @@ export type PreparedSweep =
   | { ok: false; problems: SweepProblem[] }
   | {
       ok: true;
+      /**
+       * One point applied to the design and workload (values aligned with `spec.parameters`): copies of what it
+       * touches, the rest shared. What a point opens as, and what `evaluate` evaluates.
+       */
+      apply(values: readonly SweepValue[]): AppliedPoint;
       /** Evaluates one point: its values aligned with `spec.parameters`. Never throws. */
       evaluate(values: readonly SweepValue[], index?: number): SweepRow;
     };
+
+export type AppliedPoint =
+  { ok: true; design: DesignDocument; workload: Workload } | { ok: false; message: string };
 
 /** How one parameter is applied: where it goes and how its value is read. */
 type Setter =
@@ -239,19 +247,9 @@ export function prepareSweep(
   const touchesWorkload = setters.some((setter) => setter.kind === 'workload');
   const paths = setters.map((setter) => setter.path);
 
-  function evaluatePoint(values: readonly SweepValue[], index = 0): SweepRow {
-    const record: Record<string, SweepValue> = {};
-    for (let position = 0; position < paths.length; position += 1)
-      record[paths[position] as string] = values[position] as SweepValue;
-    const failed = (error: string): SweepRow => ({
-      index,
-      values: record,
-      ok: false,
-      error,
-      feasible: false,
-    });
+  function applyPoint(values: readonly SweepValue[]): AppliedPoint {
     if (values.length !== setters.length)
-      return failed(`the point has ${values.length} values for ${setters.length} parameters`);
+      return { ok: false, message: `the point has ${values.length} values for ${setters.length} parameters` };
     // The delta: copies of the arrays and objects the point touches, the rest shared with the design.
     let blocks: Block[] | undefined;
     let groups: Group[] | undefined;
@@ -260,7 +258,7 @@ export function prepareSweep(
     for (let position = 0; position < setters.length; position += 1) {
       const setter = setters[position] as Setter;
       const read = setter.read(values[position] as SweepValue);
-      if (!read.ok) return failed(`${setter.path}: ${read.message}`);
+      if (!read.ok) return { ok: false, message: `${setter.path}: ${read.message}` };
       switch (setter.kind) {
         case 'block': {
           blocks ??= design.blocks.slice();
@@ -292,15 +290,34 @@ export function prepareSweep(
         }
       }
     }
-    const pointDesign = touchesDesign
-      ? {
-          ...design,
-          blocks: blocks ?? design.blocks,
-          groups: groups ?? design.groups,
-          links: links ?? design.links,
-        }
-      : design;
-    const pointWorkload = touchesWorkload ? (changedWorkload ?? workload) : workload;
+    return {
+      ok: true,
+      design: touchesDesign
+        ? {
+            ...design,
+            blocks: blocks ?? design.blocks,
+            groups: groups ?? design.groups,
+            links: links ?? design.links,
+          }
+        : design,
+      workload: touchesWorkload ? (changedWorkload ?? workload) : workload,
+    };
+  }
+
+  function evaluatePoint(values: readonly SweepValue[], index = 0): SweepRow {
+    const record: Record<string, SweepValue> = {};
+    for (let position = 0; position < paths.length; position += 1)
+      record[paths[position] as string] = values[position] as SweepValue;
+    const failed = (error: string): SweepRow => ({
+      index,
+      values: record,
+      ok: false,
+      error,
+      feasible: false,
+    });
+    const applied = applyPoint(values);
+    if (!applied.ok) return failed(applied.message);
+    const { design: pointDesign, workload: pointWorkload } = applied;
     let result;
     try {
       result = evaluate({ design: pointDesign, workload: pointWorkload }, catalog, { detail: 'figures' });
@@ -318,5 +335,5 @@ export function prepareSweep(
     return row;
   }
 
-  return { ok: true, evaluate: evaluatePoint };
+  return { ok: true, apply: applyPoint, evaluate: evaluatePoint };
 }

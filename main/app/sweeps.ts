@@ -24,7 +24,6 @@ import type { StoredDesign, SweepProgress, SweepSensitivity, SweepSummary } from
 import type { EnginePool } from '../services/engine-pool';
 import { SweepRun } from '../services/sweep-run';
 import { StoreError, type ProjectStore, type SweepRunInput } from '../store/project-store';
-import { applyPoint } from './sweep-point-design';
 
 /** Points a worker evaluates per job, and so per write to the project (one transaction each). */
 export const DEFAULT_CHUNK_SIZE = 1000;
@@ -407,11 +406,16 @@ export class SweepService {
     const sweep = await store.getSweep(sweepId);
     const point = await store.sweepPoint(sweepId, index);
     const catalog = await this.options.catalog();
-    const applied = applyPoint(sweep.document, sweep.workload, point.values, catalog);
+    // The same delta the sweep evaluated the point with (engine/sweep/apply.ts), so the design opened is the one
+    // whose figures the table shows.
+    const prepared = prepareSweep(sweep.document, sweep.workload, sweep.spec, catalog);
+    const applied = prepared.ok
+      ? prepared.apply(sweep.spec.parameters.map((parameter) => point.values[parameter.path] as SweepValue))
+      : { ok: false as const, message: prepared.problems.map((problem) => problem.message).join('; ') };
     if (!applied.ok)
       throw new StoreError(
         'invalid-payload',
-        `Point #${index} of sweep "${sweep.name}" cannot be applied to its design: ${applied.problems.join('; ')}`,
+        `Point #${index} of sweep "${sweep.name}" cannot be applied to its design: ${applied.message}`,
       );
     const designName = name ?? pointDesignName(sweep.document.name, sweep.name, index);
     const summary = `From sweep '${sweep.name}', point ${index}: ${describeValues(sweep.document, point.values, catalog)}`;

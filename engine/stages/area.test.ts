@@ -43,6 +43,7 @@ const tech: AreaTech = {
     ['core-crossbar-port', 4.6002077e-7],
     ['link-controller', 8.9956e-7],
   ]),
+  serdesBandwidthBytesPerSecond: 50e9,
 };
 
 describe('SRAM area', () => {

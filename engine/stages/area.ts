@@ -57,6 +57,8 @@ export interface AreaTech {
   cacheEfficiencyByBank: readonly (readonly [number, number])[];
   /** Component areas at their source's node (area-components), by row id. */
   components: ReadonlyMap<string, number>;
+  /** The chip-to-chip bandwidth one `serdes` component carries (its row's `bandwidthBytesPerSecond`), bytes/s. */
+  serdesBandwidthBytesPerSecond: number;
 }
 
 /** Largest cache bank: a larger cache is built of banks of this size (LLMCompass's cache model, 512 KB). */
@@ -119,6 +121,8 @@ function readAreaTech(catalog: CatalogIndex, node: string, diagnostics: Diagnost
     (catalog.tech.get('area-components')?.rows ?? []).map((row) => [row.id, row.value]),
   );
   if (components.size === 0) missing('component areas (area-components)');
+  const serdesRow = catalog.tech.get('area-components')?.rows.find((row) => row.id === 'serdes');
+  const serdesBandwidth = Number(serdesRow?.conditions.bandwidthBytesPerSecond);
   const density = catalog.tech.get('logic-transistor-density');
   const densityAt = rowValue(density, { node });
   const densityAt7 = rowValue(density, { node: REFERENCE_NODE_7NM });
@@ -153,6 +157,8 @@ function readAreaTech(catalog: CatalogIndex, node: string, diagnostics: Diagnost
         ? cacheEfficiencyByBank
         : [[CACHE_BANK_BYTES, efficiency !== undefined && efficiency > 0 ? efficiency : 1]],
     components,
+    // Without the row's bandwidth no SerDes is priced (the component's area is then 0 as well).
+    serdesBandwidthBytesPerSecond: serdesBandwidth > 0 ? serdesBandwidth : Number.POSITIVE_INFINITY,
   };
 }
 
@@ -253,18 +259,19 @@ function dramInterfaceArea(reading: BlockReading, tech: AreaTech): BlockArea {
 }
 
 /**
- * A chip-to-chip link or switch port: per 50 GB/s, a SerDes PHY (LLMCompass's I/O: 1 mm², analog, not scaled) and
- * a link controller (LLMCompass's NVLink4 controller transistors, scaled by transistor density).
+ * A chip-to-chip link or switch port: per SerDes of the `serdes` row's bandwidth (LLMCompass's I/O: 1 mm² per
+ * 50 GB/s, analog, not scaled) a PHY and a link controller (LLMCompass's NVLink4 controller transistors, scaled by
+ * transistor density).
  */
 function serdesArea(reading: BlockReading, tech: AreaTech): BlockArea {
-  const perIoBandwidth = 50e9;
+  const perIoBandwidth = tech.serdesBandwidthBytesPerSecond;
   const bandwidth = reading.numberOr('bandwidthBytesPerSecond', 0);
   const links = bandwidth / perIoBandwidth;
   const phy = links * component(tech, 'serdes');
   const controller = links * component(tech, 'link-controller') * tech.densityFrom7nm;
   return {
     areaSquareMetres: phy + controller,
-    basis: `SerDes ${mm2(phy)} and link controllers ${mm2(controller)} for ${gbps(bandwidth)} (per 50 GB/s: 1 mm² PHY + one NVLink4-class controller)`,
+    basis: `SerDes ${mm2(phy)} and link controllers ${mm2(controller)} for ${gbps(bandwidth)} (per ${Number((perIoBandwidth / 1e9).toPrecision(3))} GB/s: ${Number((component(tech, 'serdes') * 1e6).toPrecision(3))} mm² PHY + one NVLink4-class controller)`,
   };
 }
 

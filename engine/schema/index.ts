@@ -9,3 +9,4 @@ export * from './runtime';
 export * from './tech';
 export * from './workload';
 export * from './error-bands';
+export * from './serving';

@@ -5,17 +5,10 @@
 import { z } from 'zod';
 import { boundedText, countSchema, idSchema, libraryIdSchema } from './common';
 import { placementSchema } from './placement';
+import { servingSchema } from './serving';
+import { parallelismSchema } from './workload-parallelism';
 
-export const parallelismSchema = z.union([
-  z.strictObject({ mode: z.literal('auto') }),
-  z.strictObject({
-    mode: z.literal('manual'),
-    tensor: countSchema,
-    pipeline: countSchema,
-    expert: countSchema,
-  }),
-]);
-export type Parallelism = z.infer<typeof parallelismSchema>;
+export { parallelismSchema, type Parallelism } from './workload-parallelism';
 
 /**
  * Where one tensor class lives (`memoryPolicy`): `auto` — the fastest level with room, spilling down (the map
@@ -94,6 +87,11 @@ export const workloadSchema = z.strictObject({
    * `fastest`. Ignored on a design with one chip group.
    */
   placement: placementSchema.optional(),
+  /**
+   * The traffic the design serves, its scheduler and latency targets, and several models sharing the design
+   * (`schema/serving.ts`); simulated request by request by `engine/serving/`. Omitted: one request at a time.
+   */
+  serving: servingSchema.optional(),
 });
 export type Workload = z.infer<typeof workloadSchema>;
 

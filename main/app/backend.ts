@@ -377,6 +377,11 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
           return { kind: 'model' as const, model: imported.model };
         }),
     },
+    // Contract only: the serving branch (issue 18) replaces this with the worker-pool run.
+    serving: {
+      run: () => Promise.resolve(fail('unavailable', 'Serving simulation is not built yet.')),
+      cancel: () => Promise.resolve(ok(null)),
+    },
     sweeps: {
       list: ({ designId }) =>
         guard(async () =>

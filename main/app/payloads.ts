@@ -239,4 +239,18 @@ export const payloadSchemas: PayloadSchemas = {
     openPoint: z.tuple([z.strictObject({ sweepId: id, index: pointIndex, name: name.optional() })]),
     export: z.tuple([z.strictObject({ sweepId: id, format: z.enum(['html', 'csv', 'jsonl']) })]),
   },
+  serving: {
+    run: z.tuple([
+      withDesignInput({
+        workload: workloadSchema,
+        runId: z.string().min(1).max(100),
+        rates: z
+          .array(z.number().positive().max(1e6))
+          .min(1)
+          .max(64, 'a rate sweep has at most 64 rates')
+          .optional(),
+      }),
+    ]),
+    cancel: z.tuple([z.strictObject({ runId: z.string().min(1).max(100) })]),
+  },
 };

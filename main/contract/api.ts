@@ -19,6 +19,7 @@ import type { Workload } from '../../engine/schema/workload';
 import type { SweepFigureId } from '../../engine/sweep/figures';
 import type { SweepRow } from '../../engine/sweep/row';
 import type { SweepSpec, SweepValue } from '../../engine/sweep/spec';
+import type { ServingReport } from '../../engine/serving/types';
 
 export type ErrorCode =
   | 'invalid-payload'
@@ -508,6 +509,33 @@ export interface SweepsApi {
   onProgress(listener: (progress: SweepProgress) => void): Unsubscribe;
 }
 
+/** A serving simulation's progress (a few times a second at most). */
+export interface ServingProgress {
+  runId: string;
+  /** Share done, 0–1. */
+  done: number;
+  /** What it is doing now: "rate 4 of 12", "model qwen-2-7b". */
+  stage: string;
+}
+
+export interface ServingApi {
+  /**
+   * Simulates the workload's serving scenario (`workload.serving`) on the design on an engine worker: request by
+   * request, every scheduler step costed by the engine; with `rates`, a latency–rate curve too. `runId` names the
+   * run for `onProgress` and `cancel`; a cancelled run answers `cancelled`.
+   */
+  run(
+    request: DesignInput & {
+      workload: Workload;
+      runId: string;
+      rates?: number[];
+    },
+  ): Promise<Result<ServingReport>>;
+  /** Stops a run; its `run` call answers `cancelled`. Unknown or finished ids are ignored. */
+  cancel(request: { runId: string }): Promise<Result<null>>;
+  onProgress(listener: (progress: ServingProgress) => void): Unsubscribe;
+}
+
 export interface TesseraApi {
   app: AppApi;
   projects: ProjectsApi;
@@ -516,6 +544,7 @@ export interface TesseraApi {
   simulation: SimulationApi;
   files: FilesApi;
   sweeps: SweepsApi;
+  serving: ServingApi;
 }
 
 export type Domain = keyof TesseraApi;

@@ -49,6 +49,7 @@ export const apiMethods: MethodFlags = {
     openPoint: true,
     export: true,
   },
+  serving: { run: true, cancel: true },
 };
 
 export const apiEvents: EventFlags = {
@@ -59,6 +60,7 @@ export const apiEvents: EventFlags = {
   simulation: {},
   files: {},
   sweeps: { onProgress: true },
+  serving: { onProgress: true },
 };
 
 /** The IPC channel of a method: `tessera:designs.save`. */

@@ -991,7 +991,7 @@ export class ServingSimulator {
         continue;
       }
       if (Number.isNaN(this.firstToken[id])) this.firstToken[id] = side.clock;
-      if ((this.generated[id] as number) >= (this.output[id] as number)) this.complete(side, id, side.clock);
+      if (this.generated[id] >= (this.output[id] as number)) this.complete(side, id, side.clock);
       else this.joinDecoders(side, id);
     }
     if (finished > 0) {

@@ -10,7 +10,11 @@ import { evaluate } from '../../engine/evaluate';
 import type { Report } from '../../engine/report';
 import { defaultServing } from '../../engine/schema/serving';
 import { defaultWorkload, type Workload } from '../../engine/schema/workload';
-import { buildStepCost } from '../../engine/serving/step-cost';
+import type { DesignDocument } from '../../engine/schema/design';
+import { partitionDesign } from '../../engine/serving/partition';
+import { buildDisaggregated, buildStepCost } from '../../engine/serving/step-cost';
+import { groupLinks } from '../../engine/stages/hetero';
+import { resolve } from '../../engine/stages/resolve';
 import type { StepBatch, StepCostModel } from '../../engine/serving/types';
 import { loadLibrary } from './library-loader';
 
@@ -207,6 +211,136 @@ describe('the step cost of Llama 3 70B on a DGX H100', () => {
   it('says what it is built from', () => {
     expect(cost.basis).toMatch(/engine evaluations/);
     expect(cost.basis).toMatch(/TP 8/);
+  });
+});
+
+describe('a share of an H100 (MIG-like) for Llama 3 8B', () => {
+  const h100 = index.presets.get('nvidia-h100-sxm')?.design;
+  if (!h100) throw new Error('the library has the H100 SXM preset');
+  const small: Workload = {
+    ...defaultWorkload('llama-3-8b'),
+    inputTokens: 1024,
+    outputTokens: 256,
+    parallelism: { mode: 'manual', tensor: 1, pipeline: 1, expert: 1 },
+  };
+  const smallLimits = { maxBatch: 64, maxTokensPerStep: 4096 };
+  const costOn = (target: DesignDocument): StepCostModel => {
+    const built = buildStepCost(target, small, index, smallLimits);
+    if (!built.ok) throw new Error(built.message);
+    return built.cost;
+  };
+  const half = partitionDesign(h100, { kind: 'share', compute: 1 / 2, memory: 1 / 2 }, index);
+  if (!half.ok) throw new Error(half.message);
+  const whole = costOn(h100);
+  const halved = costOn(half.design);
+
+  it('describes the slice in words', () => {
+    expect(half.description).toBe('1/2 of the compute and memory of each chip (66 of 132 SMs)');
+    const mig = partitionDesign(h100, { kind: 'share', compute: 1 / 7, memory: 1 / 8 }, index);
+    expect(mig.ok && mig.description).toBe(
+      '1/7 of the compute and 1/8 of the memory of each chip (19 of 132 SMs)',
+    );
+  });
+
+  it('takes about twice as long per decode step on half the SMs and half the memory bandwidth', () => {
+    // Decode streams the weights and the KV cache: every byte moves at half the bandwidth, every MAC at half the
+    // SMs, so no part takes more than twice as long; per-operator dispatch overheads do not grow at all.
+    for (const [requests, context] of [
+      [1, 100],
+      [8, 1000],
+      [32, 2000],
+    ] as const) {
+      const ratio =
+        costOf(decodeStep(requests, context), halved).seconds /
+        costOf(decodeStep(requests, context), whole).seconds;
+      expect(ratio).toBeGreaterThan(1.7);
+      expect(ratio).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('gives two halves the whole chip’s KV room, less the second copy of the weights and activations', () => {
+    const report = evaluate({ design: h100, workload: { ...small, batch: 64 } }, index, {
+      detail: 'figures',
+    });
+    if (!report.ok) throw new Error('the H100 evaluates');
+    const { weightsBytesPerChip, activationBytesPerChip } = report.report.memory;
+    const secondCopy = (weightsBytesPerChip + activationBytesPerChip) / whole.kvBytesPerToken;
+    expect(Math.abs(2 * halved.kvCapacityTokens + secondCopy - whole.kvCapacityTokens)).toBeLessThanOrEqual(
+      4,
+    );
+  });
+});
+
+describe('disaggregated prefill and decode', () => {
+  const tp4: Workload = { ...workload, parallelism: { mode: 'manual', tensor: 4, pipeline: 1, expert: 1 } };
+  const small = { maxBatch: 64, maxTokensPerStep: 4096 };
+
+  it('splits the DGX’s eight GPUs and sends the KV cache over NVLink, one link per GPU of a replica', () => {
+    const split = buildDisaggregated(
+      design,
+      tp4,
+      index,
+      { split: 'chips', prefillChips: 4, decodeChips: 4 },
+      small,
+    );
+    if (!split.ok) throw new Error(split.message);
+    const network = resolve(design, index).network;
+    if (!network) throw new Error('the DGX has an NVLink network');
+    expect(split.transferBytesPerSecond).toBe(4 * network.bandwidthBytesPerSecond);
+    expect(split.transferLatencySeconds).toBe(network.latencySeconds);
+    // Each side is the DGX with four GPUs: its decode is the same as a four-GPU design's.
+    const four = partitionDesign(design, { kind: 'chips', chips: 4 }, index);
+    if (!four.ok) throw new Error(four.message);
+    const direct4 = buildStepCost(four.design, tp4, index, small);
+    if (!direct4.ok) throw new Error(direct4.message);
+    expect(costOf(decodeStep(16, 1000), split.decode)).toEqual(costOf(decodeStep(16, 1000), direct4.cost));
+  });
+
+  it('refuses more chips than the group has, and chips with no link between them', () => {
+    expect(
+      buildDisaggregated(design, tp4, index, { split: 'chips', prefillChips: 4, decodeChips: 6 }, small),
+    ).toEqual({
+      ok: false,
+      message: 'Disaggregated serving asks for 4 prefill + 6 decode = 10 chips, but "H100 SXM" has 8.',
+    });
+    const gone = new Set(['nvlink', 'nvswitch']);
+    const unlinked: DesignDocument = {
+      ...design,
+      blocks: design.blocks.filter((block) => !gone.has(block.id)),
+      links: design.links.filter((link) => !gone.has(link.from.block) && !gone.has(link.to.block)),
+      groups: design.groups.map((group) => ({
+        ...group,
+        blocks: group.blocks.filter((id) => !gone.has(id)),
+      })),
+    };
+    const refused = buildDisaggregated(
+      unlinked,
+      tp4,
+      index,
+      { split: 'chips', prefillChips: 4, decodeChips: 4 },
+      small,
+    );
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.message).toMatch(/no modelled link between them/);
+  });
+
+  it('runs prefill and decode on two chip groups, the KV cache over the route between them', () => {
+    const pim = index.presets.get('template-gpu-pim')?.design;
+    if (!pim) throw new Error('the library has the GPU + PIM template');
+    const small8b: Workload = { ...defaultWorkload('llama-3-8b'), inputTokens: 1024, outputTokens: 256 };
+    const split = buildDisaggregated(
+      pim,
+      small8b,
+      index,
+      { split: 'groups', prefillGroup: 'gpu', decodeGroup: 'pim-module' },
+      small,
+    );
+    if (!split.ok) throw new Error(split.message);
+    const route = groupLinks(pim, index, ['gpu', 'pim-module'])[0]?.[1];
+    expect(split.transferBytesPerSecond).toBe(route?.bandwidthBytesPerSecond);
+    expect(split.transferLatencySeconds).toBe(route?.latencySeconds);
+    // The GPU prefills far faster than the PIM cubes would.
+    expect(split.prefill.singlePrefillSeconds(1024)).toBeLessThan(split.decode.singlePrefillSeconds(1024));
   });
 });
 

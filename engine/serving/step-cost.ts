@@ -134,22 +134,15 @@ class Bilinear {
   }
 }
 
-/** 1, 2, 4, … below `top`, then `top`. */
-function doublings(top: number): number[] {
-  const nodes: number[] = [];
-  for (let value = 1; value < top; value *= 2) nodes.push(value);
-  nodes.push(Math.max(1, Math.round(top)));
-  return nodes;
-}
-
 /**
- * Prompt-token nodes: powers of two and their halfway 1.5× (2, 3, 4, 6, 8, 12, …), each also one token past it,
- * up to `top`. A GEMM's time is a staircase in tokens (one more wave of output tiles every tile-multiple of rows:
- * every 256 tokens for Llama 3 70B at TP 8 on an H100, a 35 % step at 256), and tile multiples are powers of two
- * times 1 or 3: a node on each side of such an edge keeps the interpolation on one stair of the small prompts,
- * where a stair is a large share of the time.
+ * Nodes of the batch and prompt-token axes: powers of two and their halfway 1.5× (2, 3, 4, 6, 8, 12, …), each also
+ * one past it, up to `top`. A GEMM's time is a staircase in its rows (one more wave of output tiles every tile
+ * multiple: a 35 % step at 257 prompt tokens for Llama 3 70B at TP 8 on an H100, a 50 % step at 129 sequences
+ * for Llama 2 13B on an A100), and tile multiples are powers of two times 1 or 3: a node on each side of such an
+ * edge keeps the interpolation on one stair where a stair is a large share of the time. Halfway nodes also halve
+ * the reach of a roofline kink (memory- to compute-bound) inside an interval.
  */
-function promptNodes(top: number): number[] {
+function edgeNodes(top: number): number[] {
   const nodes = new Set<number>([1]);
   for (let value = 2; value < top; value *= 2)
     for (const node of [value, value * 1.5])
@@ -279,13 +272,12 @@ function buildWithPlan(
     plain.inputTokens + plain.outputTokens,
     Math.min(modelContext ?? plain.inputTokens + plain.outputTokens, kvCapacityTokens),
   );
-  const topBatch = Math.max(
-    1,
-    Math.min(maxBatch, Math.floor(kvCapacityTokens / Math.max(1, averageContext))),
-  );
+  // Every batch the scheduler may run: each request holds at least one token, so short requests fit many more
+  // than the workload's own lengths do.
+  const topBatch = Math.max(1, Math.min(maxBatch, kvCapacityTokens));
 
   // Decode grid: batch × context.
-  const batches = Float64Array.from(doublings(topBatch));
+  const batches = Float64Array.from(edgeNodes(topBatch));
   const contextList = [1];
   for (let k = CONTEXT_NODES - 1; k >= 0; k -= 1) {
     const value = Math.round(longest / CONTEXT_RATIO ** k);
@@ -306,7 +298,7 @@ function buildWithPlan(
     }
 
   // Prefill: L(T) from T tokens as short prompts, A(T) from the same tokens as one prompt (or a few of the longest).
-  const tokens = Float64Array.from(promptNodes(maxTokens));
+  const tokens = Float64Array.from(edgeNodes(maxTokens));
   const linear = pair(tokens.length);
   const whole = pair(tokens.length);
   const perPair = pair(tokens.length);

@@ -1,38 +1,40 @@
 /**
- * What a scheduler step costs, from engine evaluations: `buildStepCost` evaluates the design on a few dozen
- * buckets (decode steps over batch × context, prefill steps over prompt tokens) and interpolates between them, so
- * the simulator (`simulate.ts`) costs each step with a few multiplications and never calls the engine.
+ * What a scheduler step costs, from engine evaluations: `buildStepCost` evaluates the design on buckets (decode
+ * steps over batch × context, prefill steps over prompt tokens; about 200 evaluations, a few tenths of a second)
+ * and interpolates between them, so the simulator (`simulate.ts`) costs each step with a few multiplications and
+ * never calls the engine.
  *
  * The pieces, each an engine evaluation at the `figures` detail with the plan pinned (the split the engine picks
  * at the scheduler's largest batch, so every bucket runs the same split and no bucket jumps to another plan):
  *
- * - `D(b, c)`: a decode step of b sequences each with c tokens of context (`decodeContext`), b ∈ 1, 2, 4, …,
- *   the largest batch that fits; c ∈ 1 and four log-spaced values up to the longest context a step sees. The
- *   evaluations hold prompts of 1 token, so the KV cache they place stays in the chips' own memory whatever the
- *   context read: every bucket is priced as a serving engine runs it (KV on the device), including buckets whose
- *   b × c the memory could not hold (the scheduler never reaches them, but interpolation reads their corners).
- *   A decode step is weights streamed once + per-token compute + KV read ∝ b × c, i.e. of the form
+ * - `D(b, c)`: a decode step of b sequences each with c tokens of context (`decodeContext`), b on `edgeNodes` up
+ *   to the scheduler's largest batch; c ∈ 1 and four values a factor 4 apart up to the longest context a step
+ *   sees. The evaluations hold prompts of 1 token, so the KV cache they place stays in the chips' own memory
+ *   whatever the context read: every bucket is priced as a serving engine runs it (KV on the device), including
+ *   buckets whose b × c the memory could not hold (the scheduler never reaches them, but interpolation reads their
+ *   corners). A decode step is weights streamed once + per-token compute + KV read ∝ b × c, of the form
  *   α + β·b + γ·c + δ·b·c, which bilinear interpolation in (b, c) reproduces exactly; what it misses is where a
- *   cell straddles a roofline switch (memory- to compute-bound) or a tile-quantisation step.
- * - `L(T)`: T prompt tokens with no context — T prompts of one token, GEMMs over T tokens (prefill of batch T,
- *   input 1); T ∈ 1, 2, 4, … up to the step's token budget. Linear in T between nodes (weights once + ∝ tokens).
- * - `A(T)`: the attention cost per attended (query, key) pair at T tokens: from the prefill of T tokens as one
- *   prompt (or as few prompts of the model's longest context as hold them), less `L(T)`, divided by the extra
- *   pairs the causal mask gives (T(T+1)/2 − T; `engine/stages/lower.ts` counts pairs the same way).
+ *   cell straddles a roofline switch (memory- to compute-bound) or a tile-wave step.
+ * - `F(T)`: T prompt tokens as one prompt (or as few prompts of the model's longest context as hold them), the
+ *   time to first token of a lone prompt; T on `edgeNodes` up to the step's token budget.
+ * - `L(T)`: the same T tokens as prompts of `SHORT_PROMPT` tokens: the GEMMs over T tokens with little attention.
+ * - `A(T)`: attention per attended (query, key) pair: (F(T) − L(T)) / the pairs F attends beyond L (causal
+ *   pairs, counted as `engine/stages/lower.ts` counts them).
  *
  * A step with P prompt tokens over r prompts with K tokens of prefix already cached (chunked prefill) and n
  * decodes with C tokens of context in total costs
  *
- *   prefill alone:  L(P) + A(P) · (pairs − P),  pairs = P·K/r + P·(P/r + 1)/2  (r equal chunks, each attending
- *                   its prefix and itself causally: a chunk's attention over its prefix is never free)
+ *   prefill alone:  F(P) + A(P) · (pairs − pairs of F(P)),  pairs = P·K/r + P·(P/r + 1)/2  (r equal chunks, each
+ *                   attending its prefix and itself causally: a chunk's attention over its prefix is never free)
  *   decode alone:   D(n, C/n)
- *   mixed:          L(P + n) + A(P) · (pairs − P) + [D(n, C/n) − D(n, 1)]
+ *   mixed:          L(P + n) + A(P) · (pairs − pairs of L(P)) + [D(n, C/n) − D(n, 1)]
  *
  * The mixed step runs the GEMMs once over all P + n tokens (weights streamed once, as in vLLM's chunked prefill
  * that packs decodes beside a prompt chunk) and adds the decodes' KV reads (their step less the same step at
  * context 1). It is kept within [max(prefill alone, decode alone), prefill alone + decode alone]: running both in
  * one step is never faster than the longer part nor slower than the two one after the other. Energy follows the
- * same formulas on the phases' energies.
+ * same formulas on the phases' energies. Sliding-window layers are costed by the engine in every bucket, but the
+ * pair count above (and the KV per token) assume full attention.
  */
 import type { CatalogIndex } from '../catalog';
 import type { Diagnostic } from '../diagnostics';

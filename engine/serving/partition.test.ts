@@ -56,7 +56,7 @@ describe('partitionDesign: a share of each chip', () => {
     expect(countOf(design, 'tiles')).toBe(4); // 16 × 1/4
     expect(countOf(design, 'chip')).toBe(4); // every chip is sliced, none removed
     for (const memory of ['sram', 'dram'])
-      for (const key of ['capacityBytes', 'bandwidthBytesPerSecond'])
+      for (const key of ['capacityBytes', 'bandwidthBytesPerSecond', 'staticPowerWatts'])
         expect(param(design, memory, key)).toBe(param(grouped, memory, key) / 2);
     // The tile's own parameters are untouched: its group's count carries the share.
     expect(design.blocks.find((block) => block.id === 'tile')).toBe(

@@ -315,11 +315,10 @@ export function buildStepCost(
       prompts === shortPrompts
         ? short
         : run({ ...base, batch: prompts, inputTokens: each, outputTokens: 1, decodeContext: 1 }, 'figures');
-    if (typeof short === 'string' || typeof long === 'string')
-      return {
-        ok: false,
-        message: `A prefill step of the design cannot be costed: ${typeof short === 'string' ? short : String(long)}`,
-      };
+    if (typeof short === 'string')
+      return { ok: false, message: `A prefill step of the design cannot be costed: ${short}` };
+    if (typeof long === 'string')
+      return { ok: false, message: `A prefill step of the design cannot be costed: ${long}` };
     linear.seconds[k] = short.prefill.seconds;
     linear.joules[k] = short.prefill.energyJoules;
     const extraPairs = (prompts * each * (each + 1)) / 2 - shortPairs(total);

@@ -39,8 +39,11 @@ import type { Diagnostic } from '../diagnostics';
 import { evaluate } from '../evaluate';
 import type { Report } from '../report';
 import type { DesignDocument } from '../schema/design';
+import type { Disaggregation } from '../schema/serving';
 import type { Workload } from '../schema/workload';
-import { resolve } from '../stages/resolve';
+import { groupLinks } from '../stages/hetero';
+import { computeChipGroups, resolve } from '../stages/resolve';
+import { chipGroupAlone, partitionDesign } from './partition';
 import type { StepBatch, StepCostModel, StepCostOut } from './types';
 
 /** The scheduler's bounds the cost is built for (vLLM's max_num_seqs and max_num_batched_tokens). */
@@ -227,6 +230,17 @@ export function buildStepCost(
   catalog: CatalogIndex,
   limits: StepCostLimits,
 ): StepCostResult {
+  const built = buildWithPlan(design, workload, catalog, limits);
+  return built.ok ? { ok: true, cost: built.cost } : built;
+}
+
+/** `buildStepCost`, with the chips one replica of the pinned split spans (one sequence's KV cache lives there). */
+function buildWithPlan(
+  design: DesignDocument,
+  workload: Workload,
+  catalog: CatalogIndex,
+  limits: StepCostLimits,
+): { ok: true; cost: StepCostModel; chipsPerReplica: number } | { ok: false; message: string } {
   const { serving: _serving, ...plain } = workload;
   const maxBatch = Math.max(1, Math.floor(limits.maxBatch));
   const maxTokens = Math.max(1, Math.floor(limits.maxTokensPerStep));
@@ -294,8 +308,15 @@ export function buildStepCost(
   // Prefill: L(T) from T tokens as short prompts, A(T) from the same tokens as one prompt (or a few of the longest).
   const tokens = Float64Array.from(promptNodes(maxTokens));
   const linear = pair(tokens.length);
+  const whole = pair(tokens.length);
   const perPair = pair(tokens.length);
   const longestPrompt = Math.max(1, modelContext ?? maxTokens);
+  /** Pairs the one-prompt bucket of T tokens attends (a few prompts of the longest context past it). */
+  const longPairs = (total: number): number => {
+    const prompts = Math.ceil(total / longestPrompt);
+    const each = total / prompts;
+    return (prompts * each * (each + 1)) / 2;
+  };
   for (let k = 0; k < tokens.length; k += 1) {
     const total = tokens[k] ?? 1;
     const shortPrompts = Math.ceil(total / SHORT_PROMPT);
@@ -321,6 +342,8 @@ export function buildStepCost(
       return { ok: false, message: `A prefill step of the design cannot be costed: ${long}` };
     linear.seconds[k] = short.prefill.seconds;
     linear.joules[k] = short.prefill.energyJoules;
+    whole.seconds[k] = long.prefill.seconds;
+    whole.joules[k] = long.prefill.energyJoules;
     const extraPairs = (prompts * each * (each + 1)) / 2 - shortPairs(total);
     perPair.seconds[k] =
       extraPairs > 0 ? Math.max(0, long.prefill.seconds - short.prefill.seconds) / extraPairs : -1;
@@ -339,6 +362,8 @@ export function buildStepCost(
   const decodeJoules = new Bilinear(batches, contexts, decode.joules);
   const linearSeconds = new Piecewise(tokens, linear.seconds);
   const linearJoules = new Piecewise(tokens, linear.joules);
+  const wholeSeconds = new Piecewise(tokens, whole.seconds);
+  const wholeJoules = new Piecewise(tokens, whole.joules);
   const pairSeconds = new Piecewise(tokens, perPair.seconds);
   const pairJoules = new Piecewise(tokens, perPair.joules);
 
@@ -358,12 +383,16 @@ export function buildStepCost(
       const requests = Math.max(1, batch.prefillRequests);
       const prefix = Math.max(0, batch.prefillContextTokens);
       const pairs = (prompt * prefix) / requests + (prompt * (prompt / requests + 1)) / 2;
-      // Pairs beyond those the short-prompt bucket attends (fewer with prompts shorter than its prompts).
-      const extra = pairs - shortPairs(prompt);
-      extraSeconds = Math.max(0, pairSeconds.at(prompt)) * extra;
-      extraJoules = Math.max(0, pairJoules.at(prompt)) * extra;
-      prefillSeconds = Math.max(0, linearSeconds.at(prompt) + extraSeconds);
-      prefillJoules = Math.max(0, linearJoules.at(prompt) + extraJoules);
+      const perPairSeconds = Math.max(0, pairSeconds.at(prompt));
+      const perPairJoules = Math.max(0, pairJoules.at(prompt));
+      // Alone: the one-prompt bucket, corrected by the pairs this step attends beyond (or short of) its pairs.
+      const beyondWhole = pairs - longPairs(prompt);
+      prefillSeconds = Math.max(0, wholeSeconds.at(prompt) + perPairSeconds * beyondWhole);
+      prefillJoules = Math.max(0, wholeJoules.at(prompt) + perPairJoules * beyondWhole);
+      // Beside decodes: the pairs beyond those the short-prompt bucket attends, added to the shared GEMMs.
+      const beyondShort = pairs - shortPairs(prompt);
+      extraSeconds = perPairSeconds * beyondShort;
+      extraJoules = perPairJoules * beyondShort;
     }
     if (decodes === 0) {
       out.seconds = prefillSeconds;
@@ -394,8 +423,8 @@ export function buildStepCost(
 
   const singlePrefillSeconds = (promptTokens: number): number => {
     if (promptTokens <= 0) return 0;
-    const extra = (promptTokens * (promptTokens + 1)) / 2 - shortPairs(promptTokens);
-    return Math.max(0, linearSeconds.at(promptTokens) + Math.max(0, pairSeconds.at(promptTokens)) * extra);
+    const extra = (promptTokens * (promptTokens + 1)) / 2 - longPairs(promptTokens);
+    return Math.max(0, wholeSeconds.at(promptTokens) + Math.max(0, pairSeconds.at(promptTokens)) * extra);
   };
 
   const fullBatch = Math.max(
@@ -407,6 +436,7 @@ export function buildStepCost(
   const split = `TP ${anchor.parallelism.tensor} × PP ${anchor.parallelism.pipeline}${replicas > 1 ? ` × ${replicas} replicas` : ''}`;
   return {
     ok: true,
+    chipsPerReplica,
     cost: {
       step,
       kvCapacityTokens,
@@ -417,5 +447,106 @@ export function buildStepCost(
       singlePrefillSeconds,
       basis: `${evaluations} engine evaluations (${split}): decode batch 1–${topBatch} × context 1–${Math.round(longest)}, prefill 1–${maxTokens} tokens, interpolated`,
     },
+  };
+}
+
+export type DisaggregatedResult =
+  | {
+      ok: true;
+      prefill: StepCostModel;
+      decode: StepCostModel;
+      transferBytesPerSecond: number;
+      transferLatencySeconds: number;
+    }
+  | { ok: false; message: string };
+
+/**
+ * Prefill on some chips, decode on others (DistServe, Zhong et al. 2024; Splitwise, Patel et al. 2024), each side
+ * costed by `buildStepCost` on its own design, and the KV cache sent between them over the design's modelled link:
+ *
+ * - `chips`: the primary chip group split — two designs with its count set to `prefillChips` and `decodeChips`
+ *   (refused when they add up to more chips than it has). The KV cache crosses the chips' own network (the
+ *   `interconnect.chip-link` blocks and switches the resolve stage finds between chips): each chip of a prefill
+ *   replica sends its shard of a sequence's cache over its own link, so the transfer runs at the per-chip
+ *   bandwidth times the chips a replica spans on the narrower side.
+ * - `groups`: two chip groups of the design, each evaluated alone (the others removed, as `stages/hetero.ts`
+ *   evaluates each group alone); the KV cache takes the lowest-latency route between them over the design's
+ *   links (`groupLinks`), at its narrowest bandwidth.
+ */
+export function buildDisaggregated(
+  design: DesignDocument,
+  workload: Workload,
+  catalog: CatalogIndex,
+  disaggregation: Disaggregation,
+  limits: StepCostLimits,
+): DisaggregatedResult {
+  let prefillDesign: DesignDocument;
+  let decodeDesign: DesignDocument;
+  let link: { bandwidthBytesPerSecond: number; latencySeconds: number } | undefined;
+  let perChip = false;
+  if (disaggregation.split === 'chips') {
+    const primary = computeChipGroups(design, catalog)[0];
+    if (!primary)
+      return {
+        ok: false,
+        message:
+          'The design is one chip (it has no chip group): prefill and decode cannot run on separate chips.',
+      };
+    const { prefillChips, decodeChips } = disaggregation;
+    if (prefillChips + decodeChips > primary.chips)
+      return {
+        ok: false,
+        message: `Disaggregated serving asks for ${prefillChips} prefill + ${decodeChips} decode = ${prefillChips + decodeChips} chips, but "${primary.name}" has ${primary.chips}.`,
+      };
+    const prefillPart = partitionDesign(design, { kind: 'chips', chips: prefillChips }, catalog);
+    if (!prefillPart.ok) return prefillPart;
+    const decodePart = partitionDesign(design, { kind: 'chips', chips: decodeChips }, catalog);
+    if (!decodePart.ok) return decodePart;
+    prefillDesign = prefillPart.design;
+    decodeDesign = decodePart.design;
+    const network = resolve(design, catalog).network;
+    if (
+      !network ||
+      !(network.bandwidthBytesPerSecond > 0) ||
+      !Number.isFinite(network.bandwidthBytesPerSecond)
+    )
+      return {
+        ok: false,
+        message: `The chips of "${primary.name}" have no modelled link between them to send the KV cache over: add a chip-to-chip link (an interconnect.chip-link block, and a switch between the chips) to the design.`,
+      };
+    link = network;
+    perChip = true;
+  } else {
+    const { prefillGroup, decodeGroup } = disaggregation;
+    if (prefillGroup === decodeGroup)
+      return {
+        ok: false,
+        message: `Prefill and decode both name chip group "${prefillGroup}": disaggregated serving needs two groups.`,
+      };
+    const prefillAlone = chipGroupAlone(design, prefillGroup);
+    if (!prefillAlone.ok) return prefillAlone;
+    const decodeAlone = chipGroupAlone(design, decodeGroup);
+    if (!decodeAlone.ok) return decodeAlone;
+    prefillDesign = prefillAlone.design;
+    decodeDesign = decodeAlone.design;
+    const route = groupLinks(design, catalog, [prefillGroup, decodeGroup])[0]?.[1];
+    if (!route || !(route.bandwidthBytesPerSecond > 0) || !Number.isFinite(route.bandwidthBytesPerSecond))
+      return {
+        ok: false,
+        message: `No modelled link joins chip groups "${prefillGroup}" and "${decodeGroup}" to send the KV cache over: link them (through a chip-to-chip link or a switch with a bandwidth) in the design.`,
+      };
+    link = route;
+  }
+  const prefill = buildWithPlan(prefillDesign, workload, catalog, limits);
+  if (!prefill.ok) return { ok: false, message: `The prefill chips: ${prefill.message}` };
+  const decode = buildWithPlan(decodeDesign, workload, catalog, limits);
+  if (!decode.ok) return { ok: false, message: `The decode chips: ${decode.message}` };
+  const lanes = perChip ? Math.min(prefill.chipsPerReplica, decode.chipsPerReplica) : 1;
+  return {
+    ok: true,
+    prefill: prefill.cost,
+    decode: decode.cost,
+    transferBytesPerSecond: link.bandwidthBytesPerSecond * lanes,
+    transferLatencySeconds: link.latencySeconds,
   };
 }

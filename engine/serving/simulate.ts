@@ -417,11 +417,6 @@ export class ServingSimulator {
       : (this.input[id] as number) + (this.generated[id] as number);
   }
 
-  private removeFromFlight(side: Side, index: number): void {
-    for (let at = index; at < side.flightCount - 1; at += 1) side.flight[at] = side.flight[at + 1] as number;
-    side.flightCount -= 1;
-  }
-
   private release(side: Side, id: number): void {
     side.usedBlocks -= this.blocks[id] as number;
     side.heldTokens -= this.held(id);

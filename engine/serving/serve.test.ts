@@ -8,6 +8,7 @@ import { defaultWorkload, workloadSchema, type Workload } from '../schema/worklo
 import { libraryCatalog } from '../testing/library';
 import { partitionDesign } from './partition';
 import { chipCount, kneeOf, serve } from './serve';
+import { ServingCancelled } from './simulate';
 import type { RatePoint, ServingReport } from './types';
 
 const catalog = libraryCatalog();
@@ -129,6 +130,43 @@ describe('serve: one model', () => {
   });
 });
 
+describe('serve: progress and cancellation', () => {
+  it('reports the share done, rising to 1 over the own run and every rate', () => {
+    const seen: number[] = [];
+    const result = serve(h100, workloadOf(), catalog, {
+      rates: [1, 2, 4],
+      progress: (done) => {
+        seen.push(done);
+        return true;
+      },
+    });
+    expect(result.ok).toBe(true);
+    expect(seen[seen.length - 1]).toBe(1);
+    expect(seen.every((done, index) => done >= 0 && done <= 1 && done >= (seen[index - 1] ?? 0))).toBe(true);
+  });
+
+  it('throws ServingCancelled out of serve when progress answers false', () => {
+    expect(() => serve(h100, workloadOf(), catalog, { rates: [1, 2, 4], progress: () => false })).toThrow(
+      ServingCancelled,
+    );
+  });
+});
+
+describe('serve: disaggregated prefill and decode', () => {
+  it('runs prompts on some chips of the DGX and decodes on the others, moving the KV cache between them', () => {
+    const scheduler = {
+      ...defaultServing().scheduler,
+      disaggregation: { split: 'chips' as const, prefillChips: 4, decodeChips: 4 },
+    };
+    const report = served(dgx, workloadOf({ scheduler, traffic: { kind: 'poisson', ratePerSecond: 4 } }));
+    expect(report.run.figures.completed).toBe(200);
+    // Every request's 512-token prompt crosses the link once (KV bytes per token from the decode chips' cost).
+    expect(report.run.figures.kvMovedBytes).toBeGreaterThanOrEqual(
+      200 * 512 * report.hardware.kvBytesPerToken,
+    );
+  });
+});
+
 describe('serve: refusals', () => {
   it('refuses a workload without a serving scenario', () => {
     expect(refusal(h100, defaultWorkload('llama-3-8b'))).toMatch(/no serving scenario/);
@@ -207,6 +245,24 @@ describe('serve: refusals', () => {
         }),
       ),
     ).toBe('The partitions’ memory shares add up to 1.1, more than the whole chip (1).');
+  });
+  it('refuses partitions of two kinds, and given partitions that leave nothing for the others', () => {
+    expect(
+      refusal(
+        dgx,
+        workloadOf({
+          tenants: [
+            tenant('a', { kind: 'chips', chips: 4 }),
+            tenant('b', { kind: 'share', compute: 0.5, memory: 0.5 }),
+          ],
+        }),
+      ),
+    ).toBe(
+      'The models’ partitions mix whole chips and shares of each chip: give every partition the same kind.',
+    );
+    expect(
+      refusal(dgx, workloadOf({ tenants: [tenant('a', { kind: 'chips', chips: 8 }), tenant('b')] })),
+    ).toBe('The given partitions leave 0 of 8 chips for 1 model without one: each needs at least a chip.');
   });
 });
 

@@ -158,7 +158,7 @@ function partitionProblem(
     if (chips > total)
       return `The partitions give ${chips} chips, but the design has ${total}: the models would over-subscribe it.`;
     if (open > 0 && total - chips < open)
-      return `The given partitions leave ${total - chips} chips for ${open} models without one: each needs at least a chip.`;
+      return `The given partitions leave ${total - chips} of ${total} chips for ${open} model${open > 1 ? 's' : ''} without one: each needs at least a chip.`;
   }
   const slack = 1e-9;
   if (compute > 1 + slack)

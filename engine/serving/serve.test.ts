@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import llamaExample from '../../docs/examples/serving-llama-70b.yaml?raw';
 import twoModelsExample from '../../docs/examples/serving-two-models.yaml?raw';
+import { evaluate } from '../evaluate';
 import type { DesignDocument } from '../schema/design';
 import { defaultServing, type Serving, type Tenant } from '../schema/serving';
 import { defaultWorkload, workloadSchema, type Workload } from '../schema/workload';
@@ -65,6 +66,11 @@ describe('serve: one model', () => {
     const { ttft } = report.run.figures;
     expect(ttft.p50 / report.hardware.singlePrefillSeconds).toBeCloseTo(1, 3);
     expect(ttft.max / report.hardware.singlePrefillSeconds).toBeCloseTo(1, 3);
+    // And that is the engine's own prefill of one 512-token prompt (the step cost interpolates between
+    // evaluations; 512 tokens is one of its nodes).
+    const engine = evaluate({ design: h100, workload: defaultWorkload('llama-3-8b') }, catalog);
+    if (!engine.ok) throw new Error('the H100 should run Llama 3 8B');
+    expect(Math.abs(ttft.p50 / engine.report.prefill.seconds - 1)).toBeLessThan(0.03);
   });
 
   it('never serves more output tokens per second than the max-batch decode rate', () => {

@@ -710,12 +710,16 @@ function sharingSentence(
 // ---------------------------------------------------------------------------------------------------------------
 // The entry point
 
-function hardwareOf(cost: StepCostModel, workload: Workload): ServingReport['hardware'] {
+/** What the hardware offers; the single-request prefill is of the scenario's mean prompt. */
+function hardwareOf(model: Prepared): ServingReport['hardware'] {
+  const { cost, traffic, workload } = model;
+  const trace = traffic.kind === 'trace' ? traffic.inputTokens : undefined;
+  const prompt = Math.max(1, Math.round(meanLength(model.input, trace, workload.inputTokens)));
   return {
     kvCapacityTokens: cost.kvCapacityTokens,
     kvBytesPerToken: cost.kvBytesPerToken,
     maxDecodeTokensPerSecond: cost.maxDecodeTokensPerSecond,
-    singlePrefillSeconds: cost.singlePrefillSeconds(workload.inputTokens),
+    singlePrefillSeconds: cost.singlePrefillSeconds(prompt),
     basis: cost.basis,
   };
 }
@@ -775,7 +779,7 @@ export function serve(
       version: 1,
       run,
       ...(outcome ? { curve: outcome.curve } : {}),
-      hardware: hardwareOf(model.cost, workload),
+      hardware: hardwareOf(model),
       sentence,
       warnings,
     },
@@ -916,7 +920,7 @@ function serveTenants(
         ...(dynamicResult ? { dynamic: dynamicResult } : {}),
         sentence: sharingSentence(staticResult, dynamicResult, results),
       },
-      hardware: hardwareOf(firstModel.cost, firstModel.workload),
+      hardware: hardwareOf(firstModel),
       sentence: runSentence(first.run, firstModel).replace(/^At /, `${first.id}: at `),
       warnings,
     },
@@ -994,8 +998,17 @@ function dynamicSharing(
         ok: false,
         message: `Model "${model.id}" (${model.model}) does not fit on ${initial[index] ?? 1} of ${quanta} ${byChips ? 'chips' : 'eighths of each chip'}, its static partition rounded for dynamic sharing.`,
       };
-  const tenants: DynamicTenant[] = models.map((model) => {
-    const { cost: _cost, ...input } = simulationInput(model, options, plan.slice());
+  // The loop's share done is the mean of the models' (each simulator reports its own).
+  const slice = plan.slice();
+  const latest = new Float64Array(models.length);
+  const tenants: DynamicTenant[] = models.map((model, index) => {
+    const progress = slice
+      ? (done: number): boolean => {
+          latest[index] = done;
+          return slice(latest.reduce((sum, value) => sum + value, 0) / latest.length);
+        }
+      : undefined;
+    const { cost: _cost, ...input } = simulationInput(model, options, progress);
     return { id: model.id, input };
   });
   const outcome = shareDynamically({

@@ -6,8 +6,11 @@ import { minLiftedItems, readSourceText } from './number-lists';
 import { readYamlSource } from './yaml-source';
 import type { SourceNode } from './source-tree';
 import {
+  readScenarioText,
   readWorkloadText,
+  scenarioTraceFiles,
   writeWorkloadText,
+  type ParsedScenarioText,
   type ParsedWorkloadText,
   type SpecProblem,
 } from './workload-text';
@@ -69,7 +72,7 @@ function traced(rows: number): Workload {
   };
 }
 
-function problemsOf(result: ParsedWorkloadText): SpecProblem[] {
+function problemsOf(result: ParsedWorkloadText | ParsedScenarioText): SpecProblem[] {
   if (result.ok) throw new Error('expected problems, the text was read');
   return result.problems;
 }
@@ -311,5 +314,101 @@ describe('long number lists read apart from the parser', () => {
     expect(
       readSourceText(`${text}name: ${'x'.repeat(2000)}\n`, 'yaml', 1000, 'a test').problems[0]?.message,
     ).toMatch(/too long for a test \(\d+ characters besides its long number lists; the limit is 1000\)/);
+  });
+});
+
+describe('a scenario whose trace traffic names its file', () => {
+  const scenario = [
+    'format: tessera.workload',
+    'version: 1',
+    'model: llama-3-8b',
+    'batch: 1',
+    'inputTokens: 512',
+    'outputTokens: 128',
+    'weights: bf16',
+    'activations: bf16',
+    'kv: bf16',
+    'weightSparsity: none',
+    'parallelism: { mode: auto }',
+    'unitPolicy: fastest',
+    'serving:',
+    '  traffic: { kind: trace, file: traces/burst.csv, timeScale: 2 }',
+    '  input: { kind: trace }',
+    '  output: { kind: trace }',
+    '  requests: 3',
+    '  seed: 1',
+    '  scheduler: { policy: fcfs, maxBatch: 8, maxTokensPerStep: 2048, chunkedPrefill: true, kvBlockTokens: 16, preemption: recompute }',
+    '  tenants:',
+    '    - id: chat',
+    '      model: llama-3-8b',
+    '      traffic: { kind: trace, file: chat.jsonl }',
+  ].join('\n');
+  const burst =
+    'Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n9,ChatGPT,10,4,14,API log\n5,GPT-4,20,0,20,API log\n7,ChatGPT,30,6,36,API log\n';
+  const chat = '{"arrival": 1.5, "input_tokens": 3, "output_tokens": 2}\n';
+  /** The column of `file:` on a line of the scenario. */
+  const fileColumn = (line: number) => (scenario.split('\n')[line - 1] ?? '').indexOf('file:') + 1;
+
+  it('lists the files named, in text order', () => {
+    expect(scenarioTraceFiles(scenario)).toEqual(['traces/burst.csv', 'chat.jsonl']);
+    expect(scenarioTraceFiles('not: [closed')).toEqual([]);
+  });
+
+  it('puts each trace in place of its file, with notes on what reading it did', () => {
+    const files = new Map([
+      ['traces/burst.csv', burst],
+      ['chat.jsonl', chat],
+    ]);
+    const result = readScenarioText(scenario, (file) => files.get(file));
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.workload.serving?.traffic).toEqual({
+      kind: 'trace',
+      name: 'burst.csv',
+      arrivalsSeconds: [0, 2],
+      inputTokens: [30, 10],
+      outputTokens: [6, 4],
+      timeScale: 2,
+    });
+    expect(result.workload.serving?.tenants?.[0]?.traffic).toEqual({
+      kind: 'trace',
+      name: 'chat.jsonl',
+      arrivalsSeconds: [0],
+      inputTokens: [3],
+      outputTokens: [2],
+    });
+    expect(result.notes).toEqual([
+      'burst.csv: 2 requests (BurstGPT)',
+      'burst.csv: The rows were not in time order; they were sorted by arrival time.',
+      'burst.csv: 1 failed request was skipped (0 output tokens).',
+      'chat.jsonl: 1 requests (JSON Lines)',
+    ]);
+  });
+
+  it('says on the file line when a file cannot be read or is no trace', () => {
+    const line = lineOf(scenario, 'traces/burst.csv');
+    const result = readScenarioText(scenario, (file) =>
+      file === 'chat.jsonl' ? 'time,a\n1,2\n' : undefined,
+    );
+    expect(problemsOf(result)).toEqual([
+      {
+        line,
+        column: fileColumn(line),
+        path: 'serving.traffic.file',
+        message: 'the trace file "traces/burst.csv" could not be read',
+      },
+      {
+        line: lineOf(scenario, 'chat.jsonl'),
+        column: fileColumn(lineOf(scenario, 'chat.jsonl')),
+        path: 'serving.tenants[0].traffic.file',
+        message: expect.stringMatching(
+          /^trace file: chat\.jsonl line 1: the first line is not a header/,
+        ) as unknown,
+      },
+    ]);
+    const both = scenario.replace('file: traces/burst.csv', 'file: traces/burst.csv, arrivalsSeconds: [0]');
+    expect(problemsOf(readScenarioText(both, () => burst))[0]).toMatchObject({
+      line,
+      message: 'a trace takes its requests from file: or from arrivalsSeconds, not both',
+    });
   });
 });

@@ -9,6 +9,7 @@
  */
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq, type Node as YamlNode } from 'yaml';
 import { parseWith } from '../schema/common';
+import { readTrace } from '../serving/trace';
 import { workloadSchema, type Workload } from '../schema/workload';
 import { minLiftedItems, readSourceText, type SourceFormat } from './number-lists';
 import { convertPlainSource } from './readable-shape';
@@ -20,7 +21,14 @@ import {
   typeDescription,
   type SpecProblem,
 } from './schema-problems';
-import { describeNode, lineLocator, quote, type OffsetProblem, type SourceNode } from './source-tree';
+import {
+  describeNode,
+  lineLocator,
+  quote,
+  type OffsetProblem,
+  type SourceEntry,
+  type SourceNode,
+} from './source-tree';
 
 export type { SpecProblem } from './schema-problems';
 
@@ -282,4 +290,161 @@ function oneLine(text: string): string {
 
 function quoteIfLong(text: string): string {
   return text.length > 120 ? quote(text) : text;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// A scenario: a workload document whose trace traffic may name its trace file
+
+/** The result of reading a scenario: the workload and what reading its trace files did; or every problem. */
+export type ParsedScenarioText =
+  { ok: true; workload: Workload; notes: string[] } | { ok: false; problems: SpecProblem[] };
+
+/** The trace traffic mappings of a workload tree (`serving.traffic`, `serving.tenants[i].traffic`), with their paths. */
+function trafficMappings(root: SourceNode): { node: Extract<SourceNode, { kind: 'map' }>; path: string }[] {
+  const child = (node: SourceNode | undefined, key: string) =>
+    node?.kind === 'map' ? node.entries.find((entry) => entry.key === key)?.value : undefined;
+  const found: { node: Extract<SourceNode, { kind: 'map' }>; path: string }[] = [];
+  const serving = child(root, 'serving');
+  const traffic = child(serving, 'traffic');
+  if (traffic?.kind === 'map') found.push({ node: traffic, path: 'serving.traffic' });
+  const tenants = child(serving, 'tenants');
+  if (tenants?.kind === 'seq')
+    tenants.items.forEach((tenant, index) => {
+      const own = child(tenant, 'traffic');
+      if (own?.kind === 'map') found.push({ node: own, path: `serving.tenants[${index}].traffic` });
+    });
+  return found;
+}
+
+/** The `file:` of each trace traffic, as written (a path relative to the scenario is the caller's to resolve). */
+function traceFileEntries(
+  root: SourceNode,
+): { traffic: Extract<SourceNode, { kind: 'map' }>; entry: SourceEntry; file: string; path: string }[] {
+  return trafficMappings(root).flatMap(({ node, path }) => {
+    const entry = node.entries.find((candidate) => candidate.key === 'file');
+    if (entry?.value.kind !== 'scalar' || typeof entry.value.value !== 'string') return [];
+    return [{ traffic: node, entry, file: entry.value.value, path: `${path}.file` }];
+  });
+}
+
+/**
+ * The trace files a scenario names (`traffic: { kind: trace, file: azure-code.csv }`), as written, in text order;
+ * empty when the text cannot be read (`readScenarioText` then says why). The CLI reads these files (relative to
+ * the scenario's folder) and hands their text to `readScenarioText`.
+ */
+export function scenarioTraceFiles(text: string, format?: SourceFormat): string[] {
+  try {
+    const chosen =
+      format ??
+      (text
+        .replace(/^\uFEFF/, '')
+        .trimStart()
+        .startsWith('{')
+        ? 'json'
+        : 'yaml');
+    const reading = readSourceText(text, chosen, maxWorkloadTextLength[chosen], 'a workload');
+    return reading.root === undefined
+      ? []
+      : traceFileEntries(reading.root).map((reference) => reference.file);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Reads a scenario: a workload document in which a `trace` traffic may name its recorded trace with `file:`
+ * instead of holding the arrival times and lengths itself. Each named file's text comes from `traceText` (its
+ * `file:` as written; undefined when it could not be read) and is read by `readTrace` (Azure LLM inference trace,
+ * BurstGPT, JSON Lines); its columns take the place of `file:` (and `name`, when not given, is the file's name).
+ * A file that cannot be read or is not a trace is a problem on the `file:` line, with the trace's own problems
+ * (their lines in the trace file). `notes` says what reading each trace did (rows skipped, sorted, capped).
+ * Pure: `traceText` is the caller's reading of the files. Never throws.
+ */
+export function readScenarioText(
+  text: string,
+  traceText: (file: string) => string | undefined,
+  format?: SourceFormat,
+): ParsedScenarioText {
+  try {
+    if (typeof text !== 'string')
+      return {
+        ok: false,
+        problems: textProblem(`expected the scenario as text, found ${typeDescription(text)}`),
+      };
+    const locate = lineLocator(text);
+    const chosen =
+      format ??
+      (text
+        .replace(/^\uFEFF/, '')
+        .trimStart()
+        .startsWith('{')
+        ? 'json'
+        : 'yaml');
+    const reading = readSourceText(text, chosen, maxWorkloadTextLength[chosen], 'a workload');
+    if (reading.root === undefined)
+      return { ok: false, problems: located(reading.problems, locate, 'the text could not be read') };
+    const problems: OffsetProblem[] = [];
+    const notes: string[] = [];
+    for (const { traffic, entry, file, path } of traceFileEntries(reading.root)) {
+      const at = entry.keyOffset;
+      const given = ['arrivalsSeconds', 'inputTokens', 'outputTokens'].filter((key) =>
+        traffic.entries.some((candidate) => candidate.key === key),
+      );
+      if (given.length > 0) {
+        problems.push({
+          offset: at,
+          path,
+          message: `a trace takes its requests from file: or from ${given.join(', ')}, not both`,
+        });
+        continue;
+      }
+      const content = traceText(file);
+      if (content === undefined) {
+        problems.push({ offset: at, path, message: `the trace file ${quote(file)} could not be read` });
+        continue;
+      }
+      const trace = readTrace(content, file);
+      if (!trace.ok) {
+        for (const message of trace.problems)
+          problems.push({ offset: at, path, message: `trace file: ${message}` });
+        continue;
+      }
+      notes.push(
+        `${trace.traffic.name}: ${trace.rows.toLocaleString('en-US')} requests (${trace.format === 'azure' ? 'Azure LLM inference trace' : trace.format === 'burstgpt' ? 'BurstGPT' : 'JSON Lines'})`,
+        ...trace.notes.map((note) => `${trace.traffic.name}: ${note}`),
+      );
+      const columns: SourceEntry[] = [
+        {
+          key: 'arrivalsSeconds',
+          keyOffset: at,
+          value: { kind: 'numbers', offset: at, values: trace.traffic.arrivalsSeconds },
+        },
+        {
+          key: 'inputTokens',
+          keyOffset: at,
+          value: { kind: 'numbers', offset: at, values: trace.traffic.inputTokens },
+        },
+        {
+          key: 'outputTokens',
+          keyOffset: at,
+          value: { kind: 'numbers', offset: at, values: trace.traffic.outputTokens },
+        },
+      ];
+      if (!traffic.entries.some((candidate) => candidate.key === 'name'))
+        columns.unshift({
+          key: 'name',
+          keyOffset: at,
+          value: { kind: 'scalar', offset: at, value: trace.traffic.name },
+        });
+      traffic.entries.splice(traffic.entries.indexOf(entry), 1, ...columns);
+    }
+    if (problems.length > 0)
+      return { ok: false, problems: located(problems, locate, 'the scenario is not valid') };
+    const read = readWorkloadSource(reading.root, '');
+    if (read.workload !== undefined) return { ok: true, workload: read.workload, notes };
+    return { ok: false, problems: located(read.problems, locate, 'the workload is not valid') };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : 'unknown error';
+    return { ok: false, problems: textProblem(`could not read the text (${reason})`) };
+  }
 }

@@ -313,7 +313,8 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
           const catalog = indexCatalog(await catalogWithProjectModels());
           const file = await dependencies.fileJobs.exportDesign({
             design: stored.document,
-            workload,
+            // The spec formats write the design's own workload (none saved: none written); reports the one used.
+            workload: info.needsReport ? workload : stored.workload,
             report,
             catalog,
             format: info.id,
@@ -361,10 +362,16 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
           });
           if (!imported.ok) throw new ImportError(imported.problems, imported.message);
           if (imported.kind === 'design') {
-            const design = await store.createDesign(imported.design.name, imported.design, null, {
-              author: author(),
-              kind: 'import',
-            });
+            // The design keeps the workload its file carried (validated on the file worker).
+            const design = await store.createDesign(
+              imported.design.name,
+              imported.design,
+              imported.workload ?? null,
+              {
+                author: author(),
+                kind: 'import',
+              },
+            );
             return { kind: 'design' as const, design, source: imported.source };
           }
           const known = [...dependencies.catalog.models, ...(await store.listModels())];

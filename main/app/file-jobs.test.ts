@@ -3,8 +3,10 @@
  * so a file that keeps a parser busy for a long time neither blocks the backend nor touches the project.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultServing } from '../../engine/schema/serving';
+import { defaultWorkload, type Workload } from '../../engine/schema/workload';
 import { designToYaml } from '../../engine/spec/spec-text';
-import type { DesignSummary, ExportedFile, ImportedFile } from '../contract/api';
+import type { DesignSummary, ExportedFile, ImportedFile, StoredDesign } from '../contract/api';
 import { testRuntime } from '../testing/fake-backend';
 import { temporaryFolder } from '../testing/temp';
 import { dispatch } from './dispatch';
@@ -86,5 +88,81 @@ describe('files on the file worker', () => {
 
     const refused = await dispatch(runtime.backend, 'files', 'export', [{ id, format: 'png' }]);
     expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+  });
+});
+
+describe('a design keeps its workload through its files (issue 18)', () => {
+  /** A served 70B workload, far from the default (Llama 3 8B, batch 1) an import used to give. */
+  const served: Workload = {
+    ...defaultWorkload('llama-3-70b'),
+    batch: 16,
+    inputTokens: 2048,
+    serving: {
+      ...defaultServing(),
+      traffic: { kind: 'gamma', ratePerSecond: 3, cv: 2 },
+      requests: 2000,
+      slo: { ttftSeconds: 0.5, tpotSeconds: 0.05, attainment: 0.99 },
+    },
+  };
+
+  async function importText(fileName: string, text: string): Promise<StoredDesign> {
+    const imported = await dispatch(runtime.backend, 'files', 'import', [
+      { fileName, content: base64(text) },
+    ]);
+    if (!imported.ok) throw new Error(imported.error.message);
+    return (imported.value as Extract<ImportedFile, { kind: 'design' }>).design;
+  }
+
+  async function exported(id: string, format: string): Promise<string> {
+    const file = await dispatch(runtime.backend, 'files', 'export', [{ id, format }]);
+    if (!file.ok) throw new Error(file.error.message);
+    return (file.value as ExportedFile).content;
+  }
+
+  it('imports a YAML spec with the workload it carries, and the project keeps it', async () => {
+    const h100 = runtime.catalog.presets.find((preset) => preset.id === 'nvidia-h100-sxm');
+    if (!h100) throw new Error('no nvidia-h100-sxm');
+    const design = { ...h100.design, name: 'Served H100' };
+    const created = await importText('served.tessera.yaml', designToYaml(design, served));
+    expect(created.workload).toEqual(served);
+    const stored = await dispatch(runtime.backend, 'designs', 'get', [{ id: created.id }]);
+    expect(stored).toMatchObject({ ok: true, value: { document: design, workload: served } });
+  });
+
+  it.each(['yaml', 'json', 'svg'])('exports and imports a %s spec back to the same bytes', async (format) => {
+    const h100 = runtime.catalog.presets.find((preset) => preset.id === 'nvidia-h100-sxm');
+    if (!h100) throw new Error('no nvidia-h100-sxm');
+    const first = await importText(
+      'first.tessera.yaml',
+      designToYaml({ ...h100.design, name: `Trip ${format}` }, served),
+    );
+    const text = await exported(first.id, format);
+    const second = await importText(`trip.${format}`, text);
+    expect(second.workload).toEqual(served);
+    expect(await exported(second.id, format)).toBe(text);
+  });
+
+  it('refuses a bad workload with its path and line, and writes nothing', async () => {
+    const tile = runtime.catalog.presets.find((preset) => preset.id === 'template-single-tile');
+    if (!tile) throw new Error('no template-single-tile');
+    const text = designToYaml({ ...tile.design, name: 'Bad rate' }, served).replace(
+      'ratePerSecond: 3',
+      'ratePerSecond: -3',
+    );
+    const before = await designNames();
+    const result = await dispatch(runtime.backend, 'files', 'import', [
+      { fileName: 'bad.yaml', content: base64(text) },
+    ]);
+    const line = text.split('\n').findIndex((candidate) => candidate.includes('ratePerSecond')) + 1;
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid-payload',
+        problems: [
+          { path: 'workload.serving.traffic.ratePerSecond', line, message: 'must be greater than zero' },
+        ],
+      },
+    });
+    expect(await designNames()).toEqual(before);
   });
 });

@@ -179,7 +179,8 @@ export async function runExport(args: string[], streams: Streams, files: FileJob
       // Written on the file worker (the app's path, with its time limit); a stopped export is a FileJobError.
       file = await files.exportDesign({
         design: stored.document,
-        workload,
+        // The spec formats write the design's own workload (none saved: none written); reports the one used.
+        workload: info.needsReport ? workload : stored.workload,
         report,
         catalog,
         format,

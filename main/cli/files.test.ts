@@ -150,7 +150,8 @@ describe('tessera export', () => {
     const written = folder.file(
       exportDesign({ design: h100, workload: null, report: null, catalog, format: 'yaml' }).fileName,
     );
-    expect(await readFile(written, 'utf8')).toBe(designToYaml(h100));
+    // With the workload saved with the design, so that the file opens again with it.
+    expect(await readFile(written, 'utf8')).toBe(designToYaml(h100, defaultWorkload('llama-3-8b')));
   });
 
   it('exports the schema without a project', async () => {

@@ -125,9 +125,13 @@ export async function runImport(args: string[], streams: Streams, files: FileJob
     );
   const store = await ProjectStore.open(resolve(values.project));
   try {
-    const created = await store.createDesign(name, named.value, null, { kind: 'import' });
+    // The design keeps the workload its file carried.
+    const workload = imported.workload ?? null;
+    const created = await store.createDesign(name, named.value, workload, { kind: 'import' });
+    const carried =
+      workload === null ? '' : `, with its workload (${workload.model}, batch ${workload.batch})`;
     streams.stdout(
-      `imported design "${created.name}" (id ${created.id}, ${created.document.blocks.length} blocks, from ${imported.source.toUpperCase()}) into ${values.project}\n`,
+      `imported design "${created.name}" (id ${created.id}, ${created.document.blocks.length} blocks, from ${imported.source.toUpperCase()}${carried}) into ${values.project}\n`,
     );
   } finally {
     await store.close();

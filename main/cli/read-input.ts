@@ -34,10 +34,13 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
   }
 }
 
-/** A design and what came with it: a design in a project brings its saved workload and the project's models. */
+/**
+ * A design and what came with it: a design in a project brings its saved workload and the project's models; a
+ * design file its `workload:` section.
+ */
 export interface DesignSource {
   design: DesignDocument;
-  /** The design's saved workload (a design in a project that has one). */
+  /** The design's workload: saved with it in a project, or written in its file. */
   workload?: Workload;
   /** Models the project imported (a workload may name one). */
   projectModels: ModelConfig[];
@@ -64,24 +67,33 @@ export async function designSourceFrom(reference: string, catalog: CatalogIndex)
   }
   const inProject = projectReference(reference);
   if (inProject) return await designInProject(inProject.project, inProject.design);
-  if (/\.ya?ml$/i.test(reference)) {
-    // The YAML reader is loaded only for a YAML file: it is a large share of the start-up.
-    const { parseDesignText } = await import('../../engine/spec/spec-text');
-    const parsed = parseDesignText(await readTextFile(reference, 'design'), 'yaml');
-    if (!parsed.ok)
-      throw new UsageError(
-        `design ${reference} is invalid:\n${parsed.problems.map((problem) => `line ${problem.line}: ${problem.path}: ${problem.message}`).join('\n')}`,
-      );
-    return { design: parsed.design, projectModels: [] };
-  }
   if (reference.endsWith('.tessera'))
     throw new UsageError(
       `--design ${reference} names a project; name one of its designs too: "${reference}#Design name"`,
     );
-  const parsed = readDesign(await readJsonFile(reference, 'design'));
+  const yaml = /\.ya?ml$/i.test(reference);
+  const text = await readTextFile(reference, 'design');
+  if (!yaml) {
+    // Checked here so that a file that is not JSON at all keeps its short message.
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      throw new UsageError(`design ${reference} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  // The text reader (and the YAML library) is loaded only for a design file: it is a large share of the start-up.
+  const { parseDesignText } = await import('../../engine/spec/spec-text');
+  const parsed = parseDesignText(text, yaml ? 'yaml' : 'json');
   if (!parsed.ok)
-    throw new UsageError(`design ${reference} is invalid:\n${describeProblems(parsed.problems)}`);
-  return { design: parsed.value, projectModels: [] };
+    throw new UsageError(
+      `design ${reference} is invalid:\n${parsed.problems.map((problem) => `line ${problem.line}: ${problem.path}: ${problem.message}`).join('\n')}`,
+    );
+  // A design file that carries its workload (`workload:`, as the spec exports write it) brings it along.
+  return {
+    design: parsed.design,
+    ...(parsed.workload === undefined ? {} : { workload: parsed.workload }),
+    projectModels: [],
+  };
 }
 
 /** A design from any reference `designSourceFrom` takes. */

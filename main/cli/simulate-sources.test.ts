@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Report } from '../../engine/report';
 import { defaultWorkload, type Workload } from '../../engine/schema/workload';
-import { designToYaml } from '../../engine/spec/spec-text';
+import { designToJson, designToYaml } from '../../engine/spec/spec-text';
 import { loadTestCatalog } from '../files/test-support';
 import { ProjectStore } from '../store/project-store';
 import { sha256, temporaryFolder } from '../testing/temp';
@@ -39,6 +39,21 @@ describe('simulate --design', () => {
     const fromYaml = await report('--design', path, '--model', 'llama-3-8b');
     const fromPreset = await report('--design', 'preset:nvidia-h100-sxm', '--model', 'llama-3-8b');
     expect(fromYaml).toEqual(fromPreset);
+  });
+
+  it('uses the workload a design file carries (issue 18), the flags overriding it', async () => {
+    const carried: Workload = { ...defaultWorkload('llama-3-8b'), batch: 4, inputTokens: 1000 };
+    for (const [name, text] of [
+      ['served.yaml', designToYaml(h100.design, carried)],
+      ['served.json', designToJson(h100.design, carried)],
+    ] as const) {
+      const path = folder.file(name);
+      await writeFile(path, text, 'utf8');
+      const fromFile = await report('--design', path);
+      expect(fromFile.workload).toMatchObject({ model: 'llama-3-8b', batch: 4, inputTokens: 1000 });
+      const overridden = await report('--design', path, '--batch', '2');
+      expect(overridden.workload).toMatchObject({ batch: 2, inputTokens: 1000 });
+    }
   });
 
   it('says where a YAML design is wrong, by line', async () => {

@@ -7,6 +7,7 @@ import type { CatalogIndex } from '../../engine/catalog';
 import { formatPercent } from '../../engine/figures';
 import type { Report } from '../../engine/report';
 import type { Block, DesignDocument, Group, Link } from '../../engine/schema/design';
+import type { Workload } from '../../engine/schema/workload';
 import { formatQuantity } from '../../engine/units';
 import { blockSummary, categoryColours, typeOf, unknownTypeColour } from './format';
 import { escapeXml, escapeXmlContent, findNamespacedText } from './xml';
@@ -37,6 +38,8 @@ export interface DesignSvgOptions {
   report?: Report;
   /** Embed the design document in `<metadata>` so `readSpecFromSvg` can read it back (default true). */
   embedSpec?: boolean;
+  /** The design's workload, embedded with it (the document's `workload` key) so that it opens again with it. */
+  workload?: Workload;
 }
 
 interface Rect {
@@ -240,8 +243,8 @@ function footerLines(report: Report): string[] {
  * The JSON of a design as XML element content. `JSON.stringify` already escapes control characters and lone
  * surrogates; U+FFFE and U+FFFF are valid JSON but not XML, so they are written as JSON escapes too.
  */
-function designAsXmlContent(design: DesignDocument): string {
-  const json = JSON.stringify(design).replace(
+function designAsXmlContent(design: DesignDocument, workload: Workload | undefined): string {
+  const json = JSON.stringify(workload === undefined ? design : { ...design, workload }).replace(
     /[\uFFFE\uFFFF]/g,
     (character) => `\\u${character.charCodeAt(0).toString(16)}`,
   );
@@ -254,7 +257,8 @@ function designAsXmlContent(design: DesignDocument): string {
  * lines between block centres (labelled with their own limits); groups as dashed frames "name ×count"; notes.
  * With `report`, each block adds its decode utilization and power, the level that bounds decode is outlined in
  * red, and a footer gives the headline. With `embedSpec` (default), the design document is embedded as
- * `<metadata><tessera:design xmlns:tessera="https://tessera.dev/ns">JSON</tessera:design></metadata>`.
+ * `<metadata><tessera:design xmlns:tessera="https://tessera.dev/ns">JSON</tessera:design></metadata>`, with
+ * `workload` as its `workload` key when given.
  */
 export function designToSvg(
   design: DesignDocument,
@@ -296,7 +300,7 @@ export function designToSvg(
   ];
   if (embedSpec)
     parts.push(
-      `<metadata><tessera:design xmlns:tessera="${TESSERA_NAMESPACE}">${designAsXmlContent(design)}</tessera:design></metadata>`,
+      `<metadata><tessera:design xmlns:tessera="${TESSERA_NAMESPACE}">${designAsXmlContent(design, options.workload)}</tessera:design></metadata>`,
     );
   parts.push(
     `<g font-family="${escapeXml(FONT)}">`,

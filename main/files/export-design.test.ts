@@ -119,13 +119,30 @@ describe('the spec formats', () => {
     expect(validate({ ...h100.design, blocks: [{ id: 'x' }] })).toBe(false);
   });
 
-  it.each(['json', 'yaml', 'svg'] as const)('reads the %s export back to the same design', (format) => {
-    for (const run of [h100, dgx]) {
-      const file = exportDesign(input(format, run));
-      const imported = importFile({ fileName: file.fileName, bytes: bytesOf(file.data) });
-      expect(imported).toEqual({ ok: true, kind: 'design', design: run.design, source: format });
-    }
-  });
+  it.each(['json', 'yaml', 'svg'] as const)(
+    'reads the %s export back to the same design and workload',
+    (format) => {
+      for (const run of [h100, dgx]) {
+        const file = exportDesign(input(format, run));
+        const imported = importFile({ fileName: file.fileName, bytes: bytesOf(file.data) });
+        expect(imported).toEqual({
+          ok: true,
+          kind: 'design',
+          design: run.design,
+          source: format,
+          workload: run.workload,
+        });
+        // Without a workload, the file holds the design alone.
+        const alone = exportDesign(input(format, run, { workload: null }));
+        expect(importFile({ fileName: alone.fileName, bytes: bytesOf(alone.data) })).toEqual({
+          ok: true,
+          kind: 'design',
+          design: run.design,
+          source: format,
+        });
+      }
+    },
+  );
 
   it('embeds the spec in a PNG the caller rendered, and reads it back to the same design', () => {
     const raster = minimalPng();
@@ -133,7 +150,13 @@ describe('the spec formats', () => {
     expect(file.data).toBeInstanceOf(Uint8Array);
     expect([...(file.data as Uint8Array).subarray(0, 8)]).toEqual([...raster.subarray(0, 8)]);
     const imported = importFile({ fileName: file.fileName, bytes: file.data as Uint8Array });
-    expect(imported).toEqual({ ok: true, kind: 'design', design: dgx.design, source: 'png' });
+    expect(imported).toEqual({
+      ok: true,
+      kind: 'design',
+      design: dgx.design,
+      source: 'png',
+      workload: dgx.workload,
+    });
   });
 
   it('refuses a PNG without a picture, or with one that is not a PNG', () => {

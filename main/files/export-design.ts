@@ -158,7 +158,11 @@ export const schemaFileName = 'tessera-design.schema.json';
 /** What to export. */
 export interface ExportInput {
   design: DesignDocument;
-  /** The workload the report was computed with (the report's facts and sources); null when none. */
+  /**
+   * The workload: the one the report was computed with (the report's facts and sources), and the one the spec
+   * formats (`json`, `yaml`, the `svg` and `png` embeds) write beside the design — give the design's stored
+   * workload there, so that the file opens again with it; null when none.
+   */
   workload: Workload | null;
   /** The evaluation of the design under `workload`; the report formats need a successful one. */
   report: EvaluationResult | null;
@@ -273,8 +277,8 @@ function textFile(input: ExportInput, info: ExportFormatInfo, data: string): Exp
 }
 
 /**
- * Makes the file of one export format. The spec formats (`json`, `yaml`, the `svg` and `png` embeds) read back
- * through `importFile` to the same document. `md`, `html`, `csv` and `trace` need `report` to be a successful
+ * Makes the file of one export format. The spec formats (`json`, `yaml`, the `svg` and `png` embeds) carry
+ * `workload` beside the design and read back through `importFile` to the same document and workload. `md`, `html`, `csv` and `trace` need `report` to be a successful
  * evaluation; `csv` is the results table (`resultsToCsv`) with this design's one row. `png` needs `raster`, a
  * PNG the caller rendered from the SVG (the renderer rasterises; the CLI does not offer it). `svg` shows the
  * report's utilization and power when the report is successful. `generatedAt` and `appVersion`, when given,
@@ -289,14 +293,22 @@ export function exportDesign(input: ExportInput): ExportedFile {
   const { design, catalog } = input;
   switch (info.id) {
     case 'json':
-      return textFile(input, info, designToJson(design));
+      return textFile(input, info, designToJson(design, input.workload ?? undefined));
     case 'yaml':
-      return textFile(input, info, designToYaml(design));
+      return textFile(input, info, designToYaml(design, input.workload ?? undefined));
     case 'schema':
       return designSchemaFile();
     case 'svg': {
       const report = input.report?.ok === true ? input.report.report : undefined;
-      return textFile(input, info, designToSvg(design, catalog, report === undefined ? {} : { report }));
+      const workload = input.workload ?? undefined;
+      return textFile(
+        input,
+        info,
+        designToSvg(design, catalog, {
+          ...(report === undefined ? {} : { report }),
+          ...(workload === undefined ? {} : { workload }),
+        }),
+      );
     }
     case 'png': {
       if (input.raster === undefined)
@@ -306,7 +318,7 @@ export function exportDesign(input: ExportInput): ExportedFile {
         );
       let data: Uint8Array;
       try {
-        data = embedSpecInPng(input.raster, designToJson(design));
+        data = embedSpecInPng(input.raster, designToJson(design, input.workload ?? undefined));
       } catch (error) {
         throw new ExportError(
           'bad-raster',

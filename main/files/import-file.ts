@@ -7,7 +7,9 @@
 import { readDesign } from '../../engine/design-io';
 import { importHfConfig } from '../../engine/models/hf-import';
 import type { DesignDocument } from '../../engine/schema/design';
+import { parseWith } from '../../engine/schema/common';
 import type { ModelConfig } from '../../engine/schema/model';
+import { workloadSchema, type Workload } from '../../engine/schema/workload';
 import { readJsonSource } from '../../engine/spec/json-source';
 import { lineLocator } from '../../engine/spec/source-tree';
 import { maxDesignTextLength, parseDesignText, type DesignTextFormat } from '../../engine/spec/spec-text';
@@ -50,7 +52,14 @@ export type DesignSource = 'json' | 'yaml' | 'png' | 'svg';
 
 /** The result of importing a file: a validated design, a validated model, or every problem found. */
 export type ImportResult =
-  | { ok: true; kind: 'design'; design: DesignDocument; source: DesignSource }
+  | {
+      ok: true;
+      kind: 'design';
+      design: DesignDocument;
+      source: DesignSource;
+      /** The workload the file carried (its `workload` section, as the spec exports write it), validated. */
+      workload?: Workload;
+    }
   | { ok: true; kind: 'model'; model: ModelConfig }
   | { ok: false; message: string; problems: ImportProblem[] };
 
@@ -75,7 +84,9 @@ const takenAs = {
  * (and text starting with `{` in a `.yaml` or `.yml` file, a YAML flow mapping) → a design in YAML. Files
  * that are empty, larger than {@link maxImportBytes}, not UTF-8 or binary are refused.
  *
- * A design is validated with `readDesign` (format, version and migration, schema). Its block types are NOT
+ * A design is validated with `readDesign` (format, version and migration, schema), and the workload it carries
+ * (a `workload` section, written by the spec exports) with the workload schema; a bad workload refuses the file
+ * with its path (`workload.serving.traffic.ratePerSecond`) and, in JSON and YAML, its line. Its block types are NOT
  * checked against the catalog here: the editor shows unknown types and parameters as diagnostics, so a design
  * from a newer library still opens. A model is validated against the model schema by `importHfConfig`.
  *
@@ -173,16 +184,35 @@ function importSvg(text: string, name: string): ImportResult {
   return validatedDesign(found.design, name, 'svg');
 }
 
+/**
+ * The design embedded in a drawing, and its workload when it carries one (the document's `workload` key, read
+ * apart: the design format knows no workload). Problems of the workload have paths under `workload`.
+ */
 function validatedDesign(value: unknown, name: string, source: 'png' | 'svg'): ImportResult {
-  const read = readDesign(value);
-  if (read.ok) return { ok: true, kind: 'design', design: read.value, source };
-  return problemsFailure(name, source, read.problems);
+  const { workload, ...rest } = isRecord(value) ? value : { workload: undefined };
+  const read = readDesign(isRecord(value) ? rest : value);
+  const workloadRead = workload === undefined ? undefined : parseWith(workloadSchema, workload);
+  const problems: ImportProblem[] = [
+    ...(read.ok ? [] : read.problems),
+    ...(workloadRead === undefined || workloadRead.ok
+      ? []
+      : workloadRead.problems.map((problem) => ({
+          path: problem.path === '(top level)' ? 'workload' : `workload.${problem.path}`,
+          message: problem.message,
+        }))),
+  ];
+  if (!read.ok || problems.length > 0) return problemsFailure(name, source, problems);
+  return workloadRead?.ok === true
+    ? { ok: true, kind: 'design', design: read.value, source, workload: workloadRead.value }
+    : { ok: true, kind: 'design', design: read.value, source };
 }
 
 function importDesignText(text: string, format: DesignTextFormat, name: string): ImportResult {
   const parsed = parseDesignText(text, format);
-  if (parsed.ok) return { ok: true, kind: 'design', design: parsed.design, source: format };
-  return problemsFailure(name, format, parsed.problems);
+  if (!parsed.ok) return problemsFailure(name, format, parsed.problems);
+  return parsed.workload === undefined
+    ? { ok: true, kind: 'design', design: parsed.design, source: format }
+    : { ok: true, kind: 'design', design: parsed.design, source: format, workload: parsed.workload };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

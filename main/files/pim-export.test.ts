@@ -62,6 +62,7 @@ describe('a design with processing-in-memory', () => {
       kind: 'design',
       design,
       source: format,
+      workload,
     });
   });
 

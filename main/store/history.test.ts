@@ -8,7 +8,8 @@ import sqlite3 from 'sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeChange } from '../../engine/diff';
 import { emptyDesign, type DesignDocument } from '../../engine/schema/design';
-import { DEFAULT_MODEL_ID, defaultWorkload } from '../../engine/schema/workload';
+import { defaultServing } from '../../engine/schema/serving';
+import { DEFAULT_MODEL_ID, defaultWorkload, type Workload } from '../../engine/schema/workload';
 import { sha256, temporaryFolder } from '../testing/temp';
 import { contentKey, ProjectStore, SCHEMA_VERSION, type ProjectStoreOptions } from './project-store';
 
@@ -562,6 +563,35 @@ describe('Save As', () => {
       code: 'exists',
     });
     expect(await readFile(existing, 'utf8')).toBe('precious');
+    await store.close();
+  });
+});
+
+describe('a version keeps its workload (issue 18)', () => {
+  it('gives back the served workload a version was taken with, after the design moved on', async () => {
+    const clock = testClock();
+    const { store } = await newStore('served-history.tessera', { now: clock.now });
+    const served: Workload = {
+      ...defaultWorkload('llama-3-70b'),
+      batch: 16,
+      serving: { ...defaultServing(), traffic: { kind: 'poisson', ratePerSecond: 6 }, requests: 4000 },
+    };
+    const created = await store.createDesign('Edge', accelerator('Edge'), served);
+    const checkpoint = await store.createCheckpoint(created.id, 'Served');
+    clock.advance(MINUTE);
+    await store.saveDesign(created.id, withSram(created.document), workload8b, 1);
+    expect((await store.getDesign(created.id)).workload).toEqual(workload8b);
+
+    const version = await store.getVersion(checkpoint.id);
+    expect(version.workload).toEqual(served);
+    clock.advance(MINUTE);
+    await store.saveDesign(created.id, version.document, version.workload, 2, {
+      restoredFrom: { versionId: checkpoint.id, name: 'Served' },
+    });
+    expect(await store.getDesign(created.id)).toMatchObject({
+      document: accelerator('Edge'),
+      workload: served,
+    });
     await store.close();
   });
 });

@@ -1,0 +1,176 @@
+/**
+ * `tessera serve` through the CLI function, on a scenario written to a temporary folder: the JSON report and the
+ * table, `--rate` and `--rates` (lists, doublings, log-spaced), and bad input exiting 2 with the file, path and
+ * line.
+ */
+import { writeFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ServingReport } from '../../engine/serving/types';
+import { UsageError } from '../app/command-line';
+import { temporaryFolder } from '../testing/temp';
+import { parseRates } from './serve';
+import { tessera } from './test-support';
+
+let folder: Awaited<ReturnType<typeof temporaryFolder>>;
+beforeEach(async () => {
+  folder = await temporaryFolder();
+});
+afterEach(async () => {
+  await folder.remove();
+});
+
+const requests = 200;
+const scenario = (traffic = '{ kind: poisson, ratePerSecond: 2 }') => `format: tessera.workload
+version: 1
+model: llama-3-8b
+batch: 1
+inputTokens: 512
+outputTokens: 128
+weights: bf16
+activations: bf16
+kv: bf16
+weightSparsity: none
+parallelism: { mode: auto }
+unitPolicy: fastest
+serving:
+  traffic: ${traffic}
+  requests: ${requests}
+  seed: 7
+  slo: { ttftSeconds: 0.5, tpotSeconds: 0.05, attainment: 0.99 }
+  scheduler:
+    policy: fcfs
+    maxBatch: 64
+    maxTokensPerStep: 4096
+    chunkedPrefill: true
+    kvBlockTokens: 16
+    preemption: recompute
+`;
+
+async function written(name: string, text: string): Promise<string> {
+  const path = folder.file(name);
+  await writeFile(path, text);
+  return path;
+}
+
+const design = ['--design', 'preset:nvidia-h100-sxm'];
+
+describe('parseRates', () => {
+  it('takes a list as written', () => {
+    expect(parseRates('1,2.5,8')).toEqual([1, 2.5, 8]);
+  });
+
+  it('takes a..b as doublings from a, ending at b', () => {
+    expect(parseRates('1..64')).toEqual([1, 2, 4, 8, 16, 32, 64]);
+    // 48 is not a doubling of 1: the curve still ends there.
+    expect(parseRates('1..48')).toEqual([1, 2, 4, 8, 16, 32, 48]);
+    expect(parseRates('0.5..4')).toEqual([0.5, 1, 2, 4]);
+  });
+
+  it('takes a..b:n as n rates evenly spaced on a log scale, both ends included', () => {
+    const rates = parseRates('1..64:12');
+    expect(rates).toHaveLength(12);
+    expect(rates[0]).toBe(1);
+    expect(rates[11]).toBe(64);
+    const step = 64 ** (1 / 11);
+    for (let index = 1; index < rates.length; index += 1)
+      expect(rates[index]! / rates[index - 1]!).toBeCloseTo(step, 4);
+  });
+
+  it.each(['0,1', '1,-2', 'a,b', '8..1', '1..64:1', '1..64:65', '1..', ''])('refuses "%s"', (text) => {
+    expect(() => parseRates(text)).toThrow(UsageError);
+  });
+});
+
+describe('tessera serve', () => {
+  it('prints the ServingReport as JSON with --json', async () => {
+    const path = await written('s.yaml', scenario());
+    const { code, out, err } = await tessera('serve', ...design, '--scenario', path, '--json');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as ServingReport;
+    expect(report.format).toBe('tessera.serving');
+    expect(report.version).toBe(1);
+    expect(report.run.figures.requests).toBe(requests);
+    expect(typeof report.sentence).toBe('string');
+  });
+
+  it('prints a table, the curve at the rates asked, the sentence, the knee and the max rate within the SLO', async () => {
+    const path = await written('s.yaml', scenario());
+    const { code, out } = await tessera('serve', ...design, '--scenario', path, '--rates', '1,4,16');
+    expect(code).toBe(0);
+    for (const header of ['req/s', 'tok/s', 'TTFT p50', 'TTFT p99', 'TPOT p50', 'TPOT p99', 'goodput'])
+      expect(out).toContain(header);
+    const curve = out.slice(out.indexOf('Latency against rate:'));
+    const rows = curve.split('\n').filter((line) => /^\s*[0-9]/.test(line));
+    expect(rows.map((row) => row.trim().split(/\s+/)[0])).toEqual(['1', '4', '16']);
+    expect(out).toMatch(/^Knee: /m);
+    expect(out).toMatch(/^Max rate within the SLO: /m);
+  });
+
+  it('gives the curve the rates of --rates 1..8 (doublings) in the JSON', async () => {
+    const path = await written('s.yaml', scenario());
+    const { code, out } = await tessera('serve', ...design, '--scenario', path, '--rates', '1..8', '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as ServingReport;
+    expect(report.curve?.points.map((point) => point.ratePerSecond)).toEqual([1, 2, 4, 8]);
+  });
+
+  it('replaces the traffic rate with --rate', async () => {
+    const path = await written('s.yaml', scenario());
+    const { code, out } = await tessera('serve', ...design, '--scenario', path, '--rate', '6', '--json');
+    expect(code).toBe(0);
+    const offered = (JSON.parse(out) as ServingReport).run.figures.offeredPerSecond;
+    // 200 Poisson arrivals at 6/s: the measured rate is within a few standard errors (6 / √200 ≈ 0.42).
+    expect(Math.abs(offered - 6)).toBeLessThan(4 * (6 / Math.sqrt(requests)));
+  });
+
+  it('prints progress to stderr with --progress, ending at 100 %', async () => {
+    const path = await written('s.yaml', scenario());
+    const { code, err } = await tessera('serve', ...design, '--scenario', path, '--progress');
+    expect(code).toBe(0);
+    expect(err.trim().split('\n').at(-1)).toMatch(/^serve: 100 %/);
+  });
+
+  it('names the file, the path and the line of a bad value, and exits 2', async () => {
+    const text = scenario('{ kind: poisson, ratePerSecond: -3 }');
+    const path = await written('bad.yaml', text);
+    const line = text.split('\n').findIndex((row) => row.includes('ratePerSecond: -3')) + 1;
+    const { code, err } = await tessera('serve', ...design, '--scenario', path);
+    expect(code).toBe(2);
+    expect(err).toContain(path);
+    expect(err).toContain(`line ${line}`);
+    expect(err).toContain('serving.traffic.ratePerSecond');
+  });
+
+  it('refuses a workload without serving:, a closed loop with --rate, and a missing file, exiting 2', async () => {
+    const plain = await written('plain.yaml', scenario().slice(0, scenario().indexOf('serving:')));
+    const noServing = await tessera('serve', ...design, '--scenario', plain);
+    expect(noServing.code).toBe(2);
+    expect(noServing.err).toMatch(/has no serving: section/);
+
+    const closed = await written('closed.yaml', scenario('{ kind: closed, users: 4, thinkSeconds: 1 }'));
+    const rated = await tessera('serve', ...design, '--scenario', closed, '--rate', '3');
+    expect(rated.code).toBe(2);
+    expect(rated.err).toMatch(/closed loop/);
+
+    const missing = await tessera('serve', ...design, '--scenario', folder.file('nope.yaml'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/no such file/);
+  });
+
+  it('refuses --rate with --rates, and a bad --rates, exiting 2', async () => {
+    const path = await written('s.yaml', scenario());
+    expect(
+      (await tessera('serve', ...design, '--scenario', path, '--rate', '1', '--rates', '1,2')).code,
+    ).toBe(2);
+    const bad = await tessera('serve', ...design, '--scenario', path, '--rates', '4..2');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--rates 4\.\.2/);
+  });
+
+  it('shows its usage with --help', async () => {
+    const { code, out } = await tessera('serve', '--help');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^usage: tessera serve --design/);
+  });
+});

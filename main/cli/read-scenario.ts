@@ -4,7 +4,7 @@
  * may name its trace as `file: <path>` (relative to the scenario) instead of carrying the arrays; such a
  * scenario is read with the YAML reader, each trace file put in its place, and then checked by the same schema.
  */
-import { dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { formatPath } from '../../engine/schema/common';
 import { workloadSchema, type Workload } from '../../engine/schema/workload';
 import { UsageError } from '../app/command-line';
@@ -13,22 +13,16 @@ import { readTextFile } from './read-input';
 /** A scenario without a trace file is a few lines, a trace inline a few MB per 100,000 requests. */
 const maxScenarioBytes = 64_000_000;
 
-/** A trace file's text and name → the `trace` traffic it holds, or problems (the scenario branch's reader). */
-export type TraceReader = (
-  text: string,
-  fileName: string,
-) => { ok: true; traffic: unknown } | { ok: false; problems: { line?: number; message: string }[] };
-
 /** Where a `trace` traffic sits in a workload document (the scenario's own, and each tenant's). */
-function tracesWithFile(value: unknown): { path: (string | number)[]; file: string }[] {
+function tracesWithFile(value: unknown): { path: (string | number)[]; file: string; timeScale?: unknown }[] {
   const serving = (value as { serving?: unknown } | null)?.serving as
     { traffic?: unknown; tenants?: unknown } | undefined;
   if (typeof serving !== 'object' || serving === null) return [];
-  const found: { path: (string | number)[]; file: string }[] = [];
+  const found: { path: (string | number)[]; file: string; timeScale?: unknown }[] = [];
   const visit = (traffic: unknown, path: (string | number)[]) => {
-    const candidate = traffic as { kind?: unknown; file?: unknown } | null;
+    const candidate = traffic as { kind?: unknown; file?: unknown; timeScale?: unknown } | null;
     if (candidate?.kind === 'trace' && typeof candidate.file === 'string')
-      found.push({ path, file: candidate.file });
+      found.push({ path, file: candidate.file, timeScale: candidate.timeScale });
   };
   visit(serving.traffic, ['serving', 'traffic']);
   if (Array.isArray(serving.tenants))
@@ -38,32 +32,24 @@ function tracesWithFile(value: unknown): { path: (string | number)[]; file: stri
   return found;
 }
 
-/** A trace file named by a scenario, read relative to it. */
-async function traceTraffic(
-  scenarioPath: string,
-  file: string,
-  where: string,
-  readTrace: TraceReader | undefined,
-): Promise<unknown> {
-  if (!readTrace)
-    throw new UsageError(
-      `scenario ${scenarioPath}: ${where}.file: trace files are not supported by this build yet; put the trace's arrivalsSeconds, inputTokens and outputTokens in the scenario`,
-    );
+/**
+ * A trace file named by a scenario, read relative to it by `readTrace` (engine/serving/trace.ts: the Azure LLM
+ * inference and BurstGPT CSV layouts, JSON Lines); a `timeScale` beside `file:` is kept.
+ */
+async function traceTraffic(scenarioPath: string, file: string, where: string): Promise<unknown> {
   const path = isAbsolute(file) ? file : join(dirname(scenarioPath), file);
-  const text = await readTextFile(path, 'trace');
-  const read = readTrace(text, path);
+  const text = await readTextFile(path, `trace (${where}.file in ${scenarioPath})`);
+  const { readTrace } = await import('../../engine/serving/trace');
+  const read = readTrace(text, basename(path));
   if (!read.ok)
     throw new UsageError(
-      `trace ${path} (${where}.file in ${scenarioPath}) cannot be read:\n${read.problems
-        .slice(0, 20)
-        .map((problem) => `${problem.line === undefined ? '' : `line ${problem.line}: `}${problem.message}`)
-        .join('\n')}`,
+      `trace ${path} (${where}.file in ${scenarioPath}) cannot be read:\n${read.problems.join('\n')}`,
     );
   return read.traffic;
 }
 
 /** Reads a scenario: a workload with `serving`, every problem a usage error naming the file, path and line. */
-export async function scenarioFrom(path: string, readTrace?: TraceReader): Promise<Workload> {
+export async function scenarioFrom(path: string): Promise<Workload> {
   const text = await readTextFile(path, 'scenario');
   if (text.length > maxScenarioBytes)
     throw new UsageError(
@@ -71,12 +57,13 @@ export async function scenarioFrom(path: string, readTrace?: TraceReader): Promi
     );
   let workload: Workload;
   // `file:` under a trace traffic is not part of the schema: those scenarios take the YAML reader's way.
-  if (/^\s*file\s*:/m.test(text) || /"file"\s*:/.test(text)) {
+  if (/(^|[\s{,"])file"?\s*:/m.test(text)) {
     const { readYamlValue } = await import('./read-yaml');
     const { value, lineOf } = readYamlValue(text, `scenario ${path}`);
     for (const trace of tracesWithFile(value)) {
       const where = formatPath(trace.path);
-      const traffic = await traceTraffic(path, trace.file, where, readTrace);
+      const read = (await traceTraffic(path, trace.file, where)) as Record<string, unknown>;
+      const traffic = trace.timeScale === undefined ? read : { ...read, timeScale: trace.timeScale };
       let parent = value as Record<string | number, unknown>;
       for (const segment of trace.path.slice(0, -1))
         parent = parent[segment] as Record<string | number, unknown>;

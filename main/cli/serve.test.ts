@@ -3,7 +3,8 @@
  * table, `--rate` and `--rates` (lists, doublings, log-spaced), and bad input exiting 2 with the file, path and
  * line.
  */
-import { writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServingReport } from '../../engine/serving/types';
 import { UsageError } from '../app/command-line';
@@ -20,7 +21,10 @@ afterEach(async () => {
 });
 
 const requests = 200;
-const scenario = (traffic = '{ kind: poisson, ratePerSecond: 2 }') => `format: tessera.workload
+const scenario = (
+  traffic = '{ kind: poisson, ratePerSecond: 2 }',
+  count = requests,
+) => `format: tessera.workload
 version: 1
 model: llama-3-8b
 batch: 1
@@ -34,7 +38,7 @@ parallelism: { mode: auto }
 unitPolicy: fastest
 serving:
   traffic: ${traffic}
-  requests: ${requests}
+  requests: ${count}
   seed: 7
   slo: { ttftSeconds: 0.5, tpotSeconds: 0.05, attainment: 0.99 }
   scheduler:
@@ -129,6 +133,34 @@ describe('tessera serve', () => {
     const { code, err } = await tessera('serve', ...design, '--scenario', path, '--progress');
     expect(code).toBe(0);
     expect(err.trim().split('\n').at(-1)).toMatch(/^serve: 100 %/);
+  });
+
+  it('reads a trace named by file: beside the scenario (the Azure LLM inference layout)', async () => {
+    const sample = join(import.meta.dirname, '../../docs/examples/traces/azure-llm-sample.csv');
+    await copyFile(sample, folder.file('trace.csv'));
+    const rows = 36;
+    const text = scenario('{ kind: trace, file: trace.csv }', rows).replace(
+      'serving:\n',
+      'serving:\n  input: { kind: trace }\n  output: { kind: trace }\n',
+    );
+    const path = await written('traced.yaml', text);
+    const { code, out, err } = await tessera('serve', ...design, '--scenario', path, '--json');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect((JSON.parse(out) as ServingReport).run.figures.requests).toBe(rows);
+  });
+
+  it('names a trace file that cannot be read, and the line of its bad row, exiting 2', async () => {
+    await writeFile(
+      folder.file('bad.csv'),
+      'TIMESTAMP,ContextTokens,GeneratedTokens\n2024-05-12 09:00:00.1,12,x\n',
+    );
+    const path = await written('traced.yaml', scenario('{ kind: trace, file: bad.csv }'));
+    const { code, err } = await tessera('serve', ...design, '--scenario', path);
+    expect(code).toBe(2);
+    expect(err).toContain(folder.file('bad.csv'));
+    expect(err).toContain('serving.traffic.file');
+    expect(err).toMatch(/line 2/);
   });
 
   it('names the file, the path and the line of a bad value, and exits 2', async () => {

@@ -98,6 +98,82 @@ describe('tessera serve', () => {
     expect(typeof report.sentence).toBe('string');
   });
 
+  it('serves docs/examples/serving-llama-70b.yaml on the DGX H100 with a curve, every stable key present', async () => {
+    const example = join(import.meta.dirname, '../../docs/examples/serving-llama-70b.yaml');
+    const { code, out, err } = await tessera(
+      'serve',
+      '--design',
+      'preset:nvidia-dgx-h100',
+      '--scenario',
+      example,
+      '--rates',
+      '1..32',
+      '--json',
+    );
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as ServingReport;
+    expect(report.run.figures.requests).toBe(1000);
+    expect(report.curve?.points.map((point) => point.ratePerSecond)).toEqual([1, 2, 4, 8, 16, 32]);
+    // The keys ARCHITECTURE.md lists as stable for `tessera serve --json` (this scenario has an SLO and 6 rates).
+    const stable = [
+      'format',
+      'version',
+      'sentence',
+      'warnings',
+      'run.figures.requests',
+      'run.figures.completed',
+      'run.figures.durationSeconds',
+      'run.figures.offeredPerSecond',
+      'run.figures.requestsPerSecond',
+      'run.figures.outputTokensPerSecond',
+      'run.figures.inputTokensPerSecond',
+      'run.figures.ttft.p99',
+      'run.figures.tpot.p50',
+      'run.figures.endToEnd.p90',
+      'run.figures.queueWait.mean',
+      'run.figures.goodput.share',
+      'run.figures.goodput.requestsPerSecond',
+      'run.figures.goodput.meetsSlo',
+      'run.figures.queue.max',
+      'run.figures.batch.mean',
+      'run.figures.inSystemMean',
+      'run.figures.kv.capacityTokens',
+      'run.figures.kv.peakUtilization',
+      'run.figures.preemptions',
+      'run.figures.energyJoules',
+      'run.figures.energyPerRequestJoules',
+      'run.figures.averagePowerWatts',
+      'curve.points.0.ratePerSecond',
+      'curve.points.0.ttft.p99',
+      'curve.points.0.goodputShare',
+      'curve.points.0.saturated',
+      'curve.kneeRatePerSecond',
+      'curve.maxRateWithinSlo',
+      'hardware.kvCapacityTokens',
+      'hardware.kvBytesPerToken',
+      'hardware.maxDecodeTokensPerSecond',
+      'hardware.singlePrefillSeconds',
+      'hardware.basis',
+    ];
+    const missing = stable.filter(
+      (path) =>
+        path
+          .split('.')
+          .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], report) ===
+        undefined,
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('exits 1 with the reason when the simulation fails (Llama 3 70B in BF16 does not fit one 80 GB H100)', async () => {
+    const example = join(import.meta.dirname, '../../docs/examples/serving-llama-70b.yaml');
+    const { code, out, err } = await tessera('serve', ...design, '--scenario', example);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toMatch(/^tessera: the serving simulation failed: .*Llama 3 70B/);
+  });
+
   it('prints a table, the curve at the rates asked, the sentence, the knee and the max rate within the SLO', async () => {
     const path = await written('s.yaml', scenario());
     const { code, out } = await tessera('serve', ...design, '--scenario', path, '--rates', '1,4,16');

@@ -218,7 +218,7 @@ export async function runServe(
     }
     return true;
   };
-  const { serve } = await import('../services/serving-stand-in');
+  const { serve } = await import('../../engine/serving/serve');
   const served = serve(source.design, workload, withProjectModels, {
     ...(rates ? { rates } : {}),
     ...(values.progress === true ? { progress } : {}),

@@ -24,6 +24,7 @@ function comparison(
   return {
     rowId: nextRow++,
     group: 'F5. serving',
+    setting: 'online serving, TensorRT-LLM (Triton)',
     hardware: 'H100 SXM',
     model: 'Llama',
     kind: 'performance',

@@ -28,6 +28,8 @@ export type MetricKind = 'performance' | 'power';
 export interface Comparison {
   rowId: number;
   group: string;
+  /** What was measured and on which software ("online serving, TensorRT-LLM (Triton)"): validate's error groups. */
+  setting: string;
   hardware: string;
   model: string;
   metric: string;
@@ -47,6 +49,7 @@ export interface Comparison {
 export interface Skipped {
   rowId: number;
   group: string;
+  setting: string;
   hardware: string;
   model: string;
   reason: string;
@@ -152,6 +155,48 @@ function runtimeFor(software: string | undefined, group: string): string | undef
 }
 
 /**
+ * What a source group measured, for the error groups: one request at a time, a static batch, a server under a
+ * request rate (online), an offline run with every request queued at the start (max load), a closed loop of
+ * clients, or single operators.
+ */
+const measurementKinds: Record<string, string> = {
+  E2: 'single stream',
+  F1: 'static batch',
+  F2: 'first token, batch 1',
+  F3: 'offline max-load',
+  F4: 'offline max-load',
+  F5: 'online serving',
+  F6: 'closed loop',
+  H1: 'single operators',
+  H2: 'single GEMMs',
+  I1: 'static batch',
+  I2: 'static batch',
+  I3: 'single stream',
+};
+
+/** The software a row ran on, as its source names it (the TensorRT-LLM PyTorch backend and Triton told apart). */
+function frameworkOf(software: string | undefined): string {
+  const text = software ?? '';
+  if (/NIM/.test(text)) return 'NIM';
+  if (/TensorRT-LLM/i.test(text) && /PyTorch backend/i.test(text)) return 'TensorRT-LLM (PyTorch)';
+  if (/TensorRT-LLM/i.test(text) && /Triton/i.test(text)) return 'TensorRT-LLM (Triton)';
+  if (/TensorRT-LLM/i.test(text)) return 'TensorRT-LLM';
+  if (/vLLM/i.test(text)) return 'vLLM';
+  if (/llama\.cpp|llama-bench/i.test(text)) return 'llama.cpp';
+  if (/Deepspeed/i.test(text)) return 'DeepSpeed-MII';
+  if (/sambaflow/i.test(text)) return 'SambaFlow';
+  if (/FastChat/i.test(text)) return 'FastChat';
+  if (/PyTorch/i.test(text)) return 'PyTorch';
+  return 'not stated';
+}
+
+/** A row's error group: what was measured × the software it ran on, e.g. "offline max-load, TensorRT-LLM". */
+export function settingOf(row: MeasurementRow): string {
+  const group = row.source_group.split('.')[0] ?? '';
+  return `${measurementKinds[group] ?? 'other'}, ${frameworkOf(row.software)}`;
+}
+
+/**
  * The catalog with the row's runtime giving its KV cache the share of free memory the row's software line
  * states (TensorRT-LLM's perf-overview ran `--kv_cache_free_gpu_mem_fraction 0.95` "in most cases" rather than
  * the default 0.9); unchanged when the line states none.
@@ -215,6 +260,7 @@ export function predictRow(row: MeasurementRow, catalog: CatalogIndex): RowOutco
   const label = {
     rowId: row.id,
     group: row.source_group,
+    setting: settingOf(row),
     hardware: row.hardware.chip,
     model: row.model.name,
   };

@@ -12,16 +12,8 @@ import type { OperatorReport } from '../../../engine/report';
 import type { DesignDocument } from '../../../engine/schema/design';
 import { defaultWorkload, type Workload } from '../../../engine/schema/workload';
 import type { MeasurementRow, Metric } from './measurements';
-import {
-  closedLoop,
-  maxLoad,
-  onlineServing,
-  run,
-  scaleOut,
-  ScenarioError,
-  servingSimulation,
-  staticBatchOutputTokensPerSecond,
-} from './scenarios';
+import { run, scaleOut, ScenarioError, staticBatchOutputTokensPerSecond } from './scenarios';
+import { served, type Load, type Served } from './served';
 
 export type MetricKind = 'performance' | 'power';
 
@@ -251,7 +243,30 @@ interface Context {
   base: Workload;
   chips: number;
   catalog: CatalogIndex;
+  /** The row's one served run, shared by its metrics (a row's TTFT, TPOT and throughputs come from one run). */
+  served?: Served;
 }
+
+/** The row's served run under `load`, simulated once for all its metrics. */
+function servedRun(context: Context, load: Load): Served {
+  context.served ??= served(context.design, context.base, context.catalog, load);
+  return context.served;
+}
+
+/** The figures a served benchmark reports, from one simulated run: means, as the benchmarks print them. */
+function servedMetric(name: string, unit: string, result: Served, base: Workload): number | undefined {
+  const { figures } = result;
+  if (/request throughput/.test(name)) return figures.requestsPerSecond;
+  if (/TTFT/.test(name)) return fromSeconds(figures.ttft.mean, unit);
+  if (/ITL|TPOT/.test(name)) return fromSeconds(figures.tpot.mean, unit);
+  if (/total token throughput/.test(name))
+    return figures.requestsPerSecond * (base.inputTokens + base.outputTokens);
+  if (/output (token )?throughput|^throughput$/.test(name)) return figures.outputTokensPerSecond;
+  return undefined;
+}
+
+/** Requests each client of a closed loop sends when the source does not say: enough rounds to leave the first. */
+export const CLOSED_LOOP_ROUNDS = 10;
 
 /** A prediction for one metric, or a reason it cannot be predicted. */
 type Prediction = { predicted: number; kind?: MetricKind; note?: string } | { skip: string };
@@ -435,8 +450,16 @@ function predictMetric(group: string, metric: Metric, context: Context): Predict
     case 'F3':
     case 'F4': {
       if (!/total output throughput/.test(name)) break;
-      const result = maxLoad(design, base, catalog);
-      return { predicted: result.outputTokensPerSecond, note: `max load: batch ${result.batch}` };
+      // trtllm-bench throughput: the whole dataset queued at once; the row's request count when it states one.
+      const requests = numberFrom(row.workload.num_requests);
+      const result = servedRun(context, {
+        kind: 'saturate',
+        ...(requests !== undefined ? { requests } : {}),
+      });
+      return {
+        predicted: result.figures.outputTokensPerSecond,
+        note: `max load: ${result.requests} requests at once, simulated (peak batch ${result.figures.batch.max}, KV cache ${Math.round(result.cost.kvCapacityTokens)} tokens)`,
+      };
     }
     case 'F5': {
       const rate = /^\s*inf/i.test(String(row.workload.request_rate_qps))
@@ -446,42 +469,29 @@ function predictMetric(group: string, metric: Metric, context: Context): Predict
         return { skip: `request rate "${String(row.workload.request_rate_qps)}" is not a number` };
       // The benchmark's request count ("500 requests") makes the run finite: simulate it request by request.
       const requests = /(\d+)\s*requests/i.exec(row.software ?? '');
-      if (requests) {
-        const simulated = servingSimulation(design, base, rate, Number(requests[1]), catalog);
-        const note = `${requests[1]} requests at ${Number.isFinite(rate) ? `${rate} req/s` : 'once'}, in-flight batching simulated (peak batch ${simulated.peakBatch})`;
-        if (/request throughput/.test(name)) return { predicted: simulated.requestsPerSecond, note };
-        if (/TTFT/.test(name)) return { predicted: fromSeconds(simulated.ttftSeconds, unit), note };
-        if (/ITL|TPOT/.test(name)) return { predicted: fromSeconds(simulated.itlSeconds, unit), note };
-        if (/total token throughput/.test(name))
-          return { predicted: simulated.requestsPerSecond * (base.inputTokens + base.outputTokens), note };
-        if (/output token throughput/.test(name))
-          return { predicted: simulated.requestsPerSecond * base.outputTokens, note };
-        break;
-      }
-      const serving = onlineServing(design, base, rate, catalog);
-      const note = serving.saturated
-        ? Number.isFinite(rate)
-          ? 'offered load beyond predicted capacity'
-          : 'unbounded request rate: at capacity'
-        : `online serving at ${rate} req/s`;
-      if (/request throughput/.test(name)) return { predicted: serving.requestsPerSecond, note };
-      if (/TTFT/.test(name)) return { predicted: fromSeconds(serving.ttftSeconds, unit), note };
-      if (/ITL|TPOT/.test(name)) return { predicted: fromSeconds(serving.tpotSeconds, unit), note };
-      if (/total token throughput/.test(name))
-        return { predicted: serving.requestsPerSecond * (base.inputTokens + base.outputTokens), note };
-      if (/output token throughput/.test(name))
-        return { predicted: serving.requestsPerSecond * base.outputTokens, note };
-      break;
+      if (!requests) return { skip: 'the benchmark’s request count is not stated' };
+      const result = servedRun(context, { kind: 'rate', ratePerSecond: rate, requests: Number(requests[1]) });
+      const predicted = servedMetric(name, unit, result, base);
+      if (predicted === undefined) break;
+      return {
+        predicted,
+        note: `${result.requests} requests ${Number.isFinite(rate) ? `at ${rate} req/s (Poisson)` : 'at once'}, simulated (peak batch ${result.figures.batch.max})`,
+      };
     }
     case 'F6': {
       const concurrency = numberFrom(textOf(row.workload.batch_size).replace(/concurrency\s*/i, ''));
       if (concurrency === undefined) return { skip: 'concurrency not stated' };
-      const loop = closedLoop(design, base, concurrency, catalog);
-      const note = `closed loop of ${concurrency} clients`;
-      if (/TTFT/.test(name)) return { predicted: fromSeconds(loop.ttftSeconds, unit), note };
-      if (/ITL/.test(name)) return { predicted: fromSeconds(loop.tpotSeconds, unit), note };
-      if (/throughput/.test(name)) return { predicted: loop.outputTokensPerSecond, note };
-      break;
+      const result = servedRun(context, {
+        kind: 'closed',
+        users: concurrency,
+        requests: concurrency * CLOSED_LOOP_ROUNDS,
+      });
+      const predicted = servedMetric(name, unit, result, base);
+      if (predicted === undefined) break;
+      return {
+        predicted,
+        note: `closed loop of ${concurrency} clients, ${result.requests} requests, simulated`,
+      };
     }
     case 'H1':
       return layerOperator(name, context, /decode/i.test(phase));

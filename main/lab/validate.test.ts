@@ -37,6 +37,10 @@ describe('validate: errors by setting', () => {
     expect(of(`${online} · TTFT`)?.medianSignedErrorPercent).toBe(-30);
     expect(of(`${online} · TPOT`)?.count).toBe(1);
     expect(of(`${online} · throughput`)?.count).toBe(1);
+    // A served setting that measured one figure only is not split.
+    const offline = 'offline max-load, TensorRT-LLM';
+    const single = summariseBySetting([comparison(offline, 'total output throughput', 9)]);
+    expect(single.map((entry) => entry.group)).toEqual([offline]);
     // A static batch has no scheduler: one group, no split.
     expect(summaries.filter((entry) => entry.group.startsWith('static batch'))).toHaveLength(1);
     // Each setting's own row comes before its figures.

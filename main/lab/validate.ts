@@ -75,6 +75,11 @@ export function summariseBySetting(comparisons: Comparison[]): GroupSummary[] {
   const members = new Map<string, Comparison[]>();
   for (const comparison of comparisons)
     for (const key of keyOf(comparison)) members.set(key, [...(members.get(key) ?? []), comparison]);
+  // A setting that measured one figure only needs no split.
+  for (const key of [...members.keys()]) {
+    const base = key.split(' · ')[0] ?? key;
+    if (base !== key && members.get(key)?.length === members.get(base)?.length) members.delete(key);
+  }
   // Each setting's own row first, then its figures.
   const order = (key: string): string => key.replace(' · ', '\u0000');
   return [...members.keys()]

@@ -50,6 +50,46 @@ export function summarise(comparisons: Comparison[]): GroupSummary[] {
   return summaries;
 }
 
+/** The served measurements (a scheduler in the loop), whose groups are also split by the figure measured. */
+const SERVED = /^(online serving|offline max-load|closed loop),/;
+
+/** The figure a served comparison measures: time to first token, time per output token, or a throughput. */
+function servedFigure(comparison: Comparison): string {
+  if (/TTFT|first token/i.test(comparison.metric)) return 'TTFT';
+  if (/ITL|TPOT/.test(comparison.metric)) return 'TPOT';
+  return 'throughput';
+}
+
+/**
+ * The error groups by what was measured and on which software (`Comparison.setting`: "online serving,
+ * TensorRT-LLM (Triton)"); served settings also by figure ("… · TTFT"), since a scheduler's throughput and its
+ * latencies go wrong for different reasons.
+ */
+export function summariseBySetting(comparisons: Comparison[]): GroupSummary[] {
+  const keyOf = (comparison: Comparison): string[] => {
+    const keys = [`${comparison.kind}|${comparison.setting}`];
+    if (comparison.kind === 'performance' && SERVED.test(comparison.setting))
+      keys.push(`${comparison.kind}|${comparison.setting} · ${servedFigure(comparison)}`);
+    return keys;
+  };
+  const members = new Map<string, Comparison[]>();
+  for (const comparison of comparisons)
+    for (const key of keyOf(comparison)) members.set(key, [...(members.get(key) ?? []), comparison]);
+  // A setting that measured one figure only needs no split.
+  for (const key of [...members.keys()]) {
+    const base = key.split(' · ')[0] ?? key;
+    if (base !== key && members.get(key)?.length === members.get(base)?.length) members.delete(key);
+  }
+  // Each setting's own row first, then its figures.
+  const order = (key: string): string => key.replace(' · ', '\u0000');
+  return [...members.keys()]
+    .sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))
+    .map((key) => {
+      const [kind, setting] = key.split('|') as [MetricKind, string];
+      return summary(setting, kind, members.get(key) ?? []);
+    });
+}
+
 function summary(group: string, kind: MetricKind, rows: Comparison[]): GroupSummary {
   const absolute = rows.map((row) => Math.abs(row.errorPercent)).sort((a, b) => a - b);
   const signed = rows.map((row) => row.errorPercent).sort((a, b) => a - b);
@@ -77,6 +117,15 @@ export function summaryTable(summaries: GroupSummary[]): string[][] {
     percent(entry.medianSignedErrorPercent),
   ]);
 }
+
+const settingHeaders = [
+  'measurement, software',
+  'metric',
+  'comparisons',
+  'median |error|',
+  'p90 |error|',
+  'median error (bias)',
+];
 
 const summaryHeaders = [
   'source group',
@@ -142,6 +191,7 @@ export async function runValidation(args: string[], streams: Streams): Promise<n
   }
   const { comparisons, skipped } = compareAll(rows, catalog);
   const summaries = summarise(comparisons);
+  const settings = summariseBySetting(comparisons);
   const rowsModelled = new Set(comparisons.map((comparison) => comparison.rowId)).size;
   const result = {
     dataFile,
@@ -149,6 +199,7 @@ export async function runValidation(args: string[], streams: Streams): Promise<n
     rowsModelled,
     rowsSkipped: skipped.length,
     summaries,
+    settings,
     comparisons,
     skipped,
   };
@@ -162,13 +213,30 @@ export async function runValidation(args: string[], streams: Streams): Promise<n
     '',
     markdownTable(summaryHeaders, summaryTable(summaries)),
     '',
+    '## By measurement and software',
+    '',
+    markdownTable(settingHeaders, summaryTable(settings)),
+    '',
     '## Every comparison',
     '',
     markdownTable(
-      ['row', 'group', 'hardware', 'model', 'metric', 'unit', 'measured', 'predicted', 'error', 'note'],
+      [
+        'row',
+        'group',
+        'setting',
+        'hardware',
+        'model',
+        'metric',
+        'unit',
+        'measured',
+        'predicted',
+        'error',
+        'note',
+      ],
       comparisons.map((comparison) => [
         String(comparison.rowId),
         comparison.group.split('.')[0] ?? '',
+        comparison.setting,
         comparison.hardware,
         comparison.model,
         comparison.metric,
@@ -204,7 +272,7 @@ export async function runValidation(args: string[], streams: Streams): Promise<n
     const end = README_END;
     if (!text.includes(start) || !text.includes(end))
       throw new UsageError('README.md has no validation markers');
-    const block = `${start}\n${rows.length} published rows; ${rowsModelled} modelled (${comparisons.length} comparisons), ${skipped.length} skipped with a reason. Produced by \`npm run validate\`.\n\n${markdownTable(summaryHeaders, summaryTable(summaries))}\n${end}`;
+    const block = `${start}\n${rows.length} published rows; ${rowsModelled} modelled (${comparisons.length} comparisons), ${skipped.length} skipped with a reason. Produced by \`npm run validate\`.\n\n${markdownTable(summaryHeaders, summaryTable(summaries))}\n\nBy what was measured and the software it ran on (served measurements also by figure):\n\n${markdownTable(settingHeaders, summaryTable(settings))}\n${end}`;
     await writeFile(
       readme,
       text.slice(0, text.indexOf(start)) + block + text.slice(text.indexOf(end) + end.length),
@@ -264,6 +332,10 @@ export async function runValidation(args: string[], streams: Streams): Promise<n
   );
   streams.stdout(
     table(summaryHeaders, summaryTable(summaries), ['left', 'left', 'right', 'right', 'right', 'right']),
+  );
+  streams.stdout('\n');
+  streams.stdout(
+    table(settingHeaders, summaryTable(settings), ['left', 'left', 'right', 'right', 'right', 'right']),
   );
   streams.stdout(`\nwritten to ${values.out ?? join(outFolder, 'validation.md')}\n`);
   for (const line of verdict.lines) (verdict.ok ? streams.stdout : streams.stderr)(`${line}\n`);

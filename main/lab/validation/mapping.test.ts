@@ -48,19 +48,19 @@ describe('validation mapping: the KV-cache memory share a row states (F3)', () =
       { metric: 'total output throughput (all GPUs)', value: 1, unit: 'tokens/s', provenance: 'read' },
     ],
   });
-  const batchOf = async (software: string): Promise<number> => {
+  const kvTokensOf = async (software: string): Promise<number> => {
     const outcome = predictRow(maxLoadRow(software), await loadCatalog());
     if (!('comparisons' in outcome)) throw new Error(outcome.skipped.reason);
-    return Number(/max load: batch (\d+)/.exec(outcome.comparisons[0]?.note ?? '')?.[1]);
+    return Number(/KV cache (\d+) tokens/.exec(outcome.comparisons[0]?.note ?? '')?.[1]);
   };
 
   it('gives the KV cache the fraction of free memory the row’s software line states', async () => {
-    const stated = await batchOf('TensorRT-LLM v0.17, kv_cache_free_gpu_mem_fraction 0.95');
-    const half = await batchOf('TensorRT-LLM v0.17, kv_cache_free_gpu_mem_fraction 0.5');
-    // The same free memory F and KV per sequence s: 0.95 F / s lies in [stated, stated + 1), so 0.5 F / s lies in
-    // [stated · 0.5 / 0.95, (stated + 1) · 0.5 / 0.95).
-    expect(stated).toBeGreaterThan(10);
-    expect(half).toBeGreaterThanOrEqual(Math.floor((stated * 0.5) / 0.95));
-    expect(half).toBeLessThanOrEqual(Math.floor(((stated + 1) * 0.5) / 0.95));
+    const stated = await kvTokensOf('TensorRT-LLM v0.17, kv_cache_free_gpu_mem_fraction 0.95');
+    const half = await kvTokensOf('TensorRT-LLM v0.17, kv_cache_free_gpu_mem_fraction 0.5');
+    // The same free memory F and KV bytes per token: the cache holds 0.95 F / b and 0.5 F / b tokens (each
+    // rounded to a whole token), so their ratio is 0.5 / 0.95 within a token.
+    expect(stated).toBeGreaterThan(10_000);
+    expect(half).toBeGreaterThanOrEqual(Math.floor((stated * 0.5) / 0.95) - 1);
+    expect(half).toBeLessThanOrEqual(Math.ceil((stated * 0.5) / 0.95) + 1);
   });
 });

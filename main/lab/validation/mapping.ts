@@ -12,22 +12,16 @@ import type { OperatorReport } from '../../../engine/report';
 import type { DesignDocument } from '../../../engine/schema/design';
 import { defaultWorkload, type Workload } from '../../../engine/schema/workload';
 import type { MeasurementRow, Metric } from './measurements';
-import {
-  closedLoop,
-  maxLoad,
-  onlineServing,
-  run,
-  scaleOut,
-  ScenarioError,
-  servingSimulation,
-  staticBatchOutputTokensPerSecond,
-} from './scenarios';
+import { run, scaleOut, ScenarioError, staticBatchOutputTokensPerSecond } from './scenarios';
+import { served, type Load, type Served } from './served';
 
 export type MetricKind = 'performance' | 'power';
 
 export interface Comparison {
   rowId: number;
   group: string;
+  /** What was measured and on which software ("online serving, TensorRT-LLM (Triton)"): validate's error groups. */
+  setting: string;
   hardware: string;
   model: string;
   metric: string;
@@ -47,6 +41,7 @@ export interface Comparison {
 export interface Skipped {
   rowId: number;
   group: string;
+  setting: string;
   hardware: string;
   model: string;
   reason: string;
@@ -152,6 +147,48 @@ function runtimeFor(software: string | undefined, group: string): string | undef
 }
 
 /**
+ * What a source group measured, for the error groups: one request at a time, a static batch, a server under a
+ * request rate (online), an offline run with every request queued at the start (max load), a closed loop of
+ * clients, or single operators.
+ */
+const measurementKinds: Record<string, string> = {
+  E2: 'single stream',
+  F1: 'static batch',
+  F2: 'first token, batch 1',
+  F3: 'offline max-load',
+  F4: 'offline max-load',
+  F5: 'online serving',
+  F6: 'closed loop',
+  H1: 'single operators',
+  H2: 'single GEMMs',
+  I1: 'static batch',
+  I2: 'static batch',
+  I3: 'single stream',
+};
+
+/** The software a row ran on, as its source names it (the TensorRT-LLM PyTorch backend and Triton told apart). */
+function frameworkOf(software: string | undefined): string {
+  const text = software ?? '';
+  if (/NIM/.test(text)) return 'NIM';
+  if (/TensorRT-LLM/i.test(text) && /PyTorch backend/i.test(text)) return 'TensorRT-LLM (PyTorch)';
+  if (/TensorRT-LLM/i.test(text) && /Triton/i.test(text)) return 'TensorRT-LLM (Triton)';
+  if (/TensorRT-LLM/i.test(text)) return 'TensorRT-LLM';
+  if (/vLLM/i.test(text)) return 'vLLM';
+  if (/llama\.cpp|llama-bench/i.test(text)) return 'llama.cpp';
+  if (/Deepspeed/i.test(text)) return 'DeepSpeed-MII';
+  if (/sambaflow/i.test(text)) return 'SambaFlow';
+  if (/FastChat/i.test(text)) return 'FastChat';
+  if (/PyTorch/i.test(text)) return 'PyTorch';
+  return 'not stated';
+}
+
+/** A row's error group: what was measured × the software it ran on, e.g. "offline max-load, TensorRT-LLM". */
+export function settingOf(row: MeasurementRow): string {
+  const group = row.source_group.split('.')[0] ?? '';
+  return `${measurementKinds[group] ?? 'other'}, ${frameworkOf(row.software)}`;
+}
+
+/**
  * The catalog with the row's runtime giving its KV cache the share of free memory the row's software line
  * states (TensorRT-LLM's perf-overview ran `--kv_cache_free_gpu_mem_fraction 0.95` "in most cases" rather than
  * the default 0.9); unchanged when the line states none.
@@ -206,7 +243,30 @@ interface Context {
   base: Workload;
   chips: number;
   catalog: CatalogIndex;
+  /** The row's one served run, shared by its metrics (a row's TTFT, TPOT and throughputs come from one run). */
+  served?: Served;
 }
+
+/** The row's served run under `load`, simulated once for all its metrics. */
+function servedRun(context: Context, load: Load): Served {
+  context.served ??= served(context.design, context.base, context.catalog, load);
+  return context.served;
+}
+
+/** The figures a served benchmark reports, from one simulated run: means, as the benchmarks print them. */
+function servedMetric(name: string, unit: string, result: Served, base: Workload): number | undefined {
+  const { figures } = result;
+  if (/request throughput/.test(name)) return figures.requestsPerSecond;
+  if (/TTFT/.test(name)) return fromSeconds(figures.ttft.mean, unit);
+  if (/ITL|TPOT/.test(name)) return fromSeconds(figures.tpot.mean, unit);
+  if (/total token throughput/.test(name))
+    return figures.requestsPerSecond * (base.inputTokens + base.outputTokens);
+  if (/output (token )?throughput|^throughput$/.test(name)) return figures.outputTokensPerSecond;
+  return undefined;
+}
+
+/** Requests each client of a closed loop sends when the source does not say: enough rounds to leave the first. */
+export const CLOSED_LOOP_ROUNDS = 10;
 
 /** A prediction for one metric, or a reason it cannot be predicted. */
 type Prediction = { predicted: number; kind?: MetricKind; note?: string } | { skip: string };
@@ -215,6 +275,7 @@ export function predictRow(row: MeasurementRow, catalog: CatalogIndex): RowOutco
   const label = {
     rowId: row.id,
     group: row.source_group,
+    setting: settingOf(row),
     hardware: row.hardware.chip,
     model: row.model.name,
   };
@@ -389,8 +450,16 @@ function predictMetric(group: string, metric: Metric, context: Context): Predict
     case 'F3':
     case 'F4': {
       if (!/total output throughput/.test(name)) break;
-      const result = maxLoad(design, base, catalog);
-      return { predicted: result.outputTokensPerSecond, note: `max load: batch ${result.batch}` };
+      // trtllm-bench throughput: the whole dataset queued at once; the row's request count when it states one.
+      const requests = numberFrom(row.workload.num_requests);
+      const result = servedRun(context, {
+        kind: 'saturate',
+        ...(requests !== undefined ? { requests } : {}),
+      });
+      return {
+        predicted: result.figures.outputTokensPerSecond,
+        note: `max load: ${result.requests} requests at once, simulated (peak batch ${result.figures.batch.max}, KV cache ${Math.round(result.cost.kvCapacityTokens)} tokens)`,
+      };
     }
     case 'F5': {
       const rate = /^\s*inf/i.test(String(row.workload.request_rate_qps))
@@ -400,42 +469,29 @@ function predictMetric(group: string, metric: Metric, context: Context): Predict
         return { skip: `request rate "${String(row.workload.request_rate_qps)}" is not a number` };
       // The benchmark's request count ("500 requests") makes the run finite: simulate it request by request.
       const requests = /(\d+)\s*requests/i.exec(row.software ?? '');
-      if (requests) {
-        const simulated = servingSimulation(design, base, rate, Number(requests[1]), catalog);
-        const note = `${requests[1]} requests at ${Number.isFinite(rate) ? `${rate} req/s` : 'once'}, in-flight batching simulated (peak batch ${simulated.peakBatch})`;
-        if (/request throughput/.test(name)) return { predicted: simulated.requestsPerSecond, note };
-        if (/TTFT/.test(name)) return { predicted: fromSeconds(simulated.ttftSeconds, unit), note };
-        if (/ITL|TPOT/.test(name)) return { predicted: fromSeconds(simulated.itlSeconds, unit), note };
-        if (/total token throughput/.test(name))
-          return { predicted: simulated.requestsPerSecond * (base.inputTokens + base.outputTokens), note };
-        if (/output token throughput/.test(name))
-          return { predicted: simulated.requestsPerSecond * base.outputTokens, note };
-        break;
-      }
-      const serving = onlineServing(design, base, rate, catalog);
-      const note = serving.saturated
-        ? Number.isFinite(rate)
-          ? 'offered load beyond predicted capacity'
-          : 'unbounded request rate: at capacity'
-        : `online serving at ${rate} req/s`;
-      if (/request throughput/.test(name)) return { predicted: serving.requestsPerSecond, note };
-      if (/TTFT/.test(name)) return { predicted: fromSeconds(serving.ttftSeconds, unit), note };
-      if (/ITL|TPOT/.test(name)) return { predicted: fromSeconds(serving.tpotSeconds, unit), note };
-      if (/total token throughput/.test(name))
-        return { predicted: serving.requestsPerSecond * (base.inputTokens + base.outputTokens), note };
-      if (/output token throughput/.test(name))
-        return { predicted: serving.requestsPerSecond * base.outputTokens, note };
-      break;
+      if (!requests) return { skip: 'the benchmark’s request count is not stated' };
+      const result = servedRun(context, { kind: 'rate', ratePerSecond: rate, requests: Number(requests[1]) });
+      const predicted = servedMetric(name, unit, result, base);
+      if (predicted === undefined) break;
+      return {
+        predicted,
+        note: `${result.requests} requests ${Number.isFinite(rate) ? `at ${rate} req/s (Poisson)` : 'at once'}, simulated (peak batch ${result.figures.batch.max})`,
+      };
     }
     case 'F6': {
       const concurrency = numberFrom(textOf(row.workload.batch_size).replace(/concurrency\s*/i, ''));
       if (concurrency === undefined) return { skip: 'concurrency not stated' };
-      const loop = closedLoop(design, base, concurrency, catalog);
-      const note = `closed loop of ${concurrency} clients`;
-      if (/TTFT/.test(name)) return { predicted: fromSeconds(loop.ttftSeconds, unit), note };
-      if (/ITL/.test(name)) return { predicted: fromSeconds(loop.tpotSeconds, unit), note };
-      if (/throughput/.test(name)) return { predicted: loop.outputTokensPerSecond, note };
-      break;
+      const result = servedRun(context, {
+        kind: 'closed',
+        users: concurrency,
+        requests: concurrency * CLOSED_LOOP_ROUNDS,
+      });
+      const predicted = servedMetric(name, unit, result, base);
+      if (predicted === undefined) break;
+      return {
+        predicted,
+        note: `closed loop of ${concurrency} clients, ${result.requests} requests, simulated`,
+      };
     }
     case 'H1':
       return layerOperator(name, context, /decode/i.test(phase));

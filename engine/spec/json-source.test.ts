@@ -7,6 +7,7 @@ import { lineLocator, type SourceNode } from './source-tree';
 function plain(node: SourceNode): unknown {
   if (node.kind === 'scalar') return node.value;
   if (node.kind === 'seq') return node.items.map(plain);
+  if (node.kind === 'numbers') return node.values;
   return Object.fromEntries(node.entries.map((entry) => [entry.key, plain(entry.value)]));
 }
 

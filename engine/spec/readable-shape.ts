@@ -54,6 +54,17 @@ export function convertDesignSource(root: SourceNode): Conversion {
   return { document, spots: converter.spots, keys: converter.keys, problems: converter.problems };
 }
 
+/**
+ * Converts a source tree that has no readable shape (a workload) into plain data, noting where each node was
+ * written. Document paths start at the tree's root; the text's paths start at `sourcePrefix` (`workload` for
+ * the workload inside a design text, '' for a workload document of its own).
+ */
+export function convertPlainSource(root: SourceNode, sourcePrefix: string): Conversion {
+  const converter = new Converter();
+  const document = converter.plain(root, '', sourcePrefix, root.offset);
+  return { document, spots: converter.spots, keys: converter.keys, problems: converter.problems };
+}
+
 /** One entry of a collection, however it was written. */
 interface Item {
   node: SourceNode;
@@ -264,9 +275,11 @@ class Converter {
   }
 
   /** A copy of the node as plain data, noting where each of its parts was written. */
-  private plain(node: SourceNode, documentPath: PathText, sourcePath: PathText, offset: number): unknown {
+  plain(node: SourceNode, documentPath: PathText, sourcePath: PathText, offset: number): unknown {
     this.note(documentPath, sourcePath, offset);
     if (node.kind === 'scalar') return node.value;
+    // Its items have no spots: a problem in one is placed on the list.
+    if (node.kind === 'numbers') return node.values;
     if (node.kind === 'seq') {
       return node.items.map((item, index) =>
         this.plain(item, below(documentPath, index), below(sourcePath, index), item.offset),

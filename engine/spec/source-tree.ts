@@ -18,7 +18,12 @@ export interface SourceEntry {
 export type SourceNode =
   | { kind: 'map'; offset: number; entries: SourceEntry[] }
   | { kind: 'seq'; offset: number; items: SourceNode[] }
-  | { kind: 'scalar'; offset: number; value: SourceScalar };
+  | { kind: 'scalar'; offset: number; value: SourceScalar }
+  /**
+   * A long list of plain numbers read without the YAML or JSON parser (`number-lists.ts`): a trace's arrival
+   * times and lengths. Its items have no nodes of their own; a problem in one is shown on the list's line.
+   */
+  | { kind: 'numbers'; offset: number; values: number[] };
 
 /** A problem found while reading or converting the text, located by offset until lines are counted. */
 export interface OffsetProblem {
@@ -79,7 +84,7 @@ export function lineLocator(text: string): (offset: number) => LineColumn {
 /** A short description of a node for messages: "a list", "the number 3", "nothing". */
 export function describeNode(node: SourceNode): string {
   if (node.kind === 'map') return 'a mapping';
-  if (node.kind === 'seq') return 'a list';
+  if (node.kind === 'seq' || node.kind === 'numbers') return 'a list';
   const value = node.value;
   if (value === null) return 'nothing';
   if (typeof value === 'string') return `the text ${quote(value)}`;

@@ -8,7 +8,6 @@
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { readDesign } from '../design-io';
-import type { ValidationProblem } from '../schema/common';
 import {
   designSchema,
   type Block,
@@ -19,30 +18,33 @@ import {
   type Link,
   type Note,
 } from '../schema/design';
-import { readJsonSource } from './json-source';
+import { workloadSchema, type Workload } from '../schema/workload';
+import { readSourceText } from './number-lists';
 import { quantityText, readQuantities } from './quantities';
-import { convertDesignSource, type Conversion } from './readable-shape';
-import { lineLocator, quote, type OffsetProblem } from './source-tree';
-import { readYamlSource } from './yaml-source';
+import { convertDesignSource } from './readable-shape';
+import {
+  isUnder,
+  located,
+  placeSchemaProblem,
+  textProblem,
+  typeDescription,
+  type SpecProblem,
+} from './schema-problems';
+import { lineLocator, type OffsetProblem, type SourceNode } from './source-tree';
+import { compactJson, readWorkloadSource, withNumberLists, workloadYamlNode, yamlText } from './workload-text';
 
 /** The two text formats of a design. */
 export type DesignTextFormat = 'yaml' | 'json';
 
-/** One problem in a design text: where (1-based line and column, in UTF-16 code units) and why. */
-export interface SpecProblem {
-  line: number;
-  column: number;
-  /**
-   * Where in the text's structure, as written: `blocks.hbm.params.rows` for a block keyed by id,
-   * `links[3].from` for a list entry; `(syntax)` for a syntax error, `(text)` for a problem with the
-   * whole text.
-   */
-  path: string;
-  message: string;
-}
+export { maxProblems, type SpecProblem } from './schema-problems';
 
-/** The result of reading a design text: the validated document, or every problem found. */
-export type ParsedDesignText = { ok: true; design: DesignDocument } | { ok: false; problems: SpecProblem[] };
+/**
+ * The result of reading a design text: the validated document and, when the text has a `workload:` section,
+ * the validated workload; or every problem found.
+ */
+export type ParsedDesignText =
+  | { ok: true; design: DesignDocument; workload?: Workload }
+  | { ok: false; problems: SpecProblem[] };
 
 /**
  * The longest text read per format, in UTF-16 code units. A preset is a few kilobytes and a design with a
@@ -58,12 +60,6 @@ export const maxDesignTextLength: Readonly<Record<DesignTextFormat, number>> = {
 /** The `$id` of the design document's JSON Schema. */
 export const designSchemaId = 'https://tessera.dev/schema/design-v1.json';
 
-/** The most problems listed for one text (one more entry says how many were left out). */
-export const maxProblems = 100;
-
-const topLevel = '(top level)';
-const wholeText = '(text)';
-
 // ---------------------------------------------------------------------------------------------------------
 // Writing
 
@@ -78,8 +74,11 @@ const wholeText = '(text)';
  *
  * Blocks or groups whose ids are not unique (a design `check` would reject) are written as a list with ids
  * instead, so the text still reads back to the same document.
+ *
+ * With `workload`, a last section `workload:` holds it as `writeWorkloadText` writes a workload document
+ * (a trace's long number lists one per line), and the text reads back to the same design and workload.
  */
-export function designToYaml(design: DesignDocument): string {
+export function designToYaml(design: DesignDocument, workload?: Workload): string {
   const document = new Document();
   document.commentBefore = ` Tessera design — ${oneLine(design.name)}`;
   const root = new YAMLMap();
@@ -117,13 +116,35 @@ export function designToYaml(design: DesignDocument): string {
   }
 
   document.contents = root;
-  // lineWidth 0: no folding, so one edit changes one line of a diff; flow mappings stay on their line.
-  return document.toString({ lineWidth: 0, minContentWidth: 0, indent: 2, indentSeq: true });
+  if (workload === undefined) {
+    // lineWidth 0: no folding, so one edit changes one line of a diff; flow mappings stay on their line.
+    return yamlText(document);
+  }
+  const lists: number[][] = [];
+  add(root, 'workload', workloadYamlNode(workload, lists), true);
+  return withNumberLists(yamlText(document), lists, () => {
+    // A text in the design or workload holds a placeholder: the lists are written by the YAML writer instead.
+    root.items.pop();
+    add(root, 'workload', workloadYamlNode(workload, undefined), true);
+    return yamlText(document);
+  });
 }
 
-/** Writes a design as plain JSON, two-space indented, ending with a newline. */
-export function designToJson(design: DesignDocument): string {
-  return `${JSON.stringify(design, null, 2)}\n`;
+/**
+ * Writes a design as plain JSON, two-space indented, ending with a newline. With `workload`, a last key
+ * `workload` holds it, a trace's number lists one per line.
+ */
+export function designToJson(design: DesignDocument, workload?: Workload): string {
+  const text = JSON.stringify(design, null, 2);
+  if (workload === undefined) return `${text}\n`;
+  // The document is an object, so its text ends with "\n}"; the workload goes in before that brace.
+  return `${text.slice(0, -2)},\n  "workload": ${compactJson(workloadValue(workload), '  ')}\n}\n`;
+}
+
+/** The workload in the schema's field order (as `workloadYamlNode` writes it), for the JSON text. */
+function workloadValue(workload: Workload): unknown {
+  const parsed = workloadSchema.safeParse(workload);
+  return parsed.success ? parsed.data : workload;
 }
 
 function blockNode(block: Block, withId: boolean): YAMLMap {
@@ -288,8 +309,13 @@ function oneLine(text: string): string {
  * endpoints as `block.port`) and the plain document shape (lists with ids, endpoints as `{ block, port }`),
  * also mixed; an omitted `params` on a block or link is an empty one.
  *
+ * A top-level `workload:` section is read as a workload document (`workload-text.ts`) and validated with
+ * `workloadSchema`; it comes back beside the design, and its problems are placed like the design's
+ * (`workload.serving.traffic.ratePerSecond`).
+ *
  * Every problem has the line and column of the node it is about (a missing field: its parent's key), sorted
- * by position. Never throws, whatever it is given; text longer than {@link maxDesignTextLength} is refused.
+ * by position. Never throws, whatever it is given; text longer than {@link maxDesignTextLength} (besides a
+ * trace's long number lists, `number-lists.ts`) is refused.
  */
 export function parseDesignText(text: string, format: DesignTextFormat): ParsedDesignText {
   try {
@@ -305,19 +331,18 @@ function parseOrFail(text: unknown, format: unknown): ParsedDesignText {
   if (typeof text !== 'string') return failure(`expected the design as text, found ${typeDescription(text)}`);
   if (format !== 'yaml' && format !== 'json') return failure('the format must be "yaml" or "json"');
   const limit = maxDesignTextLength[format];
-  if (text.length > limit) {
-    return failure(`the text is too long for a design (${text.length} characters; the limit is ${limit})`);
-  }
   const locate = lineLocator(text);
-  const reading = format === 'json' ? readJsonSource(text) : readYamlSource(text);
+  const reading = readSourceText(text, format, limit, 'a design');
   if (reading.root === undefined) {
     return { ok: false, problems: located(reading.problems, locate, 'the text could not be read') };
   }
-  const conversion = convertDesignSource(reading.root);
+  const { design: designRoot, workload: workloadRoot } = splitWorkload(reading.root);
+  const workloadRead = workloadRoot === undefined ? undefined : readWorkloadSource(workloadRoot, 'workload');
+  const conversion = convertDesignSource(designRoot);
   // "4 TB/s" is read as the Inspector and the CLI read it; a text that is no quantity is explained on its line.
   conversion.problems.push(...readQuantities(conversion.document, conversion.spots));
   const result = readDesign(conversion.document);
-  const problems: OffsetProblem[] = [...conversion.problems];
+  const problems: OffsetProblem[] = [...conversion.problems, ...(workloadRead?.problems ?? [])];
   if (!result.ok) {
     const explained = new Set(conversion.problems.map((problem) => problem.documentPath));
     for (const problem of result.problems) {
@@ -326,96 +351,28 @@ function parseOrFail(text: unknown, format: unknown): ParsedDesignText {
       problems.push(...placeSchemaProblem(problem, conversion));
     }
   }
-  if (result.ok && problems.length === 0) return { ok: true, design: result.value };
+  if (result.ok && problems.length === 0) {
+    const workload = workloadRead?.workload;
+    return workload === undefined
+      ? { ok: true, design: result.value }
+      : { ok: true, design: result.value, workload };
+  }
   return { ok: false, problems: located(problems, locate, 'the design is not valid') };
 }
 
-/**
- * Turns offsets into lines and columns, sorted by position, at most {@link maxProblems} of them (a
- * truncated or garbled file can raise thousands, and the first few say what is wrong); never empty.
- */
-function located(
-  problems: readonly OffsetProblem[],
-  locate: ReturnType<typeof lineLocator>,
-  fallback: string,
-): SpecProblem[] {
-  const sorted = [...problems].sort((first, second) => first.offset - second.offset);
-  const result = sorted.slice(0, maxProblems).map((problem) => ({
-    ...locate(problem.offset),
-    path: problem.path,
-    message: problem.message,
-  }));
-  const firstHidden = sorted[maxProblems];
-  if (firstHidden !== undefined) {
-    result.push({
-      ...locate(firstHidden.offset),
-      path: firstHidden.path,
-      message: `${sorted.length - maxProblems} more problems from here on are not shown`,
-    });
-  }
-  return result.length > 0 ? result : [{ line: 1, column: 1, path: wholeText, message: fallback }];
+/** The root without its `workload:` entry, and that entry's value; the design schema knows no workload. */
+function splitWorkload(root: SourceNode): { design: SourceNode; workload?: SourceNode } {
+  if (root.kind !== 'map') return { design: root };
+  const entry = root.entries.find((candidate) => candidate.key === 'workload');
+  if (entry === undefined) return { design: root };
+  return {
+    design: { ...root, entries: root.entries.filter((candidate) => candidate !== entry) },
+    workload: entry.value,
+  };
 }
 
 function failure(message: string): ParsedDesignText {
-  return { ok: false, problems: [{ line: 1, column: 1, path: wholeText, message }] };
-}
-
-function typeDescription(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value;
-}
-
-/** Whether `path` or one of its ancestors is in `paths` (formatted document paths). */
-function isUnder(path: string, paths: ReadonlySet<string>): boolean {
-  for (let current = path; ; current = parentPath(current)) {
-    if (paths.has(current)) return true;
-    if (current === topLevel) return false;
-  }
-}
-
-/** Places a schema problem on the node its path names, or on the nearest written ancestor when it is missing. */
-function placeSchemaProblem(problem: ValidationProblem, conversion: Conversion): OffsetProblem[] {
-  // zod reports unknown keys on their mapping; each is better shown on its own line.
-  if (/^Unrecognized keys?: /.test(problem.message)) {
-    const keys = (conversion.keys.get(problem.path) ?? []).filter((key) =>
-      problem.message.includes(`"${key}"`),
-    );
-    const placed = [...new Set(keys)].flatMap((key) => {
-      const spot = conversion.spots.get(problem.path === topLevel ? key : `${problem.path}.${key}`);
-      return spot ? [{ offset: spot.offset, path: spot.path, message: `unknown key ${quote(key)}` }] : [];
-    });
-    if (placed.length > 0) return placed;
-  }
-  let matched = problem.path;
-  let spot = conversion.spots.get(matched);
-  while (spot === undefined && matched !== topLevel) {
-    matched = parentPath(matched);
-    spot = conversion.spots.get(matched);
-  }
-  const offset = spot?.offset ?? 0;
-  const base = spot?.path ?? topLevel;
-  const path = base === topLevel ? problem.path : `${base}${problem.path.slice(matched.length)}`;
-  return [{ offset, path, message: clearerMessage(problem, matched !== problem.path) }];
-}
-
-/** zod's generic messages, said in the terms of the design text where it helps. */
-function clearerMessage(problem: ValidationProblem, missing: boolean): string {
-  const expected = /^Invalid input: expected (.+), received undefined$/.exec(problem.message);
-  if (missing && expected) return `required but missing (expected ${expected[1]})`;
-  if (problem.message === 'Invalid input' && /^blocks\[\d+\]\.params\./.test(problem.path)) {
-    // A failed union is reported on the parameter itself; a bad cell on its own path inside a row.
-    return parentPath(problem.path).endsWith(']')
-      ? 'a table cell is a number or a text'
-      : 'a parameter is a number (in SI units), a text (an option), or a list of table rows';
-  }
-  return problem.message;
-}
-
-/** `blocks[2].params.rows` → `blocks[2].params` → `blocks[2]` → `blocks` → `(top level)`. */
-function parentPath(path: string): string {
-  const cut = path.endsWith(']') ? path.lastIndexOf('[') : path.lastIndexOf('.');
-  return cut > 0 && cut < path.length ? path.slice(0, cut) : topLevel;
+  return { ok: false, problems: textProblem(message) };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -429,14 +386,15 @@ function parentPath(path: string): string {
 export function designJsonSchema(): Record<string, unknown> {
   // Refinements are not representable and toJSONSchema skips them without throwing; `unrepresentable: 'any'`
   // keeps any future unrepresentable type from throwing either.
-  const generated = z.toJSONSchema(designSchema, { target: 'draft-2020-12', unrepresentable: 'any' });
+  const withWorkload = designSchema.extend({ workload: workloadSchema.optional() });
+  const generated = z.toJSONSchema(withWorkload, { target: 'draft-2020-12', unrepresentable: 'any' });
   const { $schema, ...rest } = generated;
   return {
     $schema,
     $id: designSchemaId,
     title: 'Tessera design',
     description:
-      'A Tessera design document: blocks with parameters in SI units, typed links between their ports, and groups that frame and replicate them.',
+      'A Tessera design document: blocks with parameters in SI units, typed links between their ports, and groups that frame and replicate them; optionally the workload it serves.',
     ...rest,
   };
 }

@@ -336,6 +336,7 @@ function plainValue(root: SourceNode): PlainTree {
   const walk = (node: SourceNode, path: string, offset: number): unknown => {
     spots.set(path === '' ? topLevel : path, offset);
     if (node.kind === 'scalar') return node.value;
+    if (node.kind === 'numbers') return node.values;
     if (node.kind === 'seq')
       return node.items.map((item, index) => walk(item, `${path}[${index}]`, item.offset));
     const object: Record<string, unknown> = {};

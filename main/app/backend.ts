@@ -18,6 +18,7 @@ import type {
   ExportFormatInfo,
   ProjectInfo,
   Result,
+  ServingProgress,
   SweepPoint,
   SweepProgress,
 } from '../contract/api';
@@ -26,6 +27,7 @@ import type { SettingsStore } from '../services/settings';
 import { ProjectStore, StoreError } from '../store/project-store';
 import type { Backend } from './dispatch';
 import { HeldDesigns } from './held-designs';
+import { ServingRuns } from './serving';
 import { exportSweep } from './sweep-export';
 import { SweepService } from './sweeps';
 
@@ -44,6 +46,8 @@ export interface BackendDependencies {
   emitSweepProgress?: (progress: SweepProgress) => void;
   /** Points a sweep evaluates between two writes to the project (tests set fewer). */
   sweepChunkSize?: number;
+  /** Sends a serving run's progress to the renderer (`serving.onProgress`; the runtime passes its event hub). */
+  emitServingProgress?: (progress: ServingProgress) => void;
 }
 
 /** The backend plus what its shell needs to manage it. */
@@ -162,6 +166,13 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
     emit: (progress) => dependencies.emitSweepProgress?.(progress),
     author,
     ...(dependencies.sweepChunkSize === undefined ? {} : { chunkSize: dependencies.sweepChunkSize }),
+  });
+
+  const serving = new ServingRuns({
+    pool: dependencies.pool,
+    projectModels: async () => (project ? await project.listModels() : []),
+    libraryHas: (id) => dependencies.catalog.models.some((model) => model.id === id),
+    emit: (progress) => dependencies.emitServingProgress?.(progress),
   });
 
   const switchTo = async (next: ProjectStore): Promise<void> => {
@@ -377,10 +388,16 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
           return { kind: 'model' as const, model: imported.model };
         }),
     },
-    // Contract only: the serving branch (issue 18) replaces this with the worker-pool run.
     serving: {
-      run: () => Promise.resolve(fail('unavailable', 'Serving simulation is not built yet.')),
-      cancel: () => Promise.resolve(ok(null)),
+      run: ({ workload, runId, rates, ...input }) => {
+        const held = heldDesigns.take(input);
+        if (!held.ok) return Promise.resolve(held);
+        return serving.run(runId, held.value, workload, rates);
+      },
+      cancel: ({ runId }) => {
+        serving.cancel(runId);
+        return Promise.resolve(ok(null));
+      },
     },
     sweeps: {
       list: ({ designId }) =>
@@ -427,6 +444,7 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
     },
     currentProject: () => (project ? project.info() : null),
     close: async () => {
+      serving.cancelAll();
       await sweeps.pauseAll();
       await project?.close().catch(() => undefined);
       project = undefined;

@@ -2,13 +2,14 @@
  * Backend → renderer events (`onX(listener)` in the contract). The Electron shell forwards them over IPC, the
  * test host over Server-Sent Events.
  */
-import type { MenuCommand, ProjectInfo, SweepProgress } from '../contract/api';
+import type { MenuCommand, ProjectInfo, ServingProgress, SweepProgress } from '../contract/api';
 
 /** The payload type of each event, by `domain.event`. */
 export interface EventPayloads {
   'app.onMenuCommand': MenuCommand;
   'projects.onChanged': ProjectInfo;
   'sweeps.onProgress': SweepProgress;
+  'serving.onProgress': ServingProgress;
 }
 
 export type EventName = keyof EventPayloads;

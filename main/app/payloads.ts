@@ -242,7 +242,15 @@ export const payloadSchemas: PayloadSchemas = {
   serving: {
     run: z.tuple([
       withDesignInput({
-        workload: workloadSchema,
+        workload: workloadSchema.superRefine((workload, context) => {
+          if (workload.serving === undefined)
+            context.addIssue({
+              code: 'custom',
+              path: ['serving'],
+              message:
+                "a serving run needs the workload's serving scenario (traffic, requests, seed, scheduler); this workload has none",
+            });
+        }),
         runId: z.string().min(1).max(100),
         rates: z
           .array(z.number().positive().max(1e6))

@@ -63,6 +63,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     chooseProjectFile: options.chooseProjectFile,
     printToPdf: options.printToPdf,
     emitSweepProgress: (progress) => hub.emit('sweeps.onProgress', progress),
+    emitServingProgress: (progress) => hub.emit('serving.onProgress', progress),
     ...(options.sweepChunkSize === undefined ? {} : { sweepChunkSize: options.sweepChunkSize }),
   });
   return {

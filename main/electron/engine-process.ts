@@ -8,7 +8,14 @@ import { utilityProcess } from 'electron';
 import type { Catalog } from '../../engine/catalog';
 import { enginePath } from '../services/create-engine-process';
 import { engineExecArgv, exitReason, FatalOutput } from '../services/engine-exit';
-import type { EngineProcess, EngineReady, EngineStart, JobMessage, JobReply } from '../services/engine-pool';
+import type {
+  EngineProcess,
+  EngineReady,
+  EngineStart,
+  JobMessage,
+  JobProgress,
+  JobReply,
+} from '../services/engine-pool';
 
 export function createUtilityEngineProcess(catalog: Catalog): EngineProcess {
   const child = utilityProcess.fork(enginePath, [], {
@@ -31,7 +38,7 @@ export function createUtilityEngineProcess(catalog: Catalog): EngineProcess {
   });
   let listeners: Parameters<EngineProcess['listen']>[0] | undefined;
   let ended = false;
-  child.on('message', (reply: JobReply | EngineReady) => {
+  child.on('message', (reply: JobReply | JobProgress | EngineReady) => {
     if (!ended) listeners?.reply(reply);
   });
   child.on('exit', (code) => {

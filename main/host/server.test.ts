@@ -1,6 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultServing } from '../../engine/schema/serving';
+import { DEFAULT_MODEL_ID, defaultWorkload } from '../../engine/schema/workload';
 import { libraryRoot, sourceFileWorker, sourceProcess } from '../testing/fake-backend';
 import { temporaryFolder } from '../testing/temp';
 import { newToken } from './access';
@@ -88,6 +91,57 @@ describe('the test host', () => {
     expect(JSON.parse(current.body)).toMatchObject({ ok: true, value: { project: { name: 'host' } } });
     const invalid = await send('/api/designs/get', { method: 'POST', body: '[{"id": 7}]', headers: json });
     expect(JSON.parse(invalid.body)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+  });
+
+  it("sends a serving run's progress over the event stream, in order, ending at 1", async () => {
+    const url = new URL(host.url);
+    const events: { name: string; payload: { runId: string; done: number } }[] = [];
+    const stream = request({
+      host: url.hostname,
+      port: url.port,
+      path: '/api/events',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const connected = new Promise<void>((resolve) =>
+      stream.on('response', (response) => {
+        let buffer = '';
+        response.on('data', (chunk: Buffer) => {
+          buffer += chunk.toString();
+          const blocks = buffer.split('\n\n');
+          buffer = blocks.pop() ?? '';
+          for (const block of blocks)
+            if (block.startsWith('data: ')) events.push(JSON.parse(block.slice('data: '.length)) as never);
+        });
+        resolve();
+      }),
+    );
+    stream.end();
+    await connected;
+    try {
+      const preset = JSON.parse(
+        await readFile(join(libraryRoot, 'presets/nvidia-h100-sxm.json'), 'utf8'),
+      ) as {
+        design: unknown;
+      };
+      const workload = {
+        ...defaultWorkload(DEFAULT_MODEL_ID),
+        serving: { ...defaultServing(), requests: 100 },
+      };
+      const body = JSON.stringify([{ design: preset.design, workload, runId: 'over-sse' }]);
+      const result = await send('/api/serving/run', { method: 'POST', body, headers: json });
+      expect(JSON.parse(result.body)).toMatchObject({ ok: true, value: { format: 'tessera.serving' } });
+      // The stream may deliver the last event just after the answer.
+      for (let wait = 0; wait < 50 && events.at(-1)?.payload.done !== 1; wait += 1)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      const done = events
+        .filter((event) => event.name === 'serving.onProgress' && event.payload.runId === 'over-sse')
+        .map((event) => event.payload.done);
+      expect(done.length).toBeGreaterThan(0);
+      expect(done.every((value, index) => index === 0 || value >= done[index - 1]!)).toBe(true);
+      expect(done.at(-1)).toBe(1);
+    } finally {
+      stream.destroy();
+    }
   });
 
   it('explains a body that is not JSON', async () => {

@@ -17,9 +17,12 @@ import {
   type Workload,
 } from '../../engine/schema/workload';
 import type { Result, SweepPoint, SweepVariant } from '../contract/api';
+import { runServingJob, SERVING_JOB, type JobContext } from './serving-job';
 import { runSweepChunk, SWEEP_CHUNK_JOB } from './sweep-protocol';
 
-export type JobKind = 'check' | 'simulate' | 'sweep' | typeof SWEEP_CHUNK_JOB;
+export type JobKind = 'check' | 'simulate' | 'sweep' | typeof SWEEP_CHUNK_JOB | typeof SERVING_JOB;
+
+export type { JobContext };
 
 export type { SweepPoint, SweepVariant };
 
@@ -82,9 +85,11 @@ function readJob(
   return { ok: true, value: { design: design.value, workload, model } };
 }
 
-export function createJobRunner(catalog: Catalog): (kind: string, payload: unknown) => Result<unknown> {
+export function createJobRunner(
+  catalog: Catalog,
+): (kind: string, payload: unknown, context?: JobContext) => Result<unknown> {
   const index: CatalogIndex = indexCatalog(catalog);
-  return (kind, payload) => {
+  return (kind, payload, context) => {
     switch (kind) {
       case 'check': {
         const job = readJob(payload, false);
@@ -133,6 +138,8 @@ export function createJobRunner(catalog: Catalog): (kind: string, payload: unkno
       // A chunk of a sweep's points; its session (design, workload, definition) was validated by `SweepRun`.
       case SWEEP_CHUNK_JOB:
         return runSweepChunk(index, payload);
+      case SERVING_JOB:
+        return runServingJob(catalog, index, payload, context);
       default:
         return { ok: false, error: { code: 'invalid-payload', message: `The engine has no job "${kind}".` } };
     }

@@ -93,6 +93,76 @@ describe('EnginePool', () => {
     expect(await pool.run('echo', 'after the hang')).toEqual({ ok: true, value: 'after the hang' });
   });
 
+  it('gives a job its own time limit when it asks for one', async () => {
+    pool = new EnginePool({ createProcess: scripted, size: 1, jobTimeoutMs: 100 });
+    const long = await pool.run('slow', { milliseconds: 300, value: 'long' }, { timeLimitMs: 5000 });
+    expect(long).toEqual({ ok: true, value: 'long' });
+    expect(await pool.run('hang', null, { timeLimitMs: 200 })).toMatchObject({
+      error: { message: expect.stringContaining('(it took longer than 0.2 s and was stopped)') as string },
+    });
+  });
+
+  it("passes a job's progress on in order, before its answer", async () => {
+    pool = new EnginePool({ createProcess: scripted, size: 1 });
+    const seen: unknown[] = [];
+    const result = await pool.run(
+      'progress',
+      { steps: 4, milliseconds: 1, value: 'done' },
+      { onProgress: (progress) => seen.push(progress) },
+    );
+    expect(result).toEqual({ ok: true, value: 'done' });
+    expect(seen).toEqual([0.25, 0.5, 0.75, 1]);
+  });
+
+  it('answers a cancelled queued job at once and never runs it', async () => {
+    pool = new EnginePool({ createProcess: scripted, size: 1 });
+    const busy = pool.run('slow', { milliseconds: 100, value: 'busy' });
+    const controller = new AbortController();
+    const queued = pool.run('echo', 'never', { signal: controller.signal });
+    controller.abort();
+    expect(await queued).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    expect(await busy).toEqual({ ok: true, value: 'busy' });
+    expect(pool.replacedWorkers).toBe(0);
+  });
+
+  it('answers a cancelled running job at once, ends its worker if it is still busy after the grace time, and goes on', async () => {
+    pool = new EnginePool({ createProcess: scripted, size: 1 });
+    const controller = new AbortController();
+    const seen: unknown[] = [];
+    let started: () => void = () => undefined;
+    const running = pool.run(
+      'progress',
+      { steps: 1000, milliseconds: 20, value: 'never' },
+      {
+        signal: controller.signal,
+        onProgress: (progress) => {
+          seen.push(progress);
+          started();
+        },
+      },
+    );
+    await new Promise<void>((resolve) => (started = resolve));
+    controller.abort();
+    expect(await running).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    const heard = seen.length;
+    // The next job waits for the worker to be replaced (a second later), then runs.
+    expect(await pool.run('echo', 'next')).toEqual({ ok: true, value: 'next' });
+    expect(pool.replacedWorkers).toBe(1);
+    expect(seen.length).toBe(heard);
+  });
+
+  it('keeps the worker of a cancelled job that ends within the grace time', async () => {
+    pool = new EnginePool({ createProcess: scripted, size: 1 });
+    const controller = new AbortController();
+    expect(await pool.run('echo', 'ready')).toEqual({ ok: true, value: 'ready' });
+    const running = pool.run('slow', { milliseconds: 150, value: 'late' }, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+    expect(await running).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    expect(await pool.run('echo', 'next')).toEqual({ ok: true, value: 'next' });
+    expect(pool.replacedWorkers).toBe(0);
+  });
+
   it('names the error a crashed worker printed', async () => {
     pool = new EnginePool({ createProcess: scripted, size: 1 });
     expect(await pool.run('crash', null)).toMatchObject({

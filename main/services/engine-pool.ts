@@ -8,6 +8,12 @@
  *   dropped, a running one's result is discarded) — re-simulating on every edit never piles up stale work;
  * - a worker that crashes or exceeds the time limit is replaced, and its job is reported as failed, never hung;
  *   other jobs, running on other workers or queued, are not affected;
+ * - a job may report progress (`RunOptions.onProgress`: the worker sends `JobProgress` messages before its
+ *   reply) and may be cancelled (`RunOptions.signal`): it answers `cancelled` at once; a queued one is dropped; a
+ *   running one keeps its worker until it answers (discarded) or, after `CANCEL_GRACE_MS`, the worker is killed
+ *   and replaced as on a timeout. A worker runs a job synchronously, so it cannot hear a message until the job
+ *   ends: a long job is stopped by ending its process;
+ * - a job may have its own time limit (`RunOptions.timeLimitMs`: a serving run may take minutes);
  * - a job may carry a design under a key: workers keep the last few designs they were given, and a job goes to a
  *   free worker that already holds its design (or the design it is a delta of), so a 1,000-block design is not
  *   copied into a worker on every edit. The pool mirrors what each worker holds; a worker that is replaced
@@ -48,6 +54,12 @@ export interface JobMessage {
   session?: { key: string; data?: unknown };
 }
 
+/** A running job's progress, sent by the worker before its reply (a few times a second at most). */
+export interface JobProgress {
+  jobId: number;
+  progress: unknown;
+}
+
 /** What a worker answers a job. */
 export type JobReply =
   { jobId: number; ok: true; value: unknown } | { jobId: number; ok: false; error: ApiError };
@@ -68,7 +80,10 @@ export interface EngineProcess {
    * Listens to the process (called once): `reply` for each answer, `exit` once when it ends, with why — the
    * fatal error it printed if any, else its exit code or signal.
    */
-  listen(listeners: { reply: (reply: JobReply | EngineReady) => void; exit: (reason: string) => void }): void;
+  listen(listeners: {
+    reply: (reply: JobReply | JobProgress | EngineReady) => void;
+    exit: (reason: string) => void;
+  }): void;
   /** Ends the process at once; no listener is called after this. Resolves when it has ended. */
   kill(): Promise<void>;
 }
@@ -92,7 +107,19 @@ export interface RunOptions {
    * under its key (the worker puts it in `payload.session`); later jobs carry only the key.
    */
   session?: JobSession;
+  /** This job's time limit, instead of the pool's (a serving run may take minutes). */
+  timeLimitMs?: number;
+  /** Called with each progress message the worker sends for this job (never after it is answered). */
+  onProgress?: (progress: unknown) => void;
+  /** Cancels the job: it answers `cancelled` at once (a running one's worker is killed if it does not end soon). */
+  signal?: AbortSignal;
 }
+
+/**
+ * How long a cancelled job's worker may take to finish it (its answer is discarded) before the worker is killed:
+ * a job about to end keeps its warm worker; a long one costs a new worker's start-up.
+ */
+export const CANCEL_GRACE_MS = 1000;
 
 /** Data a worker keeps for later jobs: sent whole to a worker that does not hold the key yet. */
 export interface JobSession {
@@ -111,6 +138,10 @@ interface Job {
   design: JobDesign | undefined;
   session: JobSession | undefined;
   stale: boolean;
+  /** Cancelled through its signal: it has answered `cancelled`, whatever its worker says later. */
+  aborted: boolean;
+  timeLimitMs: number;
+  onProgress: ((progress: unknown) => void) | undefined;
   resolve: (result: Result<unknown>) => void;
 }
 
@@ -118,6 +149,8 @@ interface Slot {
   worker: EngineProcess;
   job: Job | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** Started when its job is cancelled: the worker is killed unless the job answers first. */
+  graceTimer: ReturnType<typeof setTimeout> | undefined;
   /** Keys of the designs this worker holds, oldest first (the worker keeps the same list). */
   held: string[];
   /** Keys of the sessions this worker holds, oldest first (the worker keeps the same list). */
@@ -129,12 +162,21 @@ interface Slot {
 /** Workers in a row that may end before they are ready before the pool gives up starting them. */
 const START_ATTEMPTS = 3;
 
-const isReady = (reply: JobReply | EngineReady): reply is EngineReady => 'ready' in reply;
+const isReady = (reply: JobReply | JobProgress | EngineReady): reply is EngineReady => 'ready' in reply;
+const isProgress = (reply: JobReply | JobProgress): reply is JobProgress => 'progress' in reply;
 
 const cancelled: Result<never> = {
   ok: false,
   error: { code: 'cancelled', message: 'A newer request replaced this one.' },
 };
+const stopped: Result<never> = {
+  ok: false,
+  error: { code: 'cancelled', message: 'The run was cancelled.' },
+};
+
+/** What a job that ended without its own answer says: cancelled (stale or aborted) or `otherwise`. */
+const endOf = (job: Job, otherwise: Result<never>): Result<never> =>
+  job.aborted ? stopped : job.stale ? cancelled : otherwise;
 
 export class EnginePool {
   private readonly slots: Slot[] = [];
@@ -167,6 +209,7 @@ export class EnginePool {
         error: { code: 'unavailable', message: 'The engine is shutting down.' },
       });
     if (this.startFailure !== undefined) return Promise.resolve(this.cannotStart(this.startFailure));
+    if (options.signal?.aborted === true) return Promise.resolve(stopped);
     return new Promise<Result<T>>((resolve) => {
       const job: Job = {
         id: this.nextJobId++,
@@ -176,8 +219,12 @@ export class EnginePool {
         design: options.design,
         session: options.session,
         stale: false,
+        aborted: false,
+        timeLimitMs: options.timeLimitMs ?? this.timeoutMs,
+        onProgress: options.onProgress,
         resolve: resolve as (result: Result<unknown>) => void,
       };
+      options.signal?.addEventListener('abort', () => this.abort(job), { once: true });
       if (job.key !== undefined) {
         const previous = this.latestByKey.get(job.key);
         if (previous) this.makeStale(previous);
@@ -196,6 +243,7 @@ export class EnginePool {
     await Promise.all(
       this.slots.map(async (slot) => {
         if (slot.timer) clearTimeout(slot.timer);
+        if (slot.graceTimer) clearTimeout(slot.graceTimer);
         slot.job?.resolve({
           ok: false,
           error: { code: 'unavailable', message: 'The engine was shut down.' },
@@ -213,6 +261,24 @@ export class EnginePool {
     };
   }
 
+  /** A cancelled job answers at once; a queued one is dropped, a running one's worker killed after the grace time. */
+  private abort(job: Job): void {
+    if (job.aborted) return;
+    job.aborted = true;
+    job.resolve(stopped);
+    const index = this.queue.indexOf(job);
+    if (index >= 0) {
+      this.queue.splice(index, 1);
+      return;
+    }
+    const slot = this.slots.find((candidate) => candidate.job === job);
+    if (!slot) return;
+    slot.graceTimer = setTimeout(
+      () => this.onFailure(slot, 'it was cancelled and did not stop'),
+      CANCEL_GRACE_MS,
+    );
+  }
+
   private makeStale(job: Job): void {
     job.stale = true;
     const index = this.queue.indexOf(job);
@@ -224,7 +290,15 @@ export class EnginePool {
 
   private spawn(): Slot {
     const worker = this.options.createProcess();
-    const slot: Slot = { worker, job: undefined, timer: undefined, held: [], sessions: [], ready: false };
+    const slot: Slot = {
+      worker,
+      job: undefined,
+      timer: undefined,
+      graceTimer: undefined,
+      held: [],
+      sessions: [],
+      ready: false,
+    };
     worker.listen({
       reply: (reply) => this.onReply(slot, reply),
       exit: (reason) => {
@@ -234,7 +308,7 @@ export class EnginePool {
     return slot;
   }
 
-  private onReply(slot: Slot, reply: JobReply | EngineReady): void {
+  private onReply(slot: Slot, reply: JobReply | JobProgress | EngineReady): void {
     if (isReady(reply)) {
       slot.ready = true;
       this.failedStarts = 0;
@@ -243,13 +317,17 @@ export class EnginePool {
     }
     const job = slot.job;
     if (!job || reply.jobId !== job.id) return;
+    if (isProgress(reply)) {
+      if (!job.stale && !job.aborted) job.onProgress?.(reply.progress);
+      return;
+    }
     this.finish(slot);
     // After an internal failure the worker's held designs are not trusted: send the next ones whole.
     if (!reply.ok && reply.error.code === 'internal') {
       slot.held = [];
       slot.sessions = [];
     }
-    if (job.stale) job.resolve(cancelled);
+    if (job.stale || job.aborted) job.resolve(endOf(job, cancelled));
     else job.resolve(reply.ok ? { ok: true, value: reply.value } : { ok: false, error: reply.error });
     this.pump();
   }
@@ -262,15 +340,13 @@ export class EnginePool {
     void slot.worker.kill();
     if (job)
       job.resolve(
-        job.stale
-          ? cancelled
-          : {
-              ok: false,
-              error: {
-                code: 'worker-failed',
-                message: `The engine stopped while evaluating this design (${reason}); other work is not affected.`,
-              },
-            },
+        endOf(job, {
+          ok: false,
+          error: {
+            code: 'worker-failed',
+            message: `The engine stopped while evaluating this design (${reason}); other work is not affected.`,
+          },
+        }),
       );
     if (this.closed) return;
     // A worker that ends before it is ready did not start (a missing entry file, a broken catalog): after a few in
@@ -288,7 +364,9 @@ export class EnginePool {
 
   private finish(slot: Slot): void {
     if (slot.timer) clearTimeout(slot.timer);
+    if (slot.graceTimer) clearTimeout(slot.graceTimer);
     slot.timer = undefined;
+    slot.graceTimer = undefined;
     if (slot.job?.key !== undefined && this.latestByKey.get(slot.job.key) === slot.job)
       this.latestByKey.delete(slot.job.key);
     slot.job = undefined;
@@ -312,8 +390,8 @@ export class EnginePool {
         free[0]!;
       slot.job = job;
       slot.timer = setTimeout(
-        () => this.onFailure(slot, `it took longer than ${this.timeoutMs / 1000} s and was stopped`),
-        this.timeoutMs,
+        () => this.onFailure(slot, `it took longer than ${job.timeLimitMs / 1000} s and was stopped`),
+        job.timeLimitMs,
       );
       const message: JobMessage = { jobId: job.id, kind: job.kind, payload: job.payload };
       if (wanted) message.design = this.designFor(slot, wanted);

@@ -14,19 +14,19 @@ import {
   type EngineReady,
   type EngineStart,
   type JobMessage,
+  type JobProgress,
   type JobReply,
 } from './engine-pool';
 import { createJobRunner, warmUp } from './engine-jobs';
 
 /** How a worker process talks to its pool: Node's IPC channel, or Electron's `process.parentPort`. */
 export interface ParentChannel {
-  send(reply: JobReply | EngineReady): void;
+  send(reply: JobReply | JobProgress | EngineReady): void;
   onMessage(listener: (message: unknown) => void): void;
 }
 
 export function serveJobs(channel: ParentChannel): void {
-  let runJob:
-    ((kind: string, payload: unknown) => ReturnType<ReturnType<typeof createJobRunner>>) | undefined;
+  let runJob: ReturnType<typeof createJobRunner> | undefined;
   let heldKeys: string[] = [];
   const held = new Map<string, DesignDocument>();
   let sessionKeys: string[] = [];
@@ -76,7 +76,10 @@ export function serveJobs(channel: ParentChannel): void {
         ? { ...(message.payload as object), design: designOf(message.design) }
         : message.payload;
       if (message.session) payload = { ...(payload as object), session: sessionOf(message.session) };
-      const result = runJob(message.kind, payload);
+      const jobId = message.jobId;
+      const result = runJob(message.kind, payload, {
+        progress: (progress) => channel.send({ jobId, progress }),
+      });
       reply = result.ok
         ? { jobId: message.jobId, ok: true, value: result.value }
         : { jobId: message.jobId, ok: false, error: result.error };

@@ -7,7 +7,7 @@ import { fork } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { Catalog } from '../../engine/catalog';
 import { engineExecArgv, exitReason, FatalOutput } from './engine-exit';
-import type { EngineProcess, EngineReady, EngineStart, JobReply } from './engine-pool';
+import type { EngineProcess, EngineReady, EngineStart, JobProgress, JobReply } from './engine-pool';
 
 export interface ForkOptions {
   /** The entry file: the bundled `engine-process.js`, or its TypeScript source with `execArgv` loading tsx. */
@@ -52,9 +52,12 @@ export function forkEngineProcess(catalog: Catalog, options: ForkOptions): Engin
     hold(false);
     listeners?.exit(reason);
   };
-  child.on('message', (reply: JobReply | EngineReady) => {
-    pending = Math.max(0, pending - 1);
-    if (pending === 0) hold(false);
+  child.on('message', (reply: JobReply | JobProgress | EngineReady) => {
+    // A progress message is not an answer: the job still runs.
+    if (!('progress' in reply)) {
+      pending = Math.max(0, pending - 1);
+      if (pending === 0) hold(false);
+    }
     if (!ended) listeners?.reply(reply);
   });
   // 'close' comes after stderr has been read to its end, so the fatal error it printed is known.

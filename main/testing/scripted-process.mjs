@@ -1,7 +1,8 @@
 // An engine worker process for testing the pool itself: it answers `echo`, answers `slow` after busy-waiting, and
 // misbehaves on request (`crash` throws outside any job handler, `exit` ends the process, `hang` never answers).
 // `shape` answers with the form the job's design arrived in (whole, a delta, or only its key) and this process's
-// id, and the form its session arrived in (whole or only its key). The first message brings the catalog, which it ignores and answers that it is ready.
+// id, and the form its session arrived in (whole or only its key). `progress` sends `payload.steps` progress
+// messages, busy-waiting `payload.milliseconds` before each, then answers `payload.value`. The first message brings the catalog, which it ignores and answers that it is ready.
 let started = false;
 
 process.on('message', ({ jobId, kind, payload, design, session }) => {
@@ -30,6 +31,15 @@ process.on('message', ({ jobId, kind, payload, design, session }) => {
     case 'slow': {
       const until = Date.now() + payload.milliseconds;
       while (Date.now() < until);
+      process.send({ jobId, ok: true, value: payload.value });
+      break;
+    }
+    case 'progress': {
+      for (let step = 1; step <= payload.steps; step += 1) {
+        const until = Date.now() + payload.milliseconds;
+        while (Date.now() < until);
+        process.send({ jobId, progress: step / payload.steps });
+      }
       process.send({ jobId, ok: true, value: payload.value });
       break;
     }

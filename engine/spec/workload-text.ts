@@ -1,0 +1,262 @@
+/**
+ * The workload as text: a workload document of its own (a serving scenario, `tessera serve --scenario`) and the
+ * `workload:` section of a design text. YAML or JSON in, readable YAML out; every problem with the line and
+ * column of the node it is about, like the design text (`spec-text.ts`), whose readers this shares. A trace's
+ * arrival times and lengths are written one list per line and read apart from the parser (`number-lists.ts`),
+ * so a million-request trace reads in well under a second.
+ *
+ * Pure: no I/O; the caller reads and writes the files.
+ */
+import { Document, Pair, Scalar, YAMLMap, YAMLSeq, type Node as YamlNode } from 'yaml';
+import { parseWith } from '../schema/common';
+import { workloadSchema, type Workload } from '../schema/workload';
+import { minLiftedItems, readSourceText, type SourceFormat } from './number-lists';
+import { convertPlainSource } from './readable-shape';
+import { isUnder, located, placeSchemaProblem, textProblem, typeDescription, type SpecProblem } from './schema-problems';
+import { describeNode, lineLocator, quote, type OffsetProblem, type SourceNode } from './source-tree';
+
+export type { SpecProblem } from './schema-problems';
+
+/** The format tag of a workload document. */
+export const WORKLOAD_FORMAT = 'tessera.workload';
+
+/**
+ * The longest text the parser reads per format, in UTF-16 code units, besides long number lists (a trace's
+ * columns, read apart and bounded by the trace's row limit): a workload without a trace is a few lines.
+ */
+export const maxWorkloadTextLength: Readonly<Record<SourceFormat, number>> = {
+  yaml: 1_000_000,
+  json: 4_000_000,
+};
+
+/** The result of reading a workload text: the validated workload, or every problem found. */
+export type ParsedWorkloadText = { ok: true; workload: Workload } | { ok: false; problems: SpecProblem[] };
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading
+
+/**
+ * Reads a workload document from YAML or JSON text and validates it with `workloadSchema` (format tag,
+ * version, every field). `format` left out: text starting with `{` is read as JSON, and as YAML (a flow
+ * mapping) when it is not valid JSON but is valid YAML; anything else as YAML. Every problem has the line and
+ * column of the node it is about (a missing field: its parent's key; an item of a long number list: the
+ * list), sorted by position, at most 100 listed. Never throws.
+ */
+export function readWorkloadText(text: string, format?: SourceFormat): ParsedWorkloadText {
+  try {
+    return readOrFail(text, format);
+  } catch (error) {
+    // The readers bound depth, size and alias expansion; this guard is for whatever they did not foresee.
+    const reason = error instanceof Error ? error.message : 'unknown error';
+    return { ok: false, problems: textProblem(`could not read the text (${reason})`) };
+  }
+}
+
+function readOrFail(text: unknown, format: SourceFormat | undefined): ParsedWorkloadText {
+  if (typeof text !== 'string')
+    return { ok: false, problems: textProblem(`expected the workload as text, found ${typeDescription(text)}`) };
+  const locate = lineLocator(text);
+  const chosen = format ?? (text.replace(/^\uFEFF/, '').trimStart().startsWith('{') ? 'json' : 'yaml');
+  let reading = readSourceText(text, chosen, maxWorkloadTextLength[chosen], 'a workload');
+  if (reading.root === undefined && format === undefined && chosen === 'json') {
+    const asYaml = readSourceText(text, 'yaml', maxWorkloadTextLength.yaml, 'a workload');
+    if (asYaml.root !== undefined) reading = asYaml;
+  }
+  if (reading.root === undefined)
+    return { ok: false, problems: located(reading.problems, locate, 'the text could not be read') };
+  const read = readWorkloadSource(reading.root, '');
+  if (read.workload !== undefined) return { ok: true, workload: read.workload };
+  return { ok: false, problems: located(read.problems, locate, 'the workload is not valid') };
+}
+
+/**
+ * Validates a workload read into a source tree, placing each problem on its node. `sourcePrefix` is the
+ * workload's path in the text (`workload` inside a design text, '' for a workload document), so that problems
+ * say `workload.serving.traffic.ratePerSecond`. Used by the design text for its `workload:` section.
+ */
+export function readWorkloadSource(
+  root: SourceNode,
+  sourcePrefix: string,
+): { workload?: Workload; problems: OffsetProblem[] } {
+  const where = sourcePrefix === '' ? '(top level)' : sourcePrefix;
+  if (root.kind !== 'map')
+    return {
+      problems: [
+        {
+          offset: root.offset,
+          path: where,
+          message: `a workload is a mapping (format: ${WORKLOAD_FORMAT}, version, model, batch, …); found ${describeNode(root)}`,
+        },
+      ],
+    };
+  // A text that is not a workload at all (a design, a sweep) is told so once, not with every key it lacks.
+  const formatEntry = root.entries.find((entry) => entry.key === 'format');
+  const formatValue = formatEntry?.value.kind === 'scalar' ? formatEntry.value.value : undefined;
+  if (formatValue !== WORKLOAD_FORMAT)
+    return {
+      problems: [
+        {
+          offset: formatEntry?.keyOffset ?? root.offset,
+          path: sourcePrefix === '' ? 'format' : `${sourcePrefix}.format`,
+          message:
+            formatEntry === undefined
+              ? `required but missing: a workload starts with format: ${WORKLOAD_FORMAT}`
+              : `must be "${WORKLOAD_FORMAT}" (found ${describeNode(formatEntry.value)})`,
+        },
+      ],
+    };
+  const conversion = convertPlainSource(root, sourcePrefix);
+  const parsed = parseWith(workloadSchema, conversion.document);
+  if (parsed.ok && conversion.problems.length === 0) return { workload: parsed.value, problems: [] };
+  const problems: OffsetProblem[] = [...conversion.problems];
+  if (!parsed.ok) {
+    const explained = new Set(conversion.problems.map((problem) => problem.documentPath));
+    for (const problem of parsed.problems) {
+      if (isUnder(problem.path, explained)) continue;
+      problems.push(...placeSchemaProblem(problem, conversion));
+    }
+  }
+  return { problems };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Writing
+
+/**
+ * Writes a workload as readable YAML: a header comment, then its fields in the schema's order; a mapping of a
+ * few plain values on one line (`parallelism: { mode: auto }`, `slo: { ttftSeconds: 1, … }`), others indented;
+ * every list of plain values on one line (`arrivalsSeconds: [ 0, 0.25, … ]`, however long). Deterministic, no
+ * line folding, and reads back with {@link readWorkloadText} to the same workload.
+ */
+export function writeWorkloadText(workload: Workload): string {
+  const document = new Document();
+  document.commentBefore = ` Tessera workload — ${oneLine(workload.model)}`;
+  const lists: number[][] = [];
+  document.contents = workloadYamlNode(workload, lists);
+  return withNumberLists(yamlText(document), lists, () => {
+    const plain = new Document();
+    plain.commentBefore = document.commentBefore;
+    plain.contents = workloadYamlNode(workload, undefined);
+    return yamlText(plain);
+  });
+}
+
+/** The document's text: no folding, so one edit changes one line of a diff. */
+export function yamlText(document: Document): string {
+  return document.toString({ lineWidth: 0, minContentWidth: 0, indent: 2, indentSeq: true });
+}
+
+/**
+ * The workload in the schema's field order (the order zod gives): two equal workloads are written alike
+ * whatever order their fields were set in. A value the schema refuses is written as it is.
+ */
+function normalized(workload: Workload): Workload {
+  const parsed = workloadSchema.safeParse(workload);
+  return parsed.success ? parsed.data : workload;
+}
+
+/**
+ * The workload as a YAML node. Long number lists are put in `lists` and written as a placeholder that
+ * {@link withNumberLists} replaces (the YAML writer takes about 2 µs per item); without `lists`, as YAML lists.
+ */
+export function workloadYamlNode(workload: Workload, lists: number[][] | undefined): YAMLMap {
+  return valueNode(normalized(workload), lists) as YAMLMap;
+}
+
+const placeholder = (index: number) => `tessera-number-list-${index}-end`;
+
+/**
+ * Replaces each long list's placeholder by the list, `[ 0, 0.25, 1.5 ]` as the YAML writer writes a flow list.
+ * If a placeholder is not found exactly once (a text in the workload happens to contain it), the whole text
+ * is written again by `slow`, without placeholders.
+ */
+export function withNumberLists(text: string, lists: readonly number[][], slow: () => string): string {
+  if (lists.length === 0) return text;
+  const parts: string[] = [];
+  let copied = 0;
+  const places = lists.map((_, index) => {
+    const mark = placeholder(index);
+    const at = text.indexOf(mark);
+    return at !== -1 && text.indexOf(mark, at + 1) === -1 ? at : -1;
+  });
+  if (places.some((at) => at === -1)) return slow();
+  const order = places.map((at, index) => ({ at, index })).sort((first, second) => first.at - second.at);
+  for (const { at, index } of order) {
+    parts.push(text.slice(copied, at), `[ ${(lists[index] ?? []).map(numberText).join(', ')} ]`);
+    copied = at + placeholder(index).length;
+  }
+  parts.push(text.slice(copied));
+  return parts.join('');
+}
+
+/** A number as YAML's writer gives it (shortest text that reads back as the same double; `-0` kept). */
+function numberText(value: number): string {
+  return Object.is(value, -0) ? '-0' : String(value);
+}
+
+function isPlainValue(value: unknown): boolean {
+  return value === null || typeof value !== 'object';
+}
+
+function valueNode(value: unknown, lists: number[][] | undefined): YamlNode {
+  if (Array.isArray(value)) {
+    const seq = new YAMLSeq();
+    if (value.every(isPlainValue)) {
+      if (lists !== undefined && value.length >= minLiftedItems && value.every((item) => typeof item === 'number')) {
+        lists.push(value as number[]);
+        return new Scalar(placeholder(lists.length - 1));
+      }
+      seq.flow = true;
+      for (const item of value) seq.items.push(new Scalar(item));
+      return seq;
+    }
+    for (const item of value) seq.items.push(valueNode(item, lists));
+    if (seq.items.length === 0) seq.flow = true;
+    return seq;
+  }
+  if (value !== null && typeof value === 'object') {
+    const map = new YAMLMap();
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+    // A few plain values read best on one line; anything with a list or a mapping inside is indented.
+    map.flow = entries.length <= 4 && entries.every(([, item]) => isPlainValue(item));
+    for (const [key, item] of entries) map.items.push(new Pair(new Scalar(key), valueNode(item, lists)));
+    return map;
+  }
+  return new Scalar(value);
+}
+
+/**
+ * Writes a value as JSON indented by two spaces, like `JSON.stringify(value, null, 2)` but with each list of
+ * plain numbers on one line (a trace's columns would otherwise take a line per number). `indent` is the
+ * indentation of the line the value starts on.
+ */
+export function compactJson(value: unknown, indent = ''): string {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    if (value.every((item) => typeof item === 'number'))
+      return `[${value.map((item) => JSON.stringify(item)).join(', ')}]`;
+    const inner = `${indent}  `;
+    return `[\n${value.map((item: unknown) => `${inner}${compactJson(item ?? null, inner)}`).join(',\n')}\n${indent}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+    if (entries.length === 0) return '{}';
+    const inner = `${indent}  `;
+    return `{\n${entries.map(([key, item]) => `${inner}${JSON.stringify(key)}: ${compactJson(item, inner)}`).join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The workload as JSON, in the schema's field order, number lists on one line each; ends with a newline. */
+export function workloadToJson(workload: Workload): string {
+  return `${compactJson(normalized(workload))}\n`;
+}
+
+/** A text on one line, for a header comment (a line break would end the comment). */
+function oneLine(text: string): string {
+  return quoteIfLong(text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' '));
+}
+
+function quoteIfLong(text: string): string {
+  return text.length > 120 ? quote(text) : text;
+}

@@ -161,7 +161,7 @@ export function switchTraffic(traffic: Traffic, kind: 'poisson' | 'gamma' | 'clo
 
 /** The length distributions the panel offers: `workload` is "left out", the workload's own input/output tokens. */
 export const lengthKinds = [
-  ['workload', 'The workload’s own length'],
+  ['workload', 'As the workload'],
   ['fixed', 'Fixed'],
   ['uniform', 'Uniform between two lengths'],
   ['lognormal', 'Lognormal (mean, CV)'],

@@ -113,7 +113,8 @@ function rateAxis(palette: ChartPalette, points: readonly RatePoint[]) {
     nameGap: 22,
     nameTextStyle: muted(palette),
     min: 0,
-    max: Math.max(...rates, 0) * 1.05 || 1,
+    // A nice round end at or past the last rate (ECharts's scale), never a tick at "16.8".
+    max: rates.length === 0 ? 1 : undefined,
     axisLabel: { ...text(palette), formatter: axisTick('ratio') },
     ...axisLines(palette),
   };

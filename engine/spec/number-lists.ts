@@ -3,13 +3,14 @@
  * parser. A trace in a workload holds up to a million arrival times and as many prompt and output lengths;
  * the YAML parser takes about 15 µs per item (a 100,000-item list took 1.5 s) and both readers make one node
  * object per item. Here such a list (`[0, 0.25, 1.5, …]`, at least {@link minLiftedItems} items, only numbers,
- * commas and white space between its brackets) is parsed by a regular expression per item, and its place in
- * the text is blanked with spaces before the parser runs, so that every other offset, line and column stays
- * where it was. The parser then reads an empty list `[    ]` there, which is replaced by a `numbers` node.
+ * commas and white space between its brackets) is parsed by a regular expression per item and cut out of the
+ * text before the parser runs (blanking it with spaces instead left the parser 5 s of white space to read for
+ * a million rows). The parser reads an empty list `[]` there, which is replaced by a `numbers` node, and every
+ * offset the parser gives is moved back to where it is in the original text.
  *
- * The shortcut never changes what a text means: when a blanked list was not where the parser read a list
- * (a bracket inside quoted text or a comment, a list given an anchor), or the blanked text does not parse, the
- * original text is read by the parser as it is.
+ * The shortcut never changes what a text means: when a list cut out was not where the parser read a list
+ * (a bracket inside quoted text or a comment, a list given an anchor), or the shortened text does not parse,
+ * the original text is read by the parser as it is.
  */
 import { readJsonSource } from './json-source';
 import type { OffsetProblem, SourceNode, SourceReading } from './source-tree';
@@ -34,11 +35,16 @@ const yamlNumber = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/
 /** An anchor right before a list (`&trace [`): an alias elsewhere copies it, so the list is left to the parser. */
 const anchorBefore = /&[^\s,[\]{}]+[ \t]*$/;
 
-/** The text with its long number lists blanked, the lists by the offset of their `[`, and how much was blanked. */
+/**
+ * The text with its long number lists cut out (`[]` left), the lists by the offset of their `[` in that text,
+ * where each cut is (`at`: the offset of its `]` in the shortened text; `shift`: the characters cut up to and
+ * including it) and how many characters were cut in all.
+ */
 interface Lifted {
   text: string;
   lists: Map<number, number[]>;
-  blanked: number;
+  cuts: { at: number; shift: number }[];
+  removed: number;
 }
 
 /** Whether a character code may appear inside a list of plain numbers. */
@@ -71,13 +77,14 @@ function numbersOf(inside: string, format: SourceFormat): number[] | undefined {
   return values;
 }
 
-/** Finds the long number lists of a text and blanks them; linear in the text's length. */
+/** Finds the long number lists of a text and cuts them out; linear in the text's length. */
 function liftNumberLists(text: string, format: SourceFormat): Lifted {
   const lists = new Map<number, number[]>();
+  const cuts: { at: number; shift: number }[] = [];
   const parts: string[] = [];
   let copied = 0;
-  let blanked = 0;
-  for (let open = text.indexOf('['); open !== -1; ) {
+  let removed = 0;
+  for (let open = text.indexOf('['); open !== -1;) {
     let end = open + 1;
     let commas = 0;
     for (; end < text.length; end += 1) {
@@ -92,35 +99,63 @@ function liftNumberLists(text: string, format: SourceFormat): Lifted {
     ) {
       const values = numbersOf(text.slice(open + 1, end), format);
       if (values !== undefined) {
-        lists.set(open, values);
-        parts.push(text.slice(copied, open + 1), text.slice(open + 1, end).replace(/[^\n]/g, ' '));
+        lists.set(open - removed, values);
+        parts.push(text.slice(copied, open + 1));
         copied = end;
-        blanked += end - open - 1;
+        // The `]` follows the `[` in the shortened text; from there on, offsets are `removed` further on.
+        cuts.push({ at: open + 1 - removed, shift: removed + (end - open - 1) });
+        removed += end - open - 1;
       }
     }
     // Nothing between `open` and `end` is a bracket, so the search goes on from `end`.
     open = text.indexOf('[', end);
   }
-  if (lists.size === 0) return { text, lists, blanked: 0 };
+  if (lists.size === 0) return { text, lists, cuts, removed: 0 };
   parts.push(text.slice(copied));
-  return { text: parts.join(''), lists, blanked };
+  return { text: parts.join(''), lists, cuts, removed };
 }
 
-/** Puts the lists back where the parser read an empty list at their offset; counts those it placed. */
-function restore(node: SourceNode, lists: ReadonlyMap<number, number[]>, placed: { count: number }): SourceNode {
+/** The offset in the original text of an offset in the shortened one. */
+function originalOffset(offset: number, cuts: Lifted['cuts']): number {
+  // The last cut at or before the offset, by binary search.
+  let low = 0;
+  let high = cuts.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((cuts[middle]?.at ?? 0) <= offset) low = middle + 1;
+    else high = middle;
+  }
+  return offset + (low === 0 ? 0 : (cuts[low - 1]?.shift ?? 0));
+}
+
+/**
+ * Puts the lists back where the parser read an empty list at their offset, and moves every offset back to
+ * the original text; counts the lists it placed.
+ */
+function restore(node: SourceNode, lifted: Lifted, placed: { count: number }): SourceNode {
+  const offset = originalOffset(node.offset, lifted.cuts);
   if (node.kind === 'seq') {
     if (node.items.length === 0) {
-      const values = lists.get(node.offset);
+      const values = lifted.lists.get(node.offset);
       if (values !== undefined) {
         placed.count += 1;
-        return { kind: 'numbers', offset: node.offset, values };
+        return { kind: 'numbers', offset, values };
       }
     }
-    node.items = node.items.map((item) => restore(item, lists, placed));
-  } else if (node.kind === 'map') {
-    for (const entry of node.entries) entry.value = restore(entry.value, lists, placed);
+    return { kind: 'seq', offset, items: node.items.map((item) => restore(item, lifted, placed)) };
   }
-  return node;
+  if (node.kind === 'map') {
+    return {
+      kind: 'map',
+      offset,
+      entries: node.entries.map((entry) => ({
+        key: entry.key,
+        keyOffset: originalOffset(entry.keyOffset, lifted.cuts),
+        value: restore(entry.value, lifted, placed),
+      })),
+    };
+  }
+  return { ...node, offset };
 }
 
 function parse(text: string, format: SourceFormat): SourceReading {
@@ -147,7 +182,7 @@ export function readSourceText(
       `the text is too long for ${what} (${text.length} characters; the limit is ${maxTextWithListsLength}, number lists included)`,
     );
   const lifted = liftNumberLists(text, format);
-  const parsedLength = text.length - lifted.blanked;
+  const parsedLength = lifted.text.length;
   if (parsedLength > limit)
     return tooLong(
       lifted.lists.size === 0
@@ -158,13 +193,19 @@ export function readSourceText(
   const reading = parse(lifted.text, format);
   if (reading.root !== undefined) {
     const placed = { count: 0 };
-    const root = restore(reading.root, lifted.lists, placed);
+    const root = restore(reading.root, lifted, placed);
     if (placed.count === lifted.lists.size) return { root, problems: reading.problems };
   }
-  // A blanked list was not a list of the document (or the text has syntax errors): the parser reads it all.
+  // A list cut out was not a list of the document (or the text has syntax errors): the parser reads it all.
   if (text.length > limit)
     return reading.root === undefined
-      ? reading
+      ? {
+          root: undefined,
+          problems: reading.problems.map((problem) => ({
+            ...problem,
+            offset: originalOffset(problem.offset, lifted.cuts),
+          })),
+        }
       : tooLong(
           `the text is too long for ${what} (${text.length} characters, and its number lists cannot be read apart; the limit is ${limit})`,
         );

@@ -57,11 +57,16 @@ export function convertDesignSource(root: SourceNode): Conversion {
 /**
  * Converts a source tree that has no readable shape (a workload) into plain data, noting where each node was
  * written. Document paths start at the tree's root; the text's paths start at `sourcePrefix` (`workload` for
- * the workload inside a design text, '' for a workload document of its own).
+ * the workload inside a design text, '' for a workload document of its own); `rootOffset` is where a problem
+ * with the whole tree is shown (the `workload:` key).
  */
-export function convertPlainSource(root: SourceNode, sourcePrefix: string): Conversion {
+export function convertPlainSource(
+  root: SourceNode,
+  sourcePrefix: string,
+  rootOffset = root.offset,
+): Conversion {
   const converter = new Converter();
-  const document = converter.plain(root, '', sourcePrefix, root.offset);
+  const document = converter.plain(root, '', sourcePrefix, rootOffset);
   return { document, spots: converter.spots, keys: converter.keys, problems: converter.problems };
 }
 

@@ -94,7 +94,13 @@ export function placeSchemaProblem(
   }
   const offset = spot?.offset ?? 0;
   const base = spot?.path ?? topLevel;
-  return [{ offset, path: joinPath(base, matched, problem.path), message: clearerMessage(problem, matched !== problem.path) }];
+  return [
+    {
+      offset,
+      path: joinPath(base, matched, problem.path),
+      message: clearerMessage(problem, matched !== problem.path),
+    },
+  ];
 }
 
 /**

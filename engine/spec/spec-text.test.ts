@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { DesignDocument, Link } from '../schema/design';
+import { defaultServing } from '../schema/serving';
+import { defaultWorkload, type Workload } from '../schema/workload';
 import {
   designJsonSchema,
   designToJson,
@@ -772,5 +774,107 @@ describe('designJsonSchema', () => {
     expect(schema.required).toEqual(
       expect.arrayContaining(['format', 'version', 'name', 'blocks', 'links', 'groups']),
     );
+  });
+});
+
+describe('the workload section (issue 18)', () => {
+  const workload: Workload = {
+    ...defaultWorkload('llama-3-70b'),
+    batch: 16,
+    serving: { ...defaultServing(), traffic: { kind: 'poisson', ratePerSecond: 4 }, requests: 500 },
+  };
+
+  it('round-trips a design with its workload through YAML and JSON, and is last in the text', () => {
+    const yaml = designToYaml(design, workload);
+    expect(parseDesignText(yaml, 'yaml')).toStrictEqual({ ok: true, design, workload });
+    expect(yaml.indexOf('\nworkload:\n')).toBeGreaterThan(yaml.indexOf('\nnotes:\n'));
+    expect(yaml).toContain('\n  model: llama-3-70b\n');
+    const json = designToJson(design, workload);
+    expect(JSON.parse(json)).toStrictEqual({ ...design, workload });
+    expect(parseDesignText(json, 'json')).toStrictEqual({ ok: true, design, workload });
+  });
+
+  it('leaves a text without a workload as it was, and reads it without one', () => {
+    expect(designToYaml(design, undefined)).toBe(designToYaml(design));
+    expect(designToJson(design)).toBe(`${JSON.stringify(design, null, 2)}\n`);
+    expect(parseDesignText(designToYaml(design), 'yaml')).toStrictEqual({ ok: true, design });
+  });
+
+  it('places a bad workload field on its line, with its path under workload', () => {
+    const yaml = designToYaml(design, workload).replace('ratePerSecond: 4', 'ratePerSecond: -4');
+    expect(problemsOf(parseDesignText(yaml, 'yaml'))).toEqual([
+      {
+        line: lineOf(yaml, 'ratePerSecond'),
+        column: expect.any(Number) as unknown,
+        path: 'workload.serving.traffic.ratePerSecond',
+        message: 'must be greater than zero',
+      },
+    ]);
+    const json = designToJson(design, workload).replace('"ratePerSecond": 4', '"ratePerSecond": "fast"');
+    expect(problemsOf(parseDesignText(json, 'json'))).toEqual([
+      expect.objectContaining({
+        line: lineOf(json, 'ratePerSecond'),
+        path: 'workload.serving.traffic.ratePerSecond',
+      }),
+    ]);
+  });
+
+  it('reports design and workload problems together, in text order', () => {
+    const yaml = designToYaml(design, workload)
+      .replace('count: 132', 'count: -1')
+      .replace('  model: llama-3-70b\n', '')
+      .replace('  batch: 16\n', '  batch: 16\n  colour: blue\n');
+    const problems = problemsOf(parseDesignText(yaml, 'yaml'));
+    expect(problems.map((problem) => problem.path)).toEqual([
+      'groups.sms.count',
+      'workload.model',
+      'workload.colour',
+    ]);
+    expect(problems[1]).toMatchObject({
+      line: lineOf(yaml, 'workload:'),
+      message: 'required but missing (expected string)',
+    });
+    expect(problems[2]).toMatchObject({ line: lineOf(yaml, 'colour'), message: 'unknown key "colour"' });
+    expect(problemsOf(parseDesignText(`${designToYaml(design)}\nworkload: 3\n`, 'yaml'))).toEqual([
+      expect.objectContaining({
+        path: 'workload',
+        message: expect.stringMatching(/^a workload is a mapping/) as unknown,
+      }),
+    ]);
+  });
+
+  it('reads a design with a 100,000-request trace, its columns one line each', () => {
+    const rows = 100_000;
+    const arrivalsSeconds = Array.from({ length: rows }, (_, index) => index / 7);
+    const traced: Workload = {
+      ...workload,
+      serving: {
+        ...defaultServing(),
+        traffic: {
+          kind: 'trace',
+          name: 'burstgpt.csv',
+          arrivalsSeconds,
+          inputTokens: arrivalsSeconds.map((_, index) => 1 + (index % 3000)),
+          outputTokens: arrivalsSeconds.map((_, index) => 1 + (index % 500)),
+        },
+        requests: rows,
+      },
+    };
+    const yaml = designToYaml(design, traced);
+    // Longer than a design text may be, were it not for the number lists read apart from the parser.
+    expect(yaml.length).toBeGreaterThan(maxDesignTextLength.yaml);
+    expect(yaml.split('\n').length).toBeLessThan(designToYaml(design).split('\n').length + 40);
+    expect(parseDesignText(yaml, 'yaml')).toStrictEqual({ ok: true, design, workload: traced });
+    expect(parseDesignText(designToJson(design, traced), 'json')).toStrictEqual({
+      ok: true,
+      design,
+      workload: traced,
+    });
+  });
+
+  it('lets the JSON Schema hold the workload', () => {
+    const schema = designJsonSchema() as { properties: Record<string, unknown>; required: string[] };
+    expect(schema.properties.workload).toMatchObject({ type: 'object' });
+    expect(schema.required).not.toContain('workload');
   });
 });

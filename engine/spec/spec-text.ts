@@ -30,8 +30,14 @@ import {
   typeDescription,
   type SpecProblem,
 } from './schema-problems';
-import { lineLocator, type OffsetProblem, type SourceNode } from './source-tree';
-import { compactJson, readWorkloadSource, withNumberLists, workloadYamlNode, yamlText } from './workload-text';
+import { lineLocator, type OffsetProblem, type SourceEntry, type SourceNode } from './source-tree';
+import {
+  compactJson,
+  readWorkloadSource,
+  withNumberLists,
+  workloadYamlNode,
+  yamlText,
+} from './workload-text';
 
 /** The two text formats of a design. */
 export type DesignTextFormat = 'yaml' | 'json';
@@ -43,8 +49,7 @@ export { maxProblems, type SpecProblem } from './schema-problems';
  * the validated workload; or every problem found.
  */
 export type ParsedDesignText =
-  | { ok: true; design: DesignDocument; workload?: Workload }
-  | { ok: false; problems: SpecProblem[] };
+  { ok: true; design: DesignDocument; workload?: Workload } | { ok: false; problems: SpecProblem[] };
 
 /**
  * The longest text read per format, in UTF-16 code units. A preset is a few kilobytes and a design with a
@@ -337,7 +342,10 @@ function parseOrFail(text: unknown, format: unknown): ParsedDesignText {
     return { ok: false, problems: located(reading.problems, locate, 'the text could not be read') };
   }
   const { design: designRoot, workload: workloadRoot } = splitWorkload(reading.root);
-  const workloadRead = workloadRoot === undefined ? undefined : readWorkloadSource(workloadRoot, 'workload');
+  const workloadRead =
+    workloadRoot === undefined
+      ? undefined
+      : readWorkloadSource(workloadRoot.value, 'workload', workloadRoot.keyOffset);
   const conversion = convertDesignSource(designRoot);
   // "4 TB/s" is read as the Inspector and the CLI read it; a text that is no quantity is explained on its line.
   conversion.problems.push(...readQuantities(conversion.document, conversion.spots));
@@ -361,13 +369,13 @@ function parseOrFail(text: unknown, format: unknown): ParsedDesignText {
 }
 
 /** The root without its `workload:` entry, and that entry's value; the design schema knows no workload. */
-function splitWorkload(root: SourceNode): { design: SourceNode; workload?: SourceNode } {
+function splitWorkload(root: SourceNode): { design: SourceNode; workload?: SourceEntry } {
   if (root.kind !== 'map') return { design: root };
   const entry = root.entries.find((candidate) => candidate.key === 'workload');
   if (entry === undefined) return { design: root };
   return {
     design: { ...root, entries: root.entries.filter((candidate) => candidate !== entry) },
-    workload: entry.value,
+    workload: entry,
   };
 }
 

@@ -12,7 +12,14 @@ import { parseWith } from '../schema/common';
 import { workloadSchema, type Workload } from '../schema/workload';
 import { minLiftedItems, readSourceText, type SourceFormat } from './number-lists';
 import { convertPlainSource } from './readable-shape';
-import { isUnder, located, placeSchemaProblem, textProblem, typeDescription, type SpecProblem } from './schema-problems';
+import {
+  isUnder,
+  located,
+  placeSchemaProblem,
+  textProblem,
+  typeDescription,
+  type SpecProblem,
+} from './schema-problems';
 import { describeNode, lineLocator, quote, type OffsetProblem, type SourceNode } from './source-tree';
 
 export type { SpecProblem } from './schema-problems';
@@ -54,9 +61,19 @@ export function readWorkloadText(text: string, format?: SourceFormat): ParsedWor
 
 function readOrFail(text: unknown, format: SourceFormat | undefined): ParsedWorkloadText {
   if (typeof text !== 'string')
-    return { ok: false, problems: textProblem(`expected the workload as text, found ${typeDescription(text)}`) };
+    return {
+      ok: false,
+      problems: textProblem(`expected the workload as text, found ${typeDescription(text)}`),
+    };
   const locate = lineLocator(text);
-  const chosen = format ?? (text.replace(/^\uFEFF/, '').trimStart().startsWith('{') ? 'json' : 'yaml');
+  const chosen =
+    format ??
+    (text
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .startsWith('{')
+      ? 'json'
+      : 'yaml');
   let reading = readSourceText(text, chosen, maxWorkloadTextLength[chosen], 'a workload');
   if (reading.root === undefined && format === undefined && chosen === 'json') {
     const asYaml = readSourceText(text, 'yaml', maxWorkloadTextLength.yaml, 'a workload');
@@ -72,18 +89,20 @@ function readOrFail(text: unknown, format: SourceFormat | undefined): ParsedWork
 /**
  * Validates a workload read into a source tree, placing each problem on its node. `sourcePrefix` is the
  * workload's path in the text (`workload` inside a design text, '' for a workload document), so that problems
- * say `workload.serving.traffic.ratePerSecond`. Used by the design text for its `workload:` section.
+ * say `workload.serving.traffic.ratePerSecond`, and `rootOffset` where a problem with the whole workload is
+ * shown (its key). Used by the design text for its `workload:` section.
  */
 export function readWorkloadSource(
   root: SourceNode,
   sourcePrefix: string,
+  rootOffset = root.offset,
 ): { workload?: Workload; problems: OffsetProblem[] } {
   const where = sourcePrefix === '' ? '(top level)' : sourcePrefix;
   if (root.kind !== 'map')
     return {
       problems: [
         {
-          offset: root.offset,
+          offset: rootOffset,
           path: where,
           message: `a workload is a mapping (format: ${WORKLOAD_FORMAT}, version, model, batch, …); found ${describeNode(root)}`,
         },
@@ -96,7 +115,7 @@ export function readWorkloadSource(
     return {
       problems: [
         {
-          offset: formatEntry?.keyOffset ?? root.offset,
+          offset: formatEntry?.keyOffset ?? rootOffset,
           path: sourcePrefix === '' ? 'format' : `${sourcePrefix}.format`,
           message:
             formatEntry === undefined
@@ -105,7 +124,7 @@ export function readWorkloadSource(
         },
       ],
     };
-  const conversion = convertPlainSource(root, sourcePrefix);
+  const conversion = convertPlainSource(root, sourcePrefix, rootOffset);
   const parsed = parseWith(workloadSchema, conversion.document);
   if (parsed.ok && conversion.problems.length === 0) return { workload: parsed.value, problems: [] };
   const problems: OffsetProblem[] = [...conversion.problems];
@@ -202,8 +221,12 @@ function valueNode(value: unknown, lists: number[][] | undefined): YamlNode {
   if (Array.isArray(value)) {
     const seq = new YAMLSeq();
     if (value.every(isPlainValue)) {
-      if (lists !== undefined && value.length >= minLiftedItems && value.every((item) => typeof item === 'number')) {
-        lists.push(value as number[]);
+      if (
+        lists !== undefined &&
+        value.length >= minLiftedItems &&
+        value.every((item) => typeof item === 'number')
+      ) {
+        lists.push(value);
         return new Scalar(placeholder(lists.length - 1));
       }
       seq.flow = true;

@@ -2,6 +2,8 @@
  * Serving (issue 18): a traffic and an SLO set in the Workload panel, a rate sweep run from the Serving tab — the
  * latency–rate curves and the largest rate within the SLO —, a long run cancelled, and the tab in both themes.
  */
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
@@ -40,6 +42,8 @@ test('serving: Poisson traffic and an SLO, a rate sweep shows the curve and the 
   await expect(attainment).toHaveAccessibleDescription('must be at least 50');
   await setField(page, 'SLO attainment (%)', '99');
   await expect(attainment).toHaveAttribute('aria-invalid', 'false');
+  await serving.getByRole('group', { name: 'Service-level objective' }).scrollIntoViewIfNeeded();
+  await tessera.screenshot('serving-fields');
 
   // The Serving tab: a rate sweep, run on demand.
   await tabs.getByRole('tab', { name: 'Serving' }).click();
@@ -86,5 +90,21 @@ test('serving: Poisson traffic and an SLO, a rate sweep shows the curve and the 
   await expect(progress).toHaveCount(0);
   // The last finished report stays on show, marked as from before the edit.
   await expect(figures).toBeVisible();
-  await expect(serving).toBeVisible();
+
+  // A trace file replaces the Poisson arrivals; its lengths come with it. A damaged one is refused with its line.
+  const load = async (path: string): Promise<void> => {
+    const choosing = page.waitForEvent('filechooser');
+    await serving.getByRole('button', { name: 'Load trace…' }).click();
+    await (await choosing).setFiles(path);
+  };
+  const bad = test.info().outputPath('bad-trace.csv');
+  await writeFile(bad, 'TIMESTAMP,ContextTokens,GeneratedTokens\n2024-05-12 09:00:00.1,12,x\n');
+  await load(bad);
+  await expect(serving.getByRole('alert')).toContainText('line 2');
+  await expect(page.getByRole('combobox', { name: 'Arrivals' })).toHaveValue('poisson');
+  await load(fileURLToPath(new URL('../docs/examples/traces/azure-llm-sample.csv', import.meta.url)));
+  await expect(serving.getByRole('status')).toContainText('requests read (Azure LLM inference trace)');
+  await expect(page.getByRole('combobox', { name: 'Arrivals' })).toHaveValue('trace');
+  await expect(page.getByRole('combobox', { name: 'Input lengths' })).toHaveValue('trace');
+  await expect(serving).toContainText(/Trace azure-llm-sample\.csv: \d+ requests/);
 });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { defaultServing, type Serving } from '../../../engine/schema/serving';
-import { newTenant, parseRates, setNumber, switchLengths, switchTraffic } from './fields';
+import {
+  changeTraffic,
+  loadTrace,
+  newTenant,
+  parseRates,
+  setNumber,
+  switchLengths,
+  switchTraffic,
+} from './fields';
 
 const base = defaultServing();
 
@@ -92,5 +100,40 @@ describe('serving fields', () => {
     expect(parseRates('1, x')).toEqual({ ok: false, message: '"x" is not a rate above zero' });
     expect(parseRates('8..1')).toMatchObject({ ok: false });
     expect(parseRates('1e-30..1')).toEqual({ ok: false, message: 'a rate sweep has at most 64 rates' });
+  });
+});
+
+describe('trace traffic', () => {
+  const trace = {
+    kind: 'trace' as const,
+    name: 'sample.csv',
+    arrivalsSeconds: [0, 0.5, 1],
+    inputTokens: [100, 200, 300],
+    outputTokens: [10, 20, 30],
+  };
+
+  it('takes its lengths and its request count from the trace', () => {
+    const edit = loadTrace(base, ['traffic'], trace);
+    expect(edit).toMatchObject({
+      ok: true,
+      serving: { traffic: trace, input: { kind: 'trace' }, output: { kind: 'trace' }, requests: 3 },
+    });
+  });
+
+  it('gives a model its trace without changing the request count', () => {
+    const withModel: Serving = { ...base, tenants: [newTenant(base, 'a')] };
+    const edit = loadTrace(withModel, ['tenants', 0, 'traffic'], trace);
+    if (!edit.ok) throw new Error(edit.message);
+    expect(edit.serving.tenants?.[0]).toMatchObject({ traffic: trace, input: { kind: 'trace' } });
+    expect(edit.serving.requests).toBe(base.requests);
+  });
+
+  it('leaving a trace, lengths go back to the workload', () => {
+    const loaded = loadTrace(base, ['traffic'], trace);
+    if (!loaded.ok) throw new Error(loaded.message);
+    const edit = changeTraffic(loaded.serving, ['traffic'], { kind: 'poisson', ratePerSecond: 2 });
+    if (!edit.ok) throw new Error(edit.message);
+    expect(edit.serving.input).toBeUndefined();
+    expect(edit.serving.output).toBeUndefined();
   });
 });

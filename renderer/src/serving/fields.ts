@@ -245,3 +245,40 @@ export function parseRates(text: string): { ok: true; rates: number[] } | { ok: 
   if ((rates.at(-1) ?? 0) > 1e6) return { ok: false, message: 'rates must be at most 1,000,000 per second' };
   return { ok: true, rates };
 }
+
+/** The lengths beside the traffic at `path` (the scenario's, or a model's): `input` and `output` there. */
+function lengthsBeside(path: FieldPath): [FieldPath, FieldPath] {
+  const parent = path.slice(0, -1);
+  return [
+    [...parent, 'input'],
+    [...parent, 'output'],
+  ];
+}
+
+/**
+ * Other traffic at `path`; leaving a trace, lengths read from it go back to the workload's (they would have no
+ * trace to come from).
+ */
+export function changeTraffic(serving: Serving, path: FieldPath, traffic: Traffic): ServingEdit {
+  let next = setAt(serving, path, traffic) as Serving;
+  if (traffic.kind !== 'trace')
+    for (const lengths of lengthsBeside(path))
+      if ((valueAt(next, lengths) as LengthDistribution | undefined)?.kind === 'trace')
+        next = setAt(next, lengths, undefined) as Serving;
+  return check(next, path);
+}
+
+/**
+ * A trace read from a file as the traffic at `path`, its prompt and output lengths from the trace too, and — for
+ * the scenario's own traffic — as many requests as it has rows.
+ */
+export function loadTrace(
+  serving: Serving,
+  path: FieldPath,
+  traffic: Extract<Traffic, { kind: 'trace' }>,
+): ServingEdit {
+  let next = setAt(serving, path, traffic) as Serving;
+  for (const lengths of lengthsBeside(path)) next = setAt(next, lengths, { kind: 'trace' }) as Serving;
+  if (path.length === 1) next = { ...next, requests: traffic.arrivalsSeconds.length };
+  return check(next, path);
+}

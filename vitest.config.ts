@@ -9,7 +9,14 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: 'engine', include: ['engine/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+        test: {
+          name: 'engine',
+          include: ['engine/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          // The real library, for the engine tests that need whole presets (engine/testing/library.ts).
+          globalSetup: ['main/testing/library-setup.ts'],
+        },
       },
       { test: { name: 'main', include: ['main/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
       {

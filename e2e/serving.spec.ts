@@ -108,3 +108,39 @@ test('serving: Poisson traffic and an SLO, a rate sweep shows the curve and the 
   await expect(page.getByRole('combobox', { name: 'Input lengths' })).toHaveValue('trace');
   await expect(serving).toContainText(/Trace azure-llm-sample\.csv: \d+ requests/);
 });
+
+test('serving: two models share the design, static and dynamic side by side, one timeline lane each', async ({
+  tessera,
+}) => {
+  test.setTimeout(120_000);
+  const { page } = tessera;
+  await tessera.createProjectFromPreset(tessera.projectPath(), 'NVIDIA DGX H100');
+  await expect(tessera.headline('Decode throughput')).toContainText(/\d/);
+  await tessera.panel('Workload');
+  await page.getByRole('checkbox', { name: 'Simulate serving' }).check();
+  await setField(page, 'Requests', '300');
+  await page.getByRole('button', { name: 'Serve several models' }).click();
+  const second = page.getByRole('group', { name: /^Model 2:/ });
+  await expect(second).toBeVisible();
+  await setField(page, 'Rate of model 2 (req/s)', '4');
+  await page.getByRole('combobox', { name: 'Sharing' }).selectOption('dynamic');
+  await expect(page.getByRole('textbox', { name: 'Reallocation cost (ms)' })).toBeVisible();
+
+  await page.getByRole('tablist', { name: 'Results views' }).getByRole('tab', { name: 'Serving' }).click();
+  const tab = page.getByRole('region', { name: 'Serving results' });
+  await tab.getByRole('button', { name: 'Run serving simulation' }).click();
+  const table = tab.getByRole('table', { name: 'Models sharing the design' });
+  await expect(table).toBeVisible({ timeout: 60_000 });
+  await expect(table.getByRole('columnheader', { name: 'Static' })).toBeVisible();
+  await expect(table.getByRole('columnheader', { name: 'Dynamic' })).toBeVisible();
+  await expect(table.getByRole('rowheader', { name: /^model-1/ })).toBeVisible();
+  await expect(table.getByRole('rowheader', { name: /^model-2/ })).toBeVisible();
+  await expect(tab.getByRole('figure', { name: 'Batch timeline' })).toHaveAccessibleDescription(
+    /model-1: the .+ model-2: the/,
+  );
+
+  await page.getByRole('separator', { name: 'Resize the results panel' }).press('End');
+  const view = page.locator('#results-view');
+  await view.evaluate((element) => (element.scrollTop = element.scrollHeight));
+  await tessera.screenshot('serving-two-models');
+});

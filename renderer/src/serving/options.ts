@@ -451,7 +451,7 @@ export function kvOccupancySummary(series: ServingSeries): string {
 }
 
 /** Pixel layout of the batch timeline: a legend, then one lane (its own grid and axes) per model. */
-const timelineLayout = { legend: 30, lane: 96, gap: 14, axis: 24 };
+const timelineLayout = { legend: 30, lane: 120, gap: 14, axis: 24 };
 
 /** The lanes of a timeline: its models in order of first appearance, or one unnamed lane. */
 export function timelineLanes(steps: readonly TimelineStep[]): string[] {
@@ -592,7 +592,7 @@ export function batchTimelineSummary(steps: readonly TimelineStep[]): string {
       const last = own.at(-1);
       const span = last ? last.startSeconds + last.seconds - first : 0;
       const most = Math.max(...own.map((step) => step.decodeRequests));
-      return `${lane === '' ? 'The' : `${lane}: the`} ${formatQuantity(own.length, 'count')} steps shown cover ${formatQuantity(span, 'seconds')} (busy ${span > 0 ? formatPercent(busy / span) : '0 %'}); ${formatQuantity(prefill, 'count')} run prompt tokens, and up to ${formatQuantity(most, 'count')} requests decode in one step.`;
+      return `${lane === '' ? 'The' : `${lane}: the`} ${formatQuantity(own.length, 'count')} steps shown cover ${formatQuantity(span, 'seconds')} (busy ${span > 0 ? formatPercent(busy / span) : '0 %'}); ${formatQuantity(prefill, 'count')} run prompt tokens, and up to ${formatQuantity(most, 'count')} ${most === 1 ? 'request decodes' : 'requests decode'} in one step.`;
     })
     .join(' ');
 }

@@ -71,6 +71,10 @@ export async function runCli(argv: string[], streams: Streams, options: CliOptio
         const { runSweep } = await import('./sweep');
         return await runSweep(rest, streams, options.sweep);
       }
+      case 'serve': {
+        const { runServe } = await import('./serve');
+        return await runServe(rest, streams);
+      }
       case 'import-model': {
         const { runImportModel } = await import('./library-commands');
         return await runImportModel(rest, streams);

@@ -42,6 +42,15 @@ commands:
   sweep merge <part.jsonl ...> --out <all.csv | .jsonl | .parquet> [--pareto [--spec sweep.yaml]]
            merge the shards' JSONL files by index: the same output as one unsharded run; --spec gives
            --pareto the spec's objectives (default: decode tokens/s up, energy per token down)
+  serve --design <preset:ID | file.json | file.yaml | project.tessera#NAME> --scenario <s.yaml | s.json>
+        [--rate R | --rates LIST] [--json] [--progress]
+           simulate the scenario's requests (a tessera.workload document with serving:) on the design:
+           continuous batching, every step costed by the engine; prints req/s, tok/s, TTFT and TPOT
+           p50/p99 and goodput; --rate R replaces the traffic's rate (requests/s); --rates gives a
+           latency-rate curve with its knee and the largest rate within the SLO: 1,2,4,8 or 1..64
+           (doublings) or 1..64:12 (12 log-spaced rates); --json prints the ServingReport; a trace
+           traffic may name its trace with file: (relative to the scenario); bad input exits 2, a
+           failed simulation 1
   import-model <config.json> --id <id> [--name NAME] [--out FILE] [--project FILE.tessera]
   export --project FILE.tessera --design NAME|ID --format FORMAT --out FILE|FOLDER [--force]
            FORMAT: yaml, json, schema, svg, html, md, csv, trace, timeloop, llmcompass
@@ -60,6 +69,7 @@ export const commands = [
   'formats',
   'simulate',
   'sweep',
+  'serve',
   'import-model',
   'export',
   'import',

@@ -15,7 +15,8 @@ import type { ModelConfig } from '../../engine/schema/model';
 import { workloadSchema, type Workload } from '../../engine/schema/workload';
 import type { ServingReport } from '../../engine/serving/types';
 import type { Result } from '../contract/api';
-import { serve } from './serving-stand-in';
+import { serve } from '../../engine/serving/serve';
+import { ServingCancelled } from '../../engine/serving/simulate';
 
 /** The job kind the pool runs a serving simulation as. */
 export const SERVING_JOB = 'serve';
@@ -107,7 +108,7 @@ export function runServingJob(
     if (!served.ok) return { ok: false, error: { code: 'invalid-payload', message: served.message } };
     return { ok: true, value: served.report };
   } catch (error) {
-    if (error instanceof Error && error.name === 'ServingCancelled')
+    if (error instanceof ServingCancelled)
       return { ok: false, error: { code: 'cancelled', message: 'The serving run was cancelled.' } };
     throw error;
   }

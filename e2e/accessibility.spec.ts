@@ -1,6 +1,7 @@
 /**
  * Accessibility: axe-core (WCAG 2.x A and AA rules) on every main view and dialog — the start view, the main window
- * with a design, each results tab (Clocks and Area & cost included: the H100 has a DVFS domain and a die), the Inspector for a block, a group and a link, the Workload, Spec (text view)
+ * with a design, each results tab (Clocks and Area & cost included: the H100 has a DVFS domain and a die; Serving after a
+ * serving run), the Inspector for a block, a group and a link, the Workload (and its serving fields), Spec (text view)
  * and History panels, and every dialog. No serious or critical violation is allowed; each scan prints its counts.
  */
 import { writeFile } from 'node:fs/promises';
@@ -80,6 +81,29 @@ test('every main view and dialog has no serious or critical accessibility violat
   await expect(page.getByRole('listbox', { name: 'Models' })).toBeVisible();
   await expectAccessible(page, 'model picker');
   await page.keyboard.press('Escape');
+
+  // Serving: its fields in the Workload panel (with two models and a refused value), and the Serving tab's results.
+  await page.getByRole('checkbox', { name: 'Simulate serving' }).check();
+  await page.getByRole('button', { name: 'Serve several models' }).click();
+  const attainment = page.getByRole('textbox', { name: 'SLO attainment (%)', exact: true });
+  await attainment.fill('30');
+  await attainment.press('Enter');
+  await expect(attainment).toHaveAttribute('aria-invalid', 'true');
+  await expectAccessible(page, 'Workload panel: serving');
+  await page.getByRole('button', { name: 'Remove model 2' }).click();
+  await page.getByRole('button', { name: 'Remove model 1' }).click();
+  const requests = page.getByRole('textbox', { name: 'Requests', exact: true });
+  await requests.fill('200');
+  await requests.press('Enter');
+  await results.getByRole('tab', { name: 'Serving', exact: true }).click();
+  const servingResults = page.getByRole('region', { name: 'Serving results' });
+  await servingResults.getByRole('textbox', { name: 'Rate sweep (req/s)' }).fill('1..4');
+  await servingResults.getByRole('button', { name: 'Run serving simulation' }).click();
+  await expect(servingResults.getByRole('list', { name: 'Serving figures' })).toBeVisible({
+    timeout: 60_000,
+  });
+  await expectAccessible(page, 'results: Serving');
+  await results.getByRole('tab', { name: 'Summary', exact: true }).click();
 
   await tessera.panel('Spec');
   await expect(tessera.specEditor()).toBeVisible();

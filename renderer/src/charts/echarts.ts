@@ -3,10 +3,11 @@
  * the option builders in `options.ts` need, so the bundle carries a fraction of the library. SVG rather than
  * canvas: text stays crisp at any zoom, and the app's CSP needs neither eval nor inline scripts for it.
  */
-import { BarChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
+import { BarChart, CustomChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
 import {
   GridComponent,
   LegendComponent,
+  MarkLineComponent,
   ParallelComponent,
   TooltipComponent,
   VisualMapContinuousComponent,
@@ -27,6 +28,9 @@ use([
   ParallelChart,
   ParallelComponent,
   VisualMapContinuousComponent,
+  // The Serving tab: the batch timeline's steps (custom rectangles) and the SLO, knee and max-rate lines.
+  CustomChart,
+  MarkLineComponent,
 ]);
 
 /** A chart drawn with SVG in `container`; the caller disposes of it. */

@@ -371,9 +371,10 @@ export class Editor {
    * Sends a request about `document` as a delta of the design the backend holds for this window (only the blocks
    * and links that changed: a 1,000-block design is ~300 kB whole), or only the held design's token when it is
    * the same document (the batch sweep after a run). When the backend no longer holds the base (it restarted, or
-   * requests crossed), it answers `unknown-base` and the request goes again with the design whole.
+   * requests crossed), it answers `unknown-base` and the request goes again with the design whole. Public for
+   * the other requests about the open design (a serving run).
    */
-  private async withDesign<T>(
+  async withDesign<T>(
     document: DesignDocument,
     send: (input: DesignInput) => Promise<Result<T>>,
   ): Promise<Result<T>> {

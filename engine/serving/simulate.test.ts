@@ -314,4 +314,37 @@ describe('simulate', () => {
               if (kvCapacityTokens === 1e9) expect(figures.preemptions, label).toBe(0);
             }
   });
+
+  it('disaggregated keeps its books too, with recompute sending evicted requests back to the prefill side', () => {
+    for (const closed of [false, true]) {
+      const stream = buildStream(
+        closed ? { kind: 'closed', users: 40, thinkSeconds: 0.1 } : { kind: 'poisson', ratePerSecond: 60 },
+        { kind: 'lognormal', mean: 300, cv: 1, max: 2000 },
+        { kind: 'lognormal', mean: 150, cv: 1, max: 2000 },
+        { inputTokens: 1, outputTokens: 1 },
+        1500,
+        3,
+      );
+      const prefill = linearCost({ fixedSeconds: 0.02 });
+      const simulator = new ServingSimulator({
+        stream,
+        scheduler: {
+          ...scheduler(),
+          disaggregated: { prefill, transferBytesPerSecond: 1e9, transferLatencySeconds: 0.001 },
+        },
+        cost: linearCost({ kvCapacityTokens: 6000 }),
+      });
+      simulator.advance(Infinity);
+      const { figures } = simulator.finish();
+      expect(figures.completed).toBe(1500);
+      expect(figures.preemptions).toBeGreaterThan(0);
+      // Evicted requests prefill again on the prefill side: more prompt tokens than the stream's.
+      expect(prefill.counted.prefillTokens).toBeGreaterThan(
+        stream.input.reduce((sum, tokens) => sum + tokens, 0),
+      );
+      expect(simulator.demand()).toEqual({ waiting: 0, running: 0, kvTokens: 0 });
+      const little = figures.requestsPerSecond * figures.endToEnd.mean;
+      expect(Math.abs(figures.inSystemMean - little) / little).toBeLessThan(1e-6);
+    }
+  });
 });

@@ -914,6 +914,7 @@ function serveTenants(
       format: 'tessera.serving',
       version: 1,
       run: first.run,
+      ...(first.curve ? { curve: first.curve } : {}),
       tenants: results,
       sharing: {
         static: staticResult,

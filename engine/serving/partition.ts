@@ -9,9 +9,10 @@
  *   (at least one); a compute block drawn once has its parallel width scaled instead, by the parameter its cost
  *   model multiplies its rate by (`WIDTH_PARAMS`: a CPU's cores, an array's columns, a tensor cluster's MACs per
  *   cycle, an FPGA's DSP slices and fabric, a vector unit's lanes, a PIM bank's MACs per cycle), rounded, at least
- *   one. Memory: every memory block of the chip has its capacity and bandwidth (the parameters in bytes and
- *   bytes per second) scaled by the memory share — except memory inside a replicated compute group (a tile's own
- *   SRAM), which follows its tiles. Host memory and switches outside the chip are shared, not sliced.
+ *   one. Memory: every memory block of the chip has its capacity, bandwidth and static power (the parameters in
+ *   bytes, bytes per second and watts) scaled by the memory share — except memory inside a replicated compute
+ *   group (a tile's own SRAM), which follows its tiles. Host memory and switches outside the chip are shared, not
+ *   sliced; nor are the chip's links and power blocks (their static power stays whole in every slice).
  */
 import type { CatalogIndex } from '../catalog';
 import { findParam, numberParam } from '../catalog';
@@ -187,7 +188,8 @@ function shareDesign(
     }
     if (type.category === 'memory') {
       for (const spec of type.params) {
-        if (spec.kind !== 'number' || (spec.unit !== 'bytes' && spec.unit !== 'bytesPerSecond')) continue;
+        // Capacity, bandwidth, and the static power of the slice (so that tenants' idle power adds up to the chip's).
+        if (spec.kind !== 'number' || !['bytes', 'bytesPerSecond', 'watts'].includes(spec.unit)) continue;
         if (spec.key === 'localBufferBytes') continue;
         const value = scaledParam(block, catalog, spec.key, memory, false);
         if (value !== undefined) {

@@ -52,7 +52,7 @@ function costOf(batch: Partial<StepBatch>, model: StepCostModel = cost): { secon
  * 128 keys (the array's rows), a staircase in context that linear interpolation between multiples of 128 misses
  * by up to one stair — 4.7 % of the step at 11 sequences of 700 tokens (768 computed, 700 interpolated). Its
  * prefill is mostly attention (∝ tokens², 4 narrow layers), whose curvature between nodes 1.5× apart the linear
- * interpolation overstates by up to 4.8 % (700 tokens). The library's 70B model on H100s stays within 1.3 %.
+ * interpolation overstates by up to 4.8 % (700 tokens). The library's presets: docs/engine.md, "Step cost".
  */
 const TOLERANCE = 0.05;
 

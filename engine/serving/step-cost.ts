@@ -1,38 +1,40 @@
 /**
- * What a scheduler step costs, from engine evaluations: `buildStepCost` evaluates the design on a few dozen
- * buckets (decode steps over batch × context, prefill steps over prompt tokens) and interpolates between them, so
- * the simulator (`simulate.ts`) costs each step with a few multiplications and never calls the engine.
+ * What a scheduler step costs, from engine evaluations: `buildStepCost` evaluates the design on buckets (decode
+ * steps over batch × context, prefill steps over prompt tokens; about 200 evaluations, a few tenths of a second)
+ * and interpolates between them, so the simulator (`simulate.ts`) costs each step with a few multiplications and
+ * never calls the engine.
  *
  * The pieces, each an engine evaluation at the `figures` detail with the plan pinned (the split the engine picks
  * at the scheduler's largest batch, so every bucket runs the same split and no bucket jumps to another plan):
  *
- * - `D(b, c)`: a decode step of b sequences each with c tokens of context (`decodeContext`), b ∈ 1, 2, 4, …,
- *   the largest batch that fits; c ∈ 1 and four log-spaced values up to the longest context a step sees. The
- *   evaluations hold prompts of 1 token, so the KV cache they place stays in the chips' own memory whatever the
- *   context read: every bucket is priced as a serving engine runs it (KV on the device), including buckets whose
- *   b × c the memory could not hold (the scheduler never reaches them, but interpolation reads their corners).
- *   A decode step is weights streamed once + per-token compute + KV read ∝ b × c, i.e. of the form
+ * - `D(b, c)`: a decode step of b sequences each with c tokens of context (`decodeContext`), b on `edgeNodes` up
+ *   to the scheduler's largest batch; c ∈ 1 and four values a factor 4 apart up to the longest context a step
+ *   sees. The evaluations hold prompts of 1 token, so the KV cache they place stays in the chips' own memory
+ *   whatever the context read: every bucket is priced as a serving engine runs it (KV on the device), including
+ *   buckets whose b × c the memory could not hold (the scheduler never reaches them, but interpolation reads their
+ *   corners). A decode step is weights streamed once + per-token compute + KV read ∝ b × c, of the form
  *   α + β·b + γ·c + δ·b·c, which bilinear interpolation in (b, c) reproduces exactly; what it misses is where a
- *   cell straddles a roofline switch (memory- to compute-bound) or a tile-quantisation step.
- * - `L(T)`: T prompt tokens with no context — T prompts of one token, GEMMs over T tokens (prefill of batch T,
- *   input 1); T ∈ 1, 2, 4, … up to the step's token budget. Linear in T between nodes (weights once + ∝ tokens).
- * - `A(T)`: the attention cost per attended (query, key) pair at T tokens: from the prefill of T tokens as one
- *   prompt (or as few prompts of the model's longest context as hold them), less `L(T)`, divided by the extra
- *   pairs the causal mask gives (T(T+1)/2 − T; `engine/stages/lower.ts` counts pairs the same way).
+ *   cell straddles a roofline switch (memory- to compute-bound) or a tile-wave step.
+ * - `F(T)`: T prompt tokens as one prompt (or as few prompts of the model's longest context as hold them), the
+ *   time to first token of a lone prompt; T on `edgeNodes` up to the step's token budget.
+ * - `L(T)`: the same T tokens as prompts of `SHORT_PROMPT` tokens: the GEMMs over T tokens with little attention.
+ * - `A(T)`: attention per attended (query, key) pair: (F(T) − L(T)) / the pairs F attends beyond L (causal
+ *   pairs, counted as `engine/stages/lower.ts` counts them).
  *
  * A step with P prompt tokens over r prompts with K tokens of prefix already cached (chunked prefill) and n
  * decodes with C tokens of context in total costs
  *
- *   prefill alone:  L(P) + A(P) · (pairs − P),  pairs = P·K/r + P·(P/r + 1)/2  (r equal chunks, each attending
- *                   its prefix and itself causally: a chunk's attention over its prefix is never free)
+ *   prefill alone:  F(P) + A(P) · (pairs − pairs of F(P)),  pairs = P·K/r + P·(P/r + 1)/2  (r equal chunks, each
+ *                   attending its prefix and itself causally: a chunk's attention over its prefix is never free)
  *   decode alone:   D(n, C/n)
- *   mixed:          L(P + n) + A(P) · (pairs − P) + [D(n, C/n) − D(n, 1)]
+ *   mixed:          L(P + n) + A(P) · (pairs − pairs of L(P)) + [D(n, C/n) − D(n, 1)]
  *
  * The mixed step runs the GEMMs once over all P + n tokens (weights streamed once, as in vLLM's chunked prefill
  * that packs decodes beside a prompt chunk) and adds the decodes' KV reads (their step less the same step at
  * context 1). It is kept within [max(prefill alone, decode alone), prefill alone + decode alone]: running both in
  * one step is never faster than the longer part nor slower than the two one after the other. Energy follows the
- * same formulas on the phases' energies.
+ * same formulas on the phases' energies. Sliding-window layers are costed by the engine in every bucket, but the
+ * pair count above (and the KV per token) assume full attention.
  */
 import type { CatalogIndex } from '../catalog';
 import type { Diagnostic } from '../diagnostics';
@@ -134,22 +136,15 @@ class Bilinear {
   }
 }
 
-/** 1, 2, 4, … below `top`, then `top`. */
-function doublings(top: number): number[] {
-  const nodes: number[] = [];
-  for (let value = 1; value < top; value *= 2) nodes.push(value);
-  nodes.push(Math.max(1, Math.round(top)));
-  return nodes;
-}
-
 /**
- * Prompt-token nodes: powers of two and their halfway 1.5× (2, 3, 4, 6, 8, 12, …), each also one token past it,
- * up to `top`. A GEMM's time is a staircase in tokens (one more wave of output tiles every tile-multiple of rows:
- * every 256 tokens for Llama 3 70B at TP 8 on an H100, a 35 % step at 256), and tile multiples are powers of two
- * times 1 or 3: a node on each side of such an edge keeps the interpolation on one stair of the small prompts,
- * where a stair is a large share of the time.
+ * Nodes of the batch and prompt-token axes: powers of two and their halfway 1.5× (2, 3, 4, 6, 8, 12, …), each also
+ * one past it, up to `top`. A GEMM's time is a staircase in its rows (one more wave of output tiles every tile
+ * multiple: a 35 % step at 257 prompt tokens for Llama 3 70B at TP 8 on an H100, a 50 % step at 129 sequences
+ * for Llama 2 13B on an A100), and tile multiples are powers of two times 1 or 3: a node on each side of such an
+ * edge keeps the interpolation on one stair where a stair is a large share of the time. Halfway nodes also halve
+ * the reach of a roofline kink (memory- to compute-bound) inside an interval.
  */
-function promptNodes(top: number): number[] {
+function edgeNodes(top: number): number[] {
   const nodes = new Set<number>([1]);
   for (let value = 2; value < top; value *= 2)
     for (const node of [value, value * 1.5])
@@ -279,13 +274,12 @@ function buildWithPlan(
     plain.inputTokens + plain.outputTokens,
     Math.min(modelContext ?? plain.inputTokens + plain.outputTokens, kvCapacityTokens),
   );
-  const topBatch = Math.max(
-    1,
-    Math.min(maxBatch, Math.floor(kvCapacityTokens / Math.max(1, averageContext))),
-  );
+  // Every batch the scheduler may run: each request holds at least one token, so short requests fit many more
+  // than the workload's own lengths do.
+  const topBatch = Math.max(1, Math.min(maxBatch, kvCapacityTokens));
 
   // Decode grid: batch × context.
-  const batches = Float64Array.from(doublings(topBatch));
+  const batches = Float64Array.from(edgeNodes(topBatch));
   const contextList = [1];
   for (let k = CONTEXT_NODES - 1; k >= 0; k -= 1) {
     const value = Math.round(longest / CONTEXT_RATIO ** k);
@@ -306,7 +300,7 @@ function buildWithPlan(
     }
 
   // Prefill: L(T) from T tokens as short prompts, A(T) from the same tokens as one prompt (or a few of the longest).
-  const tokens = Float64Array.from(promptNodes(maxTokens));
+  const tokens = Float64Array.from(edgeNodes(maxTokens));
   const linear = pair(tokens.length);
   const whole = pair(tokens.length);
   const perPair = pair(tokens.length);

@@ -156,7 +156,10 @@ describe('buildStepCost', () => {
       [['array', 'dram']],
     );
     const built = buildStepCost(tiny, workload, catalog, limits);
-    expect(built.ok).toBe(false);
+    expect(built).toEqual({
+      ok: false,
+      message: expect.stringMatching(/leave no room for a KV cache/) as unknown,
+    });
   });
 });
 

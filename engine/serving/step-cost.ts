@@ -45,6 +45,7 @@ import type { Disaggregation } from '../schema/serving';
 import type { Workload } from '../schema/workload';
 import { groupLinks } from '../stages/hetero';
 import { computeChipGroups, resolve } from '../stages/resolve';
+import { formatQuantity } from '../units';
 import { chipGroupAlone, partitionDesign } from './partition';
 import type { StepBatch, StepCostModel, StepCostOut } from './types';
 
@@ -263,7 +264,7 @@ function buildWithPlan(
   if (kvCapacityTokens <= 0)
     return {
       ok: false,
-      message: `The weights of ${anchor.model.name} leave no room for a KV cache in the chips' own memory (${probe.memory.availableBytesPerChip} bytes a chip, ${probe.memory.weightsBytesPerChip} bytes of weights): no request can be served.`,
+      message: `The weights of ${anchor.model.name} leave no room for a KV cache in the chips' own memory (${formatQuantity(probe.memory.availableBytesPerChip, 'bytes')} a chip, ${formatQuantity(probe.memory.weightsBytesPerChip, 'bytes')} of weights on each): no request can be served. Give the model more chips or memory, or narrower weights.`,
     };
   const kvBytesPerToken =
     (probe.memory.kvBytesPerChip * chipsPerReplica) / (Math.max(1, probe.batchPerReplica) * 2);

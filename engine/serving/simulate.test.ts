@@ -263,4 +263,88 @@ describe('simulate', () => {
     expect(figures.completed).toBe(1000);
     expect(figures.preemptions).toBeGreaterThan(0);
   });
+
+  it('keeps its books over many settings: every request completes, the cache ends empty and never overflows', () => {
+    const policies = ['fcfs', 'prefill-first'] as const;
+    const preemptions = ['recompute', 'swap'] as const;
+    let seed = 0;
+    for (const policy of policies)
+      for (const chunkedPrefill of [true, false])
+        for (const preemption of preemptions)
+          for (const kvCapacityTokens of [3000, 20_000, 1e9])
+            for (const closed of [false, true]) {
+              seed += 1;
+              const stream = buildStream(
+                closed
+                  ? { kind: 'closed', users: 24, thinkSeconds: 0.2 }
+                  : { kind: 'gamma', ratePerSecond: 40, cv: 3 },
+                { kind: 'lognormal', mean: 200, cv: 1.5, max: 1500 },
+                { kind: 'lognormal', mean: 80, cv: 1.5, max: 1000 },
+                { inputTokens: 1, outputTokens: 1 },
+                600,
+                seed,
+              );
+              const cost = linearCost({
+                kvCapacityTokens,
+                swapBytesPerSecond: 1e10,
+                perContextTokenSeconds: 1e-8,
+              });
+              const simulator = new ServingSimulator({
+                stream,
+                scheduler: scheduler({
+                  policy,
+                  chunkedPrefill,
+                  preemption,
+                  maxBatch: 32,
+                  maxTokensPerStep: 512,
+                }),
+                cost,
+              });
+              simulator.advance(Infinity);
+              const { figures } = simulator.finish();
+              const label = `${policy} chunked=${chunkedPrefill} ${preemption} kv=${kvCapacityTokens} closed=${closed}`;
+              expect(figures.completed, label).toBe(600);
+              expect(simulator.demand(), label).toEqual({ waiting: 0, running: 0, kvTokens: 0 });
+              expect(figures.kv.peakUtilization, label).toBeLessThanOrEqual(1);
+              expect(figures.kv.fragmentation, label).toBeGreaterThanOrEqual(0);
+              expect(figures.batch.max, label).toBeLessThanOrEqual(32);
+              expect(figures.ttft.p50, label).toBeGreaterThan(0);
+              const little = figures.requestsPerSecond * figures.endToEnd.mean;
+              expect(Math.abs(figures.inSystemMean - little) / little, label).toBeLessThan(1e-6);
+              if (kvCapacityTokens === 1e9) expect(figures.preemptions, label).toBe(0);
+            }
+  });
+
+  it('disaggregated keeps its books too, with recompute sending evicted requests back to the prefill side', () => {
+    for (const closed of [false, true]) {
+      const stream = buildStream(
+        closed ? { kind: 'closed', users: 40, thinkSeconds: 0.1 } : { kind: 'poisson', ratePerSecond: 60 },
+        { kind: 'lognormal', mean: 300, cv: 1, max: 2000 },
+        { kind: 'lognormal', mean: 150, cv: 1, max: 2000 },
+        { inputTokens: 1, outputTokens: 1 },
+        1500,
+        3,
+      );
+      const prefill = linearCost({ fixedSeconds: 0.02 });
+      const simulator = new ServingSimulator({
+        stream,
+        scheduler: {
+          ...scheduler(),
+          disaggregated: { prefill, transferBytesPerSecond: 1e9, transferLatencySeconds: 0.001 },
+        },
+        cost: linearCost({ kvCapacityTokens: 6000 }),
+      });
+      simulator.advance(Infinity);
+      const { figures } = simulator.finish();
+      expect(figures.completed).toBe(1500);
+      expect(figures.preemptions).toBeGreaterThan(0);
+      // Evicted requests prefill again on the prefill side: more prompt tokens than the stream's.
+      expect(prefill.counted.prefillTokens).toBeGreaterThan(
+        stream.input.reduce((sum, tokens) => sum + tokens, 0),
+      );
+      expect(simulator.demand()).toEqual({ waiting: 0, running: 0, kvTokens: 0 });
+      const little = figures.requestsPerSecond * figures.endToEnd.mean;
+      expect(Math.abs(figures.inSystemMean - little) / little).toBeLessThan(1e-6);
+    }
+  });
 });

@@ -648,6 +648,11 @@ export class ServingSimulator {
       if (prefill.flightCount === 0 && prefill.waiting.size === 0)
         prefill.clock = Math.max(prefill.clock, side.clock);
       prefill.waiting.pushFront(id);
+      // The prefill side counts it from its own clock on: the time from the eviction to there (negative when that
+      // clock is behind) makes the time integrals exact.
+      const gap = prefill.clock - side.clock;
+      prefill.queueArea += gap;
+      prefill.systemArea += gap;
     } else side.waiting.pushFront(id);
     return id;
   }

@@ -131,7 +131,7 @@ describe('serve: one model', () => {
     const result = serve(hostless, { ...workload, model: 'gpt-2' }, catalog);
     if (!result.ok) throw new Error(result.message);
     expect(result.report.warnings.join('\n')).toMatch(
-      /swap preemption needs a path to host memory.*recomputed instead/,
+      /^Swap preemption needs a path to host memory.*recomputed instead/m,
     );
   });
 });

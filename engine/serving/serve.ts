@@ -193,7 +193,7 @@ function buildModel(
   const scheduler: SchedulerSettings = { ...settings };
   if (disaggregation) {
     const built = buildDisaggregated(design, workload, catalog, disaggregation, limits);
-    if (!built.ok) return { ok: false, message: `${capitalise(where)}${built.message}` };
+    if (!built.ok) return { ok: false, message: about(where, built.message) };
     cost = built.decode;
     scheduler.disaggregated = {
       prefill: built.prefill,
@@ -202,20 +202,25 @@ function buildModel(
     };
   } else {
     const built = buildStepCost(design, workload, catalog, limits);
-    if (!built.ok) return { ok: false, message: `${capitalise(where)}${built.message}` };
+    if (!built.ok) return { ok: false, message: about(where, built.message) };
     cost = built.cost;
   }
   if (scheduler.preemption === 'swap' && cost.swapBytesPerSecond === undefined) {
     warnings.push(
-      `${capitalise(where)}swap preemption needs a path to host memory, which the design does not have: preempted requests are recomputed instead.`,
+      about(
+        where,
+        `swap preemption needs a path to host memory, which the design does not have: preempted requests are recomputed instead.`,
+      ),
     );
     scheduler.preemption = 'recompute';
   }
   return { ok: true, cost, scheduler };
 }
 
-function capitalise(where: string): string {
-  return where === '' ? '' : `${where.charAt(0).toUpperCase()}${where.slice(1)}: `;
+/** `text` about `where` (a model, or "" with one): "Model \"chat\": text", or the text alone, capitalised. */
+function about(where: string, text: string): string {
+  const sentence = where === '' ? text : `${where}: ${text}`;
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}`;
 }
 
 function simulationInput(
@@ -352,13 +357,19 @@ function curveOf(
       maxRateWithinSlo = 0;
       limitRun = runs[0];
       warnings.push(
-        `${capitalise(where)}the SLO fails even at the lowest rate of the sweep (${formatRate(sorted[0] ?? 0)}): the largest rate within it is below the sweep.`,
+        about(
+          where,
+          `the SLO fails even at the lowest rate of the sweep (${formatRate(sorted[0] ?? 0)}): the largest rate within it is below the sweep.`,
+        ),
       );
       plan.finished(SLO_BISECTIONS);
     } else if (failing < 0) {
       maxRateWithinSlo = sorted[sorted.length - 1];
       warnings.push(
-        `${capitalise(where)}the SLO holds at every rate of the sweep: the largest rate within it is at least ${formatRate(maxRateWithinSlo ?? 0)}.`,
+        about(
+          where,
+          `the SLO holds at every rate of the sweep: the largest rate within it is at least ${formatRate(maxRateWithinSlo ?? 0)}.`,
+        ),
       );
       plan.finished(SLO_BISECTIONS);
     } else {
@@ -791,9 +802,7 @@ function ratesFor(model: Prepared, options: ServeOptions, warnings: string[], wh
   const rates = options.rates ?? [];
   if (rates.length === 0) return [];
   if (model.traffic.kind === 'closed') {
-    warnings.push(
-      `${capitalise(where)}a closed loop has no arrival rate to sweep: the rate curve is left out.`,
-    );
+    warnings.push(about(where, `a closed loop has no arrival rate to sweep: the rate curve is left out.`));
     return [];
   }
   return rates.filter((rate) => Number.isFinite(rate) && rate > 0);
@@ -827,7 +836,7 @@ function serveTenants(
     if (!partition) continue;
     const where = `model "${tenant.id}"`;
     const parted = partitionDesign(design, partition, catalog);
-    if (!parted.ok) return { ok: false, message: `${capitalise(where)}${parted.message}` };
+    if (!parted.ok) return { ok: false, message: about(where, parted.message) };
     const own = tenantWorkload(workload, serving, tenant);
     const built = buildModel(
       parted.design,
@@ -914,6 +923,7 @@ function serveTenants(
       format: 'tessera.serving',
       version: 1,
       run: first.run,
+      ...(first.curve ? { curve: first.curve } : {}),
       tenants: results,
       sharing: {
         static: staticResult,

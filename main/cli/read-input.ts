@@ -6,7 +6,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CatalogIndex } from '../../engine/catalog';
-import { readDesign } from '../../engine/design-io';
 import { importHfConfig } from '../../engine/models/hf-import';
 import { describeProblems, formatPath } from '../../engine/schema/common';
 import type { DesignDocument } from '../../engine/schema/design';

@@ -233,4 +233,34 @@ describe('simulate', () => {
     expect(sliced.energyJoules).toBeCloseTo(whole.figures.energyJoules, 6);
     expect(() => simulate({ ...input(), progress: () => false })).toThrow(ServingCancelled);
   });
+
+  it('stall holds the chips: a request arriving during a stall waits it out', () => {
+    const cost = linearCost({ fixedSeconds: 0.02, perPrefillTokenSeconds: 1e-4 });
+    const stream: RequestStream = {
+      arrivals: Float64Array.from([1]),
+      input: Int32Array.from([100]),
+      output: Int32Array.from([1]),
+    };
+    const simulator = new ServingSimulator({ stream, scheduler: scheduler(), cost });
+    simulator.stall(5);
+    simulator.advance(Infinity);
+    // The clock starts at the first arrival (1 s); stalled 5 s from there, the request starts at 6 s.
+    expect(simulator.finish().figures.ttft.max).toBeCloseTo(5 + cost.singlePrefillSeconds(100), 9);
+  });
+
+  it('setCost to a smaller KV cache evicts until what is held fits, and every request still completes', () => {
+    const stream = poisson(100, 1000, 256, 256, 5);
+    const simulator = new ServingSimulator({ stream, scheduler: scheduler(), cost: linearCost() });
+    simulator.advance(2);
+    const before = simulator.demand();
+    expect(before.running).toBeGreaterThan(8);
+    expect(before.kvTokens).toBeGreaterThan(4096);
+    simulator.setCost(linearCost({ kvCapacityTokens: 4096 }));
+    simulator.advance(2.5);
+    expect(simulator.demand().kvTokens).toBeLessThanOrEqual(4096);
+    simulator.advance(Infinity);
+    const { figures } = simulator.finish();
+    expect(figures.completed).toBe(1000);
+    expect(figures.preemptions).toBeGreaterThan(0);
+  });
 });

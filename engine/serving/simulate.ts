@@ -71,7 +71,10 @@ class Deque {
   }
 }
 
-/** A min-heap of request ids by arrival time (closed-loop arrivals are made as requests complete). */
+/**
+ * A min-heap of request ids by arrival time, ties by id (closed-loop arrivals are made as requests complete;
+ * requests sent at the same instant queue in the order they were made).
+ */
 class ArrivalHeap {
   private readonly ids: Int32Array;
   size = 0;
@@ -81,17 +84,21 @@ class ArrivalHeap {
   ) {
     this.ids = new Int32Array(Math.max(1, capacity));
   }
+  private before(a: number, b: number): boolean {
+    const ka = this.key[a] as number;
+    const kb = this.key[b] as number;
+    return ka < kb || (ka === kb && a < b);
+  }
   topKey(): number {
     return this.size > 0 ? (this.key[this.ids[0] as number] as number) : Infinity;
   }
   push(id: number): void {
     let at = this.size;
     this.size += 1;
-    const value = this.key[id] as number;
     while (at > 0) {
       const parent = (at - 1) >> 1;
       const other = this.ids[parent] as number;
-      if ((this.key[other] as number) <= value) break;
+      if (!this.before(id, other)) break;
       this.ids[at] = other;
       at = parent;
     }
@@ -102,18 +109,14 @@ class ArrivalHeap {
     this.size -= 1;
     if (this.size > 0) {
       const last = this.ids[this.size] as number;
-      const value = this.key[last] as number;
       let at = 0;
       for (;;) {
         let child = 2 * at + 1;
         if (child >= this.size) break;
         const right = child + 1;
-        if (
-          right < this.size &&
-          (this.key[this.ids[right] as number] as number) < (this.key[this.ids[child] as number] as number)
-        )
+        if (right < this.size && this.before(this.ids[right] as number, this.ids[child] as number))
           child = right;
-        if ((this.key[this.ids[child] as number] as number) >= value) break;
+        if (!this.before(this.ids[child] as number, last)) break;
         this.ids[at] = this.ids[child] as number;
         at = child;
       }
@@ -123,9 +126,88 @@ class ArrivalHeap {
   }
 }
 
+/**
+ * A min-heap of (tick, request, epoch) events: a decoding request's completion or its next KV block boundary,
+ * keyed by the side's decode-step counter. An entry whose epoch is no longer the request's (it was preempted
+ * since) is stale and skipped.
+ */
+class TickHeap {
+  private keys: Float64Array;
+  private ids: Int32Array;
+  private epochs: Int32Array;
+  size = 0;
+  constructor(capacity: number) {
+    this.keys = new Float64Array(Math.max(4, capacity));
+    this.ids = new Int32Array(Math.max(4, capacity));
+    this.epochs = new Int32Array(Math.max(4, capacity));
+  }
+  topKey(): number {
+    return this.size > 0 ? (this.keys[0] as number) : Infinity;
+  }
+  topId(): number {
+    return this.ids[0] as number;
+  }
+  topEpoch(): number {
+    return this.epochs[0] as number;
+  }
+  push(key: number, id: number, epoch: number): void {
+    if (this.size === this.keys.length) {
+      const grow = <T extends Float64Array | Int32Array>(old: T, next: T): T => {
+        next.set(old);
+        return next;
+      };
+      this.keys = grow(this.keys, new Float64Array(this.size * 2));
+      this.ids = grow(this.ids, new Int32Array(this.size * 2));
+      this.epochs = grow(this.epochs, new Int32Array(this.size * 2));
+    }
+    let at = this.size;
+    this.size += 1;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if ((this.keys[parent] as number) <= key) break;
+      this.keys[at] = this.keys[parent] as number;
+      this.ids[at] = this.ids[parent] as number;
+      this.epochs[at] = this.epochs[parent] as number;
+      at = parent;
+    }
+    this.keys[at] = key;
+    this.ids[at] = id;
+    this.epochs[at] = epoch;
+  }
+  pop(): void {
+    this.size -= 1;
+    if (this.size === 0) return;
+    const key = this.keys[this.size] as number;
+    const id = this.ids[this.size] as number;
+    const epoch = this.epochs[this.size] as number;
+    let at = 0;
+    for (;;) {
+      let child = 2 * at + 1;
+      if (child >= this.size) break;
+      if (child + 1 < this.size && (this.keys[child + 1] as number) < (this.keys[child] as number))
+        child += 1;
+      if ((this.keys[child] as number) >= key) break;
+      this.keys[at] = this.keys[child] as number;
+      this.ids[at] = this.ids[child] as number;
+      this.epochs[at] = this.epochs[child] as number;
+      at = child;
+    }
+    this.keys[at] = key;
+    this.ids[at] = id;
+    this.epochs[at] = epoch;
+  }
+}
+
 type Role = 'both' | 'prefill' | 'decode';
 
-/** One set of chips running steps: the whole design, or the prefill or decode side of a disaggregated one. */
+/**
+ * One set of chips running steps: the whole design, or the prefill or decode side of a disaggregated one.
+ *
+ * Decoding requests are not touched step by step: every step that decodes runs all of them (fcfs and the decode
+ * side always; prefill-first either all or none), so the side counts its decode steps (`decodeTick`) and a
+ * request's tokens are those it had when it joined plus the ticks since. Its completion and its next KV block
+ * boundary are events in two heaps keyed by tick.
+ */
 class Side {
   clock: number;
   totalBlocks: number;
@@ -133,8 +215,19 @@ class Side {
   heldTokens = 0;
   readonly waiting: Deque;
   readonly swapped: Deque;
-  readonly flight: Int32Array;
+  /** Requests in flight in admission order; an entry is live while the request's `slot` points at it. */
+  flight: Int32Array;
+  flightLength = 0;
   flightCount = 0;
+  /** Requests prefilling, in admission order (a prompt's later chunks go first). */
+  readonly prefilling: Int32Array;
+  prefillingCount = 0;
+  decodeTick = 0;
+  decoders = 0;
+  /** Σ over decoders of prompt + tokens generated. */
+  decodeContext = 0;
+  readonly completions: TickHeap;
+  readonly boundaries: TickHeap;
   // Time integrals (request-seconds, block-seconds) and counters.
   queueArea = 0;
   flightArea = 0;
@@ -160,7 +253,11 @@ class Side {
     this.totalBlocks = Math.floor(cost.kvCapacityTokens / blockTokens);
     this.waiting = new Deque(requests);
     this.swapped = new Deque(requests);
-    this.flight = new Int32Array(Math.max(1, Math.min(maxBatch, requests)) + 1);
+    const inFlight = Math.max(1, Math.min(maxBatch, requests)) + 1;
+    this.flight = new Int32Array(2 * inFlight);
+    this.prefilling = new Int32Array(inFlight);
+    this.completions = new TickHeap(2 * inFlight);
+    this.boundaries = new TickHeap(2 * inFlight);
   }
 }
 
@@ -176,7 +273,11 @@ export class ServingSimulator {
   private readonly output: Int32Array;
   private readonly target: Int32Array;
   private readonly prefilled: Int32Array;
+  /** Tokens generated; while decoding, those it had at `joinTick` (see `generatedOf`). */
   private readonly generated: Int32Array;
+  private readonly joinTick: Float64Array;
+  private readonly epoch: Int32Array;
+  private readonly slot: Int32Array;
   private readonly blocks: Int32Array;
   private readonly phase: Uint8Array;
   private readonly firstStart: Float64Array;
@@ -205,16 +306,19 @@ export class ServingSimulator {
   private lastCompletion: number;
   private preemptions = 0;
   private movedBytes = 0;
-  private stalledSeconds = 0;
   private stepsSinceProgress = 0;
   private readonly warnings: string[] = [];
   private readonly series: SeriesRecorder;
   private readonly timeline: TimelineStep[] = [];
   private readonly timelineLimit: number;
-  // Scratch for one step.
-  private readonly stepIds: Int32Array;
-  private readonly stepChunk: Int32Array;
-  private stepCount = 0;
+  // Scratch for one step: the prompt chunks it runs, whether its decoders run, time spent swapping.
+  private readonly chunkIds: Int32Array;
+  private readonly chunkTokens: Int32Array;
+  private chunkCount = 0;
+  private decodesRun = false;
+  /** Scratch: the decoders whose event is due, in admission order. */
+  private due = new Int32Array(64);
+  private dueKey = new Float64Array(64);
   private swapSeconds = 0;
   private readonly batch: StepBatch = {
     prefillTokens: 0,
@@ -230,23 +334,25 @@ export class ServingSimulator {
     const closed = isClosedLoop(stream);
     const count = closed ? stream.requests : stream.arrivals.length;
     this.requests = count;
-    this.input = stream.input;
-    this.output = stream.output;
+    this.input = new Int32Array(count);
+    this.output = new Int32Array(count);
+    for (let id = 0; id < count; id += 1) {
+      this.input[id] = Math.max(1, stream.input[id] ?? 1);
+      this.output[id] = Math.max(1, stream.output[id] ?? 1);
+    }
     this.arrival = new Float64Array(count);
-    this.target = new Int32Array(count);
+    this.target = this.input.slice();
     this.prefilled = new Int32Array(count);
     this.generated = new Int32Array(count);
+    this.joinTick = new Float64Array(count);
+    this.epoch = new Int32Array(count);
+    this.slot = new Int32Array(count).fill(-1);
     this.blocks = new Int32Array(count);
     this.phase = new Uint8Array(count);
     this.firstStart = new Float64Array(count).fill(NaN);
     this.firstToken = new Float64Array(count).fill(NaN);
     this.finishTime = new Float64Array(count).fill(NaN);
     this.readyTime = new Float64Array(count);
-    for (let id = 0; id < count; id += 1) {
-      this.input[id] = Math.max(1, this.input[id] as number);
-      this.output[id] = Math.max(1, this.output[id] as number);
-      this.target[id] = this.input[id] as number;
-    }
     this.blockTokens = Math.max(1, scheduler.kvBlockTokens);
     this.maxBatch = Math.max(1, scheduler.maxBatch);
     this.maxTokens = Math.max(1, scheduler.maxTokensPerStep);
@@ -261,13 +367,10 @@ export class ServingSimulator {
       this.closed = { users: stream.users, thinkSeconds: stream.thinkSeconds };
       this.heap = new ArrivalHeap(count, this.arrival);
       const first = Math.min(stream.users, count);
-      for (let id = 0; id < first; id += 1) {
-        this.arrival[id] = 0;
-        this.heap.push(id);
-      }
+      for (let id = 0; id < first; id += 1) this.heap.push(id);
       this.nextId = first;
     } else {
-      this.arrival.set(stream.arrivals);
+      this.arrival.set(stream.arrivals.subarray(0, count));
     }
     this.startTime = count > 0 ? (closed ? 0 : (this.arrival[0] as number)) : 0;
     this.lastCompletion = this.startTime;
@@ -284,9 +387,9 @@ export class ServingSimulator {
       ? new Side('prefill', disaggregated.prefill, count, this.maxBatch, this.blockTokens, this.startTime)
       : undefined;
     this.transfers = new Deque(disaggregated ? count : 1);
-    const capacity = this.maxBatch + 1;
-    this.stepIds = new Int32Array(capacity + 1);
-    this.stepChunk = new Int32Array(capacity + 1);
+    const capacity = Math.max(1, Math.min(this.maxBatch, count)) + 1;
+    this.chunkIds = new Int32Array(capacity);
+    this.chunkTokens = new Int32Array(capacity);
     const record = inputs.record ?? DEFAULT_RECORD;
     this.timelineLimit = Math.max(0, record.timelineSteps);
     const span = closed || count === 0 ? 0 : (this.arrival[count - 1] as number) - this.startTime;
@@ -318,7 +421,6 @@ export class ServingSimulator {
     if (!(seconds > 0)) return;
     this.main.clock += seconds;
     if (this.prefill) this.prefill.clock += seconds;
-    this.stalledSeconds += seconds;
   }
 
   /** What the model asks of its partition now: requests waiting, requests in flight, tokens in the KV cache. */
@@ -373,6 +475,17 @@ export class ServingSimulator {
     return this.cursor < this.requests ? (this.arrival[this.cursor] as number) : Infinity;
   }
 
+  /**
+   * Disaggregated: the earliest time the prefill side can send more KV (its clock while it has prompts, else its
+   * next arrival), so a decode stretch never runs past a request it should have admitted. Infinity otherwise.
+   */
+  private prefillHorizon(): number {
+    const prefill = this.prefill;
+    if (!prefill) return Infinity;
+    if (prefill.flightCount > 0 || prefill.waiting.size > 0) return prefill.clock;
+    return Math.max(prefill.clock, this.nextEvent(prefill));
+  }
+
   /** Moves requests that have arrived (or whose KV has landed) by the side's clock into its queue. */
   private pull(side: Side): void {
     const now = side.clock;
@@ -410,33 +523,112 @@ export class ServingSimulator {
     return Math.ceil(tokens / this.blockTokens);
   }
 
+  /** Tokens a request has generated (a decoding one: those it joined with plus the decode steps since). */
+  private generatedOf(side: Side, id: number): number {
+    const base = this.generated[id] as number;
+    return this.phase[id] === DECODE ? base + side.decodeTick - (this.joinTick[id] as number) : base;
+  }
+
   /** Tokens a request holds in the KV cache: its prompt so far while prefilling, else prompt + generated. */
-  private held(id: number): number {
+  private held(side: Side, id: number): number {
     return this.phase[id] === PREFILL
       ? (this.prefilled[id] as number)
-      : (this.input[id] as number) + (this.generated[id] as number);
+      : (this.input[id] as number) + this.generatedOf(side, id);
   }
 
-  private removeFromFlight(side: Side, index: number): void {
-    for (let at = index; at < side.flightCount - 1; at += 1) side.flight[at] = side.flight[at + 1] as number;
+  // ---- flight list (admission order; lazy removal) ----
+
+  private enterFlight(side: Side, id: number): void {
+    if (side.flightLength === side.flight.length) this.compactFlight(side);
+    side.flight[side.flightLength] = id;
+    this.slot[id] = side.flightLength;
+    side.flightLength += 1;
+    side.flightCount += 1;
+  }
+
+  private leaveFlight(side: Side, id: number): void {
+    const at = this.slot[id] as number;
+    this.slot[id] = -1;
     side.flightCount -= 1;
+    if (at === side.flightLength - 1) side.flightLength -= 1;
   }
 
-  private release(side: Side, id: number): void {
-    side.usedBlocks -= this.blocks[id] as number;
-    side.heldTokens -= this.held(id);
-    this.blocks[id] = 0;
+  private compactFlight(side: Side): void {
+    let kept = 0;
+    for (let index = 0; index < side.flightLength; index += 1) {
+      const id = side.flight[index] as number;
+      if (this.slot[id] !== index) continue;
+      side.flight[kept] = id;
+      this.slot[id] = kept;
+      kept += 1;
+    }
+    side.flightLength = kept;
   }
 
-  /** Evicts the newest request in flight (vLLM's policy: the last admitted goes first). */
+  /** The newest request in flight (vLLM evicts the last admitted first). */
+  private newest(side: Side): number {
+    while (side.flightLength > 0) {
+      const id = side.flight[side.flightLength - 1] as number;
+      if (this.slot[id] === side.flightLength - 1) return id;
+      side.flightLength -= 1;
+    }
+    return -1;
+  }
+
+  // ---- decoders ----
+
+  /** A request starts decoding on the side with `blocks[id]` blocks: its completion and next boundary are events. */
+  private joinDecoders(side: Side, id: number): void {
+    const generated = this.generated[id] as number;
+    const tokens = (this.input[id] as number) + generated;
+    this.phase[id] = DECODE;
+    this.joinTick[id] = side.decodeTick;
+    const epoch = (this.epoch[id] as number) + 1;
+    this.epoch[id] = epoch;
+    side.decoders += 1;
+    side.decodeContext += tokens;
+    side.completions.push(side.decodeTick + (this.output[id] as number) - generated, id, epoch);
+    // Before the step that makes token t + 1 it needs ⌈(t + 1) / block⌉ blocks: room runs out after
+    // blocks · block − t more steps.
+    side.boundaries.push(
+      side.decodeTick + (this.blocks[id] as number) * this.blockTokens - tokens,
+      id,
+      epoch,
+    );
+  }
+
+  /** A decoder stops decoding (done or preempted): its tokens are fixed and its events become stale. */
+  private leaveDecoders(side: Side, id: number): void {
+    const generated = this.generatedOf(side, id);
+    side.decoders -= 1;
+    side.decodeContext -= (this.input[id] as number) + generated;
+    this.generated[id] = generated;
+    this.epoch[id] = (this.epoch[id] as number) + 1;
+  }
+
+  private removePrefilling(side: Side, id: number): void {
+    let kept = 0;
+    for (let index = 0; index < side.prefillingCount; index += 1) {
+      const other = side.prefilling[index] as number;
+      if (other === id) continue;
+      side.prefilling[kept] = other;
+      kept += 1;
+    }
+    side.prefillingCount = kept;
+  }
+
+  /** Evicts the newest request in flight; returns it. */
   private preemptNewest(side: Side): number {
-    const index = side.flightCount - 1;
-    const id = side.flight[index] as number;
+    const id = this.newest(side);
     this.preemptions += 1;
-    const tokens = this.held(id);
+    const tokens = this.held(side, id);
     const wasDecoding = this.phase[id] === DECODE;
-    this.release(side, id);
-    side.flightCount -= 1;
+    side.usedBlocks -= this.blocks[id] as number;
+    side.heldTokens -= tokens;
+    this.blocks[id] = 0;
+    this.leaveFlight(side, id);
+    if (wasDecoding) this.leaveDecoders(side, id);
+    else this.removePrefilling(side, id);
     const swapSpeed = side.cost.swapBytesPerSecond;
     if (this.swap && wasDecoding && swapSpeed !== undefined && swapSpeed > 0) {
       const bytes = tokens * side.cost.kvBytesPerToken;
@@ -476,37 +668,43 @@ export class ServingSimulator {
     this.nextId += 1;
   }
 
-  private complete(side: Side, id: number): void {
-    this.release(side, id);
+  private complete(side: Side, id: number, time: number): void {
+    side.usedBlocks -= this.blocks[id] as number;
+    side.heldTokens -= this.held(side, id);
+    this.blocks[id] = 0;
+    this.leaveFlight(side, id);
+    if (this.phase[id] === DECODE) this.leaveDecoders(side, id);
     this.phase[id] = DONE;
-    this.finishTime[id] = side.clock;
+    this.finishTime[id] = time;
     this.completedCount += 1;
-    if (side.clock > this.lastCompletion) this.lastCompletion = side.clock;
-    this.finishNext(side.clock);
+    if (time > this.lastCompletion) this.lastCompletion = time;
+    this.finishNext(time);
   }
 
-  private addToStep(id: number, chunk: number): void {
-    this.stepIds[this.stepCount] = id;
-    this.stepChunk[this.stepCount] = chunk;
-    this.stepCount += 1;
+  // ---- composing a step ----
+
+  private addChunk(id: number, tokens: number): void {
+    this.chunkIds[this.chunkCount] = id;
+    this.chunkTokens[this.chunkCount] = tokens;
+    this.chunkCount += 1;
+    this.batch.prefillTokens += tokens;
+    this.batch.prefillRequests += 1;
   }
 
-  /** Puts waiting prompts (and partial ones) into the step within `budget` tokens; returns the tokens used. */
+  /** Puts prompts into the step within `budget` tokens: first the later chunks of admitted ones, then new ones. */
   private schedulePrompts(side: Side, budget: number): void {
     const batch = this.batch;
     let left = budget;
-    for (let index = 0; index < side.flightCount && left > 0; index += 1) {
-      const id = side.flight[index] as number;
-      if (this.phase[id] !== PREFILL) continue;
+    for (let index = 0; index < side.prefillingCount && left > 0; index += 1) {
+      const id = side.prefilling[index] as number;
       const remaining = (this.target[id] as number) - (this.prefilled[id] as number);
       const chunk = this.chunked ? Math.min(remaining, left) : remaining;
-      batch.prefillTokens += chunk;
-      batch.prefillRequests += 1;
       batch.prefillContextTokens += this.prefilled[id] as number;
-      this.addToStep(id, chunk);
+      this.addChunk(id, chunk);
       left -= chunk;
     }
-    while (side.waiting.size > 0 && side.flightCount < this.maxBatch && left > 0) {
+    // New prompts wait while swapped requests do: those come back first (vLLM schedules no prefill then).
+    while (side.waiting.size > 0 && side.swapped.size === 0 && side.flightCount < this.maxBatch && left > 0) {
       const id = side.waiting.front();
       const prompt = this.target[id] as number;
       const need = this.blocksFor(prompt + 1);
@@ -525,48 +723,46 @@ export class ServingSimulator {
       this.phase[id] = PREFILL;
       this.prefilled[id] = 0;
       if (Number.isNaN(this.firstStart[id])) this.firstStart[id] = side.clock;
-      side.flight[side.flightCount] = id;
-      side.flightCount += 1;
-      batch.prefillTokens += chunk;
-      batch.prefillRequests += 1;
-      this.addToStep(id, chunk);
+      this.enterFlight(side, id);
+      side.prefilling[side.prefillingCount] = id;
+      side.prefillingCount += 1;
+      this.addChunk(id, chunk);
       left -= chunk;
       if (!this.chunked && prompt > budget) break;
     }
   }
 
-  /** Adds every decoding request to the step, taking a block for its next token (preempting when none is free). */
-  private scheduleDecodes(side: Side): void {
-    const batch = this.batch;
-    for (let index = 0; index < side.flightCount; index += 1) {
-      const id = side.flight[index] as number;
-      if (this.phase[id] !== DECODE) continue;
-      const tokens = (this.input[id] as number) + (this.generated[id] as number);
-      const need = this.blocksFor(tokens + 1);
-      let evicted = false;
-      while ((this.blocks[id] as number) < need) {
+  /**
+   * Gives every decoder the block its next token needs (the boundary events due now), preempting the newest
+   * request while none is free; then every remaining decoder runs in the step.
+   */
+  private growDecoders(side: Side): void {
+    // vLLM walks the running requests oldest first, so the due ones take free blocks in admission order.
+    const due = this.dueInAdmissionOrder(side, side.boundaries, side.decodeTick);
+    const boundaries = side.boundaries;
+    for (let index = 0; index < due; index += 1) {
+      const id = this.due[index] as number;
+      const epoch = this.epoch[id] as number;
+      // Preempted meanwhile (evicted as the newest while an older request needed a block): nothing to take.
+      while (this.phase[id] === DECODE && this.epoch[id] === epoch) {
         if (side.usedBlocks < side.totalBlocks) {
           this.blocks[id] = (this.blocks[id] as number) + 1;
           side.usedBlocks += 1;
-          continue;
+          boundaries.push((this.dueKey[index] as number) + this.blockTokens, id, epoch);
+          break;
         }
         if (side.flightCount === 1) {
           // Alone and still out of room: it can never finish on this cache.
-          this.release(side, id);
-          side.flightCount = 0;
+          side.usedBlocks -= this.blocks[id] as number;
+          side.heldTokens -= this.held(side, id);
+          this.blocks[id] = 0;
+          this.leaveFlight(side, id);
+          this.leaveDecoders(side, id);
           this.drop(side, id);
-          evicted = true;
           break;
         }
-        if (this.preemptNewest(side) === id) {
-          evicted = true;
-          break;
-        }
+        this.preemptNewest(side); // maybe this very request
       }
-      if (evicted) break;
-      batch.decodeRequests += 1;
-      batch.decodeContextTokens += tokens;
-      this.addToStep(id, 0);
     }
   }
 
@@ -590,15 +786,14 @@ export class ServingSimulator {
       const bytes = tokens * side.cost.kvBytesPerToken;
       this.swapSeconds += bytes / speed;
       this.movedBytes += bytes;
-      this.phase[id] = DECODE;
-      side.flight[side.flightCount] = id;
-      side.flightCount += 1;
+      this.enterFlight(side, id);
+      this.joinDecoders(side, id);
     }
   }
 
   /** Disaggregated decode side: requests whose KV has landed join when blocks and batch room allow. */
   private admitReady(side: Side): void {
-    while (side.waiting.size > 0 && side.flightCount < this.maxBatch) {
+    while (side.waiting.size > 0 && side.swapped.size === 0 && side.flightCount < this.maxBatch) {
       const id = side.waiting.front();
       const tokens = (this.input[id] as number) + (this.generated[id] as number);
       const need = this.blocksFor(tokens + 1);
@@ -612,9 +807,8 @@ export class ServingSimulator {
       this.blocks[id] = need;
       side.usedBlocks += need;
       side.heldTokens += tokens;
-      this.phase[id] = DECODE;
-      side.flight[side.flightCount] = id;
-      side.flightCount += 1;
+      this.enterFlight(side, id);
+      this.joinDecoders(side, id);
     }
   }
 
@@ -627,40 +821,51 @@ export class ServingSimulator {
     batch.prefillContextTokens = 0;
     batch.decodeRequests = 0;
     batch.decodeContextTokens = 0;
-    this.stepCount = 0;
+    this.chunkCount = 0;
+    this.decodesRun = false;
     this.swapSeconds = 0;
+    const preemptedBefore = this.preemptions;
     // A smaller cache (setCost) evicts the newest requests until what is held fits.
     while (side.usedBlocks > side.totalBlocks && side.flightCount > 0) this.preemptNewest(side);
+    // vLLM's order: the running requests first (their next blocks, evicting the newest when none is free), then
+    // swapped requests back (only if nothing was evicted this step: there is no room), then new prompts.
     if (side.role === 'prefill') this.schedulePrompts(side, this.maxTokens);
-    else {
-      this.swapIn(side);
-      if (side.role === 'decode') {
-        this.admitReady(side);
-        this.scheduleDecodes(side);
-      } else if (this.prefillFirst) {
-        this.schedulePrompts(side, this.maxTokens);
-        if (batch.prefillTokens === 0) this.scheduleDecodes(side);
-      } else {
-        this.scheduleDecodes(side);
-        this.schedulePrompts(side, this.maxTokens - batch.decodeRequests);
+    else if (this.prefillFirst && side.role === 'both') {
+      this.schedulePrompts(side, this.maxTokens);
+      if (this.chunkCount === 0) {
+        this.growDecoders(side);
+        if (this.preemptions === preemptedBefore) this.swapIn(side);
+        this.decodesRun = side.decoders > 0;
       }
+    } else {
+      this.growDecoders(side);
+      if (this.preemptions === preemptedBefore) this.swapIn(side);
+      this.decodesRun = side.decoders > 0;
+      if (side.role === 'decode') this.admitReady(side);
+      else this.schedulePrompts(side, this.maxTokens - side.decoders);
+      // Requests admitted on the decode side decode in this very step.
+      this.decodesRun = side.decoders > 0;
     }
-    if (this.stepCount === 0 && this.swapSeconds === 0) return false;
+    if (this.decodesRun) {
+      batch.decodeRequests = side.decoders;
+      batch.decodeContextTokens = side.decodeContext;
+    }
+    if (this.chunkCount === 0 && !this.decodesRun && this.swapSeconds === 0) return false;
     const queued = side.waiting.size + side.swapped.size;
     if (queued > side.maxQueue) side.maxQueue = queued;
     if (side.flightCount > side.maxFlight) side.maxFlight = side.flightCount;
     if (side.usedBlocks > side.peakBlocks) side.peakBlocks = side.usedBlocks;
+    // A decode-only step after which nothing can join until a decoder finishes (whatever waits did not fit, and
+    // nothing was evicted to make room this step): run the stretch of such steps at once.
     if (
-      batch.prefillTokens === 0 &&
+      this.chunkCount === 0 &&
       this.swapSeconds === 0 &&
-      side.role !== 'prefill' &&
-      batch.decodeRequests === side.flightCount &&
-      batch.decodeRequests > 0
-    ) {
+      this.decodesRun &&
+      side.prefillingCount === 0 &&
+      this.preemptions === preemptedBefore
+    )
       this.runDecodeStretch(side, until);
-      return true;
-    }
-    this.runOne(side);
+    else this.runOne(side);
     return true;
   }
 
@@ -691,6 +896,7 @@ export class ServingSimulator {
     }
   }
 
+  /** The step's seconds from the cost model (a non-positive or non-finite answer counts as zero); joules in `out`. */
   private costOf(side: Side): number {
     this.out.seconds = 0;
     this.out.joules = 0;
@@ -710,60 +916,95 @@ export class ServingSimulator {
     side.steps += 1;
   }
 
-  /** Runs the composed step and applies it: prompt chunks advance, decodes generate, finished requests leave. */
+  /** Decoders due to finish by the side's tick leave, oldest first. */
+  private completeDue(side: Side): void {
+    const due = this.dueInAdmissionOrder(side, side.completions, side.decodeTick);
+    for (let index = 0; index < due; index += 1) this.complete(side, this.due[index] as number, side.clock);
+  }
+
+  /**
+   * Pops the live events of `heap` keyed at most `tick` into `due` (with their keys in `dueKey`), sorted by the
+   * requests' admission order; returns how many. Few are due at once (a boundary comes every `kvBlockTokens`
+   * steps per request), so an insertion sort.
+   */
+  private dueInAdmissionOrder(side: Side, heap: TickHeap, tick: number): number {
+    let count = 0;
+    while (heap.size > 0 && heap.topKey() <= tick) {
+      const id = heap.topId();
+      const epoch = heap.topEpoch();
+      const key = heap.topKey();
+      heap.pop();
+      if (this.epoch[id] !== epoch || this.phase[id] !== DECODE) continue;
+      if (count === this.due.length) {
+        const grown = new Int32Array(count * 2);
+        grown.set(this.due);
+        this.due = grown;
+        const keys = new Float64Array(count * 2);
+        keys.set(this.dueKey);
+        this.dueKey = keys;
+      }
+      let at = count;
+      const slot = this.slot[id] as number;
+      while (at > 0 && (this.slot[this.due[at - 1] as number] as number) > slot) {
+        this.due[at] = this.due[at - 1] as number;
+        this.dueKey[at] = this.dueKey[at - 1] as number;
+        at -= 1;
+      }
+      this.due[at] = id;
+      this.dueKey[at] = key;
+      count += 1;
+    }
+    void side;
+    return count;
+  }
+
+  /** Runs the composed step and applies it: prompt chunks advance, decoders generate, finished requests leave. */
   private runOne(side: Side): void {
     const start = side.clock;
-    let seconds = this.stepCount > 0 ? this.costOf(side) : 0;
-    const joules = this.stepCount > 0 ? this.out.joules : 0;
+    let seconds = this.chunkCount > 0 || this.decodesRun ? this.costOf(side) : 0;
+    const joules = this.chunkCount > 0 || this.decodesRun ? this.out.joules : 0;
     seconds += this.swapSeconds;
     this.integrate(side, seconds);
     side.joules += joules;
     this.record(side, start, seconds);
     side.clock = start + seconds;
-    let leaving = 0;
-    for (let index = 0; index < this.stepCount; index += 1) {
-      const id = this.stepIds[index] as number;
-      const chunk = this.stepChunk[index] as number;
-      if (chunk > 0) {
-        this.prefilled[id] = (this.prefilled[id] as number) + chunk;
-        side.heldTokens += chunk;
-        if (this.prefilled[id] !== this.target[id]) continue;
-        // The prompt is done: its (next) token comes out at the end of this step.
-        this.generated[id] = (this.generated[id] as number) + 1;
-        side.heldTokens += 1;
-        this.phase[id] = DECODE;
-        if (side.role === 'prefill') {
-          this.startTransfer(side, id);
-          leaving += 1;
-          continue;
-        }
-        if (Number.isNaN(this.firstToken[id])) this.firstToken[id] = side.clock;
-      } else {
-        this.generated[id] = (this.generated[id] as number) + 1;
-        side.heldTokens += 1;
-      }
-      if (this.generated[id] >= (this.output[id] as number)) {
-        this.complete(side, id);
-        leaving += 1;
-      }
+    if (this.decodesRun) {
+      side.decodeTick += 1;
+      side.decodeContext += side.decoders;
+      side.heldTokens += side.decoders;
+      this.completeDue(side);
     }
-    if (leaving > 0) this.compactFlight(side);
-    this.tick();
-  }
-
-  /** Drops requests that left (done, dropped, sent to the decode side) from the flight list, keeping order. */
-  private compactFlight(side: Side): void {
-    let kept = 0;
-    for (let index = 0; index < side.flightCount; index += 1) {
-      const id = side.flight[index] as number;
-      const phase = this.phase[id];
-      if (phase === PREFILL || phase === DECODE) {
-        if (side.role === 'prefill' && phase === DECODE) continue;
-        side.flight[kept] = id;
+    let finished = 0;
+    for (let index = 0; index < this.chunkCount; index += 1) {
+      const id = this.chunkIds[index] as number;
+      const chunk = this.chunkTokens[index] as number;
+      this.prefilled[id] = (this.prefilled[id] as number) + chunk;
+      side.heldTokens += chunk;
+      if (this.prefilled[id] !== this.target[id]) continue;
+      finished += 1;
+      // The prompt is done: its (next) token comes out at the end of this step.
+      this.generated[id] = (this.generated[id] as number) + 1;
+      side.heldTokens += 1;
+      this.phase[id] = WAITING; // between phases until placed below
+      if (side.role === 'prefill') {
+        this.startTransfer(side, id);
+        continue;
+      }
+      if (Number.isNaN(this.firstToken[id])) this.firstToken[id] = side.clock;
+      if (this.generated[id] >= (this.output[id] as number)) this.complete(side, id, side.clock);
+      else this.joinDecoders(side, id);
+    }
+    if (finished > 0) {
+      let kept = 0;
+      for (let index = 0; index < side.prefillingCount; index += 1) {
+        const id = side.prefilling[index] as number;
+        if (this.phase[id] !== PREFILL) continue;
+        side.prefilling[kept] = id;
         kept += 1;
       }
+      side.prefillingCount = kept;
     }
-    side.flightCount = kept;
+    this.tick();
   }
 
   /**
@@ -776,6 +1017,7 @@ export class ServingSimulator {
     side.usedBlocks -= this.blocks[id] as number;
     side.heldTokens -= tokens;
     this.blocks[id] = 0;
+    this.leaveFlight(side, id);
     const link = this.inputs.scheduler.disaggregated;
     const bytes = (tokens - 1) * this.main.cost.kvBytesPerToken;
     const begin = Math.max(side.clock, this.linkFree);
@@ -800,44 +1042,38 @@ export class ServingSimulator {
   }
 
   /**
-   * Decode-only steps with unchanged membership, advanced without recomposing: until the first request finishes,
-   * an arrival could be admitted (only when nothing waits: a waiting head that did not fit stays blocked until a
-   * completion), or `until`. Each step is still costed (the context grows by one token per request per step);
-   * the KV blocks the stretch needs are taken at its start when they are free (else one step at a time, so
-   * preemption happens exactly), and the block-time integral uses the mean of the start and end block counts.
+   * Decode-only steps with unchanged membership, run without recomposing: until the next decoder finishes, an
+   * arrival could be admitted (only when nothing waits: a waiting head that did not fit stays blocked until a
+   * completion), or `until`. Each step is still costed, with the context growing by one token per decoder per
+   * step. KV block boundaries inside the stretch are taken in bulk when the free blocks cover the most the
+   * stretch can need (each decoder one block per `kvBlockTokens` steps); otherwise the stretch stops at the next
+   * boundary, so preemption happens at the exact step. The block-time integral of a stretch uses the mean of its
+   * start and end block counts (the block count steps up at boundaries in between).
    */
   private runDecodeStretch(side: Side, until: number): void {
-    const n = side.flightCount;
-    let longest = Infinity;
-    for (let index = 0; index < n; index += 1) {
-      const id = side.flight[index] as number;
-      const left = (this.output[id] as number) - (this.generated[id] as number);
-      if (left < longest) longest = left;
-    }
-    let steps = Math.max(1, longest);
-    if (steps > 1) {
-      let extra = 0;
-      for (let index = 0; index < n; index += 1) {
-        const id = side.flight[index] as number;
-        const tokens = (this.input[id] as number) + (this.generated[id] as number);
-        extra += Math.max(0, this.blocksFor(tokens + steps) - (this.blocks[id] as number));
-      }
-      if (extra > side.totalBlocks - side.usedBlocks) steps = 1;
+    const n = side.decoders;
+    const firstDone = side.completions.topKey();
+    let steps = Math.max(1, firstDone - side.decodeTick);
+    const boundary = side.boundaries.topKey();
+    if (boundary - side.decodeTick < steps) {
+      const mostNeeded = n * Math.ceil(steps / this.blockTokens);
+      if (mostNeeded > side.totalBlocks - side.usedBlocks) steps = Math.max(1, boundary - side.decodeTick);
     }
     if (steps === 1) {
       this.runOne(side);
       return;
     }
     const arrivalMatters = side.waiting.size === 0 && side.swapped.size === 0;
-    const nextArrival = arrivalMatters ? this.nextEvent(side) : Infinity;
-    const stopAt = Math.min(until, nextArrival);
-    const startContext = this.batch.decodeContextTokens;
+    const stopAt = Math.min(
+      until,
+      arrivalMatters ? Math.min(this.nextEvent(side), this.prefillHorizon()) : Infinity,
+    );
+    const startContext = side.decodeContext;
     const startBlocks = side.usedBlocks;
     const startHeld = side.heldTokens;
     const queued = side.waiting.size + side.swapped.size;
     let done = 0;
     let time = side.clock;
-    let total = 0;
     let heldArea = 0;
     while (done < steps) {
       this.batch.decodeContextTokens = startContext + done * n;
@@ -846,45 +1082,37 @@ export class ServingSimulator {
       this.record(side, time, seconds);
       heldArea += (startHeld + done * n) * seconds;
       time += seconds;
-      total += seconds;
       done += 1;
       side.steps += 1;
       this.tick();
       if (time >= stopAt) break;
     }
+    const total = time - side.clock;
     side.clock = time;
-    let blocksAfter = side.usedBlocks;
-    for (let index = 0; index < n; index += 1) {
-      const id = side.flight[index] as number;
-      const generated = (this.generated[id] as number) + done;
-      this.generated[id] = generated;
-      const need = this.blocksFor((this.input[id] as number) + generated);
-      if (need > (this.blocks[id] as number)) {
-        blocksAfter += need - (this.blocks[id] as number);
-        this.blocks[id] = need;
-      }
-    }
-    side.usedBlocks = blocksAfter;
+    side.decodeTick += done;
+    side.decodeContext += done * n;
     side.heldTokens += done * n;
-    if (blocksAfter > side.peakBlocks) side.peakBlocks = blocksAfter;
+    // The boundaries passed: blocks taken (the free ones covered them).
+    const boundaries = side.boundaries;
+    while (boundaries.size > 0 && boundaries.topKey() < side.decodeTick) {
+      const id = boundaries.topId();
+      const epoch = boundaries.topEpoch();
+      const key = boundaries.topKey();
+      boundaries.pop();
+      if (this.epoch[id] !== epoch || this.phase[id] !== DECODE) continue;
+      this.blocks[id] = (this.blocks[id] as number) + 1;
+      side.usedBlocks += 1;
+      boundaries.push(key + this.blockTokens, id, epoch);
+    }
+    if (side.usedBlocks > side.peakBlocks) side.peakBlocks = side.usedBlocks;
     side.queueArea += queued * total;
     side.flightArea += n * total;
     side.systemArea += (queued + n) * total;
-    const meanBlocks = (startBlocks + blocksAfter) / 2;
+    const meanBlocks = (startBlocks + side.usedBlocks) / 2;
     side.blockArea += meanBlocks * total;
     side.emptySlotArea += meanBlocks * this.blockTokens * total - heldArea;
     side.busySeconds += total;
-    if (done === steps) {
-      let leaving = 0;
-      for (let index = 0; index < n; index += 1) {
-        const id = side.flight[index] as number;
-        if ((this.generated[id] as number) >= (this.output[id] as number)) {
-          this.complete(side, id);
-          leaving += 1;
-        }
-      }
-      if (leaving > 0) this.compactFlight(side);
-    }
+    this.completeDue(side);
   }
 
   /** The figures of the run so far (normally called once every request is done). */

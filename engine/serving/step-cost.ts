@@ -1,46 +1,51 @@
 /**
- * What a scheduler step costs, from engine evaluations: `buildStepCost` evaluates the design on a few dozen
- * buckets (decode steps over batch × context, prefill steps over prompt tokens) and interpolates between them, so
- * the simulator (`simulate.ts`) costs each step with a few multiplications and never calls the engine.
+ * What a scheduler step costs, from engine evaluations: `buildStepCost` evaluates the design on buckets (decode
+ * steps over batch × context, prefill steps over prompt tokens; about 200 evaluations, a few tenths of a second)
+ * and interpolates between them, so the simulator (`simulate.ts`) costs each step with a few multiplications and
+ * never calls the engine.
  *
  * The pieces, each an engine evaluation at the `figures` detail with the plan pinned (the split the engine picks
  * at the scheduler's largest batch, so every bucket runs the same split and no bucket jumps to another plan):
  *
- * - `D(b, c)`: a decode step of b sequences each with c tokens of context (`decodeContext`), b ∈ 1, 2, 4, …,
- *   the largest batch that fits; c ∈ 1 and four log-spaced values up to the longest context a step sees. The
- *   evaluations hold prompts of 1 token, so the KV cache they place stays in the chips' own memory whatever the
- *   context read: every bucket is priced as a serving engine runs it (KV on the device), including buckets whose
- *   b × c the memory could not hold (the scheduler never reaches them, but interpolation reads their corners).
- *   A decode step is weights streamed once + per-token compute + KV read ∝ b × c, i.e. of the form
+ * - `D(b, c)`: a decode step of b sequences each with c tokens of context (`decodeContext`), b on `edgeNodes` up
+ *   to the scheduler's largest batch; c ∈ 1 and four values a factor 4 apart up to the longest context a step
+ *   sees. The evaluations hold prompts of 1 token, so the KV cache they place stays in the chips' own memory
+ *   whatever the context read: every bucket is priced as a serving engine runs it (KV on the device), including
+ *   buckets whose b × c the memory could not hold (the scheduler never reaches them, but interpolation reads their
+ *   corners). A decode step is weights streamed once + per-token compute + KV read ∝ b × c, of the form
  *   α + β·b + γ·c + δ·b·c, which bilinear interpolation in (b, c) reproduces exactly; what it misses is where a
- *   cell straddles a roofline switch (memory- to compute-bound) or a tile-quantisation step.
- * - `L(T)`: T prompt tokens with no context — T prompts of one token, GEMMs over T tokens (prefill of batch T,
- *   input 1); T ∈ 1, 2, 4, … up to the step's token budget. Linear in T between nodes (weights once + ∝ tokens).
- * - `A(T)`: the attention cost per attended (query, key) pair at T tokens: from the prefill of T tokens as one
- *   prompt (or as few prompts of the model's longest context as hold them), less `L(T)`, divided by the extra
- *   pairs the causal mask gives (T(T+1)/2 − T; `engine/stages/lower.ts` counts pairs the same way).
+ *   cell straddles a roofline switch (memory- to compute-bound) or a tile-wave step.
+ * - `F(T)`: T prompt tokens as one prompt (or as few prompts of the model's longest context as hold them), the
+ *   time to first token of a lone prompt; T on `edgeNodes` up to the step's token budget.
+ * - `L(T)`: the same T tokens as prompts of `SHORT_PROMPT` tokens: the GEMMs over T tokens with little attention.
+ * - `A(T)`: attention per attended (query, key) pair: (F(T) − L(T)) / the pairs F attends beyond L (causal
+ *   pairs, counted as `engine/stages/lower.ts` counts them).
  *
  * A step with P prompt tokens over r prompts with K tokens of prefix already cached (chunked prefill) and n
  * decodes with C tokens of context in total costs
  *
- *   prefill alone:  L(P) + A(P) · (pairs − P),  pairs = P·K/r + P·(P/r + 1)/2  (r equal chunks, each attending
- *                   its prefix and itself causally: a chunk's attention over its prefix is never free)
+ *   prefill alone:  F(P) + A(P) · (pairs − pairs of F(P)),  pairs = P·K/r + P·(P/r + 1)/2  (r equal chunks, each
+ *                   attending its prefix and itself causally: a chunk's attention over its prefix is never free)
  *   decode alone:   D(n, C/n)
- *   mixed:          L(P + n) + A(P) · (pairs − P) + [D(n, C/n) − D(n, 1)]
+ *   mixed:          L(P + n) + A(P) · (pairs − pairs of L(P)) + [D(n, C/n) − D(n, 1)]
  *
  * The mixed step runs the GEMMs once over all P + n tokens (weights streamed once, as in vLLM's chunked prefill
  * that packs decodes beside a prompt chunk) and adds the decodes' KV reads (their step less the same step at
  * context 1). It is kept within [max(prefill alone, decode alone), prefill alone + decode alone]: running both in
  * one step is never faster than the longer part nor slower than the two one after the other. Energy follows the
- * same formulas on the phases' energies.
+ * same formulas on the phases' energies. Sliding-window layers are costed by the engine in every bucket, but the
+ * pair count above (and the KV per token) assume full attention.
  */
 import type { CatalogIndex } from '../catalog';
 import type { Diagnostic } from '../diagnostics';
 import { evaluate } from '../evaluate';
 import type { Report } from '../report';
 import type { DesignDocument } from '../schema/design';
+import type { Disaggregation } from '../schema/serving';
 import type { Workload } from '../schema/workload';
-import { resolve } from '../stages/resolve';
+import { groupLinks } from '../stages/hetero';
+import { computeChipGroups, resolve } from '../stages/resolve';
+import { chipGroupAlone, partitionDesign } from './partition';
 import type { StepBatch, StepCostModel, StepCostOut } from './types';
 
 /** The scheduler's bounds the cost is built for (vLLM's max_num_seqs and max_num_batched_tokens). */
@@ -131,22 +136,15 @@ class Bilinear {
   }
 }
 
-/** 1, 2, 4, … below `top`, then `top`. */
-function doublings(top: number): number[] {
-  const nodes: number[] = [];
-  for (let value = 1; value < top; value *= 2) nodes.push(value);
-  nodes.push(Math.max(1, Math.round(top)));
-  return nodes;
-}
-
 /**
- * Prompt-token nodes: powers of two and their halfway 1.5× (2, 3, 4, 6, 8, 12, …), each also one token past it,
- * up to `top`. A GEMM's time is a staircase in tokens (one more wave of output tiles every tile-multiple of rows:
- * every 256 tokens for Llama 3 70B at TP 8 on an H100, a 35 % step at 256), and tile multiples are powers of two
- * times 1 or 3: a node on each side of such an edge keeps the interpolation on one stair of the small prompts,
- * where a stair is a large share of the time.
+ * Nodes of the batch and prompt-token axes: powers of two and their halfway 1.5× (2, 3, 4, 6, 8, 12, …), each also
+ * one past it, up to `top`. A GEMM's time is a staircase in its rows (one more wave of output tiles every tile
+ * multiple: a 35 % step at 257 prompt tokens for Llama 3 70B at TP 8 on an H100, a 50 % step at 129 sequences
+ * for Llama 2 13B on an A100), and tile multiples are powers of two times 1 or 3: a node on each side of such an
+ * edge keeps the interpolation on one stair where a stair is a large share of the time. Halfway nodes also halve
+ * the reach of a roofline kink (memory- to compute-bound) inside an interval.
  */
-function promptNodes(top: number): number[] {
+function edgeNodes(top: number): number[] {
   const nodes = new Set<number>([1]);
   for (let value = 2; value < top; value *= 2)
     for (const node of [value, value * 1.5])
@@ -227,6 +225,17 @@ export function buildStepCost(
   catalog: CatalogIndex,
   limits: StepCostLimits,
 ): StepCostResult {
+  const built = buildWithPlan(design, workload, catalog, limits);
+  return built.ok ? { ok: true, cost: built.cost } : built;
+}
+
+/** `buildStepCost`, with the chips one replica of the pinned split spans (one sequence's KV cache lives there). */
+function buildWithPlan(
+  design: DesignDocument,
+  workload: Workload,
+  catalog: CatalogIndex,
+  limits: StepCostLimits,
+): { ok: true; cost: StepCostModel; chipsPerReplica: number } | { ok: false; message: string } {
   const { serving: _serving, ...plain } = workload;
   const maxBatch = Math.max(1, Math.floor(limits.maxBatch));
   const maxTokens = Math.max(1, Math.floor(limits.maxTokensPerStep));
@@ -265,13 +274,12 @@ export function buildStepCost(
     plain.inputTokens + plain.outputTokens,
     Math.min(modelContext ?? plain.inputTokens + plain.outputTokens, kvCapacityTokens),
   );
-  const topBatch = Math.max(
-    1,
-    Math.min(maxBatch, Math.floor(kvCapacityTokens / Math.max(1, averageContext))),
-  );
+  // Every batch the scheduler may run: each request holds at least one token, so short requests fit many more
+  // than the workload's own lengths do.
+  const topBatch = Math.max(1, Math.min(maxBatch, kvCapacityTokens));
 
   // Decode grid: batch × context.
-  const batches = Float64Array.from(doublings(topBatch));
+  const batches = Float64Array.from(edgeNodes(topBatch));
   const contextList = [1];
   for (let k = CONTEXT_NODES - 1; k >= 0; k -= 1) {
     const value = Math.round(longest / CONTEXT_RATIO ** k);
@@ -292,10 +300,17 @@ export function buildStepCost(
     }
 
   // Prefill: L(T) from T tokens as short prompts, A(T) from the same tokens as one prompt (or a few of the longest).
-  const tokens = Float64Array.from(promptNodes(maxTokens));
+  const tokens = Float64Array.from(edgeNodes(maxTokens));
   const linear = pair(tokens.length);
+  const whole = pair(tokens.length);
   const perPair = pair(tokens.length);
   const longestPrompt = Math.max(1, modelContext ?? maxTokens);
+  /** Pairs the one-prompt bucket of T tokens attends (a few prompts of the longest context past it). */
+  const longPairs = (total: number): number => {
+    const prompts = Math.ceil(total / longestPrompt);
+    const each = total / prompts;
+    return (prompts * each * (each + 1)) / 2;
+  };
   for (let k = 0; k < tokens.length; k += 1) {
     const total = tokens[k] ?? 1;
     const shortPrompts = Math.ceil(total / SHORT_PROMPT);
@@ -321,6 +336,8 @@ export function buildStepCost(
       return { ok: false, message: `A prefill step of the design cannot be costed: ${long}` };
     linear.seconds[k] = short.prefill.seconds;
     linear.joules[k] = short.prefill.energyJoules;
+    whole.seconds[k] = long.prefill.seconds;
+    whole.joules[k] = long.prefill.energyJoules;
     const extraPairs = (prompts * each * (each + 1)) / 2 - shortPairs(total);
     perPair.seconds[k] =
       extraPairs > 0 ? Math.max(0, long.prefill.seconds - short.prefill.seconds) / extraPairs : -1;
@@ -339,6 +356,8 @@ export function buildStepCost(
   const decodeJoules = new Bilinear(batches, contexts, decode.joules);
   const linearSeconds = new Piecewise(tokens, linear.seconds);
   const linearJoules = new Piecewise(tokens, linear.joules);
+  const wholeSeconds = new Piecewise(tokens, whole.seconds);
+  const wholeJoules = new Piecewise(tokens, whole.joules);
   const pairSeconds = new Piecewise(tokens, perPair.seconds);
   const pairJoules = new Piecewise(tokens, perPair.joules);
 
@@ -358,12 +377,16 @@ export function buildStepCost(
       const requests = Math.max(1, batch.prefillRequests);
       const prefix = Math.max(0, batch.prefillContextTokens);
       const pairs = (prompt * prefix) / requests + (prompt * (prompt / requests + 1)) / 2;
-      // Pairs beyond those the short-prompt bucket attends (fewer with prompts shorter than its prompts).
-      const extra = pairs - shortPairs(prompt);
-      extraSeconds = Math.max(0, pairSeconds.at(prompt)) * extra;
-      extraJoules = Math.max(0, pairJoules.at(prompt)) * extra;
-      prefillSeconds = Math.max(0, linearSeconds.at(prompt) + extraSeconds);
-      prefillJoules = Math.max(0, linearJoules.at(prompt) + extraJoules);
+      const perPairSeconds = Math.max(0, pairSeconds.at(prompt));
+      const perPairJoules = Math.max(0, pairJoules.at(prompt));
+      // Alone: the one-prompt bucket, corrected by the pairs this step attends beyond (or short of) its pairs.
+      const beyondWhole = pairs - longPairs(prompt);
+      prefillSeconds = Math.max(0, wholeSeconds.at(prompt) + perPairSeconds * beyondWhole);
+      prefillJoules = Math.max(0, wholeJoules.at(prompt) + perPairJoules * beyondWhole);
+      // Beside decodes: the pairs beyond those the short-prompt bucket attends, added to the shared GEMMs.
+      const beyondShort = pairs - shortPairs(prompt);
+      extraSeconds = perPairSeconds * beyondShort;
+      extraJoules = perPairJoules * beyondShort;
     }
     if (decodes === 0) {
       out.seconds = prefillSeconds;
@@ -394,8 +417,8 @@ export function buildStepCost(
 
   const singlePrefillSeconds = (promptTokens: number): number => {
     if (promptTokens <= 0) return 0;
-    const extra = (promptTokens * (promptTokens + 1)) / 2 - shortPairs(promptTokens);
-    return Math.max(0, linearSeconds.at(promptTokens) + Math.max(0, pairSeconds.at(promptTokens)) * extra);
+    const extra = (promptTokens * (promptTokens + 1)) / 2 - longPairs(promptTokens);
+    return Math.max(0, wholeSeconds.at(promptTokens) + Math.max(0, pairSeconds.at(promptTokens)) * extra);
   };
 
   const fullBatch = Math.max(
@@ -407,6 +430,7 @@ export function buildStepCost(
   const split = `TP ${anchor.parallelism.tensor} × PP ${anchor.parallelism.pipeline}${replicas > 1 ? ` × ${replicas} replicas` : ''}`;
   return {
     ok: true,
+    chipsPerReplica,
     cost: {
       step,
       kvCapacityTokens,
@@ -417,5 +441,106 @@ export function buildStepCost(
       singlePrefillSeconds,
       basis: `${evaluations} engine evaluations (${split}): decode batch 1–${topBatch} × context 1–${Math.round(longest)}, prefill 1–${maxTokens} tokens, interpolated`,
     },
+  };
+}
+
+export type DisaggregatedResult =
+  | {
+      ok: true;
+      prefill: StepCostModel;
+      decode: StepCostModel;
+      transferBytesPerSecond: number;
+      transferLatencySeconds: number;
+    }
+  | { ok: false; message: string };
+
+/**
+ * Prefill on some chips, decode on others (DistServe, Zhong et al. 2024; Splitwise, Patel et al. 2024), each side
+ * costed by `buildStepCost` on its own design, and the KV cache sent between them over the design's modelled link:
+ *
+ * - `chips`: the primary chip group split — two designs with its count set to `prefillChips` and `decodeChips`
+ *   (refused when they add up to more chips than it has). The KV cache crosses the chips' own network (the
+ *   `interconnect.chip-link` blocks and switches the resolve stage finds between chips): each chip of a prefill
+ *   replica sends its shard of a sequence's cache over its own link, so the transfer runs at the per-chip
+ *   bandwidth times the chips a replica spans on the narrower side.
+ * - `groups`: two chip groups of the design, each evaluated alone (the others removed, as `stages/hetero.ts`
+ *   evaluates each group alone); the KV cache takes the lowest-latency route between them over the design's
+ *   links (`groupLinks`), at its narrowest bandwidth.
+ */
+export function buildDisaggregated(
+  design: DesignDocument,
+  workload: Workload,
+  catalog: CatalogIndex,
+  disaggregation: Disaggregation,
+  limits: StepCostLimits,
+): DisaggregatedResult {
+  let prefillDesign: DesignDocument;
+  let decodeDesign: DesignDocument;
+  let link: { bandwidthBytesPerSecond: number; latencySeconds: number } | undefined;
+  let perChip = false;
+  if (disaggregation.split === 'chips') {
+    const primary = computeChipGroups(design, catalog)[0];
+    if (!primary)
+      return {
+        ok: false,
+        message:
+          'The design is one chip (it has no chip group): prefill and decode cannot run on separate chips.',
+      };
+    const { prefillChips, decodeChips } = disaggregation;
+    if (prefillChips + decodeChips > primary.chips)
+      return {
+        ok: false,
+        message: `Disaggregated serving asks for ${prefillChips} prefill + ${decodeChips} decode = ${prefillChips + decodeChips} chips, but "${primary.name}" has ${primary.chips}.`,
+      };
+    const prefillPart = partitionDesign(design, { kind: 'chips', chips: prefillChips }, catalog);
+    if (!prefillPart.ok) return prefillPart;
+    const decodePart = partitionDesign(design, { kind: 'chips', chips: decodeChips }, catalog);
+    if (!decodePart.ok) return decodePart;
+    prefillDesign = prefillPart.design;
+    decodeDesign = decodePart.design;
+    const network = resolve(design, catalog).network;
+    if (
+      !network ||
+      !(network.bandwidthBytesPerSecond > 0) ||
+      !Number.isFinite(network.bandwidthBytesPerSecond)
+    )
+      return {
+        ok: false,
+        message: `The chips of "${primary.name}" have no modelled link between them to send the KV cache over: add a chip-to-chip link (an interconnect.chip-link block, and a switch between the chips) to the design.`,
+      };
+    link = network;
+    perChip = true;
+  } else {
+    const { prefillGroup, decodeGroup } = disaggregation;
+    if (prefillGroup === decodeGroup)
+      return {
+        ok: false,
+        message: `Prefill and decode both name chip group "${prefillGroup}": disaggregated serving needs two groups.`,
+      };
+    const prefillAlone = chipGroupAlone(design, prefillGroup);
+    if (!prefillAlone.ok) return prefillAlone;
+    const decodeAlone = chipGroupAlone(design, decodeGroup);
+    if (!decodeAlone.ok) return decodeAlone;
+    prefillDesign = prefillAlone.design;
+    decodeDesign = decodeAlone.design;
+    const route = groupLinks(design, catalog, [prefillGroup, decodeGroup])[0]?.[1];
+    if (!route || !(route.bandwidthBytesPerSecond > 0) || !Number.isFinite(route.bandwidthBytesPerSecond))
+      return {
+        ok: false,
+        message: `No modelled link joins chip groups "${prefillGroup}" and "${decodeGroup}" to send the KV cache over: link them (through a chip-to-chip link or a switch with a bandwidth) in the design.`,
+      };
+    link = route;
+  }
+  const prefill = buildWithPlan(prefillDesign, workload, catalog, limits);
+  if (!prefill.ok) return { ok: false, message: `The prefill chips: ${prefill.message}` };
+  const decode = buildWithPlan(decodeDesign, workload, catalog, limits);
+  if (!decode.ok) return { ok: false, message: `The decode chips: ${decode.message}` };
+  const lanes = perChip ? Math.min(prefill.chipsPerReplica, decode.chipsPerReplica) : 1;
+  return {
+    ok: true,
+    prefill: prefill.cost,
+    decode: decode.cost,
+    transferBytesPerSecond: link.bandwidthBytesPerSecond * lanes,
+    transferLatencySeconds: link.latencySeconds,
   };
 }

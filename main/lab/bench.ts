@@ -17,6 +17,7 @@ import { EnginePool } from '../services/engine-pool';
 import type { SweepPoint, SweepVariant } from '../services/engine-jobs';
 import type { SweepSpec } from '../../engine/sweep/spec';
 import { SweepRun } from '../services/sweep-run';
+import { benchServing, servingTable, type ServingBenchResult } from './bench-serving';
 import { loadCatalog, table, UsageError, type Streams } from '../app/command-line';
 
 interface Case {
@@ -298,7 +299,7 @@ export async function runBench(args: string[], streams: Streams): Promise<number
       options: {
         json: { type: 'boolean', default: false },
         quick: { type: 'boolean', default: false },
-        /** `sweep`: only the sweep case. */
+        /** `sweep` or `serve`: only that case. */
         case: { type: 'string' },
         /** Points per round of the sweep case's batch sweep (a 1,000,000-point run for its peak memory). */
         'sweep-points': { type: 'string' },
@@ -307,9 +308,15 @@ export async function runBench(args: string[], streams: Streams): Promise<number
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  if (values.case !== undefined && values.case !== 'sweep')
-    throw new UsageError(`bench: there is no case "${values.case}" to run alone (only "sweep")`);
+  if (values.case !== undefined && values.case !== 'sweep' && values.case !== 'serve')
+    throw new UsageError(`bench: there is no case "${values.case}" to run alone (only "sweep" or "serve")`);
   const catalog = await loadCatalog();
+  if (values.case === 'serve') {
+    const serving = benchServing(catalog, { million: values.quick !== true });
+    if (values.json === true) streams.stdout(`${JSON.stringify({ serving }, null, 2)}\n`);
+    else streams.stdout(servingTable(serving));
+    return 0;
+  }
   const sweepPoints = values['sweep-points'] === undefined ? undefined : Number(values['sweep-points']);
   if (
     sweepPoints !== undefined &&
@@ -333,6 +340,7 @@ export async function runBench(args: string[], streams: Streams): Promise<number
   const pool = await acrossPool(catalog, 10_000);
   const first = await firstSimulation(catalog);
   const sweeps = await sweepThroughPool(catalog, POOL_ROUNDS, sweepSizes);
+  const serving: ServingBenchResult = benchServing(catalog, { million: values.quick !== true });
 
   const historyFile = join(process.cwd(), 'bench-results', 'engine.json');
   const previous = await readFile(historyFile, 'utf8').then(
@@ -344,6 +352,7 @@ export async function runBench(args: string[], streams: Streams): Promise<number
     pool,
     first,
     sweeps,
+    serving,
     targets: {
       microsecondsPerEvaluation70B: 100,
       poolEvaluationsPerSecond: 20_000,
@@ -415,6 +424,8 @@ export async function runBench(args: string[], streams: Streams): Promise<number
   );
   streams.stdout('\n');
   streams.stdout(sweepTable(sweeps));
+  streams.stdout('\n');
+  streams.stdout(servingTable(serving));
   const seventy = results[1];
   streams.stdout(
     `\ntargets: 70B evaluation ≤ 100 µs on one core — ${seventy ? `${seventy.microsecondsPerEvaluation.toFixed(1)} µs (${seventy.microsecondsPerEvaluation <= 100 ? 'met' : 'not met'})` : 'not run'}; ≥ 20,000 evaluations/s across the pool — ${Math.round(pool.evaluationsPerSecond).toLocaleString('en-US')} (${pool.evaluationsPerSecond >= 20_000 ? 'met' : 'not met'})\n`,

@@ -10,7 +10,12 @@ import { evaluate } from '../../engine/evaluate';
 import type { Report } from '../../engine/report';
 import { defaultServing } from '../../engine/schema/serving';
 import { defaultWorkload, type Workload } from '../../engine/schema/workload';
-import { buildStepCost } from '../../engine/serving/step-cost';
+import type { DesignDocument } from '../../engine/schema/design';
+import { partitionDesign } from '../../engine/serving/partition';
+import { buildDisaggregated, buildStepCost } from '../../engine/serving/step-cost';
+import { groupLinks } from '../../engine/stages/hetero';
+import { resolve } from '../../engine/stages/resolve';
+import { createRandom } from '../../engine/sweep/random';
 import type { StepBatch, StepCostModel } from '../../engine/serving/types';
 import { loadLibrary } from './library-loader';
 
@@ -115,6 +120,28 @@ describe('the step cost of Llama 3 70B on a DGX H100', () => {
     );
   });
 
+  it('stays within 1 % on average and 5 % at worst over 100 seeded reachable steps of each kind', () => {
+    // Random batches, contexts (log-uniform, within the KV room) and prompt lengths, none on purpose on a node.
+    const random = createRandom(18);
+    const errors = { decode: [] as number[], prefill: [] as number[] };
+    while (errors.decode.length < 100) {
+      const requests = 1 + random.below(limits.maxBatch);
+      const context = Math.round(Math.exp(random.next() * Math.log(8192)));
+      if (requests * context > cost.kvCapacityTokens) continue;
+      const report = direct({ batch: requests, inputTokens: 1, outputTokens: 1, decodeContext: context });
+      errors.decode.push(Math.abs(costOf(decodeStep(requests, context)).seconds / report.decode.seconds - 1));
+    }
+    while (errors.prefill.length < 100) {
+      const tokens = Math.round(Math.exp(random.next() * Math.log(limits.maxTokensPerStep)));
+      const report = direct({ batch: 1, inputTokens: tokens, outputTokens: 1, decodeContext: 1 });
+      errors.prefill.push(Math.abs(costOf(prefillStep(1, tokens)).seconds / report.prefill.seconds - 1));
+    }
+    for (const list of [errors.decode, errors.prefill]) {
+      expect(list.reduce((sum, error) => sum + error, 0) / list.length).toBeLessThan(0.01);
+      expect(Math.max(...list)).toBeLessThan(0.05);
+    }
+  });
+
   it('costs more with more tokens, more requests and more context', () => {
     let previous = 0;
     for (const tokens of [1, 10, 100, 333, 1000, 2500, 8192]) {
@@ -174,6 +201,19 @@ describe('the step cost of Llama 3 70B on a DGX H100', () => {
     expect(cost.kvBytesPerToken).toBe(2 * 8 * 128 * 80 * 2);
   });
 
+  it('gives the KV cache only the runtime’s share of memory under vLLM, still as the engine counts it', () => {
+    const vllm: Workload = { ...workload, runtime: 'vllm' };
+    const served = build(vllm);
+    // vLLM gives the whole model 90 % of the memory (gpu_memory_utilization): less room than the bare hardware.
+    expect(served.kvCapacityTokens).toBeLessThan(cost.kvCapacityTokens);
+    const report = evaluate({ design, workload: { ...vllm, batch: 1 } }, index, { detail: 'figures' });
+    if (!report.ok) throw new Error('the DGX evaluates under vLLM');
+    const perRequest = workload.inputTokens + workload.outputTokens;
+    expect(
+      Math.abs(Math.floor(served.kvCapacityTokens / perRequest) - report.report.memory.maxBatch),
+    ).toBeLessThanOrEqual(1);
+  });
+
   it('swaps over the host path and idles at the engine’s idle power', () => {
     // Eight GPUs, each with its path to the host's DRAM.
     expect(cost.swapBytesPerSecond).toBeGreaterThan(0);
@@ -207,6 +247,136 @@ describe('the step cost of Llama 3 70B on a DGX H100', () => {
   it('says what it is built from', () => {
     expect(cost.basis).toMatch(/engine evaluations/);
     expect(cost.basis).toMatch(/TP 8/);
+  });
+});
+
+describe('a share of an H100 (MIG-like) for Llama 3 8B', () => {
+  const h100 = index.presets.get('nvidia-h100-sxm')?.design;
+  if (!h100) throw new Error('the library has the H100 SXM preset');
+  const small: Workload = {
+    ...defaultWorkload('llama-3-8b'),
+    inputTokens: 1024,
+    outputTokens: 256,
+    parallelism: { mode: 'manual', tensor: 1, pipeline: 1, expert: 1 },
+  };
+  const smallLimits = { maxBatch: 64, maxTokensPerStep: 4096 };
+  const costOn = (target: DesignDocument): StepCostModel => {
+    const built = buildStepCost(target, small, index, smallLimits);
+    if (!built.ok) throw new Error(built.message);
+    return built.cost;
+  };
+  const half = partitionDesign(h100, { kind: 'share', compute: 1 / 2, memory: 1 / 2 }, index);
+  if (!half.ok) throw new Error(half.message);
+  const whole = costOn(h100);
+  const halved = costOn(half.design);
+
+  it('describes the slice in words', () => {
+    expect(half.description).toBe('1/2 of the compute and memory of each chip (66 of 132 SMs)');
+    const mig = partitionDesign(h100, { kind: 'share', compute: 1 / 7, memory: 1 / 8 }, index);
+    expect(mig.ok && mig.description).toBe(
+      '1/7 of the compute and 1/8 of the memory of each chip (19 of 132 SMs)',
+    );
+  });
+
+  it('takes about twice as long per decode step on half the SMs and half the memory bandwidth', () => {
+    // Decode streams the weights and the KV cache: every byte moves at half the bandwidth, every MAC at half the
+    // SMs, so no part takes more than twice as long; per-operator dispatch overheads do not grow at all.
+    for (const [requests, context] of [
+      [1, 100],
+      [8, 1000],
+      [32, 2000],
+    ] as const) {
+      const ratio =
+        costOf(decodeStep(requests, context), halved).seconds /
+        costOf(decodeStep(requests, context), whole).seconds;
+      expect(ratio).toBeGreaterThan(1.7);
+      expect(ratio).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('gives two halves the whole chip’s KV room, less the second copy of the weights and activations', () => {
+    const report = evaluate({ design: h100, workload: { ...small, batch: 64 } }, index, {
+      detail: 'figures',
+    });
+    if (!report.ok) throw new Error('the H100 evaluates');
+    const { weightsBytesPerChip, activationBytesPerChip } = report.report.memory;
+    const secondCopy = (weightsBytesPerChip + activationBytesPerChip) / whole.kvBytesPerToken;
+    expect(Math.abs(2 * halved.kvCapacityTokens + secondCopy - whole.kvCapacityTokens)).toBeLessThanOrEqual(
+      4,
+    );
+  });
+});
+
+describe('disaggregated prefill and decode', () => {
+  const tp4: Workload = { ...workload, parallelism: { mode: 'manual', tensor: 4, pipeline: 1, expert: 1 } };
+  const small = { maxBatch: 64, maxTokensPerStep: 4096 };
+
+  it('splits the DGX’s eight GPUs and sends the KV cache over NVLink, one link per GPU of a replica', () => {
+    const split = buildDisaggregated(
+      design,
+      tp4,
+      index,
+      { split: 'chips', prefillChips: 4, decodeChips: 4 },
+      small,
+    );
+    if (!split.ok) throw new Error(split.message);
+    const network = resolve(design, index).network;
+    if (!network) throw new Error('the DGX has an NVLink network');
+    expect(split.transferBytesPerSecond).toBe(4 * network.bandwidthBytesPerSecond);
+    expect(split.transferLatencySeconds).toBe(network.latencySeconds);
+    // Each side is the DGX with four GPUs: its decode is the same as a four-GPU design's.
+    const four = partitionDesign(design, { kind: 'chips', chips: 4 }, index);
+    if (!four.ok) throw new Error(four.message);
+    const direct4 = buildStepCost(four.design, tp4, index, small);
+    if (!direct4.ok) throw new Error(direct4.message);
+    expect(costOf(decodeStep(16, 1000), split.decode)).toEqual(costOf(decodeStep(16, 1000), direct4.cost));
+  });
+
+  it('refuses more chips than the group has, and chips with no link between them', () => {
+    expect(
+      buildDisaggregated(design, tp4, index, { split: 'chips', prefillChips: 4, decodeChips: 6 }, small),
+    ).toEqual({
+      ok: false,
+      message: 'Disaggregated serving asks for 4 prefill + 6 decode = 10 chips, but "H100 SXM" has 8.',
+    });
+    const gone = new Set(['nvlink', 'nvswitch']);
+    const unlinked: DesignDocument = {
+      ...design,
+      blocks: design.blocks.filter((block) => !gone.has(block.id)),
+      links: design.links.filter((link) => !gone.has(link.from.block) && !gone.has(link.to.block)),
+      groups: design.groups.map((group) => ({
+        ...group,
+        blocks: group.blocks.filter((id) => !gone.has(id)),
+      })),
+    };
+    const refused = buildDisaggregated(
+      unlinked,
+      tp4,
+      index,
+      { split: 'chips', prefillChips: 4, decodeChips: 4 },
+      small,
+    );
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.message).toMatch(/no modelled link between them/);
+  });
+
+  it('runs prefill and decode on two chip groups, the KV cache over the route between them', () => {
+    const pim = index.presets.get('template-gpu-pim')?.design;
+    if (!pim) throw new Error('the library has the GPU + PIM template');
+    const small8b: Workload = { ...defaultWorkload('llama-3-8b'), inputTokens: 1024, outputTokens: 256 };
+    const split = buildDisaggregated(
+      pim,
+      small8b,
+      index,
+      { split: 'groups', prefillGroup: 'gpu', decodeGroup: 'pim-module' },
+      small,
+    );
+    if (!split.ok) throw new Error(split.message);
+    const route = groupLinks(pim, index, ['gpu', 'pim-module'])[0]?.[1];
+    expect(split.transferBytesPerSecond).toBe(route?.bandwidthBytesPerSecond);
+    expect(split.transferLatencySeconds).toBe(route?.latencySeconds);
+    // The GPU prefills far faster than the PIM cubes would.
+    expect(split.prefill.singlePrefillSeconds(1024)).toBeLessThan(split.decode.singlePrefillSeconds(1024));
   });
 });
 

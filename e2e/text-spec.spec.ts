@@ -56,3 +56,27 @@ test('the text spec reads "4 TB/s" as the Inspector does, shows units, never say
   await spec.getByRole('button', { name: 'Widen' }).click();
   await expect.poll(async () => (await spec.boundingBox())?.width ?? 0).toBeLessThan(narrow + 10);
 });
+
+test('the text spec carries the workload: editing its batch in the text changes the Workload panel, and edits in the panel come back into the text', async ({
+  tessera,
+}) => {
+  const { page } = tessera;
+  await tessera.createProjectFromPreset(tessera.projectPath(), 'NVIDIA H100 SXM 80GB');
+  await expect(tessera.headline('Decode throughput')).toContainText('tok/s');
+  const batch = page.getByRole('spinbutton', { name: 'Batch' });
+  await expect(batch).toHaveValue('1');
+  await tessera.panel('Spec');
+  const editor = tessera.specEditor();
+  await expect(editor).toContainText('workload:');
+  await expect(editor).toContainText('model: llama-3-8b');
+  const status = page.getByRole('region', { name: 'Text spec' }).getByRole('status');
+  await expect(status).toHaveText('In sync with the canvas');
+
+  await tessera.editSpecLine('batch: 1', 'batch: 8');
+  await expect(batch).toHaveValue('8');
+  await expect(status).toHaveText('In sync with the canvas');
+  // A change in the Workload panel is written back into the text.
+  await batch.fill('4');
+  await batch.blur();
+  await expect(editor).toContainText('batch: 4');
+});

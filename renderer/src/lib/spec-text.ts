@@ -3,6 +3,7 @@
  * One worker for the window, started on first use.
  */
 import type { DesignDocument } from '../../../engine/schema/design';
+import type { Workload } from '../../../engine/schema/workload';
 import type { DesignTextFormat, ParsedDesignText } from '../../../engine/spec/spec-text';
 import type { SpecRequest, SpecResponse } from '../workers/spec-text-messages';
 import SpecTextWorker from '../workers/spec-text.worker?worker';
@@ -35,10 +36,14 @@ function send(request: Unnumbered<SpecRequest>): Promise<SpecResponse> {
   });
 }
 
-/** The design as text; throws with the reason if it cannot be written. */
-export async function writeSpec(design: DesignDocument, format: DesignTextFormat): Promise<string> {
-  // The editor keeps the document as raw state (a plain object), so it can be posted as it is.
-  const response = await send({ kind: 'write', design, format });
+/** The design (with its workload, when given) as text; throws with the reason if it cannot be written. */
+export async function writeSpec(
+  design: DesignDocument,
+  format: DesignTextFormat,
+  workload?: Workload,
+): Promise<string> {
+  // The editor keeps the document and workload as raw state (plain objects), so they can be posted as they are.
+  const response = await send({ kind: 'write', design, format, ...(workload ? { workload } : {}) });
   if (!response.ok) throw new Error(response.message);
   if (response.kind !== 'text') throw new Error('The spec worker answered the wrong request.');
   return response.text;

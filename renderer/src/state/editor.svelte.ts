@@ -169,6 +169,21 @@ export class Editor {
     });
   }
 
+  /**
+   * Replaces the document and, when the text spec carried one, the workload, as one undoable step (an edit of
+   * the text spec). Nothing is recorded when neither changed.
+   */
+  replaceSpec(document: DesignDocument, workload: Workload | undefined, name: string): void {
+    if (!this.document) return;
+    const nextWorkload =
+      workload !== undefined && JSON.stringify(workload) !== JSON.stringify(this.workload)
+        ? workload
+        : this.workload;
+    const sameDocument = JSON.stringify(document) === JSON.stringify(this.document);
+    if (sameDocument && nextWorkload === this.workload) return;
+    this.record(name, { document: sameDocument ? this.document : document, workload: nextWorkload });
+  }
+
   /** Changes the workload as one undoable step. */
   setWorkload(workload: Workload, name: string): void {
     if (!this.document || JSON.stringify(workload) === JSON.stringify(this.workload)) return;

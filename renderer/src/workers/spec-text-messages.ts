@@ -3,10 +3,11 @@
  * imports the other for its types.
  */
 import type { DesignDocument } from '../../../engine/schema/design';
+import type { Workload } from '../../../engine/schema/workload';
 import type { DesignTextFormat, ParsedDesignText } from '../../../engine/spec/spec-text';
 
 export type SpecRequest =
-  | { id: number; kind: 'write'; design: DesignDocument; format: DesignTextFormat }
+  | { id: number; kind: 'write'; design: DesignDocument; workload?: Workload; format: DesignTextFormat }
   | { id: number; kind: 'read'; text: string; format: DesignTextFormat };
 
 export type SpecResponse =

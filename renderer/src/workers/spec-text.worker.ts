@@ -3,6 +3,7 @@
  * second, so a large design's text would otherwise freeze the window while it is parsed.
  */
 import type { DesignDocument } from '../../../engine/schema/design';
+import type { Workload } from '../../../engine/schema/workload';
 import {
   designToJson,
   designToYaml,
@@ -14,9 +15,9 @@ import type { SpecRequest, SpecResponse } from './spec-text-messages';
 function handle(request: SpecRequest): SpecResponse {
   try {
     if (request.kind === 'write') {
-      const write: (design: DesignDocument) => string =
+      const write: (design: DesignDocument, workload?: Workload) => string =
         request.format === 'yaml' ? designToYaml : designToJson;
-      return { id: request.id, ok: true, kind: 'text', text: write(request.design) };
+      return { id: request.id, ok: true, kind: 'text', text: write(request.design, request.workload) };
     }
     return {
       id: request.id,

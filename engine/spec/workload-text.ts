@@ -67,6 +67,17 @@ export function readWorkloadText(text: string, format?: SourceFormat): ParsedWor
   }
 }
 
+/** The format asked for, else JSON when the text starts with `{` (after a byte-order mark), else YAML. */
+function formatOf(text: string, format: SourceFormat | undefined): SourceFormat {
+  if (format !== undefined) return format;
+  return text
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .startsWith('{')
+    ? 'json'
+    : 'yaml';
+}
+
 function readOrFail(text: unknown, format: SourceFormat | undefined): ParsedWorkloadText {
   if (typeof text !== 'string')
     return {
@@ -74,14 +85,7 @@ function readOrFail(text: unknown, format: SourceFormat | undefined): ParsedWork
       problems: textProblem(`expected the workload as text, found ${typeDescription(text)}`),
     };
   const locate = lineLocator(text);
-  const chosen =
-    format ??
-    (text
-      .replace(/^\uFEFF/, '')
-      .trimStart()
-      .startsWith('{')
-      ? 'json'
-      : 'yaml');
+  const chosen = formatOf(text, format);
   let reading = readSourceText(text, chosen, maxWorkloadTextLength[chosen], 'a workload');
   if (reading.root === undefined && format === undefined && chosen === 'json') {
     const asYaml = readSourceText(text, 'yaml', maxWorkloadTextLength.yaml, 'a workload');
@@ -334,14 +338,7 @@ function traceFileEntries(
  */
 export function scenarioTraceFiles(text: string, format?: SourceFormat): string[] {
   try {
-    const chosen =
-      format ??
-      (text
-        .replace(/^\uFEFF/, '')
-        .trimStart()
-        .startsWith('{')
-        ? 'json'
-        : 'yaml');
+    const chosen = formatOf(text, format);
     const reading = readSourceText(text, chosen, maxWorkloadTextLength[chosen], 'a workload');
     return reading.root === undefined
       ? []
@@ -372,14 +369,7 @@ export function readScenarioText(
         problems: textProblem(`expected the scenario as text, found ${typeDescription(text)}`),
       };
     const locate = lineLocator(text);
-    const chosen =
-      format ??
-      (text
-        .replace(/^\uFEFF/, '')
-        .trimStart()
-        .startsWith('{')
-        ? 'json'
-        : 'yaml');
+    const chosen = formatOf(text, format);
     const reading = readSourceText(text, chosen, maxWorkloadTextLength[chosen], 'a workload');
     if (reading.root === undefined)
       return { ok: false, problems: located(reading.problems, locate, 'the text could not be read') };

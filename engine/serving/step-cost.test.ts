@@ -11,7 +11,8 @@ import { defaultServing } from '../schema/serving';
 import { defaultWorkload, type Workload } from '../schema/workload';
 import { testCatalog, testDesign } from '../testing/fixtures';
 import { buildDisaggregated, buildStepCost } from './step-cost';
-import type { StepBatch, StepCostModel } from './types';
+import { stepCostOf } from './testing';
+import type { StepBatch, StepCostModel, StepCostOut } from './types';
 
 const catalog = testCatalog();
 const design = testDesign({ array: { type: 'test.array' }, dram: { type: 'test.dram' } }, [
@@ -33,17 +34,8 @@ function direct(changes: Partial<Workload>): Report {
   return result.report;
 }
 
-const none: StepBatch = {
-  prefillTokens: 0,
-  prefillRequests: 0,
-  prefillContextTokens: 0,
-  decodeRequests: 0,
-  decodeContextTokens: 0,
-};
-function costOf(batch: Partial<StepBatch>, model: StepCostModel = cost): { seconds: number; joules: number } {
-  const out = { seconds: -1, joules: -1 };
-  model.step({ ...none, ...batch }, out);
-  return out;
+function costOf(batch: Partial<StepBatch>, model: StepCostModel = cost): StepCostOut {
+  return stepCostOf(model, batch);
 }
 
 /**

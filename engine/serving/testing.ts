@@ -60,3 +60,19 @@ export function linearCost(settings: Partial<LinearCost> = {}): StepCostModel & 
     basis: 'synthetic linear cost (tests)',
   };
 }
+
+/** A step with no work (spread a partial batch over it). */
+export const noWork: StepBatch = {
+  prefillTokens: 0,
+  prefillRequests: 0,
+  prefillContextTokens: 0,
+  decodeRequests: 0,
+  decodeContextTokens: 0,
+};
+
+/** What `model` charges for a batch (the fields left out are zero). */
+export function stepCostOf(model: StepCostModel, batch: Partial<StepBatch>): StepCostOut {
+  const out: StepCostOut = { seconds: -1, joules: -1 };
+  model.step({ ...noWork, ...batch }, out);
+  return out;
+}

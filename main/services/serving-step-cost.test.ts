@@ -16,7 +16,8 @@ import { buildDisaggregated, buildStepCost } from '../../engine/serving/step-cos
 import { groupLinks } from '../../engine/stages/hetero';
 import { resolve } from '../../engine/stages/resolve';
 import { createRandom } from '../../engine/sweep/random';
-import type { StepBatch, StepCostModel } from '../../engine/serving/types';
+import { noWork, stepCostOf } from '../../engine/serving/testing';
+import type { StepBatch, StepCostModel, StepCostOut } from '../../engine/serving/types';
 import { loadLibrary } from './library-loader';
 
 const { catalog } = await loadLibrary(join(import.meta.dirname, '../../library'));
@@ -47,28 +48,19 @@ function direct(changes: Partial<Workload>): Report {
   return result.report;
 }
 
-const none: StepBatch = {
-  prefillTokens: 0,
-  prefillRequests: 0,
-  prefillContextTokens: 0,
-  decodeRequests: 0,
-  decodeContextTokens: 0,
-};
 const decodeStep = (requests: number, context: number): StepBatch => ({
-  ...none,
+  ...noWork,
   decodeRequests: requests,
   decodeContextTokens: requests * context,
 });
 const prefillStep = (requests: number, tokensEach: number, prefixEach = 0): StepBatch => ({
-  ...none,
+  ...noWork,
   prefillTokens: requests * tokensEach,
   prefillRequests: requests,
   prefillContextTokens: requests * prefixEach,
 });
-function costOf(batch: StepBatch, model: StepCostModel = cost): { seconds: number; joules: number } {
-  const out = { seconds: 0, joules: 0 };
-  model.step(batch, out);
-  return out;
+function costOf(batch: StepBatch, model: StepCostModel = cost): StepCostOut {
+  return stepCostOf(model, batch);
 }
 
 /**
@@ -164,7 +156,7 @@ describe('the step cost of Llama 3 70B on a DGX H100', () => {
   });
 
   it('costs nothing for a step with no work', () => {
-    expect(costOf(none)).toEqual({ seconds: 0, joules: 0 });
+    expect(costOf(noWork)).toEqual({ seconds: 0, joules: 0 });
   });
 
   it('runs a prompt chunk beside decodes for less than the two apart and no less than either', () => {

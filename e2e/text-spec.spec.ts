@@ -64,6 +64,7 @@ test('the text spec carries the workload: editing its batch in the text changes 
   await tessera.createProjectFromPreset(tessera.projectPath(), 'NVIDIA H100 SXM 80GB');
   await expect(tessera.headline('Decode throughput')).toContainText('tok/s');
   const batch = page.getByRole('spinbutton', { name: 'Batch' });
+  await tessera.panel('Workload');
   await expect(batch).toHaveValue('1');
   await tessera.panel('Spec');
   const editor = tessera.specEditor();
@@ -73,10 +74,12 @@ test('the text spec carries the workload: editing its batch in the text changes 
   await expect(status).toHaveText('In sync with the canvas');
 
   await tessera.editSpecLine('batch: 1', 'batch: 8');
-  await expect(batch).toHaveValue('8');
   await expect(status).toHaveText('In sync with the canvas');
+  await tessera.panel('Workload');
+  await expect(batch).toHaveValue('8');
   // A change in the Workload panel is written back into the text.
   await batch.fill('4');
   await batch.blur();
+  await tessera.panel('Spec');
   await expect(editor).toContainText('batch: 4');
 });

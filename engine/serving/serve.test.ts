@@ -50,6 +50,29 @@ function refusal(design: DesignDocument, workload: Workload): string {
 }
 
 describe('serve: one model', () => {
+  it('says how many requests were dropped because their KV cache can never fit, and none when all fit', () => {
+    const capacity = served(h100, workloadOf()).hardware.kvCapacityTokens;
+    const fits = served(h100, workloadOf({ traffic: { kind: 'poisson', ratePerSecond: 1 }, requests: 40 }));
+    expect(fits.run.figures.completed).toBe(40);
+    expect(fits.warnings.join(' ')).not.toContain('dropped');
+    // Prompts spread up to twice what the KV cache holds: those longer than it can never be admitted.
+    const report = served(
+      h100,
+      workloadOf({
+        traffic: { kind: 'poisson', ratePerSecond: 0.01 },
+        requests: 40,
+        input: { kind: 'uniform', min: 512, max: Math.round(2 * capacity) },
+        output: { kind: 'fixed', tokens: 4 },
+      }),
+    );
+    const dropped = report.run.figures.requests - report.run.figures.completed;
+    expect(dropped).toBeGreaterThan(0);
+    expect(dropped).toBeLessThan(40);
+    expect(report.warnings).toContain(
+      `${dropped} of 40 requests need more KV cache than the design holds and were dropped; the figures are of the ${40 - dropped} that completed.`,
+    );
+  });
+
   it('is deterministic for a seed, and another seed draws other requests', () => {
     const workload = workloadOf({ traffic: { kind: 'poisson', ratePerSecond: 5 }, seed: 3 });
     expect(served(h100, workload)).toEqual(served(h100, workload));

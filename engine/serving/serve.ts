@@ -218,6 +218,21 @@ function buildModel(
 }
 
 /** `text` about `where` (a model, or "" with one): "Model \"chat\": text", or the text alone, capitalised. */
+/**
+ * A request whose KV cache can never fit the design is dropped by the simulator; its latencies are in no figure, so
+ * the report says how many (the figures' `completed` is below `requests` then).
+ */
+function noteDropped(run: ServingRun, warnings: string[], where: string): void {
+  const { requests, completed } = run.figures;
+  if (completed >= requests) return;
+  warnings.push(
+    about(
+      where,
+      `${requests - completed} of ${requests} requests need more KV cache than the design holds and were dropped; the figures are of the ${completed} that completed.`,
+    ),
+  );
+}
+
 function about(where: string, text: string): string {
   const sentence = where === '' ? text : `${where}: ${text}`;
   return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}`;
@@ -780,6 +795,7 @@ export function serve(
     options.progress,
   );
   const run = simulate(simulationInput(model, options, plan.slice()));
+  noteDropped(run, warnings, '');
   plan.finished();
   const outcome = rates.length > 0 ? curveOf(model, rates, options, plan, warnings, '') : undefined;
   const sentence = (outcome && curveSentence(outcome, model.slo, model.scheduler)) ?? runSentence(run, model);
@@ -875,6 +891,7 @@ function serveTenants(
   const plan = new ProgressPlan(total, options.progress);
   const results: TenantResult[] = models.map((model, index) => {
     const run = simulate(simulationInput(model, options, plan.slice()));
+    noteDropped(run, warnings, `model "${model.id}"`);
     plan.finished();
     const rates = modelRates[index] ?? [];
     const outcome =

@@ -114,6 +114,8 @@ async function guard<T>(body: () => Promise<T>): Promise<Result<T>> {
   }
 }
 
+const notBuilt = (): Promise<Result<never>> => Promise.resolve(fail('unavailable', 'Not built yet.'));
+
 export function createBackend(dependencies: BackendDependencies): BackendHandle {
   let project: ProjectStore | undefined;
   let lastError: ApiError | null = null;
@@ -406,6 +408,17 @@ export function createBackend(dependencies: BackendDependencies): BackendHandle 
         return Promise.resolve(ok(null));
       },
     },
+    // Issue 19's contract: built on the i19-* branches.
+    comments: { list: notBuilt, add: notBuilt, reply: notBuilt, setStatus: notBuilt },
+    review: {
+      export: notBuilt,
+      open: notBuilt,
+      save: notBuilt,
+      whatIf: notBuilt,
+      merge: notBuilt,
+      report: notBuilt,
+    },
+    compare: { run: notBuilt },
     sweeps: {
       list: ({ designId }) =>
         guard(async () =>

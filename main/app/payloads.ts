@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { designDeltaSchema } from '../../engine/design-delta';
 import { designSchema } from '../../engine/schema/design';
 import { workloadSchema } from '../../engine/schema/workload';
+import { anchorSchema, commentIdSchema, reviewLimits } from '../../engine/schema/review';
 import { sweepFigureIds } from '../../engine/sweep/figures';
 import { sweepSpecProblems } from '../../engine/sweep/read';
 import { sweepSpecSchema } from '../../engine/sweep/spec';
@@ -87,6 +88,37 @@ const base64 = (maxBytes: number, what: string) =>
     .string()
     .max(Math.ceil(maxBytes / 3) * 4, `${what} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`)
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64 text');
+/** A review bundle the user chose: its name and its bytes (base64). */
+const bundleFile = z.strictObject({
+  fileName: z.string().max(1000, 'is too long'),
+  content: base64(reviewLimits.bundleBytes, 'the review bundle'),
+});
+const commentText = z
+  .string()
+  .trim()
+  .min(1, 'a comment needs some text')
+  .max(
+    reviewLimits.commentText,
+    `is too long (${reviewLimits.commentText.toLocaleString('en-US')} characters at most)`,
+  );
+/** A new comment's anchor: the backend adds the element's fingerprint and label. */
+const commentAnchorInput = z.union([
+  z.strictObject({ kind: z.literal('design') }),
+  z.strictObject({ kind: z.enum(['block', 'link', 'group']), id }),
+  z.strictObject({ kind: z.literal('point'), x: z.number(), y: z.number() }),
+  anchorSchema.options[3],
+]);
+const compareSide = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('design'), id }),
+  z.strictObject({ kind: z.literal('version'), versionId: id }),
+  z.strictObject({ kind: z.literal('sweep-point'), sweepId: id, index: pointIndex }),
+  z.strictObject({
+    kind: z.literal('document'),
+    label: name,
+    document: designSchema,
+    workload: workloadSchema.nullable(),
+  }),
+]);
 
 export const payloadSchemas: PayloadSchemas = {
   app: {
@@ -260,5 +292,37 @@ export const payloadSchemas: PayloadSchemas = {
       }),
     ]),
     cancel: z.tuple([z.strictObject({ runId: z.string().min(1).max(100) })]),
+  },
+  comments: {
+    list: z.tuple([
+      z.strictObject({
+        designId: id,
+        status: z.enum(['open', 'resolved', 'all']).optional(),
+        author: z.string().max(reviewLimits.author, 'is too long').optional(),
+      }),
+    ]),
+    add: z.tuple([z.strictObject({ designId: id, text: commentText, anchor: commentAnchorInput })]),
+    reply: z.tuple([z.strictObject({ threadId: commentIdSchema, text: commentText })]),
+    setStatus: z.tuple([z.strictObject({ threadId: commentIdSchema, status: z.enum(['open', 'resolved']) })]),
+  },
+  review: {
+    export: z.tuple([
+      z.strictObject({
+        designIds: z
+          .array(id)
+          .min(1, 'choose at least one design to share')
+          .max(reviewLimits.designs, `a review holds at most ${reviewLimits.designs} designs`),
+      }),
+    ]),
+    open: z.tuple([bundleFile]),
+    save: none,
+    whatIf: z.tuple([z.strictObject({ designId: id, name: name.optional() })]),
+    merge: z.tuple([bundleFile]),
+    report: z.tuple([bundleFile]),
+  },
+  compare: {
+    run: z.tuple([
+      z.strictObject({ before: compareSide, after: compareSide, workload: workloadSchema.optional() }),
+    ]),
   },
 };

@@ -20,6 +20,9 @@ import type { SweepFigureId } from '../../engine/sweep/figures';
 import type { SweepRow } from '../../engine/sweep/row';
 import type { SweepSpec, SweepValue } from '../../engine/sweep/spec';
 import type { ServingReport } from '../../engine/serving/types';
+import type { DesignComparison } from '../../engine/compare/types';
+import type { ReviewThread } from '../../engine/review/types';
+import type { ReviewAnchor } from '../../engine/schema/review';
 
 export type ErrorCode =
   | 'invalid-payload'
@@ -44,6 +47,8 @@ export type ErrorCode =
   | 'busy'
   /** The test host refused a request without its token (or from another origin). */
   | 'unauthorized'
+  /** The design is under review (a review bundle opened in review mode): comment on it, or make a what-if copy. */
+  | 'read-only'
   | 'internal';
 
 export interface ApiError {
@@ -83,6 +88,22 @@ export interface ProjectInfo {
    * the file kept, byte for byte, before the upgrade.
    */
   upgrade?: { fromSchema: number; backupPath: string };
+  /** Present in review mode: this project was made from a review bundle, whose designs are read-only. */
+  review?: ReviewOrigin;
+}
+
+/** Where a project opened in review mode came from. */
+export interface ReviewOrigin {
+  /** The review's id (`r-…`), the same in every copy of the bundle. */
+  reviewId: string;
+  /** The bundle's file name as opened. */
+  fileName: string;
+  /** The project it was shared from, and by whom and when. */
+  projectName: string;
+  sharedBy: string;
+  sharedAt: string;
+  /** The reviewed designs (read-only here); what-if copies are the project's other designs. */
+  designIds: string[];
 }
 
 export interface DesignSummary {
@@ -92,6 +113,10 @@ export interface DesignSummary {
   blockCount: number;
   /** ISO-8601 time of the last save. */
   updatedAt: string;
+  /** In review mode: a reviewed design (read-only), or a what-if copy of the reviewed design with this id. */
+  review?: { role: 'reviewed' } | { role: 'what-if'; basedOn: string };
+  /** Open comment threads on the design. */
+  openThreads?: number;
 }
 
 export interface StoredDesign {
@@ -247,6 +272,8 @@ export interface StoredVersion {
   version: VersionSummary;
   document: DesignDocument;
   workload: Workload | null;
+  /** The design's comment threads as they stood when the version was taken (its status then). */
+  threads: ReviewThread[];
 }
 
 /** An export format the app offers (the list comes from the backend, which writes them). */
@@ -536,6 +563,86 @@ export interface ServingApi {
   onProgress(listener: (progress: ServingProgress) => void): Unsubscribe;
 }
 
+export interface CommentsApi {
+  /** A design's comment threads (with where each anchor stands in its current state), oldest first. */
+  list(request: {
+    designId: string;
+    status?: 'open' | 'resolved' | 'all';
+    author?: string;
+  }): Promise<Result<ReviewThread[]>>;
+  /** Starts a thread pinned to `anchor`, written by the settings' author; the anchor's fingerprint is taken here. */
+  add(request: { designId: string; text: string; anchor: CommentAnchorInput }): Promise<Result<ReviewThread>>;
+  reply(request: { threadId: string; text: string }): Promise<Result<ReviewThread>>;
+  /** Resolves or reopens a thread (a new state record, stamped now, by the settings' author). */
+  setStatus(request: { threadId: string; status: 'open' | 'resolved' }): Promise<Result<ReviewThread>>;
+}
+
+/** What a new comment is pinned to: the backend adds the element's fingerprint and label. */
+export type CommentAnchorInput =
+  | { kind: 'design' }
+  | { kind: 'block' | 'link' | 'group'; id: string }
+  | { kind: 'point'; x: number; y: number }
+  | Extract<ReviewAnchor, { kind: 'figure' }>;
+
+/** What merging a review bundle brought into the project. */
+export interface ReviewMergeResult {
+  /** "From Ben: 3 new threads, 5 replies, 2 resolved; 1 what-if copy added." or "Nothing new: …". */
+  sentence: string;
+  /** True when nothing was added or changed (a bundle merged before). */
+  nothingNew: boolean;
+  designs: {
+    designId: string;
+    name: string;
+    newThreads: number;
+    newReplies: number;
+    stateChanges: number;
+    /**
+     * Present when the design changed in the project since the bundle was shared: the shared state, for a
+     * compare with the current one.
+     */
+    changedSinceShared?: { revision: number; document: DesignDocument; workload: Workload | null };
+  }[];
+  /** What-if copies the reviewers made, added as designs of their own (once). */
+  whatIfs: DesignSummary[];
+}
+
+export interface ReviewApi {
+  /** File › Share for Review…: one file with the designs, their workloads, last reports and comments. */
+  export(request: { designIds: string[] }): Promise<Result<ExportedFile>>;
+  /**
+   * Opens a bundle in review mode: a project of its own (kept by review id, so opening the same review again goes
+   * on where the reviewer left it), its designs read-only. Refuses a damaged or foreign file with what is wrong.
+   */
+  open(request: { fileName: string; content: string }): Promise<Result<ProjectInfo>>;
+  /** In review mode: the bundle to send back, with every comment, state and what-if copy made here. */
+  save(): Promise<Result<ExportedFile>>;
+  /** In review mode: a what-if copy of a reviewed design, editable, kept apart from it. */
+  whatIf(request: { designId: string; name?: string }): Promise<Result<StoredDesign>>;
+  /** File › Merge Review…: new comments, replies and states into the open project; idempotent. */
+  merge(request: { fileName: string; content: string }): Promise<Result<ReviewMergeResult>>;
+  /** The HTML report of a bundle, for those without Tessera (diagram, comments beside what they refer to, compare). */
+  report(request: { fileName: string; content: string }): Promise<Result<ExportedFile>>;
+}
+
+/** One side of a comparison. */
+export type CompareSide =
+  | { kind: 'design'; id: string }
+  | { kind: 'version'; versionId: string }
+  | { kind: 'sweep-point'; sweepId: string; index: number }
+  | { kind: 'document'; label: string; document: DesignDocument; workload: Workload | null };
+
+export interface CompareApi {
+  /**
+   * Evaluates both sides on the engine workers (a stored report is used where it matches) and compares them. A
+   * side without a workload runs `workload`, else the other side's, else the default.
+   */
+  run(request: {
+    before: CompareSide;
+    after: CompareSide;
+    workload?: Workload;
+  }): Promise<Result<DesignComparison>>;
+}
+
 export interface TesseraApi {
   app: AppApi;
   projects: ProjectsApi;
@@ -545,6 +652,9 @@ export interface TesseraApi {
   files: FilesApi;
   sweeps: SweepsApi;
   serving: ServingApi;
+  comments: CommentsApi;
+  review: ReviewApi;
+  compare: CompareApi;
 }
 
 export type Domain = keyof TesseraApi;

@@ -50,6 +50,9 @@ export const apiMethods: MethodFlags = {
     export: true,
   },
   serving: { run: true, cancel: true },
+  comments: { list: true, add: true, reply: true, setStatus: true },
+  review: { export: true, open: true, save: true, whatIf: true, merge: true, report: true },
+  compare: { run: true },
 };
 
 export const apiEvents: EventFlags = {
@@ -61,6 +64,9 @@ export const apiEvents: EventFlags = {
   files: {},
   sweeps: { onProgress: true },
   serving: { onProgress: true },
+  comments: {},
+  review: {},
+  compare: {},
 };
 
 /** The IPC channel of a method: `tessera:designs.save`. */

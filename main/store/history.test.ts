@@ -235,7 +235,12 @@ describe('version history', () => {
 
     const stored = await store.getDesign(created.id);
     const version = await store.getVersion(checkpoint.id);
-    expect(version).toEqual({ version: checkpoint, document: stored.document, workload: workload8b });
+    expect(version).toEqual({
+      version: checkpoint,
+      document: stored.document,
+      workload: workload8b,
+      threads: [],
+    });
 
     await expect(store.createCheckpoint(created.id, '   ')).rejects.toMatchObject({
       code: 'invalid-payload',

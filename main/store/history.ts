@@ -114,7 +114,7 @@ export async function getVersion(connection: Connection, versionId: string): Pro
     row.workload,
     `the version of design "${row.design_name}" taken ${shortTime(row.created_at)}`,
   );
-  return { version, document, workload };
+  return { version, document, workload, threads: [] };
 }
 
 function newestVersion(connection: Connection, designId: string): Promise<VersionMeta | undefined> {

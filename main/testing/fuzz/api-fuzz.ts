@@ -35,6 +35,7 @@ const codeList = {
   'unknown-base': true,
   busy: true,
   unauthorized: true,
+  'read-only': true,
   io: true,
   internal: true,
 } satisfies Record<ErrorCode, true>;
